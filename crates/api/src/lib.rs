@@ -1,0 +1,19 @@
+//! The wire types of the infraval HTTP API, and their conversion into
+//! validated core types.
+//!
+//! Data goes one way: JSON → a request type here → (`TryFrom`, validated)
+//! a core type → a core function → a core result → a response type here
+//! (`From`) → JSON. Every request type rejects unknown fields, so a typo in
+//! a field name is an error, never a silent default.
+//!
+//! # Numbers
+//! Every number on the wire is a JSON number; numbers written as strings
+//! are refused (see [`num`]). Money and share counts are carried as
+//! [`rust_decimal::Decimal`] inside the service.
+
+pub mod colocation;
+pub mod health;
+pub mod num;
+pub mod problem;
+
+pub use problem::Problem;

@@ -1,0 +1,193 @@
+//! Serde adapters for `Decimal` fields on the wire.
+//!
+//! Inputs: only JSON numbers are accepted (a number written as a string,
+//! `"NaN"` or `"Infinity"` is refused). JSON numbers are read as IEEE
+//! doubles and converted through their shortest decimal form, so any value
+//! written with at most 15 significant digits arrives exactly: `133.33`
+//! is `133.33`, not `133.3299999…`. Values beyond `Decimal`'s range
+//! (|x| ≥ 7.9 × 10²⁸) are refused.
+//!
+//! Outputs: Decimals are written as JSON numbers.
+//!
+//! Use `#[serde(with = "infraval_api::num::decimal")]` on a `Decimal`,
+//! `num::opt_decimal` (with `#[serde(default)]`) on an `Option<Decimal>`,
+//! and `num::decimal_vec` on a `Vec<Decimal>`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+struct NumberVisitor;
+
+impl Visitor<'_> for NumberVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON number")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        if !v.is_finite() {
+            return Err(E::invalid_value(de::Unexpected::Float(v), &self));
+        }
+        // `{}` prints the shortest decimal that round-trips to the same double.
+        Decimal::from_str(&v.to_string())
+            .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
+            .map_err(|_| {
+                E::invalid_value(
+                    de::Unexpected::Float(v),
+                    &"a number of magnitude below 7.9e28",
+                )
+            })
+    }
+}
+
+/// A number as the wire writes it: Decimals become JSON numbers.
+fn write<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+    match value.to_f64() {
+        Some(v) => serializer.serialize_f64(v),
+        None => Err(serde::ser::Error::custom("decimal out of f64 range")),
+    }
+}
+
+/// Wraps a Decimal so that collections and options can reuse the adapters.
+#[derive(Debug, Clone, Copy)]
+struct Wire(Decimal);
+
+impl<'de> Deserialize<'de> for Wire {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NumberVisitor).map(Wire)
+    }
+}
+
+impl Serialize for Wire {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        write(&self.0, serializer)
+    }
+}
+
+/// Adapter for `Decimal` fields.
+pub mod decimal {
+    use super::*;
+
+    /// Writes a JSON number.
+    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        write(value, serializer)
+    }
+
+    /// Reads a JSON number, refusing strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        Wire::deserialize(deserializer).map(|w| w.0)
+    }
+}
+
+/// Adapter for `Option<Decimal>` fields; pair it with `#[serde(default)]`.
+pub mod opt_decimal {
+    use super::*;
+
+    /// Writes a JSON number or `null`.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.map(Wire).serialize(serializer)
+    }
+
+    /// Reads a JSON number or `null`, refusing strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        Option::<Wire>::deserialize(deserializer).map(|o| o.map(|w| w.0))
+    }
+}
+
+/// Adapter for `Vec<Decimal>` fields.
+pub mod decimal_vec {
+    use super::*;
+
+    /// Writes an array of JSON numbers.
+    pub fn serialize<S: Serializer>(value: &[Decimal], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(value.iter().map(|d| Wire(*d)))
+    }
+
+    /// Reads an array of JSON numbers, refusing strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Decimal>, D::Error> {
+        Vec::<Wire>::deserialize(deserializer).map(|v| v.into_iter().map(|w| w.0).collect())
+    }
+}
+
+/// Rounds money to cents, half away from zero: the rounding of every money
+/// figure in a response.
+pub fn cents(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Rounds to `dp` decimal places, half away from zero.
+pub fn round(value: Decimal, dp: u32) -> Decimal {
+    value.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+#[cfg(test)]
+mod tests {
+    use rust_decimal_macros::dec;
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Body {
+        #[serde(with = "decimal")]
+        x: Decimal,
+    }
+
+    fn parse(json: &str) -> Result<Decimal, String> {
+        serde_json::from_str::<Body>(json)
+            .map(|b| b.x)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_short_decimal_arrives_exactly() {
+        assert_eq!(parse(r#"{"x": 133.33}"#), Ok(dec!(133.33)));
+        assert_eq!(parse(r#"{"x": 0.275}"#), Ok(dec!(0.275)));
+        assert_eq!(parse(r#"{"x": 1150000000}"#), Ok(dec!(1150000000)));
+        assert_eq!(parse(r#"{"x": -0}"#), Ok(dec!(0)));
+    }
+
+    #[test]
+    fn a_number_written_as_a_string_is_refused() {
+        let err = parse(r#"{"x": "133.33"}"#).unwrap_err();
+        assert!(err.contains("expected a JSON number"), "{err}");
+    }
+
+    #[test]
+    fn a_number_beyond_decimal_range_is_refused() {
+        let err = parse(r#"{"x": 1e30}"#).unwrap_err();
+        assert!(err.contains("7.9e28"), "{err}");
+    }
+
+    #[test]
+    fn a_tiny_number_rounds_to_decimal_precision_instead_of_failing() {
+        assert_eq!(parse(r#"{"x": 1e-30}"#), Ok(Decimal::ZERO));
+    }
+
+    #[test]
+    fn cents_round_half_away_from_zero() {
+        assert_eq!(cents(dec!(0.125)), dec!(0.13));
+        assert_eq!(cents(dec!(-0.125)), dec!(-0.13));
+    }
+}

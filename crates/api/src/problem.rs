@@ -1,0 +1,42 @@
+//! The one error body of the API: RFC 9457 problem details.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The media type of every error response.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An error, as RFC 9457 `application/problem+json`.
+///
+/// `code` is stable and machine-readable: match on it, not on `title` or
+/// `detail`. `field` names the request field at fault, as a path such as
+/// `phases[2].it_capacity_mw`, when a single field is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/out_of_range",
+    "title": "A value is out of range",
+    "status": 422,
+    "detail": "`occupancy` must be at most 1, got 1.2",
+    "code": "out_of_range",
+    "field": "occupancy",
+    "request_id": "0b7e0c52-8d0e-4d59-9b83-2f4c1f1f2f10"
+}))]
+pub struct Problem {
+    /// A URI reference naming the problem type: `/problems/{code}`.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short, human-readable summary of the problem type.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request, in words.
+    pub detail: String,
+    /// The stable machine code, e.g. `out_of_range`, `unknown_field`.
+    pub code: String,
+    /// The request field at fault, where a single field is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// The request id, as echoed in the `X-Request-Id` header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+}

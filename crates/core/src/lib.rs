@@ -1,0 +1,18 @@
+//! The valuation core of infraval: pure functions over validated types.
+//!
+//! No HTTP, no I/O, no serialisation. Money and share counts are
+//! [`rust_decimal::Decimal`] with checked arithmetic (see [`num::Checked`]);
+//! stochastic pricing uses `f64`.
+//!
+//! Inputs are validated once, into types whose fields are private, by the
+//! constructors in [`num`]; every failure is a [`CoreError`] that names the
+//! field at fault.
+
+pub mod colocation;
+pub mod error;
+pub mod num;
+
+pub use error::{CoreError, ValueError};
+
+/// The result type of every fallible core function.
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -1,0 +1,100 @@
+//! Command line and environment settings (clap, with `env`).
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// infraval: valuation of compute infrastructure over HTTP/JSON.
+#[derive(Debug, Parser)]
+#[command(
+    name = "infraval",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings for `serve`, also accepted with no subcommand.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP service (the default).
+    Serve(ServeArgs),
+    /// Print the OpenAPI 3.1 document to stdout, e.g.
+    /// `infraval openapi > openapi/openapi.json`.
+    Openapi,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable, coloured.
+    Pretty,
+}
+
+/// The settings of `infraval serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on, HOST:PORT (port 0 picks a free port).
+    #[arg(long, env = "INFRAVAL_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Worker threads [default: the number of cores].
+    #[arg(long, env = "INFRAVAL_WORKERS", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub workers: Option<u16>,
+    /// Seconds that in-flight requests get to finish after SIGTERM or SIGINT.
+    #[arg(long, env = "INFRAVAL_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+    /// Largest accepted request body, in bytes; larger bodies get 413.
+    #[arg(long, env = "INFRAVAL_BODY_LIMIT_BYTES", default_value_t = 256 * 1024)]
+    pub body_limit_bytes: usize,
+    /// Log format [default: pretty on a terminal, JSON otherwise]. Filter with RUST_LOG.
+    #[arg(long, env = "INFRAVAL_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+impl ServeArgs {
+    /// The server settings these arguments describe.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            addr: self.addr.clone(),
+            workers: self.workers.map(usize::from).unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            }),
+            shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
+            body_limit_bytes: self.body_limit_bytes,
+        }
+    }
+}
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// HOST:PORT to bind.
+    pub addr: String,
+    /// Worker threads.
+    pub workers: usize,
+    /// Grace period for in-flight requests at shutdown.
+    pub shutdown_grace: Duration,
+    /// Largest accepted request body, bytes.
+    pub body_limit_bytes: usize,
+}
+
+impl Settings {
+    /// Settings for tests: a free port on loopback, one worker, short grace.
+    pub fn for_tests() -> Self {
+        Settings {
+            addr: "127.0.0.1:0".to_string(),
+            workers: 1,
+            shutdown_grace: Duration::from_secs(5),
+            body_limit_bytes: 256 * 1024,
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Every error the service answers with, as RFC 9457 problem+json.
+//!
+//! The status and the stable machine code of each error come from one
+//! exhaustive `match` ([`ApiError::status_and_code`]) with no catch-all arm:
+//! a new core error does not compile until it has been given both.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use infraval_api::problem::{Problem, PROBLEM_JSON};
+use infraval_core::{CoreError, ValueError};
+
+use crate::telemetry::REQUEST_ID;
+
+/// Why a request body could not be turned into a request type.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BodyError {
+    /// The content type is not JSON.
+    #[error("the request body must be `application/json`, got {}", .got.as_deref().unwrap_or("no content type"))]
+    UnsupportedMediaType {
+        /// The content type that was sent.
+        got: Option<String>,
+    },
+    /// The body is over the configured limit.
+    #[error("the request body is over the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit, bytes.
+        limit: usize,
+    },
+    /// Not JSON at all, or JSON cut short.
+    #[error("the request body is not valid JSON: {detail}")]
+    Malformed {
+        /// The parser's words.
+        detail: String,
+    },
+    /// The body could not be read from the connection.
+    #[error("the request body could not be read: {detail}")]
+    Unreadable {
+        /// What the transport said.
+        detail: String,
+    },
+    /// A required field is absent.
+    #[error("missing field `{field}`")]
+    MissingField {
+        /// The field's path.
+        field: String,
+    },
+    /// A field the request type does not have (often a typo).
+    #[error("{detail}")]
+    UnknownField {
+        /// The field's path.
+        field: String,
+        /// The parser's words, with the expected fields.
+        detail: String,
+    },
+    /// A field given twice.
+    #[error("duplicate field `{field}`")]
+    DuplicateField {
+        /// The field's path.
+        field: String,
+    },
+    /// A field of the wrong JSON type.
+    #[error("`{field}` has the wrong type: {detail}")]
+    InvalidType {
+        /// The field's path.
+        field: String,
+        /// The parser's words.
+        detail: String,
+    },
+    /// A field of the right type but an impossible value (an unknown enum
+    /// variant, a number beyond range).
+    #[error("`{field}` has an invalid value: {detail}")]
+    InvalidValue {
+        /// The field's path.
+        field: String,
+        /// The parser's words.
+        detail: String,
+    },
+}
+
+/// An error answered to a client.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The core refused the input or failed.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// The body could not be parsed into the request type.
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    /// No route has this path.
+    #[error("no route matches `{path}`")]
+    NotFound {
+        /// The requested path.
+        path: String,
+    },
+    /// The path exists but not with this method.
+    #[error("`{path}` does not accept {method}; it accepts {}", .allowed.join(", "))]
+    MethodNotAllowed {
+        /// The requested path.
+        path: String,
+        /// The method used.
+        method: String,
+        /// The methods the path accepts.
+        allowed: Vec<String>,
+    },
+    /// A bug: the handler panicked. The detail is logged, never sent.
+    #[error("an internal error occurred; it has been logged")]
+    Internal,
+}
+
+impl ApiError {
+    /// The HTTP status, the stable code and the title of this error.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str, &'static str) {
+        use StatusCode as S;
+        match self {
+            ApiError::Core(core) => match core {
+                CoreError::InvalidValue { error, .. } => match error {
+                    ValueError::NotFinite { .. } => (
+                        S::UNPROCESSABLE_ENTITY,
+                        "not_finite",
+                        "A value is not finite",
+                    ),
+                    ValueError::NotAbove { .. }
+                    | ValueError::BelowMinimum { .. }
+                    | ValueError::AboveMaximum { .. }
+                    | ValueError::NotBelow { .. } => (
+                        S::UNPROCESSABLE_ENTITY,
+                        "out_of_range",
+                        "A value is out of range",
+                    ),
+                    ValueError::TooLong { .. } => (
+                        S::UNPROCESSABLE_ENTITY,
+                        "too_many_items",
+                        "A list is over its cap",
+                    ),
+                    ValueError::Empty => (S::UNPROCESSABLE_ENTITY, "empty_list", "A list is empty"),
+                    ValueError::NotIncreasing => (
+                        S::UNPROCESSABLE_ENTITY,
+                        "not_increasing",
+                        "A list is not in increasing order",
+                    ),
+                },
+                CoreError::ExactlyOneOf { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "exactly_one_of",
+                    "Give exactly one of the alternatives",
+                ),
+                CoreError::MissingDependency { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "missing_dependency",
+                    "A field needs another field",
+                ),
+                CoreError::Inconsistent { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "inconsistent",
+                    "Fields contradict each other",
+                ),
+                CoreError::DateOrder { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "date_order",
+                    "Dates are in the wrong order",
+                ),
+                CoreError::Overflow { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "overflow",
+                    "The inputs are too large to compute with",
+                ),
+                CoreError::NoSolution { .. } => {
+                    (S::UNPROCESSABLE_ENTITY, "no_solution", "No solution exists")
+                }
+                CoreError::Unattainable { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "target_unattainable",
+                    "The target is outside the attainable range",
+                ),
+            },
+            ApiError::Body(body) => match body {
+                BodyError::UnsupportedMediaType { .. } => (
+                    S::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "The body must be JSON",
+                ),
+                BodyError::TooLarge { .. } => (
+                    S::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    "The body is too large",
+                ),
+                BodyError::Malformed { .. } => (
+                    S::BAD_REQUEST,
+                    "malformed_json",
+                    "The body is not valid JSON",
+                ),
+                BodyError::Unreadable { .. } => (
+                    S::BAD_REQUEST,
+                    "unreadable_body",
+                    "The body could not be read",
+                ),
+                BodyError::MissingField { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "missing_field",
+                    "A required field is missing",
+                ),
+                BodyError::UnknownField { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "unknown_field",
+                    "The body has an unknown field",
+                ),
+                BodyError::DuplicateField { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "duplicate_field",
+                    "A field is given twice",
+                ),
+                BodyError::InvalidType { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "invalid_type",
+                    "A field has the wrong type",
+                ),
+                BodyError::InvalidValue { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "invalid_value",
+                    "A field has an invalid value",
+                ),
+            },
+            ApiError::NotFound { .. } => (S::NOT_FOUND, "not_found", "No such route"),
+            ApiError::MethodNotAllowed { .. } => (
+                S::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "The route does not accept this method",
+            ),
+            ApiError::Internal => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
+        }
+    }
+
+    /// The field at fault, where a single field is.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Core(core) => core.field(),
+            ApiError::Body(
+                BodyError::MissingField { field }
+                | BodyError::UnknownField { field, .. }
+                | BodyError::DuplicateField { field }
+                | BodyError::InvalidType { field, .. }
+                | BodyError::InvalidValue { field, .. },
+            ) => Some(field),
+            ApiError::Body(_)
+            | ApiError::NotFound { .. }
+            | ApiError::MethodNotAllowed { .. }
+            | ApiError::Internal => None,
+        }
+    }
+
+    /// The problem body of this error.
+    pub fn problem(&self) -> Problem {
+        let (status, code, title) = self.status_and_code();
+        Problem {
+            problem_type: format!("/problems/{code}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            code: code.to_owned(),
+            field: self.field().map(str::to_owned),
+            request_id: REQUEST_ID.try_with(Clone::clone).ok(),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status_and_code().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let ApiError::MethodNotAllowed { allowed, .. } = self {
+            if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+                res.insert_header((header::ALLOW, value));
+            }
+        }
+        // A Problem always serialises: it is strings and a number.
+        res.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}

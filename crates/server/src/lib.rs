@@ -1,0 +1,13 @@
+//! The infraval HTTP service: an actix-web front end over `infraval-core`.
+//!
+//! `main.rs` only wires things up; [`startup::Application`] builds the
+//! server and [`startup::openapi`] the OpenAPI document, both from the one
+//! route declaration in [`routes`].
+
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,39 @@
+//! The `infraval` binary: parse the command line, then serve or print the spec.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use infraval_server::config::{Cli, Command};
+use infraval_server::startup::{self, Application};
+use infraval_server::telemetry;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
+        Command::Openapi => match startup::openapi().to_pretty_json() {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("infraval: cannot render the OpenAPI document: {err}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve(args) => {
+            telemetry::init(args.log_format);
+            let settings = args.settings();
+            let served = actix_web::rt::System::new().block_on(async move {
+                let app = Application::build(&settings)?;
+                app.run_until_stopped().await
+            });
+            match served {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    tracing::error!(error = %err, "the server failed");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! The OpenAPI document's top level, and the error responses every
+//! operation shares.
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
+use utoipa::OpenApi;
+
+use infraval_api::problem::{Problem, PROBLEM_JSON};
+
+/// The document's info, tags and shared components. Paths are added by
+/// `utoipa_actix_web` from the route declarations themselves.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "infraval",
+        description = "Valuation of compute infrastructure: colocation and data-center economics, \
+build cost, convertible notes, bitcoin-mining economics and sum-of-the-parts value.\n\n\
+Conventions: units are part of every field name (`it_capacity_mw`, `rate_per_kw_month`); \
+rates and percentages are decimal fractions (0.275, not 27.5); dates are ISO 8601; money is \
+USD, computed in exact decimal arithmetic and rounded to cents in responses. Every error is \
+RFC 9457 `application/problem+json` with a stable `code` and, where one field is at fault, \
+its `field`.",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    components(schemas(Problem)),
+    tags(
+        (name = "health", description = "Liveness and readiness"),
+        (name = "colocation", description = "Colocation and data-center economics"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The error statuses every JSON-body operation can answer.
+const BODY_ERRORS: [(&str, &str); 4] = [
+    ("400", "The body is not valid JSON (`malformed_json`)."),
+    (
+        "413",
+        "The body is over the configured limit (`payload_too_large`).",
+    ),
+    (
+        "415",
+        "The body is not `application/json` (`unsupported_media_type`).",
+    ),
+    (
+        "422",
+        "A field is missing, unknown, of the wrong type or out of range, or the inputs \
+admit no answer; `code` says which and `field` names the field.",
+    ),
+];
+
+fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                PROBLEM_JSON,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+fn add_body_errors(operation: &mut Operation) {
+    if operation.request_body.is_none() {
+        return;
+    }
+    for (status, description) in BODY_ERRORS {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| problem_response(description));
+    }
+}
+
+/// Documents the shared problem responses on every operation that takes a
+/// body, so that no handler has to list them by hand.
+pub fn with_shared_responses(mut doc: Document) -> Document {
+    for item in doc.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add_body_errors(operation);
+        }
+    }
+    doc
+}

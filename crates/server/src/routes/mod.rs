@@ -1,0 +1,17 @@
+//! The routes, one file per resource, each with a `config` function.
+//!
+//! [`configure`] is the single declaration that feeds both the router and
+//! the OpenAPI document.
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub mod colocation;
+pub mod fallback;
+pub mod health;
+
+/// Registers every documented route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(health::config)
+        .service(scope::scope("/v1").configure(colocation::config));
+}
