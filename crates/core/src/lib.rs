@@ -10,6 +10,7 @@
 
 pub mod colocation;
 pub mod error;
+pub mod mining;
 pub mod num;
 
 pub use error::{CoreError, ValueError};
