@@ -12,6 +12,7 @@ pub mod colocation;
 pub mod error;
 pub mod mining;
 pub mod num;
+pub mod valuation;
 
 pub use error::{CoreError, ValueError};
 
