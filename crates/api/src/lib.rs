@@ -13,7 +13,9 @@
 
 pub mod colocation;
 pub mod health;
+pub mod mining;
 pub mod num;
 pub mod problem;
+pub mod valuations;
 
 pub use problem::Problem;

@@ -26,6 +26,8 @@ its `field`.",
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "colocation", description = "Colocation and data-center economics"),
+        (name = "mining", description = "Bitcoin-mining production, unit economics and projections"),
+        (name = "valuations", description = "Sum-of-the-parts company valuation"),
     )
 )]
 pub struct ApiDoc;

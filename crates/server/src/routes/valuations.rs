@@ -1,0 +1,39 @@
+//! Sum-of-the-parts company valuation.
+
+use actix_web::{post, web::Json};
+use infraval_api::valuations::{SumOfPartsRequest, SumOfPartsResponse};
+use infraval_core::valuation::{self, Scenario};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+
+/// Registers the valuation routes.
+pub fn config(cfg: &mut ServiceConfig) {
+    cfg.service(sum_of_parts);
+}
+
+/// Sum-of-the-parts value per share, with diluted shares solved consistently.
+///
+/// Each scenario adds its segments (mining by EBITDA multiple or $ per
+/// EH/s; data-center sites by NOI / cap rate or ARR × multiple, less
+/// remaining capex; the bitcoin treasury after a haircut; cash), deducts
+/// straight debt, and solves the convertible notes: a note is debt when
+/// the value per share is below its conversion price and converts (into
+/// shares, net shares or cash, by its settlement) at or above it. Every
+/// self-consistent solution is returned; `fixed_point` says whether there
+/// is one or several. Buybacks reduce the basic shares. Up to five
+/// scenarios (bear, base, bull) are valued side by side.
+#[utoipa::path(
+    tag = "valuations",
+    request_body = SumOfPartsRequest,
+    responses((status = 200, description = "Each scenario's valuation", body = SumOfPartsResponse))
+)]
+#[post("/valuations/sum-of-parts")]
+async fn sum_of_parts(
+    body: ValidJson<SumOfPartsRequest>,
+) -> Result<Json<SumOfPartsResponse>, ApiError> {
+    let input = Vec::<Scenario>::try_from(body.into_inner())?;
+    let out = valuation::scenarios(&input)?;
+    Ok(Json(SumOfPartsResponse::from(out.as_slice())))
+}
