@@ -25,6 +25,7 @@ fn main() -> ExitCode {
             let settings = args.settings();
             let served = actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;
+                actix_web::rt::spawn(startup::stop_on_signal(app.handle())?);
                 app.run_until_stopped().await
             });
             match served {

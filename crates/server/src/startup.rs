@@ -56,12 +56,11 @@ impl Application {
         })
         .workers(settings.workers)
         .shutdown_timeout(settings.shutdown_grace.as_secs())
-        // Signals are ours: actix would stop at once on SIGINT, and both
-        // SIGINT and SIGTERM must let in-flight requests finish.
+        // Signals are handled by `stop_on_signal`.
         .disable_signals()
         .listen(listener)?
         .run();
-        tracing::info!(addr = %settings.addr, port, workers = settings.workers, "listening");
+        tracing::info!(addr = %settings.addr, port, workers = settings.workers, "bound");
         Ok(Application { port, server })
     }
 
@@ -75,42 +74,35 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped through the handle or by SIGTERM / SIGINT, then
-    /// lets in-flight requests finish within the grace period.
+    /// Serves until stopped through [`Application::handle`], then lets
+    /// in-flight requests finish within the grace period.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let handle = self.server.handle();
-        let signals = actix_web::rt::spawn(async move {
-            shutdown_signal().await;
-            tracing::info!("shutdown signal received; finishing in-flight requests");
-            handle.stop(true).await;
-        });
+        tracing::info!(port = self.port, "listening");
         let result = self.server.await;
-        signals.abort();
         tracing::info!("stopped");
         result
     }
 }
 
+/// Stops the server gracefully on the first SIGTERM or SIGINT.
+///
+/// The handlers are registered before this returns, so a signal that
+/// arrives at any point after is honoured; the returned future does the
+/// waiting. Actix's own handling is disabled because it stops at once on
+/// SIGINT; here both signals let in-flight requests finish.
 #[cfg(unix)]
-async fn shutdown_signal() {
+pub fn stop_on_signal(
+    handle: ServerHandle,
+) -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
-    match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) {
-        (Ok(mut term), Ok(mut int)) => {
-            tokio::select! {
-                _ = term.recv() => {},
-                _ = int.recv() => {},
-            }
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-        _ => std::future::pending().await,
-    }
-}
-
-#[cfg(not(unix))]
-async fn shutdown_signal() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
+        tracing::info!("shutdown signal received; finishing in-flight requests");
+        handle.stop(true).await;
+    })
 }
