@@ -6,6 +6,7 @@ mod colocation;
 mod errors;
 mod health;
 mod helpers;
+mod hostile;
 mod openapi;
 mod operations;
 mod shutdown;
