@@ -9,15 +9,18 @@ use utoipa_actix_web::service_config::ServiceConfig;
 pub mod colocation;
 pub mod fallback;
 pub mod health;
+pub mod metrics;
 pub mod mining;
 pub mod valuations;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(health::config).service(
-        scope::scope("/v1")
-            .configure(colocation::config)
-            .configure(mining::config)
-            .configure(valuations::config),
-    );
+    cfg.configure(health::config)
+        .configure(metrics::config)
+        .service(
+            scope::scope("/v1")
+                .configure(colocation::config)
+                .configure(mining::config)
+                .configure(valuations::config),
+        );
 }
