@@ -7,6 +7,8 @@ mod errors;
 mod health;
 mod helpers;
 mod hostile;
+mod mining;
 mod openapi;
 mod operations;
 mod shutdown;
+mod valuations;

@@ -1,0 +1,171 @@
+use infraval_api::valuations::{FixedPoint, RegimeWire, SumOfPartsRequest};
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+use serde_json::{json, Value};
+
+use crate::helpers::{assert_problem, spawn_app};
+
+/// CleanSpark-like figures (seed-figures.md): 50 EH/s, Sandersville's $400M
+/// ARR with $2.5B still to build, 13,000 BTC, the $1.15B notes at 52.1832
+/// shares per $1,000, and the $460M buyback at $15.03.
+fn cleanspark(name: &str, usd_per_ehs: u64, arr_multiple: u64, settlement: &str) -> Value {
+    json!({
+        "name": name,
+        "mining": {"hashrate_ehs": 50, "usd_per_ehs": usd_per_ehs},
+        "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": arr_multiple, "remaining_capex": 2500000000_u64}],
+        "bitcoin_treasury": {"btc": 13000, "btc_price": 90000, "haircut": 0.1},
+        "cash": 500000000,
+        "debt": 600000000,
+        "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate_per_1000": 52.1832, "settlement": settlement}],
+        "basic_shares": 280000000,
+        "buyback": {"amount": 460000000, "price_per_share": 15.03}
+    })
+}
+
+fn request(scenarios: Vec<Value>) -> SumOfPartsRequest {
+    serde_json::from_value(json!({ "scenarios": scenarios })).unwrap()
+}
+
+#[tokio::test]
+async fn the_cleanspark_base_case_keeps_the_notes_as_debt() {
+    let app = spawn_app().await;
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![cleanspark(
+            "base", 30_000_000, 8, "physical",
+        )]))
+        .await
+        .unwrap();
+    let s = &out.scenarios[0];
+    // Mining 50 × $30M = $1.5B; Sandersville 0.4B × 8 − 2.5B = $0.7B; EV $2.2B.
+    // Treasury 13,000 × 90,000 × 0.9 = $1.053B; E₀ = 2.2 + 1.053 + 0.5 − 0.6 = $3.153B.
+    assert_eq!(s.enterprise_value, dec!(2200000000));
+    assert_eq!(s.treasury_value, dec!(1053000000));
+    assert_eq!(s.equity_before_convertibles, dec!(3153000000));
+    // Basic: 280,000,000 − 460,000,000 / 15.03 = 249,394,544.2448 shares.
+    assert_eq!(s.basic_shares, dec!(249394544.2448));
+    // As debt: V = (3.153B − 1.15B) / 249,394,544.2448 = $8.03145 < K = 1,000 / 52.1832 = $19.1633.
+    assert_eq!(s.fixed_point, FixedPoint::Unique);
+    assert_eq!(s.solutions[0].notes[0].regime, RegimeWire::Debt);
+    assert_eq!(s.solutions[0].notes[0].conversion_price, dec!(19.1633));
+    assert_eq!(s.equity_value, dec!(2003000000));
+    assert_eq!(s.value_per_share, dec!(8.0315));
+    let last = s.solutions[0].waterfall.last().unwrap();
+    assert_eq!(last.cumulative, s.equity_value);
+}
+
+#[tokio::test]
+async fn the_bull_case_converts_the_notes_into_net_shares() {
+    let app = spawn_app().await;
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![cleanspark(
+            "bull",
+            60_000_000,
+            15,
+            "net_share",
+        )]))
+        .await
+        .unwrap();
+    let s = &out.scenarios[0];
+    // E₀ = 3.0 + (6.0 − 2.5) + 1.053 + 0.5 − 0.6 = $7.453B; N = 1,150,000 × 52.1832 = 60,010,680.
+    // V = 7.453B / (249,394,544.2448 + 60,010,680) = $24.0882 ≥ 19.1633: converts.
+    // Net shares: 60,010,680 − 1.15B / 24.08815177 = 12,269,366.7192;
+    // diluted 261,663,910.9641; equity 7.453B − 1.15B principal in cash = $6.303B.
+    assert_eq!(s.solutions[0].notes[0].regime, RegimeWire::Converted);
+    assert_eq!(s.solutions[0].notes[0].claim, dec!(1150000000));
+    assert_eq!(s.solutions[0].notes[0].shares_issued, dec!(12269366.7192));
+    assert_eq!(s.diluted_shares, dec!(261663910.9641));
+    assert_eq!(s.equity_value, dec!(6303000000));
+    assert_eq!(s.value_per_share, dec!(24.0882));
+}
+
+#[tokio::test]
+async fn both_regimes_are_returned_when_both_are_self_consistent() {
+    let app = spawn_app().await;
+    // E₀ = $1,000 cash, 100 shares; $200 of notes at K = $8 (N = 25), redeemable at $300.
+    // As debt: V = (1,000 − 300) / 100 = 7 < 8. Converted: V = 1,000 / 125 = 8 ≥ 8.
+    let scenario = json!({
+        "name": "premium",
+        "cash": 1000,
+        "basic_shares": 100,
+        "convertibles": [{"name": "puttable", "principal": 200, "conversion_price": 8, "redemption_amount": 300}]
+    });
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![scenario]))
+        .await
+        .unwrap();
+    let s = &out.scenarios[0];
+    assert_eq!(s.fixed_point, FixedPoint::Multiple);
+    assert_eq!(s.solutions.len(), 2);
+    assert_eq!(s.solutions[0].value_per_share, dec!(7));
+    assert_eq!(s.solutions[1].value_per_share, dec!(8));
+    assert_eq!(s.value_per_share, dec!(7));
+    assert!(s.regime_summary.starts_with("2 self-consistent solutions"));
+}
+
+#[tokio::test]
+async fn scenarios_come_back_side_by_side_in_order() {
+    let app = spawn_app().await;
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![
+            cleanspark("bear", 20_000_000, 7, "physical"),
+            cleanspark("base", 30_000_000, 8, "physical"),
+            cleanspark("bull", 60_000_000, 15, "physical"),
+        ]))
+        .await
+        .unwrap();
+    let names: Vec<&str> = out.scenarios.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["bear", "base", "bull"]);
+    let v: Vec<Decimal> = out.scenarios.iter().map(|s| s.value_per_share).collect();
+    assert!(v[0] < v[1] && v[1] < v[2], "{v:?}");
+}
+
+#[tokio::test]
+async fn bad_valuation_inputs_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let mut negative_cash = cleanspark("base", 30_000_000, 8, "physical");
+    negative_cash["cash"] = json!(-1);
+    let mut negative_price = cleanspark("base", 30_000_000, 8, "physical");
+    negative_price["bitcoin_treasury"]["btc_price"] = json!(-90000);
+    let mut zero_hashrate = cleanspark("base", 30_000_000, 8, "physical");
+    zero_hashrate["mining"]["hashrate_ehs"] = json!(0);
+    let mut all_bought_back = cleanspark("base", 30_000_000, 8, "physical");
+    all_bought_back["buyback"] = json!({"amount": 5000000000_u64, "price_per_share": 15.03});
+    let base = cleanspark("base", 30_000_000, 8, "physical");
+    let cases = [
+        (vec![negative_cash], "out_of_range", "scenarios[0].cash"),
+        (
+            vec![base.clone(), negative_price],
+            "out_of_range",
+            "scenarios[1].bitcoin_treasury.btc_price",
+        ),
+        (
+            vec![zero_hashrate],
+            "out_of_range",
+            "scenarios[0].mining.hashrate_ehs",
+        ),
+        (
+            vec![all_bought_back],
+            "inconsistent",
+            "scenarios[0].buyback.amount",
+        ),
+        (vec![], "empty_list", "scenarios"),
+        (vec![base; 6], "too_many_items", "scenarios"),
+    ];
+    for (scenarios, code, field) in cases {
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({ "scenarios": scenarios }),
+            )
+            .await,
+            422,
+            code,
+        )
+        .await;
+        assert_eq!(problem["field"], field);
+    }
+}
