@@ -2,7 +2,8 @@
 //! `POST /v1/mining/projection`.
 //!
 //! # Rounding
-//! Bitcoin amounts are rounded to satoshis (8 decimal places), money to
+//! Bitcoin amounts are rounded to satoshis (8 decimal places; the BTC
+//! hashprice to 10), money to
 //! cents, hashrates, power and efficiency to 6 decimal places and the fleet
 //! share to 12, all half away from zero. Totals and cumulative figures are
 //! summed before rounding.
@@ -24,6 +25,9 @@ use crate::num;
 
 /// Satoshi precision.
 const BTC_DP: u32 = 8;
+/// Precision of the hashprice in BTC, a hundredth of a satoshi: at
+/// 0.0004 BTC per PH/s per day, satoshis would leave four digits.
+const HASHPRICE_BTC_DP: u32 = 10;
 /// Precision of hashrates, power and efficiency.
 const PHYSICAL_DP: u32 = 6;
 /// Precision of the fleet share.
@@ -311,9 +315,10 @@ pub struct ProductionResponse {
     #[serde(with = "num::decimal")]
     #[schema(example = 625.22074766)]
     pub btc_for_period: Decimal,
-    /// Gross reward per PH/s per day, `144 × (subsidy + fees) / (network_ehs × 1,000)`, BTC.
+    /// Gross reward per PH/s per day, `144 × (subsidy + fees) / (network_ehs × 1,000)`,
+    /// BTC (10 dp), before uptime and pool fee.
     #[serde(with = "num::decimal")]
-    #[schema(example = 0.00042460)]
+    #[schema(example = 0.0004245981)]
     pub hashprice_btc_per_ph_day: Decimal,
     /// `hashprice_btc_per_ph_day × btc_price`, USD per PH/s per day.
     #[serde(with = "num::opt_decimal")]
@@ -376,7 +381,8 @@ impl From<&mining::Production> for ProductionResponse {
             fleet_share: num::round(p.fleet_share, SHARE_DP).normalize(),
             btc_per_day: btc(p.btc_per_day),
             btc_for_period: btc(p.btc_for_period),
-            hashprice_btc_per_ph_day: btc(p.hashprice_btc_per_ph_day),
+            hashprice_btc_per_ph_day: num::round(p.hashprice_btc_per_ph_day, HASHPRICE_BTC_DP)
+                .normalize(),
             hashprice_usd_per_ph_day: usd(p.hashprice_usd_per_ph_day),
             power_mw: p.power_mw.map(physical),
             efficiency_j_per_th: p.efficiency_j_per_th.map(physical),

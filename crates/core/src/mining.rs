@@ -453,7 +453,10 @@ pub fn btc_per_day(
         .mul_or(blocks_per_day(), "btc_per_day")?
         .mul_or(reward_per_block_btc, "btc_per_day")?
         .mul_or(uptime.get(), "btc_per_day")?
-        .mul_or(Decimal::ONE - pool_fee.get(), "btc_per_day")
+        .mul_or(
+            Decimal::ONE.sub_or(pool_fee.get(), "btc_per_day")?,
+            "btc_per_day",
+        )
 }
 
 /// Checks fleet ≤ network and returns fleet / network.
@@ -623,6 +626,11 @@ impl MonthlyGrowth {
     /// The growth, a fraction per month.
     pub fn get(self) -> Decimal {
         self.0
+    }
+
+    /// `1 + g`, the monthly multiplier.
+    pub fn factor(self) -> Result<Decimal> {
+        Decimal::ONE.add_or(self.0, "monthly growth")
     }
 }
 
@@ -966,7 +974,10 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
     let fees = input.fees_per_block.get();
     let keep = blocks_per_day()
         .mul_or(input.uptime.get(), "btc_mined")?
-        .mul_or(Decimal::ONE - input.pool_fee.get(), "btc_mined")?;
+        .mul_or(
+            Decimal::ONE.sub_or(input.pool_fee.get(), "btc_mined")?,
+            "btc_mined",
+        )?;
     let power_per_ehs_day = match (input.efficiency, input.power_price_per_mwh) {
         // J/TH × EH/s = MW; × 24 h × uptime × $/MWh = $ per EH/s per day.
         (Some(e), Some(p)) => Some(
@@ -984,6 +995,7 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
 
     let mut rows = Vec::with_capacity(months as usize);
     let mut fleet = input.fleet.ehs();
+    let mut last_addition: Option<usize> = None;
     let mut network_level: Option<Decimal> = None;
     let mut price_level: Option<Decimal> = None;
     let mut cumulative = Decimal::ZERO;
@@ -1011,9 +1023,7 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
                             Network::Difficulty(_) => "difficulty",
                         })?
                         .ehs(),
-                    Some(prev) => {
-                        prev.mul_or(Decimal::ONE + monthly_growth.get(), "network hashrate path")?
-                    }
+                    Some(prev) => prev.mul_or(monthly_growth.factor()?, "network hashrate path")?,
                 };
                 network_level = Some(level);
                 level
@@ -1034,9 +1044,7 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
             } => {
                 let level = match price_level {
                     None => initial.get(),
-                    Some(prev) => {
-                        prev.mul_or(Decimal::ONE + monthly_growth.get(), "btc price path")?
-                    }
+                    Some(prev) => prev.mul_or(monthly_growth.factor()?, "btc price path")?,
                 };
                 price_level = Some(level);
                 level
@@ -1044,17 +1052,17 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
             PricePath::List(p) => p.get(idx).map_or(Decimal::ZERO, |p| p.get()),
         };
 
-        let fleet_field = if input.fleet_additions_ehs.is_empty() {
-            "fleet_hashrate_ehs".to_string()
-        } else {
-            format!(
-                "fleet_additions_ehs[{}]",
-                idx.min(input.fleet_additions_ehs.len() - 1)
-            )
-        };
         if let Some(add) = input.fleet_additions_ehs.get(idx) {
             fleet = fleet.add_or(*add, "fleet hashrate path")?;
+            if !add.is_zero() {
+                last_addition = Some(idx);
+            }
         }
+        // Blame the latest addition that changed the fleet, else the fleet itself.
+        let fleet_field = last_addition.map_or_else(
+            || "fleet_hashrate_ehs".to_string(),
+            |i| format!("fleet_additions_ehs[{i}]"),
+        );
         if fleet < Decimal::ZERO {
             return Err(CoreError::Inconsistent {
                 field: fleet_field,
@@ -1570,6 +1578,20 @@ mod tests {
         assert_eq!(
             projection(&input).unwrap_err().field(),
             Some("fleet_additions_ehs[1]")
+        );
+    }
+
+    #[test]
+    fn a_fleet_already_larger_than_the_network_names_the_fleet_not_an_addition() {
+        let input = ProjectionInput {
+            fleet: hashrate(dec!(1001)),
+            months: ProjectionMonths::new(2).unwrap(),
+            fleet_additions_ehs: vec![dec!(0), dec!(5)],
+            ..projection_input()
+        };
+        assert_eq!(
+            projection(&input).unwrap_err().field(),
+            Some("fleet_hashrate_ehs")
         );
     }
 

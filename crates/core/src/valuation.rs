@@ -223,7 +223,10 @@ impl Treasury {
         self.btc
             .get()
             .mul_or(self.btc_price.get(), "treasury value")?
-            .mul_or(Decimal::ONE - self.haircut.get(), "treasury value")
+            .mul_or(
+                Decimal::ONE.sub_or(self.haircut.get(), "treasury value")?,
+                "treasury value",
+            )
     }
 }
 
@@ -524,7 +527,7 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
             cash.sub_or(input.cash.get(), "cash")?,
         ));
     }
-    head.push(("debt".to_string(), -debt));
+    head.push(("debt".to_string(), Decimal::ZERO.sub_or(debt, "debt")?));
 
     let solutions = solve_dilution(&input.convertibles, equity_before, basic, &head)?;
     Ok(Sotp {
@@ -568,30 +571,30 @@ fn solve_dilution(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut order: Vec<usize> = (0..notes.len()).collect();
-    order.sort_by_key(|&i| terms[i].conversion_price);
+    // Notes by conversion price, each with its input position.
+    let mut order: Vec<(usize, &NoteTerms)> = terms.iter().enumerate().collect();
+    order.sort_by_key(|(_, t)| t.conversion_price);
 
     let mut solutions = Vec::new();
     for converted in 0..=order.len() {
         let (conv, debt) = order.split_at(converted);
         let mut numerator = equity_before;
-        for &i in debt {
-            numerator = numerator.sub_or(terms[i].debt_claim, "value per share")?;
+        for (_, t) in debt {
+            numerator = numerator.sub_or(t.debt_claim, "value per share")?;
         }
         let mut denominator = basic;
-        for &i in conv {
-            denominator = denominator.add_or(terms[i].shares, "value per share")?;
+        for (_, t) in conv {
+            denominator = denominator.add_or(t.shares, "value per share")?;
         }
         let v = numerator.div_or(denominator, "value per share")?;
-        let above_converted = conv.last().is_none_or(|&i| v >= terms[i].conversion_price);
-        let below_debt = debt.first().is_none_or(|&i| v < terms[i].conversion_price);
+        let above_converted = conv.last().is_none_or(|(_, t)| v >= t.conversion_price);
+        let below_debt = debt.first().is_none_or(|(_, t)| v < t.conversion_price);
         if !(above_converted && below_debt) {
             continue;
         }
         let mut outcomes = Vec::with_capacity(notes.len());
-        for (i, note) in notes.iter().enumerate() {
-            let t = &terms[i];
-            let is_converted = conv.contains(&i);
+        for (i, (note, t)) in notes.iter().zip(&terms).enumerate() {
+            let is_converted = conv.iter().any(|(j, _)| *j == i);
             let (claim, shares_issued) = if !is_converted {
                 (t.debt_claim, Decimal::ZERO)
             } else {
