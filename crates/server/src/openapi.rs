@@ -26,6 +26,7 @@ its `field`.",
     tags(
         (name = "health", description = "Liveness and readiness"),
         (name = "colocation", description = "Colocation and data-center economics"),
+        (name = "convertibles", description = "Convertible notes: terms, dilution, yield"),
     )
 )]
 pub struct ApiDoc;

@@ -7,11 +7,15 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod colocation;
+pub mod convertibles;
 pub mod fallback;
 pub mod health;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(health::config)
-        .service(scope::scope("/v1").configure(colocation::config));
+    cfg.configure(health::config).service(
+        scope::scope("/v1")
+            .configure(colocation::config)
+            .configure(convertibles::config),
+    );
 }
