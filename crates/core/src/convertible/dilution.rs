@@ -480,6 +480,10 @@ mod tests {
     /// Share counts computed through a division are compared to hand
     /// figures within this absolute tolerance, in shares.
     const SHARE_TOLERANCE: Decimal = dec!(0.000001);
+    /// Fractions compared to hand figures written to 12 decimals: absolute.
+    const FRACTION_TOLERANCE: Decimal = dec!(0.000000000001);
+    /// Prices compared to hand figures written to 4 decimals: absolute, USD.
+    const PRICE_TOLERANCE: Decimal = dec!(0.0001);
 
     fn cleanspark_terms() -> ConvertibleTerms {
         let conversion = ConversionFields {
@@ -532,7 +536,7 @@ mod tests {
             dec!(29_405_225)
         );
         // 29,405,225 / 280,000,000 = 0.10501866...
-        assert!((p.dilution_fraction - dec!(0.105018660714)).abs() < dec!(0.000000000001));
+        assert!((p.dilution_fraction - dec!(0.105018660714)).abs() < FRACTION_TOLERANCE);
     }
 
     #[test]
@@ -600,7 +604,7 @@ mod tests {
         inp.buyback = Some(seed_buyback());
         let out = dilution(&inp).unwrap();
         let be = out.buyback_break_even_price.unwrap();
-        assert!((be - dec!(39.1087)).abs() < dec!(0.0001), "{be}");
+        assert!((be - dec!(39.1087)).abs() < PRICE_TOLERANCE, "{be}");
         let at_be = dilution(&DilutionInput {
             share_prices: SharePrices::list(&[be]).unwrap(),
             ..inp
