@@ -627,6 +627,29 @@ mod tests {
         assert!((f64_of(out.yield_to_maturity) - (100.0 / 130.0 - 1.0)).abs() < YIELD_CHECK);
     }
 
+    proptest::proptest! {
+        // Each case solves two yields in Decimal; 32 keep the suite quick.
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+        #[test]
+        fn a_higher_price_never_gives_a_higher_yield(
+            low_cents in 1_000u32..20_000,
+            extra_cents in 1u32..5_000,
+            coupon_bp in 0u32..1_500,
+            f in proptest::sample::select(vec![1u32, 2, 4, 12]),
+            years in 1u32..15,
+        ) {
+            let low = Decimal::new(i64::from(low_cents), 2);
+            let high = Decimal::new(i64::from(low_cents + extra_cents), 2);
+            let coupon = Decimal::new(i64::from(coupon_bp), 4);
+            let settle = date(2026, 3, 9);
+            let maturity = date(2026 + years as i32, 11, 30);
+            let a = yield_to_maturity(&input(low, coupon, f, settle, maturity)).unwrap();
+            let b = yield_to_maturity(&input(high, coupon, f, settle, maturity)).unwrap();
+            proptest::prop_assert!(b.yield_to_maturity <= a.yield_to_maturity);
+        }
+    }
+
     #[test]
     fn an_unsupported_frequency_is_refused() {
         assert_eq!(
