@@ -7,5 +7,7 @@ mod convertibles;
 mod errors;
 mod health;
 mod helpers;
+mod hostile;
 mod openapi;
+mod operations;
 mod shutdown;

@@ -22,7 +22,13 @@ fn main() -> ExitCode {
         },
         Command::Serve(args) => {
             telemetry::init(args.log_format);
-            let settings = args.settings();
+            let settings = match args.settings() {
+                Ok(settings) => settings,
+                Err(err) => {
+                    eprintln!("infraval: {err}");
+                    return ExitCode::from(2);
+                }
+            };
             let served = actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;
                 actix_web::rt::spawn(startup::stop_on_signal(app.handle())?);

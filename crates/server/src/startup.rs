@@ -3,8 +3,10 @@
 
 use std::net::TcpListener;
 
+use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::from_fn;
+use actix_web::http::{header, KeepAlive, Method};
+use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 use utoipa::OpenApi as _;
 use utoipa_actix_web::AppExt;
@@ -12,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::extract::BodyLimit;
+use crate::metrics::Metrics;
 use crate::openapi::{with_shared_responses, ApiDoc};
 use crate::routes::{self, fallback};
 use crate::telemetry;
@@ -24,6 +27,22 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     with_shared_responses(doc)
+}
+
+/// CORS for the listed origins: GET and POST with JSON bodies, the API key
+/// and the request id.
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods([Method::GET, Method::POST])
+        .allowed_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            telemetry::REQUEST_ID_HEADER,
+        ])
+        .expose_headers([telemetry::REQUEST_ID_HEADER])
+        .max_age(3600)
 }
 
 /// A bound, not yet running, server.
@@ -41,21 +60,36 @@ impl Application {
         let doc = openapi();
         let known = web::Data::new(fallback::KnownRoutes::from_openapi(&doc));
         let limit = web::Data::new(BodyLimit(settings.body_limit_bytes));
+        let metrics = web::Data::new(Metrics::default());
+        let api_keys = settings.api_keys.clone().map(web::Data::new);
+        let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
-            app.app_data(known.clone())
+            let mut app = app
+                .app_data(known.clone())
                 .app_data(limit.clone())
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+                .app_data(metrics.clone());
+            if let Some(keys) = &api_keys {
+                app = app.app_data(keys.clone());
+            }
+            app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .service(web::redirect("/", "/docs/"))
                 .default_service(web::to(fallback::not_matched))
                 .wrap(from_fn(telemetry::trace_request))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins),
+                ))
         })
         .workers(settings.workers)
         .shutdown_timeout(settings.shutdown_grace.as_secs())
+        .client_request_timeout(settings.client_request_timeout)
+        .client_disconnect_timeout(settings.client_disconnect_timeout)
+        .keep_alive(KeepAlive::Timeout(settings.keep_alive))
         // Signals are handled by `stop_on_signal`.
         .disable_signals()
         .listen(listener)?

@@ -1,17 +1,25 @@
 //! Structured logs: one span per request, with a request id.
 
 use std::io::IsTerminal;
+use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::web;
+use actix_web::ResponseError as _;
+use futures_util::FutureExt as _;
 use tracing::field::Empty;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
+use crate::auth;
 use crate::config::LogFormat;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
 
 /// The header that carries the request id, in and out.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -51,41 +59,115 @@ fn request_id(req: &ServiceRequest) -> String {
         .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
 }
 
-/// Middleware: a span per request with method, route, status, latency and
-/// request id; echoes the request id. Bodies are never logged.
+/// Middleware, the one every request passes: a span with method, route,
+/// status, latency and request id; the request id echoed; metrics; the
+/// API-key check for `/v1/*`; and a panic in a handler turned into a
+/// logged 500 problem, so the worker survives. Bodies are never logged.
 pub async fn trace_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let id = request_id(&req);
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().clone();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let _in_flight = metrics.as_ref().map(|m| m.start());
     let span = tracing::info_span!(
         "request",
-        method = %req.method(),
+        method = %method,
         route = %route,
         request_id = %id,
         status = Empty,
         latency_ms = Empty,
     );
     let started = Instant::now();
+    let request_id = id.clone();
+    let call = async move {
+        if let Err(denied) = auth::check(&req) {
+            return Ok(req.error_response(denied).map_into_right_body());
+        }
+        match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+            Ok(result) => result.map(ServiceResponse::map_into_left_body),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(panic = %message, "a handler panicked; answering 500");
+                // The request was consumed by the panicking call, so the
+                // problem travels as an error carrying its finished response.
+                let mut response = ApiError::Internal.error_response();
+                if let Ok(value) = HeaderValue::from_str(&request_id) {
+                    response.headers_mut().insert(REQUEST_ID_HEADER, value);
+                }
+                Err(InternalError::from_response("a handler panicked", response).into())
+            }
+        }
+    };
     let result = REQUEST_ID
-        .scope(id.clone(), next.call(req))
+        .scope(id.clone(), call)
         .instrument(span.clone())
         .await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1e3;
+    let latency = started.elapsed();
     let status = match &result {
         Ok(res) => res.status(),
         Err(err) => err.as_response_error().status_code(),
     };
     span.record("status", status.as_u16());
-    span.record("latency_ms", latency_ms);
+    span.record("latency_ms", latency.as_secs_f64() * 1e3);
     span.in_scope(|| tracing::info!("request completed"));
+    if let Some(metrics) = &metrics {
+        metrics.observe(method.as_str(), &route, status.as_u16(), latency);
+    }
     result.map(|mut res| {
         if let Ok(value) = HeaderValue::from_str(&id) {
             res.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
         res
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::dev::Service as _;
+    use actix_web::middleware::from_fn;
+    use actix_web::{test, web, App, HttpResponse};
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_panicking_handler_answers_a_500_problem_and_the_app_keeps_serving() {
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(Metrics::default()))
+                .route(
+                    "/boom",
+                    web::get().to(|| async { panic!("boom") as HttpResponse }),
+                )
+                .route("/fine", web::get().to(HttpResponse::Ok))
+                .wrap(from_fn(trace_request)),
+        )
+        .await;
+        // The HTTP dispatcher turns the error into its response, as here.
+        let res = app
+            .call(test::TestRequest::get().uri("/boom").to_request())
+            .await
+            .expect_err("the panic travels as an error carrying its response")
+            .error_response();
+        assert_eq!(res.status().as_u16(), 500);
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json"
+        );
+        let bytes = actix_web::body::to_bytes(res.into_body()).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["code"], "internal");
+        assert!(body["request_id"].is_string(), "{body}");
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(res.status().as_u16(), 200);
+    }
 }

@@ -10,12 +10,15 @@ pub mod colocation;
 pub mod convertibles;
 pub mod fallback;
 pub mod health;
+pub mod metrics;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(health::config).service(
-        scope::scope("/v1")
-            .configure(colocation::config)
-            .configure(convertibles::config),
-    );
+    cfg.configure(health::config)
+        .configure(metrics::config)
+        .service(
+            scope::scope("/v1")
+                .configure(colocation::config)
+                .configure(convertibles::config),
+        );
 }
