@@ -30,6 +30,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 mod colocation;
+mod convertibles;
 
 /// The default whole-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

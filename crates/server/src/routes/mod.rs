@@ -7,6 +7,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod colocation;
+pub mod convertibles;
 pub mod fallback;
 pub mod health;
 pub mod metrics;
@@ -15,5 +16,9 @@ pub mod metrics;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::config)
         .configure(metrics::config)
-        .service(scope::scope("/v1").configure(colocation::config));
+        .service(
+            scope::scope("/v1")
+                .configure(colocation::config)
+                .configure(convertibles::config),
+        );
 }
