@@ -28,6 +28,7 @@ its `field`.",
         (name = "health", description = "Liveness and readiness"),
         (name = "operations", description = "Metrics for monitoring"),
         (name = "colocation", description = "Colocation and data-center economics"),
+        (name = "convertibles", description = "Convertible notes: terms, dilution, yield"),
         (name = "mining", description = "Bitcoin-mining production, unit economics and projections"),
         (name = "valuations", description = "Sum-of-the-parts company valuation"),
     )

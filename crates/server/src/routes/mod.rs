@@ -7,6 +7,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod colocation;
+pub mod convertibles;
 pub mod fallback;
 pub mod health;
 pub mod metrics;
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/v1")
                 .configure(colocation::config)
+                .configure(convertibles::config)
                 .configure(mining::config)
                 .configure(valuations::config),
         );
