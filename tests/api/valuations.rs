@@ -16,7 +16,7 @@ fn cleanspark(name: &str, usd_per_ehs: u64, arr_multiple: u64, settlement: &str)
         "bitcoin_treasury": {"btc": 13000, "btc_price": 90000, "haircut": 0.1},
         "cash": 500000000,
         "debt": 600000000,
-        "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate_per_1000": 52.1832, "settlement": settlement}],
+        "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": settlement}],
         "basic_shares": 280000000,
         "buyback": {"amount": 460000000, "price_per_share": 15.03}
     })
@@ -83,13 +83,15 @@ async fn the_bull_case_converts_the_notes_into_net_shares() {
 #[tokio::test]
 async fn both_regimes_are_returned_when_both_are_self_consistent() {
     let app = spawn_app().await;
-    // E₀ = $1,000 cash, 100 shares; $200 of notes at K = $8 (N = 25), redeemable at $300.
-    // As debt: V = (1,000 − 300) / 100 = 7 < 8. Converted: V = 1,000 / 125 = 8 ≥ 8.
+    // E₀ = $1,000,000 cash, 100,000 shares; $200,000 of notes at K = $8 (N = 25,000),
+    // redeemable at $300,000.
+    // As debt: V = (1,000,000 − 300,000) / 100,000 = 7 < 8.
+    // Converted: V = 1,000,000 / 125,000 = 8 ≥ 8.
     let scenario = json!({
         "name": "premium",
-        "cash": 1000,
-        "basic_shares": 100,
-        "convertibles": [{"name": "puttable", "principal": 200, "conversion_price": 8, "redemption_amount": 300}]
+        "cash": 1000000,
+        "basic_shares": 100000,
+        "convertibles": [{"name": "puttable", "principal": 200000, "conversion_price": 8, "redemption_amount": 300000}]
     });
     let out = app
         .client
@@ -134,8 +136,15 @@ async fn bad_valuation_inputs_are_refused_naming_the_field() {
     zero_hashrate["mining"]["hashrate_ehs"] = json!(0);
     let mut all_bought_back = cleanspark("base", 30_000_000, 8, "physical");
     all_bought_back["buyback"] = json!({"amount": 5000000000_u64, "price_per_share": 15.03});
+    let mut odd_principal = cleanspark("base", 30_000_000, 8, "physical");
+    odd_principal["convertibles"][0]["principal"] = json!(1150000500);
     let base = cleanspark("base", 30_000_000, 8, "physical");
     let cases = [
+        (
+            vec![odd_principal],
+            "inconsistent",
+            "scenarios[0].convertibles[0].principal",
+        ),
         (vec![negative_cash], "out_of_range", "scenarios[0].cash"),
         (
             vec![base.clone(), negative_price],

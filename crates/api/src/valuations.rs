@@ -5,18 +5,20 @@
 //! decimal places, half away from zero; every figure is computed unrounded
 //! first, so a rounded waterfall may differ from its total by a cent.
 
+use infraval_core::convertible::{ConversionFields, ConvertibleTerms, Principal};
 use infraval_core::error::AtField;
 use infraval_core::mining::{Btc, Hashrate};
 use infraval_core::num::{Fraction, Price, Usd};
 use infraval_core::valuation::{
-    self, Buyback, CapRate, Conversion, ConvertibleNote, MiningValuation, Multiple, Regime,
-    Scenario, Settlement, Shares, Site, SiteMethod, Sotp, SotpInput, Treasury,
+    self, Buyback, CapRate, ConvertibleNote, MiningValuation, Multiple, Regime, Scenario,
+    Settlement, Shares, Site, SiteMethod, Sotp, SotpInput, Treasury,
 };
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::convertibles::SettlementMethod;
 use crate::mining::exactly_one;
 use crate::num;
 
@@ -43,7 +45,7 @@ fn shares(v: Decimal) -> Decimal {
             "bitcoin_treasury": {"btc": 13000, "btc_price": 70000, "haircut": 0.1},
             "cash": 500000000,
             "debt": 600000000,
-            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate_per_1000": 52.1832, "settlement": "net_share"}],
+            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": "net_share"}],
             "basic_shares": 280000000,
             "buyback": {"amount": 460000000, "price_per_share": 15.03}
         },
@@ -54,7 +56,7 @@ fn shares(v: Decimal) -> Decimal {
             "bitcoin_treasury": {"btc": 13000, "btc_price": 90000, "haircut": 0.1},
             "cash": 500000000,
             "debt": 600000000,
-            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate_per_1000": 52.1832, "settlement": "net_share"}],
+            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": "net_share"}],
             "basic_shares": 280000000,
             "buyback": {"amount": 460000000, "price_per_share": 15.03}
         },
@@ -65,7 +67,7 @@ fn shares(v: Decimal) -> Decimal {
             "bitcoin_treasury": {"btc": 13000, "btc_price": 150000, "haircut": 0.1},
             "cash": 500000000,
             "debt": 600000000,
-            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate_per_1000": 52.1832, "settlement": "net_share"}],
+            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": "net_share"}],
             "basic_shares": 280000000,
             "buyback": {"amount": 460000000, "price_per_share": 15.03}
         }
@@ -232,69 +234,58 @@ pub struct TreasuryRequest {
     pub haircut: Option<Decimal>,
 }
 
-/// How a converted note is settled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SettlementWire {
-    /// Every conversion share is delivered.
-    #[default]
-    Physical,
-    /// Principal in cash, the excess conversion value in shares.
-    NetShare,
-    /// The whole conversion value in cash.
-    Cash,
-}
-
-impl From<SettlementWire> for Settlement {
-    fn from(s: SettlementWire) -> Self {
-        match s {
-            SettlementWire::Physical => Settlement::Physical,
-            SettlementWire::NetShare => Settlement::NetShare,
-            SettlementWire::Cash => Settlement::Cash,
-        }
-    }
-}
-
-impl From<Settlement> for SettlementWire {
-    fn from(s: Settlement) -> Self {
-        match s {
-            Settlement::Physical => SettlementWire::Physical,
-            Settlement::NetShare => SettlementWire::NetShare,
-            Settlement::Cash => SettlementWire::Cash,
-        }
-    }
-}
-
-/// A convertible note: give `conversion_price` or `conversion_rate_per_1000`.
+/// A convertible note: a principal and exactly one of `conversion_rate`,
+/// `conversion_price`, or `reference_price` with `conversion_premium`, as
+/// `POST /v1/convertibles/terms` takes them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertibleRequest {
     /// The note's name, for the waterfall.
     #[schema(example = "0% notes due 2032")]
     pub name: String,
-    /// Principal outstanding, USD. Range: ≥ 0.
+    /// Principal outstanding, USD. Range: > 0, ≤ 10¹², a whole multiple of
+    /// the $1,000 denomination.
     #[serde(with = "num::decimal")]
-    #[schema(example = 1150000000, minimum = 0)]
+    #[schema(example = 1150000000, minimum = 0, maximum = 1000000000000_i64)]
     pub principal: Decimal,
-    /// Conversion price, USD per share. Range: > 0.
+    /// Shares per $1,000 of principal. Range: 0.001 to 10,000,000; rounded
+    /// to four decimals as indentures state it.
     #[serde(
         default,
         with = "num::opt_decimal",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(example = 19.16, minimum = 0)]
+    #[schema(example = 52.1832, minimum = 0.001, maximum = 10000000)]
+    pub conversion_rate: Option<Decimal>,
+    /// Conversion price, USD per share. Range: 0.0001 to 1,000,000.
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 19.16325, minimum = 0.0001, maximum = 1000000)]
     pub conversion_price: Option<Decimal>,
-    /// Shares per $1,000 of principal (price = 1,000 / rate). Range: > 0.
+    /// Reference share price the premium is set over, USD per share; needs
+    /// `conversion_premium`. Range: > 0, ≤ 1,000,000.
     #[serde(
         default,
         with = "num::opt_decimal",
         skip_serializing_if = "Option::is_none"
     )]
-    #[schema(example = 52.1832, minimum = 0)]
-    pub conversion_rate_per_1000: Option<Decimal>,
+    #[schema(example = 15.03, minimum = 0, maximum = 1000000)]
+    pub reference_price: Option<Decimal>,
+    /// Conversion premium over `reference_price`, a decimal fraction (0.275
+    /// for 27.5%); needs `reference_price`. Range: > −1, ≤ 10.
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 0.275, minimum = -1, maximum = 10)]
+    pub conversion_premium: Option<Decimal>,
     /// Settlement on conversion. Default `physical`.
-    #[serde(default)]
-    pub settlement: SettlementWire,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<SettlementMethod>,
     /// Owed if holders do not convert, USD, when above the principal (a
     /// put or make-whole premium). Range: [principal, 2 × principal].
     /// Default: the principal.
@@ -387,25 +378,21 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
 }
 
 fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, CoreError> {
-    let conversion = match exactly_one(&[
-        ("conversion_price", req.conversion_price.is_some()),
-        (
-            "conversion_rate_per_1000",
-            req.conversion_rate_per_1000.is_some(),
-        ),
-    ])? {
-        0 => Conversion::Price(
-            Price::new(req.conversion_price.unwrap_or_default())
-                .at(format!("{at}.conversion_price"))?,
-        ),
-        _ => Conversion::rate_per_1000(req.conversion_rate_per_1000.unwrap_or_default())
-            .at(format!("{at}.conversion_rate_per_1000"))?,
+    let conversion = ConversionFields {
+        conversion_rate: req.conversion_rate,
+        conversion_price: req.conversion_price,
+        reference_price: req.reference_price,
+        conversion_premium: req.conversion_premium,
     };
+    let terms = Principal::new(req.principal)
+        .and_then(|p| ConvertibleTerms::new(p, conversion.validate()?))
+        .map_err(|e| valuation::prefix_field(e, &format!("{at}.")))?;
     Ok(ConvertibleNote {
         name: req.name,
-        principal: Usd::new(req.principal).at(format!("{at}.principal"))?,
-        conversion,
-        settlement: req.settlement.into(),
+        terms,
+        settlement: req
+            .settlement
+            .map_or(Settlement::Physical, Settlement::from),
         redemption_amount: req
             .redemption_amount
             .map(|r| Usd::new(r).at(format!("{at}.redemption_amount")))
@@ -533,8 +520,10 @@ pub struct NoteOutcomeResponse {
     /// Debt or converted.
     pub regime: RegimeWire,
     /// The note's settlement.
-    pub settlement: SettlementWire,
-    /// Conversion price, USD per share (4 dp).
+    pub settlement: SettlementMethod,
+    /// The price at which the regime switches, USD per share (4 dp):
+    /// `1,000 / conversion_rate`, with the rate rounded to four decimals as
+    /// the indenture states it.
     #[serde(with = "num::decimal")]
     #[schema(example = 19.1633)]
     pub conversion_price: Decimal,
@@ -705,7 +694,11 @@ fn solution(s: &valuation::Solution) -> SolutionResponse {
                     Regime::Debt => RegimeWire::Debt,
                     Regime::Converted => RegimeWire::Converted,
                 },
-                settlement: n.settlement.into(),
+                settlement: match n.settlement {
+                    Settlement::Physical => SettlementMethod::Physical,
+                    Settlement::NetShare => SettlementMethod::NetShare,
+                    Settlement::Cash => SettlementMethod::Cash,
+                },
                 conversion_price: shares(n.conversion_price),
                 claim: cents(n.claim),
                 shares_issued: shares(n.shares_issued),
@@ -811,7 +804,7 @@ mod tests {
     fn both_conversion_forms_are_refused() {
         let req = one(serde_json::json!({
             "name": "base", "basic_shares": 100,
-            "convertibles": [{"name": "n", "principal": 1, "conversion_price": 1, "conversion_rate_per_1000": 1000}]
+            "convertibles": [{"name": "n", "principal": 1000, "conversion_price": 1, "conversion_rate": 1000}]
         }));
         assert!(matches!(
             Vec::<Scenario>::try_from(req),

@@ -26,6 +26,8 @@
 
 use rust_decimal::Decimal;
 
+use crate::convertible::ConvertibleTerms;
+pub use crate::convertible::Settlement;
 use crate::error::{CoreError, ValueError};
 use crate::mining::Hashrate;
 use crate::num::{self, Checked, Fraction, Price, Usd};
@@ -230,65 +232,14 @@ impl Treasury {
     }
 }
 
-/// How a note's conversion is stated; indentures fix the rate.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Conversion {
-    /// Conversion price, USD per share.
-    Price(Price),
-    /// Shares per $1,000 of principal; the price is `1,000 / rate`.
-    RatePer1000(Decimal),
-}
-
-impl Conversion {
-    /// A conversion rate: checks `rate > 0`.
-    pub fn rate_per_1000(rate: Decimal) -> Result<Self, ValueError> {
-        num::positive(rate).map(Conversion::RatePer1000)
-    }
-
-    /// Conversion price, USD per share.
-    pub fn price(self) -> Result<Decimal> {
-        match self {
-            Conversion::Price(p) => Ok(p.get()),
-            Conversion::RatePer1000(r) => Decimal::ONE_THOUSAND.div_or(r, "conversion price"),
-        }
-    }
-
-    /// Shares a principal converts into.
-    ///
-    /// # Formula
-    /// ```text
-    /// N = principal / conversion_price = principal × rate / 1,000
-    /// ```
-    pub fn shares(self, principal: Decimal) -> Result<Decimal> {
-        match self {
-            Conversion::Price(p) => principal.div_or(p.get(), "conversion shares"),
-            Conversion::RatePer1000(r) => principal
-                .mul_or(r, "conversion shares")?
-                .div_or(Decimal::ONE_THOUSAND, "conversion shares"),
-        }
-    }
-}
-
-/// How a converted note is settled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Settlement {
-    /// All `N` shares are delivered.
-    Physical,
-    /// Principal in cash, the excess of `N × V` over it in shares.
-    NetShare,
-    /// `N × V` in cash.
-    Cash,
-}
-
 /// A convertible note, as the valuation needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConvertibleNote {
     /// A label for the waterfall.
     pub name: String,
-    /// Principal outstanding, USD.
-    pub principal: Usd,
-    /// The conversion terms.
-    pub conversion: Conversion,
+    /// Principal and conversion terms, as the convertible endpoints validate
+    /// them; the conversion shares are `principal / 1,000 × conversion_rate`.
+    pub terms: ConvertibleTerms,
     /// The settlement on conversion.
     pub settlement: Settlement,
     /// What holders are owed if they do not convert, USD: the principal, or
@@ -300,7 +251,7 @@ pub struct ConvertibleNote {
 impl ConvertibleNote {
     /// What holders are owed as debt; `index` places the note in errors.
     fn debt_claim(&self, index: usize) -> Result<Decimal> {
-        let p = self.principal.get();
+        let p = self.terms.principal();
         match self.redemption_amount {
             None => Ok(p),
             Some(r) => {
@@ -370,7 +321,9 @@ pub struct NoteOutcome {
     pub regime: Regime,
     /// The note's settlement on conversion.
     pub settlement: Settlement,
-    /// The note's conversion price, USD per share.
+    /// The price at which the regime switches, USD per share:
+    /// `1,000 / conversion_rate` with the rate rounded as the indenture
+    /// states it (the stated conversion price up to that rounding).
     pub conversion_price: Decimal,
     /// Cash claim on equity value, USD: the redemption amount as debt; the
     /// principal under net-share settlement; `N × V` under cash settlement;
@@ -564,9 +517,9 @@ fn solve_dilution(
         .enumerate()
         .map(|(i, n)| {
             Ok(NoteTerms {
-                conversion_price: n.conversion.price()?,
-                shares: n.conversion.shares(n.principal.get())?,
-                principal: n.principal.get(),
+                conversion_price: n.terms.parity_price(),
+                shares: n.terms.shares_underlying(),
+                principal: n.terms.principal(),
                 debt_claim: n.debt_claim(i)?,
             })
         })
@@ -699,7 +652,9 @@ pub fn scenarios(scenarios: &[Scenario]) -> Result<Vec<(String, Sotp)>> {
         .collect()
 }
 
-fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
+/// Puts `prefix` before the field an error names, for inputs nested in a
+/// list (`scenarios[1].` + `cash`).
+pub fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
     match err {
         CoreError::InvalidValue { field, error } => CoreError::InvalidValue {
             field: format!("{prefix}{field}"),
@@ -719,6 +674,7 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
+    use crate::convertible::{ConversionFields, Principal};
     use crate::mining::Btc;
 
     /// The one tolerance of these tests: absolute, USD per share, for
@@ -729,26 +685,46 @@ mod tests {
         Usd::new(v).unwrap()
     }
 
+    fn terms(principal: Decimal, fields: ConversionFields) -> ConvertibleTerms {
+        ConvertibleTerms::new(
+            Principal::new(principal).unwrap(),
+            fields.validate().unwrap(),
+        )
+        .unwrap()
+    }
+
+    /// Notes of `principal` thousand dollars converting at `price`.
     fn note(principal: Decimal, price: Decimal, settlement: Settlement) -> ConvertibleNote {
         ConvertibleNote {
             name: "notes".into(),
-            principal: usd(principal),
-            conversion: Conversion::Price(Price::new(price).unwrap()),
+            terms: terms(
+                principal * THOUSAND,
+                ConversionFields {
+                    conversion_price: Some(price),
+                    ..Default::default()
+                },
+            ),
             settlement,
             redemption_amount: None,
         }
     }
 
-    /// Equity before the notes of `equity` (all of it cash) and 100 basic shares.
+    /// Notes come in whole $1,000s, so the small worked examples below are
+    /// stated in thousands: of dollars for money, of shares for share counts.
+    /// Per-share values are unchanged by the scaling.
+    const THOUSAND: Decimal = Decimal::ONE_THOUSAND;
+
+    /// Equity before the notes of `equity` thousand dollars (all of it cash)
+    /// and 100 thousand basic shares.
     fn simple(equity: Decimal, notes: Vec<ConvertibleNote>) -> SotpInput {
         SotpInput {
             mining: None,
             data_centers: vec![],
             treasury: None,
-            cash: usd(equity),
+            cash: usd(equity * THOUSAND),
             debt: Usd::ZERO,
             convertibles: notes,
-            basic_shares: Shares::new(dec!(100)).unwrap(),
+            basic_shares: Shares::new(dec!(100) * THOUSAND).unwrap(),
             buyback: None,
         }
     }
@@ -779,8 +755,13 @@ mod tests {
             debt: usd(dec!(600_000_000)),
             convertibles: vec![ConvertibleNote {
                 name: "0% 2032 notes".into(),
-                principal: usd(dec!(1_150_000_000)),
-                conversion: Conversion::rate_per_1000(dec!(52.1832)).unwrap(),
+                terms: terms(
+                    dec!(1_150_000_000),
+                    ConversionFields {
+                        conversion_rate: Some(dec!(52.1832)),
+                        ..Default::default()
+                    },
+                ),
                 settlement: Settlement::Physical,
                 redemption_amount: None,
             }],
@@ -807,7 +788,7 @@ mod tests {
         let s = &out.solutions[0];
         assert_eq!(s.notes[0].regime, Regime::Debt);
         assert_eq!(s.value_per_share, dec!(8));
-        assert_eq!(s.diluted_shares, dec!(100));
+        assert_eq!(s.diluted_shares, dec!(100) * THOUSAND);
     }
 
     #[test]
@@ -832,8 +813,8 @@ mod tests {
             assert_eq!(out.solutions.len(), 1);
             let s = &out.solutions[0];
             assert_eq!(s.notes[0].regime, Regime::Converted);
-            assert!((s.notes[0].claim - claim).abs() < PER_SHARE_TOLERANCE);
-            assert!((s.notes[0].shares_issued - shares).abs() < PER_SHARE_TOLERANCE);
+            assert!((s.notes[0].claim - claim * THOUSAND).abs() < PER_SHARE_TOLERANCE);
+            assert!((s.notes[0].shares_issued - shares * THOUSAND).abs() < PER_SHARE_TOLERANCE);
             assert!(
                 (s.value_per_share - v).abs() < PER_SHARE_TOLERANCE,
                 "{settlement:?}"
@@ -847,7 +828,7 @@ mod tests {
         // As debt: V = (1,000 − 300) / 100 = 7 < 8, consistent.
         // Converted: V = 1,000 / 125 = 8 ≥ 8, consistent.
         let mut n = note(dec!(200), dec!(8), Settlement::Physical);
-        n.redemption_amount = Some(usd(dec!(300)));
+        n.redemption_amount = Some(usd(dec!(300) * THOUSAND));
         let out = sum_of_parts(&simple(dec!(1000), vec![n])).unwrap();
         assert!(out.multiple_equilibria());
         assert_eq!(out.solutions[0].notes[0].regime, Regime::Debt);
@@ -859,7 +840,7 @@ mod tests {
     #[test]
     fn a_redemption_amount_below_par_is_refused_naming_the_note() {
         let mut n = note(dec!(200), dec!(8), Settlement::Physical);
-        n.redemption_amount = Some(usd(dec!(199)));
+        n.redemption_amount = Some(usd(dec!(199) * THOUSAND));
         let err = sum_of_parts(&simple(dec!(1000), vec![n])).unwrap_err();
         assert_eq!(err.field(), Some("convertibles[0].redemption_amount"));
     }
@@ -962,7 +943,7 @@ mod tests {
     fn a_buyback_of_every_share_is_refused() {
         let mut input = simple(dec!(1000), vec![]);
         input.buyback = Some(Buyback {
-            amount: usd(dec!(1000)),
+            amount: usd(dec!(1000) * THOUSAND),
             price: Price::new(dec!(10)).unwrap(),
             from_cash: false,
         });
@@ -1024,7 +1005,7 @@ mod tests {
 
         let mut bad = simple(dec!(1000), vec![]);
         bad.buyback = Some(Buyback {
-            amount: usd(dec!(1000)),
+            amount: usd(dec!(1000) * THOUSAND),
             price: Price::new(dec!(10)).unwrap(),
             from_cash: false,
         });
@@ -1079,26 +1060,26 @@ mod tests {
     ) -> SotpInput {
         SotpInput {
             mining: Some(MiningValuation::EbitdaMultiple {
-                ebitda: usd(Decimal::from(mining)),
+                ebitda: usd(Decimal::from(mining) * THOUSAND),
                 multiple: Multiple::new(Decimal::ONE).unwrap(),
             }),
             data_centers: vec![Site {
                 name: "site".into(),
                 method: SiteMethod::ArrMultiple {
-                    arr: usd(Decimal::from(site)),
+                    arr: usd(Decimal::from(site) * THOUSAND),
                     multiple: Multiple::new(Decimal::ONE).unwrap(),
                 },
                 remaining_capex: Usd::ZERO,
             }],
             treasury: Some(Treasury {
-                btc: Btc::new(Decimal::from(treasury_btc)).unwrap(),
+                btc: Btc::new(Decimal::from(treasury_btc) * THOUSAND).unwrap(),
                 btc_price: Price::new(Decimal::ONE).unwrap(),
                 haircut: Fraction::ZERO,
             }),
-            cash: usd(Decimal::from(cash)),
-            debt: usd(Decimal::from(debt)),
+            cash: usd(Decimal::from(cash) * THOUSAND),
+            debt: usd(Decimal::from(debt) * THOUSAND),
             convertibles: notes,
-            basic_shares: Shares::new(dec!(100)).unwrap(),
+            basic_shares: Shares::new(dec!(100) * THOUSAND).unwrap(),
             buyback: None,
         }
     }
