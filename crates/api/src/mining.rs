@@ -354,15 +354,15 @@ pub struct ProductionResponse {
     pub margin_per_day: Option<Decimal>,
     /// Power cost per BTC mined, USD.
     #[serde(with = "num::opt_decimal")]
-    #[schema(example = 40951.4)]
+    #[schema(example = 40951.66)]
     pub cost_per_btc: Option<Decimal>,
     /// (Power cost + other opex) per BTC mined, USD.
     #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50867.84)]
+    #[schema(example = 50868.16)]
     pub all_in_cost_per_btc: Option<Decimal>,
     /// BTC price at which the daily margin is zero (= all-in cost per BTC), USD.
     #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50867.84)]
+    #[schema(example = 50868.16)]
     pub breakeven_btc_price: Option<Decimal>,
     /// Power price at which the daily margin is zero, USD per MWh:
     /// `(revenue − other_opex) / (power_mw × 24 × uptime)`. Negative when

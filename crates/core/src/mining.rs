@@ -170,6 +170,15 @@ impl Btc {
 /// computed as the consensus rule does, in whole satoshis with a right
 /// shift, so it is exact (3.125 BTC from height 840,000) and becomes zero
 /// after 33 halvings; heights of any size are accepted.
+///
+/// # Example
+/// ```
+/// use infraval_core::mining::subsidy_at_height;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(subsidy_at_height(927_000), Decimal::new(3125, 3));
+/// assert_eq!(subsidy_at_height(u64::MAX), Decimal::ZERO);
+/// ```
 pub fn subsidy_at_height(height: u64) -> Decimal {
     let halvings = height / HALVING_INTERVAL_BLOCKS;
     let sats = if halvings >= 64 {
@@ -443,6 +452,18 @@ pub struct Production {
 /// btc_per_day = fleet_share × 144 × (subsidy + fees) × uptime × (1 − pool_fee)
 /// ```
 /// `fleet_share` in [0, 1]; subsidy and fees in BTC per block.
+///
+/// # Example
+/// 50 EH/s of a 1,000 EH/s network at 3.125 + 0.125 BTC a block, always up,
+/// no pool fee: `0.05 × 144 × 3.25 = 23.4` BTC a day.
+/// ```
+/// use infraval_core::mining::btc_per_day;
+/// use infraval_core::num::Fraction;
+/// use rust_decimal::Decimal;
+///
+/// let btc = btc_per_day(Decimal::new(5, 2), Decimal::new(325, 2), Fraction::ONE, Fraction::ZERO);
+/// assert_eq!(btc.unwrap(), Decimal::new(234, 1));
+/// ```
 pub fn btc_per_day(
     fleet_share: Decimal,
     reward_per_block_btc: Decimal,
