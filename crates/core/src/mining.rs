@@ -1671,6 +1671,40 @@ mod tests {
         }
 
         #[test]
+        fn a_constant_projection_mines_production_per_day_times_its_days(
+            fleet_ph in 1u64..1_000_000,
+            fees_sats in 0u64..100_000_000,
+            uptime_pct in 0u64..=100,
+            months in 1u32..=24,
+        ) {
+            // Far from a halving (height 927,000 leaves 854 days), so the subsidy is constant.
+            let fleet = hashrate(Decimal::from(fleet_ph) / dec!(1000));
+            let fees = Btc::new(Decimal::new(i64::try_from(fees_sats).unwrap(), 8)).unwrap();
+            let uptime = Fraction::new(Decimal::from(uptime_pct) / dec!(100)).unwrap();
+            let daily = production(&ProductionInput {
+                fleet: Fleet::new(fleet, None).unwrap(),
+                subsidy: Subsidy::FromHeight(927_000),
+                fees_per_block: fees,
+                uptime,
+                ..round_numbers()
+            })
+            .unwrap()
+            .btc_per_day;
+            let out = projection(&ProjectionInput {
+                months: ProjectionMonths::new(months).unwrap(),
+                fleet,
+                halving: HalvingSchedule::FromHeight { start_height: 927_000 },
+                fees_per_block: fees,
+                uptime,
+                ..projection_input()
+            })
+            .unwrap();
+            let days: u32 = out.months.iter().map(|m| m.days).sum();
+            let expected = daily * Decimal::from(days);
+            prop_assert!((out.total_btc - expected).abs() <= dec!(0.000000000001), "{} vs {expected}", out.total_btc);
+        }
+
+        #[test]
         fn the_subsidy_never_rises_with_height(h in any::<u64>(), step in 0u64..10_000_000) {
             prop_assert!(subsidy_at_height(h.saturating_add(step)) <= subsidy_at_height(h));
         }
