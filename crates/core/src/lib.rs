@@ -9,6 +9,7 @@
 //! field at fault.
 
 pub mod colocation;
+pub mod convertible;
 pub mod error;
 pub mod num;
 
