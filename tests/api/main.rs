@@ -1,1 +1,13 @@
-fn main() {}
+//! End-to-end tests: the real app on a free port, called over HTTP.
+//!
+//! Set `TEST_LOG=1` to see the server's logs.
+
+mod colocation;
+mod convertibles;
+mod errors;
+mod health;
+mod helpers;
+mod hostile;
+mod openapi;
+mod operations;
+mod shutdown;

@@ -1,1 +1,229 @@
-//! placeholder
+//! A typed async client for the infraval HTTP API.
+//!
+//! One method per endpoint, taking and returning the `infraval-api` wire
+//! types. Errors separate transport failures from API problems, and an
+//! API problem carries its parsed RFC 9457 body.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), infraval_client::ClientError> {
+//! use infraval_api::colocation::ArrRequest;
+//! use rust_decimal::Decimal;
+//!
+//! let client = infraval_client::Client::new("http://127.0.0.1:8080")?;
+//! let arr = client
+//!     .colocation_arr(&ArrRequest {
+//!         it_capacity_mw: Decimal::from(250),
+//!         rate_per_kw_month: Decimal::new(13333, 2),
+//!         occupancy: None,
+//!     })
+//!     .await?;
+//! println!("ARR: ${}", arr.arr);
+//! # Ok(()) }
+//! ```
+
+use std::time::Duration;
+
+use infraval_api::health::Health;
+use infraval_api::Problem;
+use reqwest::{StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+mod colocation;
+mod convertibles;
+
+/// The default whole-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The base URL is not an absolute http(s) URL.
+    #[error("invalid base URL `{url}`: {reason}")]
+    InvalidBaseUrl {
+        /// The URL given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The request never got an HTTP answer: connection, TLS, timeout.
+    #[error("transport error: {0}")]
+    Transport(#[from] reqwest::Error),
+    /// The API answered with a problem (4xx or 5xx).
+    #[error("the API answered {status}: {} ({})", .problem.detail, .problem.code)]
+    Api {
+        /// The HTTP status.
+        status: StatusCode,
+        /// The parsed problem body.
+        problem: Box<Problem>,
+    },
+    /// The API answered something this client cannot read.
+    #[error("unexpected response {status}: {reason}")]
+    UnexpectedResponse {
+        /// The HTTP status.
+        status: StatusCode,
+        /// What was wrong with it.
+        reason: String,
+    },
+}
+
+impl ClientError {
+    /// The problem body, when the API answered with one.
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ClientError::Api { problem, .. } => Some(problem),
+            _ => None,
+        }
+    }
+}
+
+/// A client of one infraval server.
+#[derive(Debug, Clone)]
+pub struct Client {
+    base: Url,
+    http: reqwest::Client,
+}
+
+/// Builds a [`Client`] with a timeout or a caller-supplied `reqwest::Client`.
+#[derive(Debug)]
+pub struct ClientBuilder {
+    base_url: String,
+    timeout: Duration,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// The whole-request timeout (default [`DEFAULT_TIMEOUT`]); ignored
+    /// when a `reqwest::Client` is supplied, which carries its own.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Uses this `reqwest::Client` (for shared pools, proxies, headers).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, ClientError> {
+        let invalid = |reason: String| ClientError::InvalidBaseUrl {
+            url: self.base_url.clone(),
+            reason,
+        };
+        let mut base = Url::parse(&self.base_url).map_err(|e| invalid(e.to_string()))?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(invalid("the scheme must be http or https".to_owned()));
+        }
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder().timeout(self.timeout).build()?,
+        };
+        Ok(Client { base, http })
+    }
+}
+
+impl Client {
+    /// A client of the server at `base_url`, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base_url: impl Into<String>) -> Result<Self, ClientError> {
+        Self::builder(base_url).build()
+    }
+
+    /// A builder, for a timeout or a caller-supplied `reqwest::Client`.
+    pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.into(),
+            timeout: DEFAULT_TIMEOUT,
+            http: None,
+        }
+    }
+
+    /// The server's base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// `GET /health`: liveness.
+    pub async fn health(&self) -> Result<Health, ClientError> {
+        self.get("health").await
+    }
+
+    /// `GET /ready`: readiness.
+    pub async fn ready(&self) -> Result<Health, ClientError> {
+        self.get("ready").await
+    }
+
+    fn url(&self, path: &str) -> Result<Url, ClientError> {
+        self.base
+            .join(path.trim_start_matches('/'))
+            .map_err(|e| ClientError::InvalidBaseUrl {
+                url: self.base.to_string(),
+                reason: e.to_string(),
+            })
+    }
+
+    pub(crate) async fn get<Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Resp, ClientError> {
+        let response = self.http.get(self.url(path)?).send().await?;
+        read(response).await
+    }
+
+    pub(crate) async fn post<Req: Serialize + ?Sized, Resp: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Req,
+    ) -> Result<Resp, ClientError> {
+        let response = self.http.post(self.url(path)?).json(body).send().await?;
+        read(response).await
+    }
+}
+
+async fn read<Resp: DeserializeOwned>(response: reqwest::Response) -> Result<Resp, ClientError> {
+    let status = response.status();
+    let bytes = response.bytes().await?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes).map_err(|e| ClientError::UnexpectedResponse {
+            status,
+            reason: format!("cannot decode the body: {e}"),
+        });
+    }
+    match serde_json::from_slice::<Problem>(&bytes) {
+        Ok(problem) => Err(ClientError::Api {
+            status,
+            problem: Box::new(problem),
+        }),
+        Err(_) => Err(ClientError::UnexpectedResponse {
+            status,
+            reason: String::from_utf8_lossy(&bytes).chars().take(512).collect(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_url_without_a_scheme_is_refused() {
+        assert!(matches!(
+            Client::new("localhost:8080"),
+            Err(ClientError::InvalidBaseUrl { .. })
+        ));
+    }
+
+    #[test]
+    fn paths_join_under_a_base_path() {
+        let client = Client::new("http://example.test/infraval").unwrap();
+        assert_eq!(
+            client.url("/v1/colocation/arr").unwrap().as_str(),
+            "http://example.test/infraval/v1/colocation/arr"
+        );
+    }
+}

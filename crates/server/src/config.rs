@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::auth::{ApiKeys, KeysFileError};
+
 /// infraval: valuation of compute infrastructure over HTTP/JSON.
 #[derive(Debug, Parser)]
 #[command(
@@ -55,22 +57,61 @@ pub struct ServeArgs {
     /// Largest accepted request body, in bytes; larger bodies get 413.
     #[arg(long, env = "INFRAVAL_BODY_LIMIT_BYTES", default_value_t = 256 * 1024)]
     pub body_limit_bytes: usize,
+    /// Milliseconds a client gets to send a request's head; slower clients are
+    /// cut off with 408 (slowloris protection).
+    #[arg(
+        long,
+        env = "INFRAVAL_CLIENT_REQUEST_TIMEOUT_MS",
+        default_value_t = 5000
+    )]
+    pub client_request_timeout_ms: u64,
+    /// Milliseconds a client gets to close its side once the server closes.
+    #[arg(
+        long,
+        env = "INFRAVAL_CLIENT_DISCONNECT_TIMEOUT_MS",
+        default_value_t = 1000
+    )]
+    pub client_disconnect_timeout_ms: u64,
+    /// Seconds an idle keep-alive connection is kept open.
+    #[arg(long, env = "INFRAVAL_KEEP_ALIVE_SECS", default_value_t = 5)]
+    pub keep_alive_secs: u64,
+    /// Origins allowed by CORS, comma-separated; CORS is off when empty.
+    #[arg(long, env = "INFRAVAL_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+    /// File of hex SHA-256 digests of API keys, one per line; when set,
+    /// `/v1/*` requires `Authorization: Bearer <key>`.
+    #[arg(long, env = "INFRAVAL_API_KEYS_FILE")]
+    pub api_keys_file: Option<std::path::PathBuf>,
     /// Log format [default: pretty on a terminal, JSON otherwise]. Filter with RUST_LOG.
     #[arg(long, env = "INFRAVAL_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
 }
 
 impl ServeArgs {
-    /// The server settings these arguments describe.
-    pub fn settings(&self) -> Settings {
-        Settings {
+    /// The server settings these arguments describe; reads the API keys file.
+    pub fn settings(&self) -> Result<Settings, KeysFileError> {
+        Ok(Settings {
             addr: self.addr.clone(),
             workers: self.workers.map(usize::from).unwrap_or_else(|| {
                 std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
             }),
             shutdown_grace: Duration::from_secs(self.shutdown_grace_secs),
             body_limit_bytes: self.body_limit_bytes,
-        }
+            client_request_timeout: Duration::from_millis(self.client_request_timeout_ms),
+            client_disconnect_timeout: Duration::from_millis(self.client_disconnect_timeout_ms),
+            keep_alive: Duration::from_secs(self.keep_alive_secs),
+            cors_origins: self
+                .cors_origins
+                .iter()
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect(),
+            api_keys: self
+                .api_keys_file
+                .as_deref()
+                .map(ApiKeys::load)
+                .transpose()?,
+        })
     }
 }
 
@@ -85,6 +126,16 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// Largest accepted request body, bytes.
     pub body_limit_bytes: usize,
+    /// Time a client gets to send a request's head.
+    pub client_request_timeout: Duration,
+    /// Time a client gets to close after the server closes.
+    pub client_disconnect_timeout: Duration,
+    /// Idle keep-alive time.
+    pub keep_alive: Duration,
+    /// CORS origins; CORS is off when empty.
+    pub cors_origins: Vec<String>,
+    /// API keys for `/v1/*`; open when `None`.
+    pub api_keys: Option<ApiKeys>,
 }
 
 impl Settings {
@@ -95,6 +146,11 @@ impl Settings {
             workers: 1,
             shutdown_grace: Duration::from_secs(5),
             body_limit_bytes: 256 * 1024,
+            client_request_timeout: Duration::from_millis(5000),
+            client_disconnect_timeout: Duration::from_millis(1000),
+            keep_alive: Duration::from_secs(5),
+            cors_origins: Vec::new(),
+            api_keys: None,
         }
     }
 }

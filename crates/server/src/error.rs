@@ -103,6 +103,9 @@ pub enum ApiError {
         /// The methods the path accepts.
         allowed: Vec<String>,
     },
+    /// `/v1/*` needs an API key and none (or a wrong one) was sent.
+    #[error("a valid API key is required: send `Authorization: Bearer <key>`")]
+    Unauthorized,
     /// A bug: the handler panicked. The detail is logged, never sent.
     #[error("an internal error occurred; it has been logged")]
     Internal,
@@ -227,6 +230,11 @@ impl ApiError {
                 "method_not_allowed",
                 "The route does not accept this method",
             ),
+            ApiError::Unauthorized => (
+                S::UNAUTHORIZED,
+                "unauthorized",
+                "A valid API key is required",
+            ),
             ApiError::Internal => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
@@ -245,6 +253,7 @@ impl ApiError {
             ApiError::Body(_)
             | ApiError::NotFound { .. }
             | ApiError::MethodNotAllowed { .. }
+            | ApiError::Unauthorized
             | ApiError::Internal => None,
         }
     }
@@ -272,6 +281,9 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if let ApiError::Unauthorized = self {
+            res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+        }
         if let ApiError::MethodNotAllowed { allowed, .. } = self {
             if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
                 res.insert_header((header::ALLOW, value));

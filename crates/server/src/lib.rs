@@ -4,9 +4,12 @@
 //! server and [`startup::openapi`] the OpenAPI document, both from the one
 //! route declaration in [`routes`].
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod json_log;
+pub mod metrics;
 pub mod openapi;
 pub mod routes;
 pub mod startup;

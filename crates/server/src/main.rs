@@ -21,10 +21,17 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve(args) => {
-            telemetry::init(args.log_format);
-            let settings = args.settings();
+            let _logs = telemetry::init(args.log_format);
+            let settings = match args.settings() {
+                Ok(settings) => settings,
+                Err(err) => {
+                    eprintln!("infraval: {err}");
+                    return ExitCode::from(2);
+                }
+            };
             let served = actix_web::rt::System::new().block_on(async move {
                 let app = Application::build(&settings)?;
+                actix_web::rt::spawn(startup::stop_on_signal(app.handle())?);
                 app.run_until_stopped().await
             });
             match served {

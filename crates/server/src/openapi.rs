@@ -2,6 +2,7 @@
 //! operation shares.
 
 use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, ResponseBuilder};
 use utoipa::OpenApi;
 
@@ -25,7 +26,9 @@ its `field`.",
     components(schemas(Problem)),
     tags(
         (name = "health", description = "Liveness and readiness"),
+        (name = "operations", description = "Metrics for monitoring"),
         (name = "colocation", description = "Colocation and data-center economics"),
+        (name = "convertibles", description = "Convertible notes: terms, dilution, yield"),
     )
 )]
 pub struct ApiDoc;
@@ -75,10 +78,28 @@ fn add_body_errors(operation: &mut Operation) {
     }
 }
 
+/// The name of the optional bearer-key security scheme.
+const API_KEY_SCHEME: &str = "api_key";
+
 /// Documents the shared problem responses on every operation that takes a
-/// body, so that no handler has to list them by hand.
+/// body, and the optional API key on every `/v1` operation, so that no
+/// handler has to list them by hand.
 pub fn with_shared_responses(mut doc: Document) -> Document {
-    for item in doc.paths.paths.values_mut() {
+    doc.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            API_KEY_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Needed only when the server is started with INFRAVAL_API_KEYS_FILE.",
+                    ))
+                    .build(),
+            ),
+        );
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let versioned = path.starts_with("/v1/");
         for operation in [
             &mut item.get,
             &mut item.post,
@@ -90,7 +111,27 @@ pub fn with_shared_responses(mut doc: Document) -> Document {
         .flatten()
         {
             add_body_errors(operation);
+            if versioned {
+                add_api_key(operation);
+            }
         }
     }
     doc
+}
+
+fn add_api_key(operation: &mut Operation) {
+    // Either no key (the default) or a bearer key.
+    operation.security = Some(vec![
+        SecurityRequirement::default(),
+        SecurityRequirement::new(API_KEY_SCHEME, Vec::<String>::new()),
+    ]);
+    operation
+        .responses
+        .responses
+        .entry("401".to_owned())
+        .or_insert_with(|| {
+            problem_response(
+                "The server requires an API key and none, or a wrong one, was sent (`unauthorized`).",
+            )
+        });
 }

@@ -3,8 +3,10 @@
 
 use std::net::TcpListener;
 
+use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::from_fn;
+use actix_web::http::{header, KeepAlive, Method};
+use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 use utoipa::OpenApi as _;
 use utoipa_actix_web::AppExt;
@@ -12,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
 use crate::extract::BodyLimit;
+use crate::metrics::Metrics;
 use crate::openapi::{with_shared_responses, ApiDoc};
 use crate::routes::{self, fallback};
 use crate::telemetry;
@@ -24,6 +27,22 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .configure(routes::configure)
         .split_for_parts();
     with_shared_responses(doc)
+}
+
+/// CORS for the listed origins: GET and POST with JSON bodies, the API key
+/// and the request id.
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods([Method::GET, Method::POST])
+        .allowed_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            telemetry::REQUEST_ID_HEADER,
+        ])
+        .expose_headers([telemetry::REQUEST_ID_HEADER])
+        .max_age(3600)
 }
 
 /// A bound, not yet running, server.
@@ -41,27 +60,41 @@ impl Application {
         let doc = openapi();
         let known = web::Data::new(fallback::KnownRoutes::from_openapi(&doc));
         let limit = web::Data::new(BodyLimit(settings.body_limit_bytes));
+        let metrics = web::Data::new(Metrics::default());
+        let api_keys = settings.api_keys.clone().map(web::Data::new);
+        let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
                 .configure(routes::configure)
                 .split_for_parts();
-            app.app_data(known.clone())
+            let mut app = app
+                .app_data(known.clone())
                 .app_data(limit.clone())
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+                .app_data(metrics.clone());
+            if let Some(keys) = &api_keys {
+                app = app.app_data(keys.clone());
+            }
+            app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .service(web::redirect("/", "/docs/"))
                 .default_service(web::to(fallback::not_matched))
                 .wrap(from_fn(telemetry::trace_request))
+                .wrap(Condition::new(
+                    !cors_origins.is_empty(),
+                    cors(&cors_origins),
+                ))
         })
         .workers(settings.workers)
         .shutdown_timeout(settings.shutdown_grace.as_secs())
-        // Signals are ours: actix would stop at once on SIGINT, and both
-        // SIGINT and SIGTERM must let in-flight requests finish.
+        .client_request_timeout(settings.client_request_timeout)
+        .client_disconnect_timeout(settings.client_disconnect_timeout)
+        .keep_alive(KeepAlive::Timeout(settings.keep_alive))
+        // Signals are handled by `stop_on_signal`.
         .disable_signals()
         .listen(listener)?
         .run();
-        tracing::info!(addr = %settings.addr, port, workers = settings.workers, "listening");
+        tracing::info!(addr = %settings.addr, port, workers = settings.workers, "bound");
         Ok(Application { port, server })
     }
 
@@ -75,42 +108,35 @@ impl Application {
         self.server.handle()
     }
 
-    /// Serves until stopped through the handle or by SIGTERM / SIGINT, then
-    /// lets in-flight requests finish within the grace period.
+    /// Serves until stopped through [`Application::handle`], then lets
+    /// in-flight requests finish within the grace period.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let handle = self.server.handle();
-        let signals = actix_web::rt::spawn(async move {
-            shutdown_signal().await;
-            tracing::info!("shutdown signal received; finishing in-flight requests");
-            handle.stop(true).await;
-        });
+        tracing::info!(port = self.port, "listening");
         let result = self.server.await;
-        signals.abort();
         tracing::info!("stopped");
         result
     }
 }
 
+/// Stops the server gracefully on the first SIGTERM or SIGINT.
+///
+/// The handlers are registered before this returns, so a signal that
+/// arrives at any point after is honoured; the returned future does the
+/// waiting. Actix's own handling is disabled because it stops at once on
+/// SIGINT; here both signals let in-flight requests finish.
 #[cfg(unix)]
-async fn shutdown_signal() {
+pub fn stop_on_signal(
+    handle: ServerHandle,
+) -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
-    match (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) {
-        (Ok(mut term), Ok(mut int)) => {
-            tokio::select! {
-                _ = term.recv() => {},
-                _ = int.recv() => {},
-            }
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-        _ => std::future::pending().await,
-    }
-}
-
-#[cfg(not(unix))]
-async fn shutdown_signal() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
+        tracing::info!("shutdown signal received; finishing in-flight requests");
+        handle.stop(true).await;
+    })
 }

@@ -1,17 +1,26 @@
 //! Structured logs: one span per request, with a request id.
 
+use std::cell::Cell;
 use std::io::IsTerminal;
+use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use tracing::field::Empty;
+use actix_web::web;
+use actix_web::ResponseError as _;
+use futures_util::FutureExt as _;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
+use crate::auth;
 use crate::config::LogFormat;
+use crate::error::ApiError;
+use crate::json_log::{JsonFields, JsonLine};
+use crate::metrics::Metrics;
 
 /// The header that carries the request id, in and out.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
@@ -21,24 +30,41 @@ tokio::task_local! {
     pub static REQUEST_ID: String;
 }
 
+/// Keeps the log writer's background thread alive; drop it last, at exit,
+/// to flush what is buffered.
+pub type LogGuard = Option<tracing_appender::non_blocking::WorkerGuard>;
+
 /// Installs the global subscriber, filtered by `RUST_LOG` (default `info`).
-pub fn init(format: Option<LogFormat>) {
+///
+/// Lines are formatted on the request's thread and written by a background
+/// thread through a 64 KiB buffer flushed once per batch, so a busy server
+/// makes one write for many lines rather than one per request. Nothing is
+/// dropped: when the writer falls behind, logging waits.
+pub fn init(format: Option<LogFormat>) -> LogGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {
         LogFormat::Pretty
     } else {
         LogFormat::Json
     });
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout(),
+        ));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
     // try_init: a second call (as in tests) keeps the first subscriber.
-    let _ = match format {
+    let installed = match format {
         LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_span_list(false)
+            .event_format(JsonLine)
+            .fmt_fields(JsonFields)
             .try_init(),
         LogFormat::Pretty => builder.try_init(),
     };
+    installed.ok().map(|()| guard)
 }
 
 /// Takes the caller's `X-Request-Id` when it is short printable ASCII, else
@@ -48,44 +74,161 @@ fn request_id(req: &ServiceRequest) -> String {
         .get(&REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+        .map_or_else(new_request_id, str::to_owned)
 }
 
-/// Middleware: a span per request with method, route, status, latency and
-/// request id; echoes the request id. Bodies are never logged.
+thread_local! {
+    /// xorshift128+ state, seeded once per thread from the OS.
+    static RNG: Cell<(u64, u64)> = Cell::new({
+        let seed = uuid::Uuid::new_v4().as_u64_pair();
+        (seed.0 | 1, seed.1 | 1)
+    });
+}
+
+/// A random UUID v4 for a request id. Ids need to be unique, not secret, so
+/// a per-thread xorshift128+ seeded from the OS replaces one `getrandom`
+/// system call per request.
+fn new_request_id() -> String {
+    let next = || {
+        RNG.with(|state| {
+            let (mut s1, s0) = state.get();
+            let result = s0.wrapping_add(s1);
+            s1 ^= s1 << 23;
+            s1 ^= s0 ^ (s1 >> 17) ^ (s0 >> 26);
+            state.set((s0, s1));
+            result
+        })
+    };
+    let bytes = (u128::from(next()) << 64 | u128::from(next())).to_le_bytes();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
+}
+
+/// Middleware, the one every request passes: a span with method, route,
+/// status, latency and request id; the request id echoed; metrics; the
+/// API-key check for `/v1/*`; and a panic in a handler turned into a
+/// logged 500 problem, so the worker survives. Bodies are never logged.
 pub async fn trace_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let id = request_id(&req);
     let route = req
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
-    let span = tracing::info_span!(
-        "request",
-        method = %req.method(),
-        route = %route,
-        request_id = %id,
-        status = Empty,
-        latency_ms = Empty,
-    );
+    let method = req.method().clone();
+    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
+    let _in_flight = metrics.as_ref().map(|m| m.start());
+    let span = tracing::info_span!("request", method = %method, route = %route, request_id = %id);
     let started = Instant::now();
+    let request_id = id.clone();
+    let call = async move {
+        if let Err(denied) = auth::check(&req) {
+            return Ok(req.error_response(denied).map_into_right_body());
+        }
+        match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+            Ok(result) => result.map(ServiceResponse::map_into_left_body),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(panic = %message, "a handler panicked; answering 500");
+                // The request was consumed by the panicking call, so the
+                // problem travels as an error carrying its finished response.
+                let mut response = ApiError::Internal.error_response();
+                if let Ok(value) = HeaderValue::from_str(&request_id) {
+                    response.headers_mut().insert(REQUEST_ID_HEADER, value);
+                }
+                Err(InternalError::from_response("a handler panicked", response).into())
+            }
+        }
+    };
     let result = REQUEST_ID
-        .scope(id.clone(), next.call(req))
+        .scope(id.clone(), call)
         .instrument(span.clone())
         .await;
-    let latency_ms = started.elapsed().as_secs_f64() * 1e3;
+    let latency = started.elapsed();
     let status = match &result {
         Ok(res) => res.status(),
         Err(err) => err.as_response_error().status_code(),
     };
-    span.record("status", status.as_u16());
-    span.record("latency_ms", latency_ms);
-    span.in_scope(|| tracing::info!("request completed"));
+    // Status and latency go on the event rather than being recorded into
+    // the span: recording makes the formatter rewrite the span's fields.
+    span.in_scope(|| {
+        tracing::info!(
+            status = status.as_u16(),
+            latency_ms = latency.as_secs_f64() * 1e3,
+            "request completed"
+        );
+    });
+    if let Some(metrics) = &metrics {
+        metrics.observe(method.as_str(), &route, status.as_u16(), latency);
+    }
     result.map(|mut res| {
         if let Ok(value) = HeaderValue::from_str(&id) {
             res.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
         res
     })
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::new_request_id;
+
+    #[test]
+    fn request_ids_are_distinct_uuid_v4s() {
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| new_request_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in ids.iter().take(10) {
+            let parsed = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(parsed.get_version_num(), 4, "{id}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::dev::Service as _;
+    use actix_web::middleware::from_fn;
+    use actix_web::{test, web, App, HttpResponse};
+
+    use super::*;
+
+    #[actix_web::test]
+    async fn a_panicking_handler_answers_a_500_problem_and_the_app_keeps_serving() {
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(Metrics::default()))
+                .route(
+                    "/boom",
+                    web::get().to(|| async { panic!("boom") as HttpResponse }),
+                )
+                .route("/fine", web::get().to(HttpResponse::Ok))
+                .wrap(from_fn(trace_request)),
+        )
+        .await;
+        // The HTTP dispatcher turns the error into its response, as here.
+        let res = app
+            .call(test::TestRequest::get().uri("/boom").to_request())
+            .await
+            .expect_err("the panic travels as an error carrying its response")
+            .error_response();
+        assert_eq!(res.status().as_u16(), 500);
+        assert_eq!(
+            res.headers().get("content-type").unwrap(),
+            "application/problem+json"
+        );
+        let bytes = actix_web::body::to_bytes(res.into_body()).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(body["code"], "internal");
+        assert!(body["request_id"].is_string(), "{body}");
+        let res =
+            test::call_service(&app, test::TestRequest::get().uri("/fine").to_request()).await;
+        assert_eq!(res.status().as_u16(), 200);
+    }
 }

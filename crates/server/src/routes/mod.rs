@@ -7,11 +7,18 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod colocation;
+pub mod convertibles;
 pub mod fallback;
 pub mod health;
+pub mod metrics;
 
 /// Registers every documented route.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::config)
-        .service(scope::scope("/v1").configure(colocation::config));
+        .configure(metrics::config)
+        .service(
+            scope::scope("/v1")
+                .configure(colocation::config)
+                .configure(convertibles::config),
+        );
 }

@@ -1,0 +1,138 @@
+//! The spec: served, committed, and its examples usable as they are.
+
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+const REGENERATE: &str = "cargo run -q -p infraval-server -- openapi > openapi/openapi.json";
+
+async fn served_spec() -> Value {
+    let app = spawn_app().await;
+    let res = app
+        .http
+        .get(format!("{}/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_served_spec_is_openapi_3_1() {
+    let spec = served_spec().await;
+    assert_eq!(spec["openapi"], "3.1.0");
+    assert_eq!(spec["info"]["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn the_committed_spec_equals_the_served_spec() {
+    let served = served_spec().await;
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
+    let committed: Value = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(Value::Null);
+    assert!(
+        committed == served,
+        "openapi/openapi.json is out of date with the code; regenerate it with:\n    {REGENERATE}"
+    );
+}
+
+/// Follows a `$ref` within the document.
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    match value["$ref"].as_str() {
+        Some(reference) => reference
+            .trim_start_matches("#/")
+            .split('/')
+            .fold(spec, |node, key| &node[key]),
+        None => value,
+    }
+}
+
+#[tokio::test]
+async fn every_request_example_in_the_spec_is_answered_with_200() {
+    let app = spawn_app().await;
+    let spec = served_spec().await;
+    let paths = spec["paths"].as_object().expect("paths");
+    let mut checked = 0;
+    for (path, item) in paths {
+        let Some(operation) = item.get("post") else {
+            continue;
+        };
+        let media = &operation["requestBody"]["content"]["application/json"];
+        let example = match media.get("example") {
+            Some(example) => example,
+            None => &resolve(&spec, &media["schema"])["example"],
+        };
+        assert!(!example.is_null(), "POST {path} has no request example");
+        let res = app.post_json(path, example).await;
+        let status = res.status();
+        let body = res.text().await.unwrap();
+        assert_eq!(
+            status, 200,
+            "POST {path} with its own example answered {status}: {body}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no POST operation found");
+}
+
+#[tokio::test]
+async fn every_post_operation_documents_its_problem_responses() {
+    let spec = served_spec().await;
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        let Some(operation) = item.get("post") else {
+            continue;
+        };
+        for status in ["400", "413", "415", "422"] {
+            let response = &operation["responses"][status];
+            assert!(
+                response["content"]["application/problem+json"]["schema"]["$ref"]
+                    == "#/components/schemas/Problem",
+                "POST {path} does not document {status} as a Problem"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_docs_serve_swagger_ui_with_no_network() {
+    let app = spawn_app().await;
+    let res = app
+        .http
+        .get(format!("{}/docs/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("swagger-ui"), "{html}");
+    let bundle = app
+        .http
+        .get(format!("{}/docs/swagger-ui-bundle.js", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        bundle.status(),
+        200,
+        "the vendored Swagger UI bundle is served"
+    );
+}
+
+#[tokio::test]
+async fn the_root_redirects_to_the_docs() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = client
+        .get(format!("{}/", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], "/docs/");
+}
