@@ -108,16 +108,26 @@ pub fn implied(
     // Near σ² = h the hazard-rate tree needs more steps than the cap: pull
     // that end of the bracket back until the tree builds.
     let (mut lo, mut hi) = (lo, hi);
+    let mut ends = None;
     for _ in 0..40 {
         match (f(lo), f(hi)) {
-            (Ok(_), Ok(_)) => break,
+            (Ok(f_lo), Ok(f_hi)) => {
+                ends = Some((f_lo, f_hi));
+                break;
+            }
             (Err(_), _) if solve_for == SolveFor::Volatility => lo += 0.25 * (hi - lo),
             (_, Err(_)) if solve_for == SolveFor::CreditSpread => hi -= 0.25 * (hi - lo),
             (Err(e), _) | (_, Err(e)) => return Err(e),
         }
     }
-    let (x, iterations) = brent(&mut f, lo, hi, target, quantity)?;
-    let price = f(x)? + target;
+    let Some((f_lo, f_hi)) = ends else {
+        return Err(CoreError::NoSolution {
+            quantity,
+            reason: "the lattice cannot be built anywhere in the search bracket",
+        });
+    };
+    let (x, iterations, fx) = brent(&mut f, (lo, f_lo), (hi, f_hi), target, quantity)?;
+    let price = fx + target;
     Ok(Implied {
         solve_for,
         value: x,
@@ -126,21 +136,21 @@ pub fn implied(
     })
 }
 
-/// Brent's root finder on `[a, b]`; `f` returns `V(x) − target`.
+/// Brent's root finder on `[a, b]`, given `f` at both ends; `f` returns
+/// `V(x) − target`. Returns the root, the iterations and `f` there.
 fn brent(
     f: &mut impl FnMut(f64) -> Result<f64>,
-    a: f64,
-    b: f64,
+    (a, fa): (f64, f64),
+    (b, fb): (f64, f64),
     target: f64,
     quantity: &'static str,
-) -> Result<(f64, usize)> {
-    let (mut a, mut b) = (a, b);
-    let (mut fa, mut fb) = (f(a)?, f(b)?);
+) -> Result<(f64, usize, f64)> {
+    let (mut a, mut b, mut fa, mut fb) = (a, b, fa, fb);
     if fa.abs() <= PRICE_TOLERANCE {
-        return Ok((a, 0));
+        return Ok((a, 0, fa));
     }
     if fb.abs() <= PRICE_TOLERANCE {
-        return Ok((b, 0));
+        return Ok((b, 0, fb));
     }
     if fa.signum() == fb.signum() {
         let (pa, pb) = (fa + target, fb + target);
@@ -171,7 +181,7 @@ fn brent(
         let tol = 2.0 * f64::EPSILON * b.abs() + 0.5 * ARGUMENT_TOLERANCE;
         let m = 0.5 * (c - b);
         if m.abs() <= tol || fb.abs() <= PRICE_TOLERANCE {
-            return Ok((b, iteration));
+            return Ok((b, iteration, fb));
         }
         if e.abs() >= tol && fa.abs() > fb.abs() {
             let s = fb / fa;

@@ -381,7 +381,7 @@ impl ConvertibleInput {
             check_positive(
                 c.price_per_100,
                 MAX_AMOUNT,
-                &format!("call_schedule[{i}].price_per_100"),
+                &format!("call_schedule[{i}].price"),
             )?;
             if let Some(t) = c.trigger {
                 check_positive(t, MAX_TRIGGER, &format!("call_schedule[{i}].trigger"))?;
@@ -392,7 +392,7 @@ impl ConvertibleInput {
             check_positive(
                 p.price_per_100,
                 MAX_AMOUNT,
-                &format!("put_schedule[{i}].price_per_100"),
+                &format!("put_schedule[{i}].price"),
             )?;
         }
         let steps = spec.steps.unwrap_or(DEFAULT_STEPS);
