@@ -851,9 +851,24 @@ impl Lattice {
             };
             put_dirty[i] = put_dirty[i].max(p.price_per_100 + accrued);
         }
-        let dividends_pv: Vec<f64> = (0..n1)
-            .map(|i| input.dividends_pv_after(i as f64 * dt, r))
-            .collect();
+        // PV at step i of the dividends after t_i, in O(steps + dividends):
+        // D_i = D_{i+1}·e^{−rΔt} + Σ_{t_i < t_ex ≤ t_{i+1}} amount·e^{−r(t_ex − t_i)}.
+        let mut dividends_pv = vec![0.0; n1];
+        for d in &spec.dividends {
+            let t_ex = input.time_of(d.ex_date);
+            let i = ((t_ex / dt).ceil() as usize)
+                .saturating_sub(1)
+                .min(steps - 1);
+            let i = if i as f64 * dt >= t_ex {
+                i.saturating_sub(1)
+            } else {
+                i
+            };
+            dividends_pv[i] += d.amount * (-r * (t_ex - i as f64 * dt)).exp();
+        }
+        for i in (0..steps).rev() {
+            dividends_pv[i] += dividends_pv[i + 1] * disc;
+        }
         let conversion_start_step = spec
             .conversion_start_date
             .map_or(0, |d| step_of(input.time_of(d).max(0.0), dt, steps));
@@ -949,16 +964,25 @@ impl Lattice {
         // Positions −(n+2)..=(n+2); even ones (relative to −(n+2)) and odd ones
         // in separate tables so that each level reads a contiguous slice.
         let half = n + 2;
-        let log_u = self.up.ln();
-        ws.spot_even.clear();
-        ws.spot_odd.clear();
-        for k in 0..(2 * half + 1) {
-            let s = escrowed * ((k as f64 - half as f64) * log_u).exp();
+        // Powers of u by repeated multiplication out from the centre: the
+        // relative rounding error grows by about 1e-16 a node, 2e-12 at most.
+        ws.spot_even.resize(half + 1, 0.0);
+        ws.spot_odd.resize(half, 0.0);
+        let mut put = |k: usize, s: f64| {
             if k % 2 == 0 {
-                ws.spot_even.push(s);
+                ws.spot_even[k / 2] = s;
             } else {
-                ws.spot_odd.push(s);
+                ws.spot_odd[k / 2] = s;
             }
+        };
+        let (mut above, mut below) = (escrowed, escrowed);
+        let down = self.up.recip();
+        put(half, escrowed);
+        for d in 1..=half {
+            above *= self.up;
+            below *= down;
+            put(half + d, above);
+            put(half - d, below);
         }
         ws.a.resize(width, 0.0);
         ws.b.resize(width, 0.0);
@@ -988,7 +1012,7 @@ impl Lattice {
             for j in lo..=hi {
                 let s = spots[j] + div;
                 let conv = if conv_on {
-                    self.shares * s
+                    self.conversion_value(spots[j], div)
                 } else {
                     f64::NEG_INFINITY
                 };
@@ -1009,20 +1033,53 @@ impl Lattice {
 
         let mut value_after_two_steps = f64::NAN;
         let mut child_band = self.band_of(top);
+        // Nodes at or above `converted_from` hold exactly their conversion
+        // value (and no cash part); see `Lattice::track_conversion`.
+        let mut converted_from = {
+            let (lo, hi) = child_band;
+            self.first_converted(top, lo, hi + 1, false, spot_even, spot_odd, cur, cur_c)
+        };
         for i in (0..top).rev() {
             let (lo, hi) = self.band_of(i);
-            // Children lo..=hi+1 are read; pad those outside the child band.
+            // Children lo..=hi+1 are read; pad those outside the child band,
+            // and give those in the converted region their value.
             let (clo, chi) = child_band;
+            let limit = hi + 1;
             for j in lo..clo {
                 cur[j] = cur[clo];
                 cur_c[j] = cur_c[clo];
             }
-            for j in (chi + 1)..=(hi + 1) {
-                cur[j] = cur[chi];
-                cur_c[j] = cur_c[chi];
+            if converted_from > chi + 1 {
+                for j in (chi + 1)..=limit {
+                    cur[j] = cur[chi];
+                    cur_c[j] = cur_c[chi];
+                }
+            }
+            let child_spots = level_spots(spot_even, spot_odd, n, i + 1);
+            let child_div = self.dividends_pv[i + 1];
+            let materialise_from = if self.special[i] {
+                converted_from.max(lo)
+            } else {
+                converted_from
+            };
+            let materialise_to = if self.special[i] {
+                limit
+            } else {
+                converted_from.min(limit)
+            };
+            for j in materialise_from..=materialise_to.min(limit) {
+                cur[j] = self.conversion_value(child_spots[j], child_div);
+                cur_c[j] = 0.0;
             }
             let spots = level_spots(spot_even, spot_odd, n, i);
             let div = self.dividends_pv[i];
+            // The fast path computes only below the converted region.
+            let end = if self.special[i] {
+                hi
+            } else {
+                hi.min(converted_from.saturating_sub(1))
+            };
+            let computed = !self.special[i] && converted_from > lo;
             if self.special[i] {
                 let conv_on = i >= self.conversion_start_step;
                 let cpn = self.coupon[i];
@@ -1048,7 +1105,7 @@ impl Lattice {
                 for j in lo..=hi {
                     let s = spots[j] + div;
                     let conv = if conv_on {
-                        self.shares * s
+                        self.conversion_value(spots[j], div)
                     } else {
                         f64::NEG_INFINITY
                     };
@@ -1074,7 +1131,7 @@ impl Lattice {
                         next[j] += next_c[j];
                     }
                 }
-            } else if tf {
+            } else if computed && tf {
                 tf_step(
                     self.w_up,
                     self.w_down,
@@ -1082,27 +1139,47 @@ impl Lattice {
                     self.wc_down,
                     self.shares,
                     self.shares * div,
-                    &spots[lo..=hi],
-                    &cur[lo..=hi + 1],
-                    &cur_c[lo..=hi + 1],
-                    &mut next[lo..=hi],
-                    &mut next_c[lo..=hi],
+                    &spots[lo..=end],
+                    &cur[lo..=end + 1],
+                    &cur_c[lo..=end + 1],
+                    &mut next[lo..=end],
+                    &mut next_c[lo..=end],
                 );
-            } else {
+            } else if computed {
                 hazard_step(
                     self.w_up,
                     self.w_down,
                     self.default_leg,
                     self.shares,
                     self.shares * div,
-                    &spots[lo..=hi],
-                    &cur[lo..=hi + 1],
-                    &mut next[lo..=hi],
+                    &spots[lo..=end],
+                    &cur[lo..=end + 1],
+                    &mut next[lo..=end],
                 );
             }
             std::mem::swap(&mut cur, &mut next);
             std::mem::swap(&mut cur_c, &mut next_c);
             child_band = (lo, hi);
+            let established = !self.special[i] && converted_from <= limit;
+            let scan_from = if established { converted_from } else { limit };
+            converted_from = self.first_converted(
+                i,
+                lo,
+                scan_from,
+                established,
+                spot_even,
+                spot_odd,
+                cur,
+                cur_c,
+            );
+            if i <= 2 {
+                // The results read nodes 0..=2 of levels 0 and 2: give the
+                // implicitly converted ones their value.
+                for j in converted_from.max(lo)..=hi {
+                    cur[j] = self.conversion_value(spots[j], div);
+                    cur_c[j] = 0.0;
+                }
+            }
             if i == 2 {
                 value_after_two_steps = node_value(tf, cur, cur_c, 2);
             }
@@ -1121,6 +1198,61 @@ impl Lattice {
             stocks: [spots0[0] + div0, stock, spots0[2] + div0],
             value_after_two_steps,
             dt: self.dt,
+        }
+    }
+
+    /// The conversion value per 100 at a node with ex-dividend stock `spot`
+    /// and dividends still to go worth `div`. Every path computes it with
+    /// this one expression, so that "holds exactly its conversion value" is
+    /// an exact comparison.
+    #[inline]
+    fn conversion_value(&self, spot: f64, div: f64) -> f64 {
+        self.shares * spot + self.shares * div
+    }
+
+    /// The lowest index of level `i` from which every node holds exactly its
+    /// conversion value with no cash part, scanning down from `from` (whose
+    /// own region is `established`, or else `from` is the band's top);
+    /// `usize::MAX` when there is no such region or it is not tracked.
+    ///
+    /// Once both children of a node are converted, its continuation is
+    /// `shares × S × e^{−qΔt}` plus discounted dividends, never above its
+    /// conversion value, so it converts too: the converted region propagates
+    /// down the tree and need not be computed. That holds for TF and for the
+    /// hazard-rate tree with zero recovery; with recovery the default leg
+    /// can keep a node alive, and the region is not tracked.
+    #[allow(clippy::too_many_arguments)]
+    fn first_converted(
+        &self,
+        i: usize,
+        lo: usize,
+        from: usize,
+        established: bool,
+        even: &[f64],
+        odd: &[f64],
+        value: &[f64],
+        cash: &[f64],
+    ) -> usize {
+        if self.default_leg != 0.0 || i < self.conversion_start_step {
+            return usize::MAX;
+        }
+        let spots = level_spots(even, odd, self.steps, i);
+        let div = self.dividends_pv[i];
+        let tf = self.model == Model::TsiveriotisFernandes;
+        let mut t = from;
+        while t > lo {
+            let j = t - 1;
+            let converted =
+                value[j] == self.conversion_value(spots[j], div) && (!tf || cash[j] == 0.0);
+            if !converted {
+                break;
+            }
+            t = j;
+        }
+        if t == from && !established {
+            usize::MAX
+        } else {
+            t
         }
     }
 
@@ -1480,5 +1612,29 @@ pub(crate) mod tests {
         assert!((norm_cdf(0.0) - 0.5).abs() < 1e-7);
         assert!((norm_cdf(1.96) - 0.975_002_1).abs() < 1e-7);
         assert!((norm_cdf(-1.0) - 0.158_655_3).abs() < 1e-7);
+    }
+
+    #[test]
+    fn the_lattice_discounts_each_dividend_from_its_own_ex_date() {
+        // Two dividends of 0.5: PV = 0.5·e^{−0.04·t1} + 0.5·e^{−0.04·t2},
+        // t1 = 168/365 (2026-06-01), t2 = 533/365 (2027-06-01).
+        let mut spec = base_spec();
+        spec.dividends = vec![
+            CashDividend {
+                ex_date: date(2026, 6, 1),
+                amount: 0.5,
+            },
+            CashDividend {
+                ex_date: date(2027, 6, 1),
+                amount: 0.5,
+            },
+        ];
+        let want = 0.5 * (-0.04f64 * 168.0 / 365.0).exp() + 0.5 * (-0.04f64 * 533.0 / 365.0).exp();
+        let input = input(spec);
+        assert!((input.dividends_pv() - want).abs() < 1e-12);
+        let lattice = Lattice::build(&input, input.market(), 1000, 15.03).unwrap();
+        assert!((lattice.dividends_pv0 - want).abs() < 1e-12);
+        // After the second ex-date nothing is left to pay.
+        assert_eq!(*lattice.dividends_pv.last().unwrap(), 0.0);
     }
 }
