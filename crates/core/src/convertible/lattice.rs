@@ -1021,7 +1021,7 @@ impl Lattice {
                 } else {
                     (0.0, self.redemption)
                 };
-                let (e, c) = self.decide(top, s, conv, e, c, 0.0);
+                let (e, c) = self.decide(top, s, conv, e, c, 0.0, None);
                 if tf {
                     cur[j] = e;
                     cur_c[j] = c;
@@ -1096,6 +1096,7 @@ impl Lattice {
                     }
                 }
                 let put = self.put_dirty[i];
+                let call = self.call_dirty[i];
                 let gap = |v: &[f64], c: &[f64], j: usize| put - (v[j] + c[j]);
                 let mut below = if put.is_finite() {
                     gap(next, next_c, lo)
@@ -1122,7 +1123,15 @@ impl Lattice {
                     } else {
                         0.0
                     };
-                    let (e, c) = self.decide(i, s, conv, next[j], next_c[j], put_share);
+                    let convert_share = (tf && conv_on && call.is_finite()).then(|| {
+                        let g = |k: usize| self.forced_gap(i, spots[k] + div);
+                        let here = g(j);
+                        let below = if j > lo { g(j - 1) } else { here };
+                        let above = if j < hi { g(j + 1) } else { here };
+                        put_cell_share(below, here, above)
+                    });
+                    let (e, c) =
+                        self.decide(i, s, conv, next[j], next_c[j], put_share, convert_share);
                     next[j] = e;
                     next_c[j] = c;
                 }
@@ -1299,16 +1308,35 @@ impl Lattice {
     ///   cash part's jump at the put boundary does not make the price
     ///   oscillate with the step count.
     /// - Conversion: when the shares are worth more, everything is equity.
-    fn decide(&self, i: usize, s: f64, conv: f64, e: f64, c: f64, put_share: f64) -> (f64, f64) {
+    ///
+    /// With `convert_share` (TF at a call date), a called node's cash part is
+    /// the scaled one times the share of its cell *below* the forced-
+    /// conversion level, rather than all or nothing, for the same reason as
+    /// at a put.
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        i: usize,
+        s: f64,
+        conv: f64,
+        e: f64,
+        c: f64,
+        put_share: f64,
+        convert_share: Option<f64>,
+    ) -> (f64, f64) {
         let (mut e, mut c) = (e, c);
         let call = self.call_dirty[i];
         let hold = e + c;
         if hold > call && s >= self.call_trigger_stock[i] {
-            if conv >= call {
-                (e, c) = (conv, 0.0);
-            } else {
-                let k = call / hold;
-                (e, c) = (e * k, c * k);
+            let k = call / hold;
+            match convert_share {
+                Some(w) => {
+                    let v = conv.max(call);
+                    let cash = (1.0 - w) * c * k;
+                    (e, c) = (v - cash, cash);
+                }
+                None if conv >= call => (e, c) = (conv, 0.0),
+                None => (e, c) = (e * k, c * k),
             }
         }
         let put = self.put_dirty[i];
@@ -1326,6 +1354,18 @@ impl Lattice {
             (e, c) = (conv, 0.0);
         }
         (e, c)
+    }
+}
+
+impl Lattice {
+    /// How far a node with stock `s` at call step `i` is into the region
+    /// where a call forces conversion (positive inside): the lesser of
+    /// `conversion value − call price` and, for a soft call,
+    /// `shares × (s − trigger level)`.
+    fn forced_gap(&self, i: usize, s: f64) -> f64 {
+        let conv_gap = self.shares * s - self.call_dirty[i];
+        let trigger_gap = self.shares * (s - self.call_trigger_stock[i]);
+        conv_gap.min(trigger_gap)
     }
 }
 
