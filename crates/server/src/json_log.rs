@@ -12,7 +12,7 @@
 //!  "span":{"name":"request","method":"POST","route":"/v1/colocation/arr","request_id":"…"}}
 //! ```
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
@@ -34,6 +34,12 @@ pub struct JsonFields;
 /// Writes `text` as a JSON string, quotes included.
 fn write_json_str(w: &mut impl fmt::Write, text: &str) -> fmt::Result {
     w.write_char('"')?;
+    write_json_str_body(w, text)?;
+    w.write_char('"')
+}
+
+/// Writes `text` escaped for the inside of a JSON string.
+fn write_json_str_body(w: &mut impl fmt::Write, text: &str) -> fmt::Result {
     let mut start = 0;
     for (i, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -53,8 +59,18 @@ fn write_json_str(w: &mut impl fmt::Write, text: &str) -> fmt::Result {
         }
         start = i + 1;
     }
-    w.write_str(&text[start..])?;
-    w.write_char('"')
+    w.write_str(&text[start..])
+}
+
+/// Escapes everything written through it into the JSON string body it
+/// wraps, so `Debug` and `Display` values are never first collected into
+/// a temporary `String`.
+struct Escaping<'a, W: fmt::Write>(&'a mut W);
+
+impl<W: fmt::Write> fmt::Write for Escaping<'_, W> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        write_json_str_body(self.0, text)
+    }
 }
 
 /// Writes each field as `,"name":value` (no comma before the first when
@@ -104,7 +120,11 @@ impl<W: fmt::Write> Visit for Fields<'_, W> {
         self.put(field, |w| write_json_str(w, value));
     }
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        self.put(field, |w| write_json_str(w, &format!("{value:?}")));
+        self.put(field, |w| {
+            w.write_char('"')?;
+            write!(Escaping(w), "{value:?}")?;
+            w.write_char('"')
+        });
     }
 }
 
