@@ -3,6 +3,7 @@
 //! Set `TEST_LOG=1` to see the server's logs.
 
 mod colocation;
+mod convertible_pricing;
 mod convertibles;
 mod errors;
 mod health;

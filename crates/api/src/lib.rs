@@ -12,6 +12,7 @@
 //! [`rust_decimal::Decimal`] inside the service.
 
 pub mod colocation;
+pub mod convertible_pricing;
 pub mod convertibles;
 pub mod health;
 pub mod mining;

@@ -30,6 +30,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 mod colocation;
+mod convertible_pricing;
 mod convertibles;
 mod mining;
 mod valuations;

@@ -28,7 +28,7 @@ its `field`.",
         (name = "health", description = "Liveness and readiness"),
         (name = "operations", description = "Metrics for monitoring"),
         (name = "colocation", description = "Colocation and data-center economics"),
-        (name = "convertibles", description = "Convertible notes: terms, dilution, yield"),
+        (name = "convertibles", description = "Convertible notes: terms, dilution, yield, and fair value on a credit-risky lattice with greeks, implied volatility or spread, and price profiles"),
         (name = "mining", description = "Bitcoin-mining production, unit economics and projections"),
         (name = "valuations", description = "Sum-of-the-parts company valuation"),
     )

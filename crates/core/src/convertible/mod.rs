@@ -1,5 +1,5 @@
-//! Convertible senior notes: their terms, the shares they can become, and
-//! what they yield.
+//! Convertible senior notes: their terms, the shares they can become, what
+//! they yield, and what they are worth.
 //!
 //! - [`terms`]: principal and conversion terms (rate per $1,000, price,
 //!   premium), validated once into [`ConvertibleTerms`], which the other
@@ -9,8 +9,16 @@
 //!   buyback, and the if-converted diluted share count.
 //! - [`yield_`]: yield to maturity, current yield and the accreted value
 //!   schedule of a note bought at a discount.
+//! - [`lattice`], [`pricing`], [`implied`], [`schedule`]: fair value on a
+//!   credit-risky binomial lattice (Tsiveriotis-Fernandes or hazard rate),
+//!   greeks, convergence diagnostic, price profile, implied volatility and
+//!   implied credit spread.
 
 pub mod dilution;
+pub mod implied;
+pub mod lattice;
+pub mod pricing;
+pub mod schedule;
 pub mod terms;
 pub mod yield_;
 

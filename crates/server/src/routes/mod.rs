@@ -7,6 +7,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod colocation;
+pub mod convertible_pricing;
 pub mod convertibles;
 pub mod fallback;
 pub mod health;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             scope::scope("/v1")
                 .configure(colocation::config)
                 .configure(convertibles::config)
+                .configure(convertible_pricing::config)
                 .configure(mining::config)
                 .configure(valuations::config),
         );
