@@ -8,6 +8,8 @@
 //! constructors in [`num`]; every failure is a [`CoreError`] that names the
 //! field at fault.
 
+pub mod build_cost;
+pub mod cash_flow;
 pub mod colocation;
 pub mod error;
 pub mod num;
