@@ -12,7 +12,10 @@ pub mod build_cost;
 pub mod cash_flow;
 pub mod colocation;
 pub mod error;
+pub mod goal_seek;
 pub mod num;
+pub mod project;
+pub mod sensitivity;
 
 pub use error::{CoreError, ValueError};
 
