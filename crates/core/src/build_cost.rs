@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 
 use crate::error::{AtField, CoreError, ValueError};
-use crate::num::{capped_len, Checked, Fraction, Megawatts, Usd};
+use crate::num::{capped_len, Checked, Fraction, Megawatts, Num, Usd};
 use crate::Result;
 
 /// The most construction phases a site may have.
@@ -152,20 +152,23 @@ pub struct BuildCost {
     pub schedule: Vec<MonthlySpend>,
 }
 
-/// The totals and per-phase costs, without the schedule.
+/// The totals and per-phase costs, without the schedule, in the number
+/// type of the run.
 #[derive(Debug, Clone)]
-pub(crate) struct Costs {
-    pub(crate) hard: Decimal,
-    pub(crate) contingency: Decimal,
-    pub(crate) soft: Decimal,
-    pub(crate) total: Decimal,
-    phase_costs: Vec<Decimal>,
+pub(crate) struct Costs<N> {
+    pub(crate) hard: N,
+    pub(crate) contingency: N,
+    pub(crate) soft: N,
+    pub(crate) total: N,
+    land: N,
+    already_spent: N,
+    phase_costs: Vec<N>,
 }
 
 impl BuildCostInput {
     /// Totals and the cost of each phase, each phase's share being its MW
     /// share; the last phase takes the remainder so the phases sum exactly.
-    pub(crate) fn costs(&self) -> Result<Costs> {
+    pub(crate) fn costs<N: Num>(&self) -> Result<Costs<N>> {
         let mw = self.it_capacity.get();
         let phase_mw = self.phases.get().iter().try_fold(Decimal::ZERO, |acc, p| {
             acc.add_or(p.it_capacity.get(), "phases")
@@ -176,31 +179,35 @@ impl BuildCostInput {
                 reason: "the phases' it_capacity_mw must add up to it_capacity_mw",
             });
         }
-        let hard = mw.mul_or(self.cost_per_mw.get(), "hard_cost")?;
-        let contingency = hard.mul_or(self.contingency.get(), "contingency_cost")?;
-        let soft = hard.mul_or(self.soft_costs.get(), "soft_cost")?;
+        let n = N::from_decimal;
+        let cost_per_mw = n(self.cost_per_mw.get());
+        let hard = n(mw).mul_or(cost_per_mw, "hard_cost")?;
+        let contingency = hard.mul_or(n(self.contingency.get()), "contingency_cost")?;
+        let soft = hard.mul_or(n(self.soft_costs.get()), "soft_cost")?;
         let construction = hard
             .add_or(contingency, "total_cost")?
             .add_or(soft, "total_cost")?;
-        let total = construction.add_or(self.land_cost.get(), "total_cost")?;
-        if self.already_spent.get() > total {
+        let land = n(self.land_cost.get());
+        let total = construction.add_or(land, "total_cost")?;
+        let already_spent = n(self.already_spent.get());
+        if already_spent > total {
             return Err(CoreError::Inconsistent {
                 field: "already_spent".into(),
                 reason: "cannot exceed the total cost",
             });
         }
-        let per_mw = Decimal::ONE
-            .add_or(self.contingency.get(), "total_cost")?
-            .add_or(self.soft_costs.get(), "total_cost")?
-            .mul_or(self.cost_per_mw.get(), "total_cost")?;
+        let per_mw = N::ONE
+            .add_or(n(self.contingency.get()), "total_cost")?
+            .add_or(n(self.soft_costs.get()), "total_cost")?
+            .mul_or(cost_per_mw, "total_cost")?;
         let phases = self.phases.get();
         let mut phase_costs = Vec::with_capacity(phases.len());
-        let mut allotted = Decimal::ZERO;
+        let mut allotted = N::ZERO;
         for (i, p) in phases.iter().enumerate() {
             let cost = if i + 1 == phases.len() {
                 construction.sub_or(allotted, "total_cost")?
             } else {
-                p.it_capacity.get().mul_or(per_mw, "total_cost")?
+                n(p.it_capacity.get()).mul_or(per_mw, "total_cost")?
             };
             allotted = allotted.add_or(cost, "total_cost")?;
             phase_costs.push(cost);
@@ -210,33 +217,34 @@ impl BuildCostInput {
             contingency,
             soft,
             total,
+            land,
+            already_spent,
             phase_costs,
         })
     }
 
     /// Planned spend over months `[0, month)`, USD in cents.
-    fn cumulative(&self, costs: &Costs, month: u32) -> Result<Decimal> {
-        let mut total = if month >= 1 {
-            self.land_cost.get()
-        } else {
-            Decimal::ZERO
-        };
-        for (p, cost) in self.phases.get().iter().zip(&costs.phase_costs) {
+    fn cumulative<N: Num>(&self, spend: &Costs<N>, month: u32) -> Result<N> {
+        let mut total = if month >= 1 { spend.land } else { N::ZERO };
+        for (p, cost) in self.phases.get().iter().zip(&spend.phase_costs) {
             let done = month.saturating_sub(p.start_month);
             let share = if done == 0 {
                 continue;
             } else if done >= p.duration_months {
                 *cost
             } else {
-                let x = Decimal::from(done).div_or(Decimal::from(p.duration_months), "schedule")?;
+                let x = N::from_u64(done.into())
+                    .div_or(N::from_u64(p.duration_months.into()), "schedule")?;
                 let f = match self.curve {
                     SpendCurve::StraightLine => x,
                     SpendCurve::SCurve => {
-                        let three_less_2x = Decimal::from(3).sub_or(x + x, "schedule")?;
+                        let three_less_2x = N::from_u64(3)
+                            .sub_or(x, "schedule")?
+                            .sub_or(x, "schedule")?;
                         x.mul_or(x, "schedule")?.mul_or(three_less_2x, "schedule")?
                     }
                 };
-                cents(cost.mul_or(f, "schedule")?)
+                cost.mul_or(f, "schedule")?.cents()
             };
             total = total.add_or(share, "schedule")?;
         }
@@ -244,33 +252,29 @@ impl BuildCostInput {
     }
 
     /// The part of the cumulative spend not already spent.
-    fn remaining_cumulative(&self, costs: &Costs, month: u32) -> Result<Decimal> {
-        let c = self.cumulative(costs, month)?;
-        Ok((c - self.already_spent.get()).max(Decimal::ZERO))
+    fn remaining_cumulative<N: Num>(&self, spend: &Costs<N>, month: u32) -> Result<N> {
+        let c = self.cumulative(spend, month)?;
+        Ok(c.sub_or(spend.already_spent, "schedule")?.larger(N::ZERO))
     }
 
     /// Remaining (not yet spent) capex in each year `0..years`, year `t`
     /// being months `[12t, 12t + 12)`; spend after the last year is dropped,
     /// so callers check [`Phases::end_month`] first.
-    pub(crate) fn yearly_remaining(&self, costs: &Costs, years: u32) -> Result<Vec<Decimal>> {
+    pub(crate) fn yearly_remaining<N: Num>(&self, spend: &Costs<N>, years: u32) -> Result<Vec<N>> {
         let end_year = self.phases.end_month().div_ceil(12);
         let mut out = Vec::with_capacity(years as usize);
-        let mut before = self.remaining_cumulative(costs, 0)?;
+        let mut before = self.remaining_cumulative(spend, 0)?;
         for year in 0..years {
             if year >= end_year {
-                out.push(Decimal::ZERO);
+                out.push(N::ZERO);
                 continue;
             }
-            let after = self.remaining_cumulative(costs, (year + 1) * 12)?;
-            out.push(after - before);
+            let after = self.remaining_cumulative(spend, (year + 1) * 12)?;
+            out.push(after.sub_or(before, "capex")?);
             before = after;
         }
         Ok(out)
     }
-}
-
-fn cents(value: Decimal) -> Decimal {
-    value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// A site's build cost, its unit costs and its monthly spend schedule.
@@ -311,19 +315,20 @@ fn cents(value: Decimal) -> Decimal {
 /// assert_eq!(build_cost(&input).unwrap().total_cost, Decimal::from(2_500_000_000u64));
 /// ```
 pub fn build_cost(input: &BuildCostInput) -> Result<BuildCost> {
-    let costs = input.costs()?;
+    let costs: Costs<Decimal> = input.costs()?;
     let mw = input.it_capacity.get();
     let end = input.phases.end_month();
+    let spend = &costs;
     let mut schedule = Vec::with_capacity(end as usize);
-    let mut before = input.cumulative(&costs, 0)?;
-    let mut remaining_before = input.remaining_cumulative(&costs, 0)?;
+    let mut before = input.cumulative(spend, 0)?;
+    let mut remaining_before = input.remaining_cumulative(spend, 0)?;
     for month in 0..end {
-        let after = input.cumulative(&costs, month + 1)?;
-        let remaining_after = input.remaining_cumulative(&costs, month + 1)?;
+        let after = input.cumulative(spend, month + 1)?;
+        let remaining_after = input.remaining_cumulative(spend, month + 1)?;
         schedule.push(MonthlySpend {
             month,
-            spend: after - before,
-            remaining_spend: remaining_after - remaining_before,
+            spend: after.sub_or(before, "schedule")?,
+            remaining_spend: remaining_after.sub_or(remaining_before, "schedule")?,
             cumulative: after,
         });
         before = after;
@@ -500,7 +505,7 @@ mod tests {
     #[test]
     fn yearly_remaining_capex_adds_up_to_the_remaining_capex() {
         let input = sandersville(two_phases());
-        let costs = input.costs().unwrap();
+        let costs: Costs<Decimal> = input.costs().unwrap();
         let years = input.yearly_remaining(&costs, 5).unwrap();
         // Year 0: 6 × 83.33M + 6 × 166.67M = 1,500M; year 1: 12 × 83.33M.
         assert_eq!(years[0], dec!(1500000000));

@@ -14,7 +14,7 @@ use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::{AtField, CoreError, ValueError};
-use crate::num::{capped_len, to_f64, Checked};
+use crate::num::{capped_len, to_f64, Num};
 use crate::Result;
 
 /// The most periods a cash-flow series may have: 50 years of months.
@@ -55,9 +55,14 @@ pub const MAX_RATE: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
 pub fn npv(rate: Decimal, flows: &[Decimal]) -> Result<Decimal> {
     check_rate(rate, "discount_rate")?;
     capped_len(flows, MAX_PERIODS).at("cash_flows")?;
-    let growth = Decimal::ONE.add_or(rate, "npv")?;
-    let mut total = Decimal::ZERO;
-    let mut factor = Decimal::ONE;
+    npv_in(rate, flows)
+}
+
+/// [`npv`] in any [`Num`], for a rate already checked.
+pub(crate) fn npv_in<N: Num>(rate: N, flows: &[N]) -> Result<N> {
+    let growth = N::ONE.add_or(rate, "npv")?;
+    let mut total = N::ZERO;
+    let mut factor = N::ONE;
     for (t, flow) in flows.iter().enumerate() {
         if t > 0 {
             factor = factor.mul_or(growth, "npv")?;
@@ -78,9 +83,10 @@ fn check_rate(rate: Decimal, field: &'static str) -> Result<()> {
 /// 1. The flows must change sign; otherwise no rate can zero the NPV and
 ///    the answer is [`CoreError::NoSolution`].
 /// 2. The NPV is evaluated on a fixed grid of rates from -99% to 10,000%;
-///    the first sign change from the bottom brackets the root. For
-///    conventional flows (outflows, then inflows) the NPV is monotonic and
-///    the root unique; for other flows this is the lowest root on the grid.
+///    the first sign change from the bottom brackets the root. When the
+///    flows change sign once (conventional flows) the NPV is monotonic and
+///    the root unique, and the grid is searched outward from 0% instead;
+///    for other flows this is the lowest root on the grid.
 ///    No bracket is [`CoreError::NoSolution`].
 /// 3. Newton's method inside the bracket, falling back to bisection when a
 ///    step would leave it, until a step is below
@@ -101,20 +107,9 @@ fn check_rate(rate: Decimal, field: &'static str) -> Result<()> {
 /// ```
 pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
     capped_len(flows, MAX_PERIODS).at("cash_flows")?;
-    let has_positive = flows.iter().any(|f| f.is_sign_positive() && !f.is_zero());
-    let has_negative = flows.iter().any(|f| f.is_sign_negative() && !f.is_zero());
-    if !(has_positive && has_negative) {
-        return Err(CoreError::NoSolution {
-            quantity: "irr",
-            reason: "the cash flows never change sign, so no rate makes the NPV zero",
-        });
-    }
     let float: Vec<f64> = flows.iter().map(|f| to_f64(*f)).collect();
     let scale: f64 = float.iter().map(|f| f.abs()).sum();
-    let root = solve_irr(&float).ok_or(CoreError::NoSolution {
-        quantity: "irr",
-        reason: "the NPV does not cross zero between -99% and 10,000% a period",
-    })?;
+    let root = irr_root(&float)?;
     let rate = Decimal::from_f64(root).ok_or(CoreError::NoSolution {
         quantity: "irr",
         reason: "the solver did not converge",
@@ -128,6 +123,36 @@ pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
         });
     }
     Ok(rate)
+}
+
+/// The IRR of `f64` flows, with its acceptance check done in `f64`: the
+/// sensitivity grid's path.
+pub(crate) fn irr_f64(flows: &[f64]) -> Result<f64> {
+    let root = irr_root(flows)?;
+    let scale: f64 = flows.iter().map(|f| f.abs()).sum();
+    if npv_f64(root, flows).0.abs() > tolerance::IRR_NPV_RELATIVE * scale {
+        return Err(CoreError::NoSolution {
+            quantity: "irr",
+            reason: "the solver did not converge to a rate with zero NPV",
+        });
+    }
+    Ok(root)
+}
+
+/// Steps 1 to 3 of [`irr`]: the sign check, the bracket and the root.
+fn irr_root(flows: &[f64]) -> Result<f64> {
+    let has_positive = flows.iter().any(|f| *f > 0.0);
+    let has_negative = flows.iter().any(|f| *f < 0.0);
+    if !(has_positive && has_negative) {
+        return Err(CoreError::NoSolution {
+            quantity: "irr",
+            reason: "the cash flows never change sign, so no rate makes the NPV zero",
+        });
+    }
+    solve_irr(flows).ok_or(CoreError::NoSolution {
+        quantity: "irr",
+        reason: "the NPV does not cross zero between -99% and 10,000% a period",
+    })
 }
 
 /// The rates scanned for a bracket, ascending.
@@ -150,6 +175,9 @@ fn npv_f64(rate: f64, flows: &[f64]) -> (f64, f64) {
 }
 
 fn solve_irr(flows: &[f64]) -> Option<f64> {
+    if sign_changes(flows) == 1 {
+        return solve_single_root(flows);
+    }
     let mut lo = SCAN[0];
     let mut f_lo = npv_f64(lo, flows).0;
     if f_lo == 0.0 {
@@ -165,6 +193,47 @@ fn solve_irr(flows: &[f64]) -> Option<f64> {
         }
         lo = hi;
         f_lo = f_hi;
+    }
+    None
+}
+
+/// How often the flows change sign, zeros skipped.
+fn sign_changes(flows: &[f64]) -> usize {
+    let mut changes = 0;
+    let mut last = 0.0f64;
+    for &f in flows.iter().filter(|f| **f != 0.0) {
+        if last != 0.0 && (f < 0.0) != (last < 0.0) {
+            changes += 1;
+        }
+        last = f;
+    }
+    changes
+}
+
+/// With one sign change the NPV is monotonic in r on (-1, ∞), so the root
+/// is unique and any bracket finds it: search the scan grid outward from
+/// 0%, where most IRRs lie, to take fewer evaluations than a full scan.
+fn solve_single_root(flows: &[f64]) -> Option<f64> {
+    let zero = SCAN.iter().position(|r| *r == 0.0)?;
+    let f0 = npv_f64(0.0, flows).0;
+    if f0 == 0.0 {
+        return Some(0.0);
+    }
+    let (mut lo, mut f_lo) = (0.0, f0);
+    for &r in SCAN.iter().skip(zero + 1) {
+        let f = npv_f64(r, flows).0;
+        if f.is_finite() && (f < 0.0) != (f0 < 0.0) {
+            return newton_in_bracket(flows, lo, r, f_lo);
+        }
+        (lo, f_lo) = (r, f);
+    }
+    let mut hi = 0.0;
+    for &r in SCAN.iter().take(zero).rev() {
+        let f = npv_f64(r, flows).0;
+        if f.is_finite() && (f < 0.0) != (f0 < 0.0) {
+            return newton_in_bracket(flows, r, hi, f);
+        }
+        hi = r;
     }
     None
 }
@@ -218,17 +287,25 @@ fn newton_in_bracket(flows: &[f64], mut lo: f64, mut hi: f64, f_lo: f64) -> Opti
 /// ```
 pub fn payback(flows: &[Decimal]) -> Result<Option<Decimal>> {
     capped_len(flows, MAX_PERIODS).at("cash_flows")?;
-    let mut cumulative = Decimal::ZERO;
+    payback_in(flows)
+}
+
+/// [`payback`] in any [`Num`].
+pub(crate) fn payback_in<N: Num>(flows: &[N]) -> Result<Option<N>> {
+    let mut cumulative = N::ZERO;
     for (t, flow) in flows.iter().enumerate() {
         let before = cumulative;
         cumulative = cumulative.add_or(*flow, "payback")?;
-        if cumulative >= Decimal::ZERO {
+        if !cumulative.is_negative() {
             if t == 0 {
-                return Ok(Some(Decimal::ZERO));
+                return Ok(Some(N::ZERO));
             }
             // flow > 0 here, since before < 0 ≤ cumulative.
-            let fraction = before.abs().div_or(*flow, "payback")?;
-            return Ok(Some(Decimal::from(t - 1).add_or(fraction, "payback")?));
+            let fraction = N::ZERO
+                .sub_or(before, "payback")?
+                .div_or(*flow, "payback")?;
+            let whole = N::from_u64(t as u64 - 1);
+            return Ok(Some(whole.add_or(fraction, "payback")?));
         }
     }
     Ok(None)

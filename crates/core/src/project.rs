@@ -18,7 +18,7 @@ use crate::build_cost::BuildCostInput;
 use crate::cash_flow;
 use crate::colocation::{Pue, HOURS_PER_YEAR, MONTHS_PER_YEAR};
 use crate::error::{AtField, CoreError, ValueError};
-use crate::num::{capped_len, within, Checked, Fraction, Price, Usd};
+use crate::num::{capped_len, to_f64, within, Checked, Fraction, Num, Price, Usd};
 use crate::Result;
 
 /// The longest horizon, years.
@@ -291,105 +291,106 @@ impl ProjectInput {
     }
 }
 
-/// The per-model constants, computed once.
-struct Model<'a> {
+/// The per-model constants, computed once per run.
+struct Model<'a, N> {
     input: &'a ProjectInput,
     /// IT kW × first-year rate: rent per fully leased month.
-    kw_rate: Decimal,
-    kw: Decimal,
+    kw_rate: N,
+    kw: N,
     /// (1 + escalator)^k for lease years k.
-    escalation: Vec<Decimal>,
+    escalation: Vec<N>,
     /// Power cost per leased kW-month, USD.
-    power_per_kw_month: Decimal,
-    power_markup: Decimal,
+    power_per_kw_month: N,
+    power_markup: N,
+    opex_fraction: Option<N>,
+    opex_per_kw_month: Option<N>,
+    months_per_year: N,
+    /// The by-year ramp's values, or the linear ramp's target alone.
+    ramp: Vec<N>,
 }
 
 /// Rent, power and opex of one year: NOI and its parts.
-struct Operations {
-    occupancy: Decimal,
-    rent: Decimal,
-    power_revenue: Decimal,
-    opex: Decimal,
-    noi: Decimal,
+struct Operations<N> {
+    occupancy: N,
+    rent: N,
+    power_revenue: N,
+    opex: N,
+    noi: N,
 }
 
-impl Model<'_> {
+impl<N: Num> Model<'_, N> {
     /// Occupied months of year `year`, split by lease year: at most two
     /// lease years meet in one calendar year. Returns `(lease_year,
-    /// occupied_months)` pairs, occupied months being a Decimal in `[0, 12]`.
-    fn occupied_months(&self, year: u32) -> Result<[(u32, Decimal); 2]> {
+    /// occupied_months)` pairs, occupied months being in `[0, 12]`.
+    fn occupied_months(&self, year: u32) -> Result<[(u32, N); 2]> {
         let start = self.input.lease_start_month;
-        let mut groups = [(0u32, 0u64, 0u32); 2];
+        let (first, end) = (year * 12, year * 12 + 12);
+        let mut groups = [(0u32, 0u64, 0u64); 2];
         let mut used = 0usize;
-        for m in year * 12..year * 12 + 12 {
-            if m < start {
-                continue;
-            }
-            let j = m - start;
-            let k = j / 12;
-            if used == 0 || groups[used - 1].0 != k {
-                used += 1;
-            }
-            let Some(g) = groups.get_mut(used - 1) else {
-                break;
+        if end > start {
+            // Lease months [lo, hi) fall in this year; they cross at most
+            // one lease anniversary, at `split`.
+            let lo = first.max(start) - start;
+            let hi = end - start;
+            let split = (lo / 12 + 1) * 12;
+            let linear = match self.input.lease_up.0 {
+                Ramp::Linear { months, .. } => Some(months),
+                Ramp::ByYear(_) => None,
             };
-            g.0 = k;
-            g.2 += 1;
-            if let Ramp::Linear { months, .. } = self.input.lease_up.0 {
-                g.1 += u64::from((j + 1).min(months));
+            for (a, b) in [(lo, hi.min(split)), (split, hi)] {
+                if a >= b {
+                    continue;
+                }
+                let weight = linear.map_or(0, |m| ramp_sum(b, m) - ramp_sum(a, m));
+                if let Some(g) = groups.get_mut(used) {
+                    *g = (a / 12, weight, u64::from(b - a));
+                    used += 1;
+                }
             }
         }
-        let mut out = [(0u32, Decimal::ZERO); 2];
+        let mut out = [(0u32, N::ZERO); 2];
         for (slot, &(k, weight, count)) in out.iter_mut().zip(groups.iter().take(used)) {
+            let idx = (k as usize).min(self.ramp.len().saturating_sub(1));
+            let occ = self.ramp.get(idx).copied().unwrap_or(N::ONE);
             let months = match &self.input.lease_up.0 {
-                Ramp::ByYear(ramp) => {
-                    let idx = (k as usize).min(ramp.len().saturating_sub(1));
-                    let occ = ramp.get(idx).map_or(Decimal::ONE, |f| f.get());
-                    occ.mul_or(Decimal::from(count), "occupancy")?
-                }
-                Ramp::Linear { months, stabilized } => stabilized
-                    .get()
-                    .mul_or(Decimal::from(weight), "occupancy")?
-                    .div_or(Decimal::from(*months), "occupancy")?,
+                Ramp::ByYear(_) => occ.mul_or(N::from_u64(count), "occupancy")?,
+                Ramp::Linear { months, .. } => occ
+                    .mul_or(N::from_u64(weight), "occupancy")?
+                    .div_or(N::from_u64((*months).into()), "occupancy")?,
             };
             *slot = (k, months);
         }
         Ok(out)
     }
 
-    fn escalation(&self, lease_year: u32) -> Decimal {
-        self.escalation
-            .get(lease_year as usize)
-            .copied()
-            .unwrap_or(Decimal::ONE)
-    }
-
-    fn operations(&self, year: u32) -> Result<Operations> {
+    fn operations(&self, year: u32) -> Result<Operations<N>> {
         let groups = self.occupied_months(year)?;
-        let mut occupied = Decimal::ZERO;
-        let mut escalated = Decimal::ZERO;
+        let mut occupied = N::ZERO;
+        let mut escalated = N::ZERO;
         for (k, months) in groups {
-            if months.is_zero() {
+            if months == N::ZERO {
                 continue;
             }
+            let factor = self.escalation.get(k as usize).copied().unwrap_or(N::ONE);
             occupied = occupied.add_or(months, "occupancy")?;
-            escalated = escalated.add_or(months.mul_or(self.escalation(k), "rent")?, "rent")?;
+            escalated = escalated.add_or(months.mul_or(factor, "rent")?, "rent")?;
         }
         let rent = self.kw_rate.mul_or(escalated, "rent")?;
         let kw_months = self.kw.mul_or(occupied, "rent")?;
         self.year_of(
-            occupied.div_or(MONTHS_PER_YEAR, "occupancy")?,
+            occupied.div_or(self.months_per_year, "occupancy")?,
             rent,
             kw_months,
         )
     }
 
-    fn year_of(&self, occupancy: Decimal, rent: Decimal, kw_months: Decimal) -> Result<Operations> {
+    fn year_of(&self, occupancy: N, rent: N, kw_months: N) -> Result<Operations<N>> {
         let power_cost = kw_months.mul_or(self.power_per_kw_month, "power")?;
         let power_revenue = power_cost.mul_or(self.power_markup, "power")?;
-        let base_opex = match self.input.opex {
-            Opex::FractionOfRent(f) => rent.mul_or(f.get(), "opex")?,
-            Opex::PerKwMonth(usd) => kw_months.mul_or(usd.get(), "opex")?,
+        let base_opex = match (self.opex_fraction, self.opex_per_kw_month) {
+            (Some(f), _) => rent.mul_or(f, "opex")?,
+            (None, Some(usd)) => kw_months.mul_or(usd, "opex")?,
+            (None, None) => N::ZERO,
         };
         let opex = base_opex.add_or(power_cost, "opex")?;
         let noi = rent.add_or(power_revenue, "noi")?.sub_or(opex, "noi")?;
@@ -401,6 +402,200 @@ impl Model<'_> {
             noi,
         })
     }
+}
+
+/// `Σ_{i=1}^{n} min(i, m)`: lease months `0..n` of a linear ramp over
+/// `m` months, in units of `stabilized / m`.
+fn ramp_sum(n: u32, m: u32) -> u64 {
+    let (n, m) = (u64::from(n), u64::from(m));
+    if n <= m {
+        n * (n + 1) / 2
+    } else {
+        m * (m + 1) / 2 + (n - m) * m
+    }
+}
+
+/// One row of a run, in the run's number type.
+struct Row<N> {
+    year: u32,
+    ops: Operations<N>,
+    capex: N,
+    maintenance_capex: N,
+    tax: N,
+    exit_value: N,
+    cash_flow: N,
+    cumulative: N,
+}
+
+/// Everything a run computes before the cash-flow metrics.
+pub(crate) struct Run<N> {
+    rows: Vec<Row<N>>,
+    flows: Vec<N>,
+    total_cost: N,
+    stabilized_arr: N,
+    stabilized_noi: N,
+    yield_on_cost: Option<N>,
+    development_spread: Option<N>,
+    exit_value: N,
+    equity_multiple: Option<N>,
+}
+
+/// The model itself, in any [`Num`]; `keep_rows` keeps the table.
+fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
+    input.check()?;
+    let costs = input.build.costs::<N>()?;
+    let horizon = input.horizon_years;
+    let kw = N::from_decimal(input.build.it_capacity.kw()?);
+    let growth = N::ONE.add_or(N::from_decimal(input.rent_escalator), "rent")?;
+    let mut escalation = Vec::with_capacity(horizon as usize + 2);
+    let mut factor = N::ONE;
+    for _ in 0..horizon + 2 {
+        escalation.push(factor);
+        factor = factor.mul_or(growth, "rent")?;
+    }
+    let (power_per_kw_month, power_markup) = match &input.power {
+        Some(p) => (
+            N::from_decimal(
+                HOURS_PER_YEAR
+                    .div_or(MONTHS_PER_YEAR, "power")?
+                    .mul_or(p.pue.get(), "power")?
+                    .mul_or(p.price_per_mwh.get(), "power")?
+                    .div_or(Decimal::ONE_THOUSAND, "power")?,
+            ),
+            N::from_decimal(Decimal::ONE.add_or(p.margin.get(), "power")?),
+        ),
+        None => (N::ZERO, N::ONE),
+    };
+    let (opex_fraction, opex_per_kw_month) = match input.opex {
+        Opex::FractionOfRent(f) => (Some(N::from_decimal(f.get())), None),
+        Opex::PerKwMonth(usd) => (None, Some(N::from_decimal(usd.get()))),
+    };
+    let model = Model {
+        input,
+        kw_rate: kw.mul_or(N::from_decimal(input.rate_per_kw_month.get()), "rent")?,
+        kw,
+        escalation,
+        power_per_kw_month,
+        power_markup,
+        opex_fraction,
+        opex_per_kw_month,
+        months_per_year: N::from_decimal(MONTHS_PER_YEAR),
+        ramp: match &input.lease_up.0 {
+            Ramp::ByYear(v) => v.iter().map(|f| N::from_decimal(f.get())).collect(),
+            Ramp::Linear { stabilized, .. } => vec![N::from_decimal(stabilized.get())],
+        },
+    };
+    let capex: Vec<N> = input.build.yearly_remaining(&costs, horizon + 1)?;
+    let total_cost = costs.total;
+    let (depreciation, depreciation_years, tax_rate) = match &input.tax {
+        Some(tax) => (
+            costs
+                .total
+                .sub_or(N::from_decimal(input.build.land_cost.get()), "tax")?
+                .div_or(N::from_u64(tax.depreciation_years.into()), "tax")?,
+            tax.depreciation_years,
+            Some(N::from_decimal(tax.rate.get())),
+        ),
+        None => (N::ZERO, 0, None),
+    };
+    let maintenance = N::from_decimal(input.maintenance_capex.get());
+    let lease_start_year = input.lease_start_month / 12;
+    let exit_value = match input.exit {
+        None => N::ZERO,
+        Some(exit) => {
+            let forward = model.operations(horizon + 1)?.noi.larger(N::ZERO);
+            match exit {
+                Exit::CapRate(c) => forward.div_or(N::from_decimal(c), "exit_value")?,
+                Exit::Multiple(m) => forward.mul_or(N::from_decimal(m), "exit_value")?,
+            }
+        }
+    };
+
+    let mut rows = Vec::with_capacity(if keep_rows { horizon as usize + 1 } else { 0 });
+    let mut flows = Vec::with_capacity(horizon as usize + 1);
+    let mut cumulative = N::ZERO;
+    let (mut inflows, mut outflows) = (N::ZERO, N::ZERO);
+    for (year, capex) in (0..=horizon).zip(capex) {
+        let ops = model.operations(year)?;
+        let maintenance_capex = ops.rent.mul_or(maintenance, "maintenance_capex")?;
+        let tax = match tax_rate {
+            Some(rate) => {
+                let depreciating =
+                    year >= lease_start_year && year - lease_start_year < depreciation_years;
+                let taxable = if depreciating {
+                    ops.noi.sub_or(depreciation, "tax")?
+                } else {
+                    ops.noi
+                };
+                taxable.mul_or(rate, "tax")?.larger(N::ZERO)
+            }
+            None => N::ZERO,
+        };
+        let exit = if year == horizon { exit_value } else { N::ZERO };
+        let cash_flow = ops
+            .noi
+            .sub_or(capex, "cash_flow")?
+            .sub_or(maintenance_capex, "cash_flow")?
+            .sub_or(tax, "cash_flow")?
+            .add_or(exit, "cash_flow")?;
+        cumulative = cumulative.add_or(cash_flow, "cumulative")?;
+        if cash_flow.is_negative() {
+            outflows = outflows.sub_or(cash_flow, "equity_multiple")?;
+        } else {
+            inflows = inflows.add_or(cash_flow, "equity_multiple")?;
+        }
+        flows.push(cash_flow);
+        if keep_rows {
+            rows.push(Row {
+                year,
+                ops,
+                capex,
+                maintenance_capex,
+                tax,
+                exit_value: exit,
+                cash_flow,
+                cumulative,
+            });
+        }
+    }
+
+    let stabilized = N::from_decimal(input.lease_up.stabilized().get());
+    let stabilized_months = stabilized.mul_or(model.months_per_year, "stabilized_noi")?;
+    let stabilized_arr = model.kw_rate.mul_or(stabilized_months, "stabilized_arr")?;
+    let stabilized_noi = model
+        .year_of(
+            stabilized,
+            stabilized_arr,
+            kw.mul_or(stabilized_months, "stabilized_noi")?,
+        )?
+        .noi;
+    let yield_on_cost = if total_cost == N::ZERO {
+        None
+    } else {
+        Some(stabilized_noi.div_or(total_cost, "yield_on_cost")?)
+    };
+    let development_spread = match (yield_on_cost, input.exit) {
+        (Some(y), Some(Exit::CapRate(c))) => {
+            Some(y.sub_or(N::from_decimal(c), "development_spread")?)
+        }
+        _ => None,
+    };
+    let equity_multiple = if outflows == N::ZERO {
+        None
+    } else {
+        Some(inflows.div_or(outflows, "equity_multiple")?)
+    };
+    Ok(Run {
+        rows,
+        flows,
+        total_cost: costs.total,
+        stabilized_arr,
+        stabilized_noi,
+        yield_on_cost,
+        development_spread,
+        exit_value,
+        equity_multiple,
+    })
 }
 
 /// Runs the yearly cash-flow model of one site.
@@ -434,157 +629,79 @@ impl Model<'_> {
 /// No loss carry-forward; no tax on the exit; opex per kW-month and power
 /// prices are flat in nominal terms.
 pub fn project(input: &ProjectInput) -> Result<Project> {
-    input.check()?;
-    let costs = input.build.costs()?;
-    let horizon = input.horizon_years;
-    let kw = input.build.it_capacity.kw()?;
-    let growth = Decimal::ONE.add_or(input.rent_escalator, "rent")?;
-    let mut escalation = Vec::with_capacity(horizon as usize + 2);
-    let mut factor = Decimal::ONE;
-    for _ in 0..horizon + 2 {
-        escalation.push(factor);
-        factor = factor.mul_or(growth, "rent")?;
-    }
-    let (power_per_kw_month, power_markup) = match &input.power {
-        Some(p) => (
-            HOURS_PER_YEAR
-                .div_or(MONTHS_PER_YEAR, "power")?
-                .mul_or(p.pue.get(), "power")?
-                .mul_or(p.price_per_mwh.get(), "power")?
-                .div_or(Decimal::ONE_THOUSAND, "power")?,
-            Decimal::ONE.add_or(p.margin.get(), "power")?,
-        ),
-        None => (Decimal::ZERO, Decimal::ONE),
-    };
-    let model = Model {
-        input,
-        kw_rate: kw.mul_or(input.rate_per_kw_month.get(), "rent")?,
-        kw,
-        escalation,
-        power_per_kw_month,
-        power_markup,
-    };
-    let capex = input.build.yearly_remaining(&costs, horizon + 1)?;
-    let (depreciation, depreciation_years) = match &input.tax {
-        Some(tax) => (
-            costs
-                .total
-                .sub_or(input.build.land_cost.get(), "tax")?
-                .div_or(Decimal::from(tax.depreciation_years), "tax")?,
-            tax.depreciation_years,
-        ),
-        None => (Decimal::ZERO, 0),
-    };
-    let lease_start_year = input.lease_start_month / 12;
-    let exit_value = match input.exit {
-        None => Decimal::ZERO,
-        Some(exit) => {
-            let forward = model.operations(horizon + 1)?.noi.max(Decimal::ZERO);
-            match exit {
-                Exit::CapRate(c) => forward.div_or(c, "exit_value")?,
-                Exit::Multiple(m) => forward.mul_or(m, "exit_value")?,
-            }
-        }
-    };
-
-    let mut years = Vec::with_capacity(horizon as usize + 1);
-    let mut flows = Vec::with_capacity(horizon as usize + 1);
-    let mut cumulative = Decimal::ZERO;
-    let (mut inflows, mut outflows) = (Decimal::ZERO, Decimal::ZERO);
-    for (year, capex) in (0..=horizon).zip(capex) {
-        let ops = model.operations(year)?;
-        let maintenance_capex = ops
-            .rent
-            .mul_or(input.maintenance_capex.get(), "maintenance_capex")?;
-        let tax = match &input.tax {
-            Some(t) => {
-                let depreciating =
-                    year >= lease_start_year && year - lease_start_year < depreciation_years;
-                let taxable = if depreciating {
-                    ops.noi.sub_or(depreciation, "tax")?
-                } else {
-                    ops.noi
-                };
-                taxable.mul_or(t.rate.get(), "tax")?.max(Decimal::ZERO)
-            }
-            None => Decimal::ZERO,
-        };
-        let exit = if year == horizon {
-            exit_value
-        } else {
-            Decimal::ZERO
-        };
-        let cash_flow = ops
-            .noi
-            .sub_or(capex, "cash_flow")?
-            .sub_or(maintenance_capex, "cash_flow")?
-            .sub_or(tax, "cash_flow")?
-            .add_or(exit, "cash_flow")?;
-        cumulative = cumulative.add_or(cash_flow, "cumulative")?;
-        if cash_flow.is_sign_negative() {
-            outflows = outflows.sub_or(cash_flow, "equity_multiple")?;
-        } else {
-            inflows = inflows.add_or(cash_flow, "equity_multiple")?;
-        }
-        flows.push(cash_flow);
-        years.push(ProjectYear {
-            year,
-            occupancy: ops.occupancy,
-            rent_revenue: ops.rent,
-            power_revenue: ops.power_revenue,
-            revenue: ops.rent.add_or(ops.power_revenue, "revenue")?,
-            opex: ops.opex,
-            noi: ops.noi,
-            capex,
-            maintenance_capex,
-            tax,
-            exit_value: exit,
-            cash_flow,
-            cumulative,
-        });
-    }
-
-    let stabilized = input.lease_up.stabilized().get();
-    let stabilized_months = stabilized.mul_or(MONTHS_PER_YEAR, "stabilized_noi")?;
-    let stabilized_arr = model.kw_rate.mul_or(stabilized_months, "stabilized_arr")?;
-    let stabilized_noi = model
-        .year_of(
-            stabilized,
-            stabilized_arr,
-            kw.mul_or(stabilized_months, "stabilized_noi")?,
-        )?
-        .noi;
-    let yield_on_cost = if costs.total.is_zero() {
-        None
-    } else {
-        Some(stabilized_noi.div_or(costs.total, "yield_on_cost")?)
-    };
-    let development_spread = match (yield_on_cost, input.exit) {
-        (Some(y), Some(Exit::CapRate(c))) => Some(y.sub_or(c, "development_spread")?),
-        _ => None,
-    };
-    let equity_multiple = if outflows.is_zero() {
-        None
-    } else {
-        Some(inflows.div_or(outflows, "equity_multiple")?)
-    };
+    let run = run::<Decimal>(input, true)?;
+    let years = run
+        .rows
+        .into_iter()
+        .map(|r| {
+            Ok(ProjectYear {
+                year: r.year,
+                occupancy: r.ops.occupancy,
+                rent_revenue: r.ops.rent,
+                power_revenue: r.ops.power_revenue,
+                revenue: r.ops.rent.add_or(r.ops.power_revenue, "revenue")?,
+                opex: r.ops.opex,
+                noi: r.ops.noi,
+                capex: r.capex,
+                maintenance_capex: r.maintenance_capex,
+                tax: r.tax,
+                exit_value: r.exit_value,
+                cash_flow: r.cash_flow,
+                cumulative: r.cumulative,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Project {
-        npv: cash_flow::npv(input.discount_rate, &flows)?,
-        irr: cash_flow::irr(&flows),
-        payback_years: cash_flow::payback(&flows)?,
+        npv: cash_flow::npv(input.discount_rate, &run.flows)?,
+        irr: cash_flow::irr(&run.flows),
+        payback_years: cash_flow::payback(&run.flows)?,
         years,
-        total_cost: costs.total,
-        remaining_capex: costs
-            .total
+        total_cost: run.total_cost,
+        remaining_capex: run
+            .total_cost
             .sub_or(input.build.already_spent.get(), "remaining_capex")?,
-        stabilized_arr,
-        stabilized_noi,
-        yield_on_cost,
-        development_spread,
-        exit_value,
-        equity_multiple,
+        stabilized_arr: run.stabilized_arr,
+        stabilized_noi: run.stabilized_noi,
+        yield_on_cost: run.yield_on_cost,
+        development_spread: run.development_spread,
+        exit_value: run.exit_value,
+        equity_multiple: run.equity_multiple,
     })
 }
+
+/// The given metrics of the project, computed by the same model in `f64`:
+/// the sensitivity grid's fast path. Each agrees with [`project`]'s exact
+/// result to about 1e-12 relative (a test checks 1e-9), far below a cent
+/// on any site; money is not rounded here.
+pub fn metrics_f64(input: &ProjectInput, metrics: &[Metric]) -> Result<Vec<Result<Decimal>>> {
+    let run = run::<f64>(input, false)?;
+    let value = |metric: Metric| -> Result<Decimal> {
+        let missing = |reason| CoreError::NoSolution {
+            quantity: metric.name(),
+            reason,
+        };
+        let v = match metric {
+            Metric::Npv => cash_flow::npv_in(to_f64(input.discount_rate), &run.flows)?,
+            Metric::Irr => cash_flow::irr_f64(&run.flows)?,
+            Metric::PaybackYears => {
+                cash_flow::payback_in(&run.flows)?.ok_or(missing(PAYBACK_MISSING))?
+            }
+            Metric::YieldOnCost => run.yield_on_cost.ok_or(missing(YIELD_MISSING))?,
+            Metric::DevelopmentSpread => run.development_spread.ok_or(missing(SPREAD_MISSING))?,
+            Metric::StabilizedNoi => run.stabilized_noi,
+            Metric::Arr => run.stabilized_arr,
+            Metric::ExitValue => run.exit_value,
+            Metric::EquityMultiple => run.equity_multiple.ok_or(missing(MULTIPLE_MISSING))?,
+        };
+        v.into_decimal(metric.name())
+    };
+    Ok(metrics.iter().map(|m| value(*m)).collect())
+}
+
+const PAYBACK_MISSING: &str = "the cumulative cash flow never turns non-negative";
+const YIELD_MISSING: &str = "the total cost is zero";
+const SPREAD_MISSING: &str = "needs a cap-rate exit and a non-zero total cost";
+const MULTIPLE_MISSING: &str = "the cash flows have no outflow";
 
 /// An input of the project model that goal seek and sensitivity can vary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -740,27 +857,20 @@ impl Metric {
         match self {
             Metric::Npv => Ok(project.npv),
             Metric::Irr => project.irr.clone(),
-            Metric::PaybackYears => project
-                .payback_years
-                .ok_or(missing("the cumulative cash flow never turns non-negative")),
-            Metric::YieldOnCost => project
-                .yield_on_cost
-                .ok_or(missing("the total cost is zero")),
-            Metric::DevelopmentSpread => project
-                .development_spread
-                .ok_or(missing("needs a cap-rate exit and a non-zero total cost")),
+            Metric::PaybackYears => project.payback_years.ok_or(missing(PAYBACK_MISSING)),
+            Metric::YieldOnCost => project.yield_on_cost.ok_or(missing(YIELD_MISSING)),
+            Metric::DevelopmentSpread => project.development_spread.ok_or(missing(SPREAD_MISSING)),
             Metric::StabilizedNoi => Ok(project.stabilized_noi),
             Metric::Arr => Ok(project.stabilized_arr),
             Metric::ExitValue => Ok(project.exit_value),
-            Metric::EquityMultiple => project
-                .equity_multiple
-                .ok_or(missing("the cash flows have no outflow")),
+            Metric::EquityMultiple => project.equity_multiple.ok_or(missing(MULTIPLE_MISSING)),
         }
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     use super::*;
@@ -946,6 +1056,48 @@ pub(crate) mod tests {
         assert_eq!(out.years[0].capex, dec!(1000000000));
         assert_eq!(out.years[1].capex, dec!(1500000000));
         assert_eq!(out.years[2].capex, Decimal::ZERO);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_f64_path_agrees_with_the_exact_model(
+            rate in 50i64..300,
+            cost_m in 5i64..20,
+            escalator_bp in 0i64..500,
+            opex_bp in 0i64..5000,
+            ramp in 1u32..48,
+            start in 0u32..36,
+        ) {
+            let mut input = sandersville();
+            input.rate_per_kw_month = Price::new(Decimal::from(rate)).unwrap();
+            input.build.cost_per_mw = Usd::new(Decimal::from(cost_m * 1_000_000)).unwrap();
+            input.rent_escalator = Decimal::new(escalator_bp, 4);
+            input.opex = Opex::FractionOfRent(Fraction::new(Decimal::new(opex_bp, 4)).unwrap());
+            input.lease_up = LeaseUp::linear(ramp, Fraction::new(dec!(0.9)).unwrap()).unwrap();
+            input.lease_start_month = start;
+            input.tax = Some(Tax { rate: Fraction::new(dec!(0.21)).unwrap(), depreciation_years: 15 });
+            let exact = project(&input).unwrap();
+            let all = [
+                Metric::Npv, Metric::Irr, Metric::PaybackYears, Metric::YieldOnCost,
+                Metric::DevelopmentSpread, Metric::StabilizedNoi, Metric::Arr,
+                Metric::ExitValue, Metric::EquityMultiple,
+            ];
+            let fast = metrics_f64(&input, &all).unwrap();
+            // Scale for NPV: the largest cash flow, since NPV can be near 0.
+            let scale = exact.years.iter().map(|y| to_f64(y.cash_flow).abs()).fold(1.0, f64::max);
+            for (metric, fast) in all.iter().zip(fast) {
+                match (metric.of(&exact), fast) {
+                    (Ok(a), Ok(b)) => {
+                        let (a, b) = (to_f64(a), to_f64(b));
+                        let tol = if *metric == Metric::Npv { 1e-9 * scale } else { 1e-9 * a.abs().max(1.0) };
+                        prop_assert!((a - b).abs() <= tol, "{:?}: {} vs {}", metric, a, b);
+                    }
+                    (Err(_), Err(_)) => {}
+                    (a, b) => prop_assert!(false, "{:?}: {:?} vs {:?}", metric, a, b),
+                }
+            }
+        }
     }
 
     #[test]
