@@ -11,9 +11,11 @@
 //! are refused (see [`num`]). Money and share counts are carried as
 //! [`rust_decimal::Decimal`] inside the service.
 
+pub mod build_cost;
 pub mod colocation;
 pub mod health;
 pub mod num;
 pub mod problem;
+pub mod project;
 
 pub use problem::Problem;

@@ -28,6 +28,7 @@ its `field`.",
         (name = "health", description = "Liveness and readiness"),
         (name = "operations", description = "Metrics for monitoring"),
         (name = "colocation", description = "Colocation and data-center economics"),
+        (name = "build-cost", description = "What a data center costs to build, and when"),
     )
 )]
 pub struct ApiDoc;

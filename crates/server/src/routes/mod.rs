@@ -6,6 +6,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod build_cost;
 pub mod colocation;
 pub mod fallback;
 pub mod health;
@@ -15,5 +16,9 @@ pub mod metrics;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::config)
         .configure(metrics::config)
-        .service(scope::scope("/v1").configure(colocation::config));
+        .service(
+            scope::scope("/v1")
+                .configure(colocation::config)
+                .configure(build_cost::config),
+        );
 }
