@@ -159,9 +159,11 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
     for iteration in 1..=tolerance::MAX_ITERATIONS {
         let (flo, fhi) = (to_f64(lo), to_f64(hi));
         let secant = fhi - w_hi * (fhi - flo) / (w_hi - w_lo);
-        let x = Decimal::from_f64(secant)
-            .filter(|x| *x > lo && *x < hi)
-            .unwrap_or_else(|| (lo + hi) / Decimal::TWO);
+        let x = match Decimal::from_f64(secant).filter(|x| *x > lo && *x < hi) {
+            Some(x) => x,
+            // lo + (hi - lo) / 2 cannot overflow where (lo + hi) / 2 could.
+            None => lo.add_or(hi.sub_or(lo, "goal_seek")? / Decimal::TWO, "goal_seek")?,
+        };
         let achieved = eval(x)?;
         let g = achieved.sub_or(input.target, "goal_seek")?;
         if g.abs() <= tolerance {
@@ -184,7 +186,7 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
             last_side = 1;
         }
         let scale = to_f64(x.abs()).max(1.0);
-        if to_f64(hi - lo) <= tolerance::BRACKET_RELATIVE * scale {
+        if to_f64(hi.sub_or(lo, "goal_seek")?) <= tolerance::BRACKET_RELATIVE * scale {
             break;
         }
     }
