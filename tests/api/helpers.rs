@@ -52,7 +52,8 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(settings: Settings) -> TestApp {
     LOGS.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
-            infraval_server::telemetry::init(Some(LogFormat::Pretty));
+            // The guard lives for the whole test process.
+            std::mem::forget(infraval_server::telemetry::init(Some(LogFormat::Pretty)));
         }
     });
     let app = Application::build(&settings).expect("the app binds a free port");

@@ -4,9 +4,12 @@
 
 mod build_cost;
 mod colocation;
+mod convertible_pricing;
+mod convertibles;
 mod errors;
 mod health;
 mod helpers;
+mod hostile;
 mod openapi;
 mod operations;
 mod shutdown;

@@ -13,6 +13,8 @@
 
 pub mod build_cost;
 pub mod colocation;
+pub mod convertible_pricing;
+pub mod convertibles;
 pub mod health;
 pub mod num;
 pub mod problem;

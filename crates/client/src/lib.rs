@@ -30,6 +30,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 mod colocation;
+mod convertible_pricing;
+mod convertibles;
 
 /// The default whole-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

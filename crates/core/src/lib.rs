@@ -11,6 +11,7 @@
 pub mod build_cost;
 pub mod cash_flow;
 pub mod colocation;
+pub mod convertible;
 pub mod error;
 pub mod goal_seek;
 pub mod num;

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod json_log;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

@@ -21,7 +21,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve(args) => {
-            telemetry::init(args.log_format);
+            let _logs = telemetry::init(args.log_format);
             let settings = match args.settings() {
                 Ok(settings) => settings,
                 Err(err) => {

@@ -29,6 +29,7 @@ its `field`.",
         (name = "operations", description = "Metrics for monitoring"),
         (name = "colocation", description = "Colocation and data-center economics"),
         (name = "build-cost", description = "What a data center costs to build, and when"),
+        (name = "convertibles", description = "Convertible notes: terms, dilution, yield, and fair value on a credit-risky lattice with greeks, implied volatility or spread, and price profiles"),
     )
 )]
 pub struct ApiDoc;

@@ -1,5 +1,6 @@
 //! Structured logs: one span per request, with a request id.
 
+use std::cell::Cell;
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
 use std::time::Instant;
@@ -12,13 +13,13 @@ use actix_web::middleware::Next;
 use actix_web::web;
 use actix_web::ResponseError as _;
 use futures_util::FutureExt as _;
-use tracing::field::Empty;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
 use crate::auth;
 use crate::config::LogFormat;
 use crate::error::ApiError;
+use crate::json_log::{JsonFields, JsonLine};
 use crate::metrics::Metrics;
 
 /// The header that carries the request id, in and out.
@@ -29,24 +30,41 @@ tokio::task_local! {
     pub static REQUEST_ID: String;
 }
 
+/// Keeps the log writer's background thread alive; drop it last, at exit,
+/// to flush what is buffered.
+pub type LogGuard = Option<tracing_appender::non_blocking::WorkerGuard>;
+
 /// Installs the global subscriber, filtered by `RUST_LOG` (default `info`).
-pub fn init(format: Option<LogFormat>) {
+///
+/// Lines are formatted on the request's thread and written by a background
+/// thread through a 64 KiB buffer flushed once per batch, so a busy server
+/// makes one write for many lines rather than one per request. Nothing is
+/// dropped: when the writer falls behind, logging waits.
+pub fn init(format: Option<LogFormat>) -> LogGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {
         LogFormat::Pretty
     } else {
         LogFormat::Json
     });
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .finish(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout(),
+        ));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
     // try_init: a second call (as in tests) keeps the first subscriber.
-    let _ = match format {
+    let installed = match format {
         LogFormat::Json => builder
-            .json()
-            .flatten_event(true)
-            .with_span_list(false)
+            .event_format(JsonLine)
+            .fmt_fields(JsonFields)
             .try_init(),
         LogFormat::Pretty => builder.try_init(),
     };
+    installed.ok().map(|()| guard)
 }
 
 /// Takes the caller's `X-Request-Id` when it is short printable ASCII, else
@@ -56,7 +74,36 @@ fn request_id(req: &ServiceRequest) -> String {
         .get(&REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
-        .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned)
+        .map_or_else(new_request_id, str::to_owned)
+}
+
+thread_local! {
+    /// xorshift128+ state, seeded once per thread from the OS.
+    static RNG: Cell<(u64, u64)> = Cell::new({
+        let seed = uuid::Uuid::new_v4().as_u64_pair();
+        (seed.0 | 1, seed.1 | 1)
+    });
+}
+
+/// A random UUID v4 for a request id. Ids need to be unique, not secret, so
+/// a per-thread xorshift128+ seeded from the OS replaces one `getrandom`
+/// system call per request.
+fn new_request_id() -> String {
+    let next = || {
+        RNG.with(|state| {
+            let (mut s1, s0) = state.get();
+            let result = s0.wrapping_add(s1);
+            s1 ^= s1 << 23;
+            s1 ^= s0 ^ (s1 >> 17) ^ (s0 >> 26);
+            state.set((s0, s1));
+            result
+        })
+    };
+    let bytes = (u128::from(next()) << 64 | u128::from(next())).to_le_bytes();
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .hyphenated()
+        .to_string()
 }
 
 /// Middleware, the one every request passes: a span with method, route,
@@ -74,14 +121,7 @@ pub async fn trace_request(
     let method = req.method().clone();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let _in_flight = metrics.as_ref().map(|m| m.start());
-    let span = tracing::info_span!(
-        "request",
-        method = %method,
-        route = %route,
-        request_id = %id,
-        status = Empty,
-        latency_ms = Empty,
-    );
+    let span = tracing::info_span!("request", method = %method, route = %route, request_id = %id);
     let started = Instant::now();
     let request_id = id.clone();
     let call = async move {
@@ -116,9 +156,15 @@ pub async fn trace_request(
         Ok(res) => res.status(),
         Err(err) => err.as_response_error().status_code(),
     };
-    span.record("status", status.as_u16());
-    span.record("latency_ms", latency.as_secs_f64() * 1e3);
-    span.in_scope(|| tracing::info!("request completed"));
+    // Status and latency go on the event rather than being recorded into
+    // the span: recording makes the formatter rewrite the span's fields.
+    span.in_scope(|| {
+        tracing::info!(
+            status = status.as_u16(),
+            latency_ms = latency.as_secs_f64() * 1e3,
+            "request completed"
+        );
+    });
     if let Some(metrics) = &metrics {
         metrics.observe(method.as_str(), &route, status.as_u16(), latency);
     }
@@ -128,6 +174,21 @@ pub async fn trace_request(
         }
         res
     })
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::new_request_id;
+
+    #[test]
+    fn request_ids_are_distinct_uuid_v4s() {
+        let ids: std::collections::HashSet<String> = (0..1000).map(|_| new_request_id()).collect();
+        assert_eq!(ids.len(), 1000);
+        for id in ids.iter().take(10) {
+            let parsed = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(parsed.get_version_num(), 4, "{id}");
+        }
+    }
 }
 
 #[cfg(test)]

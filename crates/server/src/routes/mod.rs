@@ -8,6 +8,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod build_cost;
 pub mod colocation;
+pub mod convertible_pricing;
+pub mod convertibles;
 pub mod fallback;
 pub mod health;
 pub mod metrics;
@@ -19,6 +21,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/v1")
                 .configure(colocation::config)
-                .configure(build_cost::config),
+                .configure(build_cost::config)
+                .configure(convertibles::config)
+                .configure(convertible_pricing::config),
         );
 }

@@ -1,0 +1,225 @@
+//! Coupon dates, day counts, accrued interest and the bond floor of a
+//! convertible note, all per 100 of face.
+//!
+//! Time is Actual/365 Fixed from the valuation date: `t = days / 365`.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// Days in the Actual/365 Fixed year.
+pub const DAYS_PER_YEAR: f64 = 365.0;
+
+/// How coupons accrue between two dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DayCount {
+    /// Actual/365 Fixed: actual days / 365.
+    #[default]
+    Act365F,
+    /// 30/360 (US bond basis): months count 30 days, years 360.
+    Thirty360,
+}
+
+impl DayCount {
+    /// The year fraction from `start` to `end` (`end ≥ start`).
+    ///
+    /// # Formula
+    /// ```text
+    /// Act/365F: (end − start in days) / 365
+    /// 30/360:   (360·(y2 − y1) + 30·(m2 − m1) + (d2 − d1)) / 360,
+    ///           d1 = min(d1, 30); d2 = min(d2, 30) when d1 = 30
+    /// ```
+    pub fn year_fraction(self, start: NaiveDate, end: NaiveDate) -> f64 {
+        match self {
+            DayCount::Act365F => years_between(start, end),
+            DayCount::Thirty360 => {
+                let d1 = start.day().min(30) as i64;
+                let d2 = if d1 == 30 {
+                    end.day().min(30) as i64
+                } else {
+                    end.day() as i64
+                };
+                let days = 360 * (end.year() as i64 - start.year() as i64)
+                    + 30 * (end.month() as i64 - start.month() as i64)
+                    + (d2 - d1);
+                days as f64 / 360.0
+            }
+        }
+    }
+}
+
+/// Years from `from` to `to` on Actual/365 Fixed (negative when `to` is earlier).
+pub fn years_between(from: NaiveDate, to: NaiveDate) -> f64 {
+    (to - from).num_days() as f64 / DAYS_PER_YEAR
+}
+
+/// One coupon period of the note.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CouponPeriod {
+    /// The date the period starts accruing (the issue date for the first one).
+    pub accrual_start: NaiveDate,
+    /// The payment date, which ends the period.
+    pub payment_date: NaiveDate,
+    /// The coupon paid, per 100 of face.
+    pub amount_per_100: f64,
+}
+
+/// The coupon periods of a note, generated backward from maturity.
+///
+/// Payment dates are `maturity − k × 12/frequency` months (each counted from
+/// maturity, so month-end clamping never drifts), down to the first date after
+/// `issue`; the first period starts at `issue` and may be short. A frequency of
+/// 0 is a zero-coupon note and has no periods.
+///
+/// # Formula
+/// ```text
+/// amount_per_100 = coupon_rate × 100 × year_fraction(accrual_start, payment_date)
+/// ```
+pub fn coupon_periods(
+    issue: NaiveDate,
+    maturity: NaiveDate,
+    coupon_rate: f64,
+    frequency: u32,
+    day_count: DayCount,
+) -> Vec<CouponPeriod> {
+    if frequency == 0 || coupon_rate == 0.0 || maturity <= issue {
+        return Vec::new();
+    }
+    let months = 12 / frequency;
+    let mut dates = Vec::new();
+    let mut k = 0u32;
+    loop {
+        let date = match maturity.checked_sub_months(Months::new(months * k)) {
+            Some(d) if d > issue => d,
+            _ => break,
+        };
+        dates.push(date);
+        k += 1;
+    }
+    dates.reverse();
+    let mut start = issue;
+    dates
+        .into_iter()
+        .map(|payment_date| {
+            let period = CouponPeriod {
+                accrual_start: start,
+                payment_date,
+                amount_per_100: coupon_rate * 100.0 * day_count.year_fraction(start, payment_date),
+            };
+            start = payment_date;
+            period
+        })
+        .collect()
+}
+
+/// Interest accrued on `date` since the last payment, per 100 of face.
+///
+/// On a payment date the coupon has just been paid, so the accrued is 0.
+///
+/// # Formula
+/// ```text
+/// accrued = coupon_rate × 100 × year_fraction(accrual_start, date)
+/// ```
+pub fn accrued_per_100(
+    periods: &[CouponPeriod],
+    date: NaiveDate,
+    coupon_rate: f64,
+    day_count: DayCount,
+) -> f64 {
+    periods
+        .iter()
+        .find(|p| p.accrual_start <= date && date < p.payment_date)
+        .map_or(0.0, |p| {
+            coupon_rate * 100.0 * day_count.year_fraction(p.accrual_start, date)
+        })
+}
+
+/// The bond floor: the note's remaining cash flows without the conversion
+/// right, per 100 of face.
+///
+/// # Formula
+/// ```text
+/// floor = Σ_{payment > valuation} coupon_k × e^{−(r + s)·t_k} + 100 × e^{−(r + s)·T}
+/// ```
+/// with `t_k` and `T` in Act/365F years from the valuation date, `r` the
+/// risk-free rate and `s` the credit spread (both continuously compounded).
+pub fn bond_floor_per_100(
+    periods: &[CouponPeriod],
+    valuation: NaiveDate,
+    maturity: NaiveDate,
+    risky_rate: f64,
+) -> f64 {
+    let coupons: f64 = periods
+        .iter()
+        .filter(|p| p.payment_date > valuation)
+        .map(|p| p.amount_per_100 * (-risky_rate * years_between(valuation, p.payment_date)).exp())
+        .sum();
+    coupons + 100.0 * (-risky_rate * years_between(valuation, maturity)).exp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn semiannual_coupons_run_backward_from_maturity_to_the_issue_date() {
+        let periods = coupon_periods(
+            date(2025, 12, 15),
+            date(2032, 12, 15),
+            0.04,
+            2,
+            DayCount::Act365F,
+        );
+        assert_eq!(periods.len(), 14);
+        assert_eq!(periods[0].accrual_start, date(2025, 12, 15));
+        assert_eq!(periods[0].payment_date, date(2026, 6, 15));
+        // 2025-12-15 → 2026-06-15 is 182 days: 4 × 182 / 365 = 1.994520...
+        assert!((periods[0].amount_per_100 - 4.0 * 182.0 / 365.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn thirty_360_pays_exactly_rate_over_frequency_on_regular_periods() {
+        let periods = coupon_periods(
+            date(2025, 12, 15),
+            date(2032, 12, 15),
+            0.04,
+            4,
+            DayCount::Thirty360,
+        );
+        assert!(periods
+            .iter()
+            .all(|p| (p.amount_per_100 - 1.0).abs() < 1e-12));
+    }
+
+    #[test]
+    fn thirty_360_treats_the_31st_as_the_30th() {
+        // 2026-01-31 → 2026-03-31: 30/360 counts 60 days.
+        let yf = DayCount::Thirty360.year_fraction(date(2026, 1, 31), date(2026, 3, 31));
+        assert!((yf - 60.0 / 360.0).abs() < 1e-15);
+    }
+
+    #[test]
+    fn accrued_after_91_days_of_a_4pct_coupon_is_0_997_per_100() {
+        // Reference file, case seasoned_cpn4_semi: 4 × 91/365 = 0.9972602739726.
+        let periods = coupon_periods(
+            date(2025, 12, 15),
+            date(2032, 12, 15),
+            0.04,
+            2,
+            DayCount::Act365F,
+        );
+        let accrued = accrued_per_100(&periods, date(2026, 3, 16), 0.04, DayCount::Act365F);
+        assert!((accrued - 0.9972602739726).abs() < 1e-12);
+        let on_payment = accrued_per_100(&periods, date(2026, 6, 15), 0.04, DayCount::Act365F);
+        assert_eq!(on_payment, 0.0);
+    }
+
+    #[test]
+    fn the_bond_floor_of_a_zero_coupon_note_is_its_discounted_face() {
+        // 100 × e^{−0.09 × 2557/365} = 53.2329..., the reference file's bond_floor.
+        let floor = bond_floor_per_100(&[], date(2025, 12, 15), date(2032, 12, 15), 0.09);
+        assert!((floor - 53.232921774732056).abs() < 1e-9);
+    }
+}
