@@ -1020,25 +1020,7 @@ pub struct SensitivityResponse {
 
 /// The stable code of a core error, as in the problem+json `code`.
 pub fn error_code(err: &CoreError) -> &'static str {
-    match err {
-        CoreError::InvalidValue { error, .. } => match error {
-            ValueError::NotFinite { .. } => "not_finite",
-            ValueError::NotAbove { .. }
-            | ValueError::BelowMinimum { .. }
-            | ValueError::AboveMaximum { .. }
-            | ValueError::NotBelow { .. } => "out_of_range",
-            ValueError::TooLong { .. } => "too_many_items",
-            ValueError::Empty => "empty_list",
-            ValueError::NotIncreasing => "not_increasing",
-        },
-        CoreError::ExactlyOneOf { .. } => "exactly_one_of",
-        CoreError::MissingDependency { .. } => "missing_dependency",
-        CoreError::Inconsistent { .. } => "inconsistent",
-        CoreError::DateOrder { .. } => "date_order",
-        CoreError::Overflow { .. } => "overflow",
-        CoreError::NoSolution { .. } => "no_solution",
-        CoreError::Unattainable { .. } => "target_unattainable",
-    }
+    crate::problem::core_code_and_title(err).0
 }
 
 impl SensitivityResponse {
