@@ -47,9 +47,13 @@ async fn a_wrong_content_type_is_a_415() {
 #[tokio::test]
 async fn a_missing_field_is_a_422_naming_it() {
     let app = spawn_app().await;
-    let res = app.post_json(ARR, &json!({"it_capacity_mw": 250})).await;
+    // The ARR endpoint solves for whichever value is missing, so this uses
+    // build cost, whose `cost_per_mw` is required.
+    let res = app
+        .post_json("/v1/build-cost", &json!({"it_capacity_mw": 250}))
+        .await;
     let problem = assert_problem(res, 422, "missing_field").await;
-    assert_eq!(problem["field"], "rate_per_kw_month");
+    assert_eq!(problem["field"], "cost_per_mw");
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@
 //! are refused (see [`num`]). Money and share counts are carried as
 //! [`rust_decimal::Decimal`] inside the service.
 
+pub mod build_cost;
 pub mod colocation;
 pub mod convertible_pricing;
 pub mod convertibles;
@@ -18,6 +19,7 @@ pub mod health;
 pub mod mining;
 pub mod num;
 pub mod problem;
+pub mod project;
 pub mod valuations;
 
 pub use problem::Problem;

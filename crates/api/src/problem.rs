@@ -1,5 +1,6 @@
 //! The one error body of the API: RFC 9457 problem details.
 
+use infraval_core::{CoreError, ValueError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -39,4 +40,36 @@ pub struct Problem {
     /// The request id, as echoed in the `X-Request-Id` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+/// The stable code and the title of a core error: one exhaustive match, with
+/// no catch-all arm, used by the server's problem bodies and by the
+/// sensitivity grid's per-cell errors alike. Every core error is a 422.
+pub fn core_code_and_title(err: &CoreError) -> (&'static str, &'static str) {
+    match err {
+        CoreError::InvalidValue { error, .. } => match error {
+            ValueError::NotFinite { .. } => ("not_finite", "A value is not finite"),
+            ValueError::NotAbove { .. }
+            | ValueError::BelowMinimum { .. }
+            | ValueError::AboveMaximum { .. }
+            | ValueError::NotBelow { .. } => ("out_of_range", "A value is out of range"),
+            ValueError::TooLong { .. } => ("too_many_items", "A list is over its cap"),
+            ValueError::Empty => ("empty_list", "A list is empty"),
+            ValueError::NotIncreasing => ("not_increasing", "A list is not in increasing order"),
+        },
+        CoreError::ExactlyOneOf { .. } => {
+            ("exactly_one_of", "Give exactly one of the alternatives")
+        }
+        CoreError::MissingDependency { .. } => {
+            ("missing_dependency", "A field needs another field")
+        }
+        CoreError::Inconsistent { .. } => ("inconsistent", "Fields contradict each other"),
+        CoreError::DateOrder { .. } => ("date_order", "Dates are in the wrong order"),
+        CoreError::Overflow { .. } => ("overflow", "The inputs are too large to compute with"),
+        CoreError::NoSolution { .. } => ("no_solution", "No solution exists"),
+        CoreError::Unattainable { .. } => (
+            "target_unattainable",
+            "The target is outside the attainable range",
+        ),
+    }
 }

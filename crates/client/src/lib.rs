@@ -12,9 +12,9 @@
 //! let client = infraval_client::Client::new("http://127.0.0.1:8080")?;
 //! let arr = client
 //!     .colocation_arr(&ArrRequest {
-//!         it_capacity_mw: Decimal::from(250),
-//!         rate_per_kw_month: Decimal::new(13333, 2),
-//!         occupancy: None,
+//!         it_capacity_mw: Some(Decimal::from(250)),
+//!         rate_per_kw_month: Some(Decimal::new(13333, 2)),
+//!         ..Default::default()
 //!     })
 //!     .await?;
 //! println!("ARR: ${}", arr.arr);

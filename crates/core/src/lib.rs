@@ -8,11 +8,16 @@
 //! constructors in [`num`]; every failure is a [`CoreError`] that names the
 //! field at fault.
 
+pub mod build_cost;
+pub mod cash_flow;
 pub mod colocation;
 pub mod convertible;
 pub mod error;
+pub mod goal_seek;
 pub mod mining;
 pub mod num;
+pub mod project;
+pub mod sensitivity;
 pub mod valuation;
 
 pub use error::{CoreError, ValueError};

@@ -1,14 +1,16 @@
 //! Every error the service answers with, as RFC 9457 problem+json.
 //!
 //! The status and the stable machine code of each error come from one
-//! exhaustive `match` ([`ApiError::status_and_code`]) with no catch-all arm:
-//! a new core error does not compile until it has been given both.
+//! exhaustive `match` ([`ApiError::status_and_code`]) with no catch-all arm.
+//! Every core error is a 422; its code and title come from the exhaustive
+//! match in [`core_code_and_title`], which the sensitivity grid's per-cell
+//! errors use too, so a new core error does not compile until it has them.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use infraval_api::problem::{Problem, PROBLEM_JSON};
-use infraval_core::{CoreError, ValueError};
+use infraval_api::problem::{core_code_and_title, Problem, PROBLEM_JSON};
+use infraval_core::CoreError;
 
 use crate::telemetry::REQUEST_ID;
 
@@ -116,67 +118,10 @@ impl ApiError {
     pub fn status_and_code(&self) -> (StatusCode, &'static str, &'static str) {
         use StatusCode as S;
         match self {
-            ApiError::Core(core) => match core {
-                CoreError::InvalidValue { error, .. } => match error {
-                    ValueError::NotFinite { .. } => (
-                        S::UNPROCESSABLE_ENTITY,
-                        "not_finite",
-                        "A value is not finite",
-                    ),
-                    ValueError::NotAbove { .. }
-                    | ValueError::BelowMinimum { .. }
-                    | ValueError::AboveMaximum { .. }
-                    | ValueError::NotBelow { .. } => (
-                        S::UNPROCESSABLE_ENTITY,
-                        "out_of_range",
-                        "A value is out of range",
-                    ),
-                    ValueError::TooLong { .. } => (
-                        S::UNPROCESSABLE_ENTITY,
-                        "too_many_items",
-                        "A list is over its cap",
-                    ),
-                    ValueError::Empty => (S::UNPROCESSABLE_ENTITY, "empty_list", "A list is empty"),
-                    ValueError::NotIncreasing => (
-                        S::UNPROCESSABLE_ENTITY,
-                        "not_increasing",
-                        "A list is not in increasing order",
-                    ),
-                },
-                CoreError::ExactlyOneOf { .. } => (
-                    S::UNPROCESSABLE_ENTITY,
-                    "exactly_one_of",
-                    "Give exactly one of the alternatives",
-                ),
-                CoreError::MissingDependency { .. } => (
-                    S::UNPROCESSABLE_ENTITY,
-                    "missing_dependency",
-                    "A field needs another field",
-                ),
-                CoreError::Inconsistent { .. } => (
-                    S::UNPROCESSABLE_ENTITY,
-                    "inconsistent",
-                    "Fields contradict each other",
-                ),
-                CoreError::DateOrder { .. } => (
-                    S::UNPROCESSABLE_ENTITY,
-                    "date_order",
-                    "Dates are in the wrong order",
-                ),
-                CoreError::Overflow { .. } => (
-                    S::UNPROCESSABLE_ENTITY,
-                    "overflow",
-                    "The inputs are too large to compute with",
-                ),
-                CoreError::NoSolution { .. } => {
-                    (S::UNPROCESSABLE_ENTITY, "no_solution", "No solution exists")
-                }
-                CoreError::Unattainable { .. } => (
-                    S::UNPROCESSABLE_ENTITY,
-                    "target_unattainable",
-                    "The target is outside the attainable range",
-                ),
-            },
+            ApiError::Core(core) => {
+                let (code, title) = core_code_and_title(core);
+                (S::UNPROCESSABLE_ENTITY, code, title)
+            }
             ApiError::Body(body) => match body {
                 BodyError::UnsupportedMediaType { .. } => (
                     S::UNSUPPORTED_MEDIA_TYPE,

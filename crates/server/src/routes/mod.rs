@@ -6,6 +6,7 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod build_cost;
 pub mod colocation;
 pub mod convertible_pricing;
 pub mod convertibles;
@@ -22,6 +23,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/v1")
                 .configure(colocation::config)
+                .configure(build_cost::config)
                 .configure(convertibles::config)
                 .configure(convertible_pricing::config)
                 .configure(mining::config)
