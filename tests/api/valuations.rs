@@ -178,3 +178,90 @@ async fn bad_valuation_inputs_are_refused_naming_the_field() {
         assert_eq!(problem["field"], field);
     }
 }
+
+/// The development model's own example (`POST /v1/colocation/project`).
+fn development() -> Value {
+    json!({
+        "it_capacity_mw": 250,
+        "cost_per_mw": 10000000,
+        "phases": [
+            {"it_capacity_mw": 100, "start_month": 0, "duration_months": 12},
+            {"it_capacity_mw": 150, "start_month": 6, "duration_months": 18}
+        ],
+        "rate_per_kw_month": 133.33,
+        "months_to_stabilize": 18,
+        "stabilized_occupancy": 0.95,
+        "lease_start_month": 12,
+        "rent_escalator": 0.03,
+        "opex_fraction": 0.2,
+        "maintenance_capex": 0.02,
+        "tax_rate": 0.21,
+        "discount_rate": 0.09,
+        "horizon_years": 20,
+        "exit_cap_rate": 0.07
+    })
+}
+
+#[tokio::test]
+async fn a_development_site_is_worth_the_npv_the_project_endpoint_reports() {
+    let app = spawn_app().await;
+    let project: Value = app
+        .post_json("/v1/colocation/project", &development())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let scenario = json!({
+        "name": "base",
+        "basic_shares": 280000000,
+        "data_centers": [{"name": "Sandersville", "development": development()}]
+    });
+    let out: Value = app
+        .post_json(
+            "/v1/valuations/sum-of-parts",
+            &json!({ "scenarios": [scenario] }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let site = &out["scenarios"][0]["data_centers"][0];
+    // Same model, same inputs: value = NPV; gross = NPV + remaining capex (both to the cent).
+    assert_eq!(site["value"], project["npv"]);
+    assert_eq!(site["remaining_capex"], project["remaining_capex"]);
+    let gross = project["npv"].as_f64().unwrap() + project["remaining_capex"].as_f64().unwrap();
+    assert!((site["gross_value"].as_f64().unwrap() - gross).abs() < 0.02);
+}
+
+#[tokio::test]
+async fn a_development_site_names_its_model_fields_and_refuses_a_second_capex() {
+    let app = spawn_app().await;
+    let mut bad_rate = development();
+    bad_rate["discount_rate"] = json!(500);
+    let cases = [
+        (
+            json!({"name": "s", "development": bad_rate}),
+            "out_of_range",
+            "scenarios[0].data_centers[0].development.discount_rate",
+        ),
+        (
+            json!({"name": "s", "development": development(), "remaining_capex": 1}),
+            "inconsistent",
+            "scenarios[0].data_centers[0].remaining_capex",
+        ),
+    ];
+    for (site, code, field) in cases {
+        let scenario = json!({"name": "base", "basic_shares": 100, "data_centers": [site]});
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({ "scenarios": [scenario] }),
+            )
+            .await,
+            422,
+            code,
+        )
+        .await;
+        assert_eq!(problem["field"], field);
+    }
+}

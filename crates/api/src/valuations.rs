@@ -9,6 +9,7 @@ use infraval_core::convertible::{ConversionFields, ConvertibleTerms, Principal};
 use infraval_core::error::AtField;
 use infraval_core::mining::{Btc, Hashrate};
 use infraval_core::num::{Fraction, Price, Usd};
+use infraval_core::project::ProjectInput;
 use infraval_core::valuation::{
     self, Buyback, CapRate, ConvertibleNote, MiningValuation, Multiple, Regime, Scenario,
     Settlement, Shares, Site, SiteMethod, Sotp, SotpInput, Treasury,
@@ -21,6 +22,7 @@ use utoipa::ToSchema;
 use crate::convertibles::SettlementMethod;
 use crate::mining::exactly_one;
 use crate::num;
+use crate::project::ProjectRequest;
 
 /// Precision of share counts and per-share figures.
 const SHARE_DP: u32 = 4;
@@ -163,7 +165,9 @@ pub struct MiningSegmentRequest {
 }
 
 /// A data-center site: give `noi` with `cap_rate`, or `arr` with
-/// `arr_multiple`; the remaining capex is deducted.
+/// `arr_multiple` (the remaining capex is then deducted), or `development`,
+/// the project model of `POST /v1/colocation/project` (the site is worth
+/// its NPV, which deducts the capex still to spend as it is spent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SiteRequest {
@@ -202,7 +206,8 @@ pub struct SiteRequest {
     )]
     #[schema(example = 8, minimum = 0, maximum = 1000)]
     pub arr_multiple: Option<Decimal>,
-    /// Capex still to spend to finish the site, USD. Range: ≥ 0. Default 0.
+    /// Capex still to spend to finish the site, USD; not with
+    /// `development`, which computes its own. Range: ≥ 0. Default 0.
     #[serde(
         default,
         with = "num::opt_decimal",
@@ -210,6 +215,10 @@ pub struct SiteRequest {
     )]
     #[schema(example = 2500000000_u64, minimum = 0)]
     pub remaining_capex: Option<Decimal>,
+    /// The site's development model, exactly as `POST /v1/colocation/project`
+    /// takes it; the site is valued at the model's NPV.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub development: Option<ProjectRequest>,
 }
 
 /// Bitcoin on the balance sheet.
@@ -358,16 +367,32 @@ fn required(
 fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
     let by_noi = req.noi.is_some() || req.cap_rate.is_some();
     let by_arr = req.arr.is_some() || req.arr_multiple.is_some();
-    let method = match exactly_one(&[("noi+cap_rate", by_noi), ("arr+arr_multiple", by_arr)])? {
+    let method = match exactly_one(&[
+        ("noi+cap_rate", by_noi),
+        ("arr+arr_multiple", by_arr),
+        ("development", req.development.is_some()),
+    ])? {
         0 => SiteMethod::NoiCapRate {
             noi: Usd::new(required(req.noi, "noi", "cap_rate")?).at(format!("{at}.noi"))?,
             cap_rate: CapRate::new(required(req.cap_rate, "cap_rate", "noi")?)
                 .at(format!("{at}.cap_rate"))?,
         },
-        _ => SiteMethod::ArrMultiple {
+        1 => SiteMethod::ArrMultiple {
             arr: Usd::new(required(req.arr, "arr", "arr_multiple")?).at(format!("{at}.arr"))?,
             multiple: Multiple::new(required(req.arr_multiple, "arr_multiple", "arr")?)
                 .at(format!("{at}.arr_multiple"))?,
+        },
+        _ => match req.development {
+            Some(project) => SiteMethod::Development(Box::new(
+                ProjectInput::try_from(project)
+                    .map_err(|e| valuation::prefix_field(e, &format!("{at}.development.")))?,
+            )),
+            None => {
+                return Err(CoreError::ExactlyOneOf {
+                    expected: vec!["noi+cap_rate", "arr+arr_multiple", "development"],
+                    given: vec![],
+                })
+            }
         },
     };
     Ok(Site {

@@ -31,6 +31,7 @@ pub use crate::convertible::Settlement;
 use crate::error::{CoreError, ValueError};
 use crate::mining::Hashrate;
 use crate::num::{self, Checked, Fraction, Price, Usd};
+use crate::project::{self, ProjectInput};
 use crate::Result;
 
 /// The most data-center sites in one valuation.
@@ -134,7 +135,7 @@ impl MiningValuation {
 }
 
 /// How a data-center site is valued before its remaining capex.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum SiteMethod {
     /// `value = NOI / cap rate`.
     NoiCapRate {
@@ -150,6 +151,10 @@ pub enum SiteMethod {
         /// EV / ARR.
         multiple: Multiple,
     },
+    /// The development model of [`crate::project`]: the site is worth the
+    /// NPV of its cash flows, which already deduct the construction capex
+    /// still to spend, in the years it is spent.
+    Development(Box<ProjectInput>),
 }
 
 /// A data-center site.
@@ -185,20 +190,45 @@ impl Site {
     /// gross = noi / cap_rate      or    gross = arr × multiple
     /// value = gross − remaining_capex
     /// ```
+    /// With the development model, `value = NPV` of the project's cash
+    /// flows (capex deducted as it is spent, discounted),
+    /// `remaining_capex` is the model's (undiscounted) and
+    /// `gross = value + remaining_capex`.
+    ///
+    /// # Errors
+    /// [`CoreError::Inconsistent`] on `remaining_capex` when it is given
+    /// with the development model, which computes its own; the model's own
+    /// errors, with their fields under `development.`.
     pub fn value(&self) -> Result<SiteValue> {
-        let gross = match self.method {
-            SiteMethod::NoiCapRate { noi, cap_rate } => {
-                noi.get().div_or(cap_rate.get(), "site value")?
-            }
-            SiteMethod::ArrMultiple { arr, multiple } => {
-                arr.get().mul_or(multiple.get(), "site value")?
+        let (gross, remaining) = match &self.method {
+            SiteMethod::NoiCapRate { noi, cap_rate } => (
+                noi.get().div_or(cap_rate.get(), "site value")?,
+                self.remaining_capex.get(),
+            ),
+            SiteMethod::ArrMultiple { arr, multiple } => (
+                arr.get().mul_or(multiple.get(), "site value")?,
+                self.remaining_capex.get(),
+            ),
+            SiteMethod::Development(input) => {
+                if self.remaining_capex != Usd::ZERO {
+                    return Err(CoreError::Inconsistent {
+                        field: "remaining_capex".into(),
+                        reason:
+                            "the development model deducts its own remaining capex; leave this out",
+                    });
+                }
+                let out = project::project(input).map_err(|e| prefix_field(e, "development."))?;
+                (
+                    out.npv.add_or(out.remaining_capex, "site value")?,
+                    out.remaining_capex,
+                )
             }
         };
         Ok(SiteValue {
             name: self.name.clone(),
             gross_value: gross,
-            remaining_capex: self.remaining_capex.get(),
-            value: gross.sub_or(self.remaining_capex.get(), "site value")?,
+            remaining_capex: remaining,
+            value: gross.sub_or(remaining, "site value")?,
         })
     }
 }
@@ -426,7 +456,11 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
     let sites = input
         .data_centers
         .iter()
-        .map(Site::value)
+        .enumerate()
+        .map(|(i, s)| {
+            s.value()
+                .map_err(|e| prefix_field(e, &format!("data_centers[{i}].")))
+        })
         .collect::<Result<Vec<_>>>()?;
     let data_centers_value = sites.iter().try_fold(Decimal::ZERO, |acc, s| {
         acc.add_or(s.value, "data centers value")
@@ -967,6 +1001,41 @@ mod tests {
         let v = site.value().unwrap();
         assert_eq!(v.gross_value, dec!(500_000_000));
         assert_eq!(v.value, dec!(380_000_000));
+    }
+
+    #[test]
+    fn a_development_site_is_worth_its_npv_with_capex_added_back_for_gross() {
+        // The project module's Sandersville fixture: $2.5B spent in year 0, $400M of
+        // rent from year 1, sold at the end of year 20 at forward NOI / 8%, discounted
+        // at 8%. Rent to year 20 plus the exit at 400M / 0.08 is a perpetuity of $400M
+        // from year 1, worth 400M / 0.08 = $5B today; NPV = 5B − 2.5B = $2.5B.
+        let site = Site {
+            name: "Sandersville".into(),
+            method: SiteMethod::Development(Box::new(crate::project::tests::sandersville())),
+            remaining_capex: Usd::ZERO,
+        };
+        let v = site.value().unwrap();
+        assert!(
+            (v.value - dec!(2_500_000_000)).abs() < dec!(0.01),
+            "{}",
+            v.value
+        );
+        assert_eq!(v.remaining_capex, dec!(2_500_000_000));
+        assert!((v.gross_value - dec!(5_000_000_000)).abs() < dec!(0.01));
+    }
+
+    #[test]
+    fn a_development_site_refuses_a_second_remaining_capex() {
+        let mut input = simple(dec!(1000), vec![]);
+        input.data_centers = vec![Site {
+            name: "Sandersville".into(),
+            method: SiteMethod::Development(Box::new(crate::project::tests::sandersville())),
+            remaining_capex: usd(dec!(1)),
+        }];
+        assert_eq!(
+            sum_of_parts(&input).unwrap_err().field(),
+            Some("data_centers[0].remaining_capex")
+        );
     }
 
     #[test]
