@@ -46,7 +46,7 @@ def post(path, body):
 
 
 def cases():
-    long_life = {"valuation_date": "2025-12-15", "issue_date": "2025-12-15", "maturity_date": "2085-12-01"}
+    long_life = {"valuation_date": "2025-12-15", "issue_date": "2025-12-15", "maturity_date": "2085-11-01"}
 
     price = example("/v1/convertibles/price")
     yield "convertible price, TF, 20,000 steps, 7 years", "/v1/convertibles/price", {**price, "steps": 20000}
@@ -88,11 +88,22 @@ def cases():
     yld = example("/v1/convertibles/yield")
     yield "yield, 50 years monthly", "/v1/convertibles/yield", {**yld, "frequency": 12, "maturity_date": "2075-12-15"}
 
-    for path in SPEC["paths"]:
-        if path.startswith("/v1/mining/projection"):
-            proj = example(path)
-            proj["months"] = 120
-            yield "mining projection, 120 months", path, proj
+    mining = example("/v1/mining/projection")
+    mining["months"] = 120
+    yield "mining projection, 120 months", "/v1/mining/projection", mining
+
+    sotp = example("/v1/valuations/sum-of-parts")
+    dev = example("/v1/colocation/project")
+    dev["horizon_years"] = 50
+    notes = [{**sotp["scenarios"][0]["convertibles"][0], "name": f"note {i}"} for i in range(10)]
+    scenarios = []
+    for i in range(5):
+        scenario = copy.deepcopy(sotp["scenarios"][i % len(sotp["scenarios"])])
+        scenario["name"] = f"scenario {i}"
+        scenario["data_centers"] = [{"name": f"site {j}", "development": dev} for j in range(50)]
+        scenario["convertibles"] = notes
+        scenarios.append(scenario)
+    yield "sum of the parts, 5 scenarios x 50 developments (50 y) x 10 notes", "/v1/valuations/sum-of-parts", {"scenarios": scenarios}
 
 
 def main():
