@@ -5,6 +5,7 @@
 //! route declaration in [`routes`].
 
 pub mod auth;
+pub mod compute;
 pub mod config;
 pub mod error;
 pub mod extract;

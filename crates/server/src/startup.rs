@@ -12,6 +12,7 @@ use utoipa::OpenApi as _;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::compute;
 use crate::config::Settings;
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
@@ -86,6 +87,7 @@ impl Application {
                 ))
         })
         .workers(settings.workers)
+        .worker_max_blocking_threads(compute::MAX_BLOCKING_THREADS_PER_WORKER)
         .shutdown_timeout(settings.shutdown_grace.as_secs())
         .client_request_timeout(settings.client_request_timeout)
         .client_disconnect_timeout(settings.client_disconnect_timeout)

@@ -12,6 +12,7 @@ use infraval_core::project::{self, ProjectInput};
 use infraval_core::sensitivity::{self, SensitivityInput};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::compute::blocking;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
@@ -102,6 +103,10 @@ async fn sensitivity_grid(
     body: ValidJson<SensitivityRequest>,
 ) -> Result<Json<SensitivityResponse>, ApiError> {
     let input = SensitivityInput::try_from(body.into_inner())?;
-    let grids = sensitivity::sensitivity(&input)?;
-    Ok(Json(SensitivityResponse::new(&input, grids)))
+    let response = blocking(move || {
+        let grids = sensitivity::sensitivity(&input)?;
+        Ok(SensitivityResponse::new(&input, grids))
+    })
+    .await?;
+    Ok(Json(response))
 }

@@ -11,6 +11,7 @@ use infraval_core::convertible::lattice::ConvertibleInput;
 use infraval_core::convertible::pricing::{price, profile};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::compute::blocking;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
@@ -45,8 +46,12 @@ pub fn config(cfg: &mut ServiceConfig) {
 #[post("/convertibles/price")]
 async fn convertible_price(body: ValidJson<PriceRequest>) -> Result<Json<PriceResponse>, ApiError> {
     let input = ConvertibleInput::try_from(body.into_inner())?;
-    let valuation = price(&input)?;
-    Ok(Json(PriceResponse::new(&input, &valuation)?))
+    let response = blocking(move || {
+        let valuation = price(&input)?;
+        Ok(PriceResponse::new(&input, &valuation)?)
+    })
+    .await?;
+    Ok(Json(response))
 }
 
 /// The volatility or the credit spread that reproduces a market price.
@@ -67,8 +72,12 @@ async fn convertible_implied(
     body: ValidJson<ImpliedRequest>,
 ) -> Result<Json<ImpliedResponse>, ApiError> {
     let req = ImpliedInput::try_from(body.into_inner())?;
-    let solved = implied(&req.input, req.solve_for, req.market_price_per_100)?;
-    Ok(Json(ImpliedResponse::new(&req.input, &solved)?))
+    let response = blocking(move || {
+        let solved = implied(&req.input, req.solve_for, req.market_price_per_100)?;
+        Ok(ImpliedResponse::new(&req.input, &solved)?)
+    })
+    .await?;
+    Ok(Json(response))
 }
 
 /// Price, bond floor, parity and delta of a note across share prices.
@@ -87,6 +96,10 @@ async fn convertible_profile(
     body: ValidJson<ProfileRequest>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
     let req = ProfileInput::try_from(body.into_inner())?;
-    let points = profile(&req.input, &req.stock_prices)?;
-    Ok(Json(ProfileResponse::new(&req.input, &points)?))
+    let response = blocking(move || {
+        let points = profile(&req.input, &req.stock_prices)?;
+        Ok(ProfileResponse::new(&req.input, &points)?)
+    })
+    .await?;
+    Ok(Json(response))
 }

@@ -5,6 +5,7 @@ use infraval_api::valuations::{SumOfPartsRequest, SumOfPartsResponse};
 use infraval_core::valuation::{self, Scenario};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::compute::blocking;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
@@ -34,6 +35,10 @@ async fn sum_of_parts(
     body: ValidJson<SumOfPartsRequest>,
 ) -> Result<Json<SumOfPartsResponse>, ApiError> {
     let input = Vec::<Scenario>::try_from(body.into_inner())?;
-    let out = valuation::scenarios(&input)?;
-    Ok(Json(SumOfPartsResponse::from(out.as_slice())))
+    let response = blocking(move || {
+        let out = valuation::scenarios(&input)?;
+        Ok(SumOfPartsResponse::from(out.as_slice()))
+    })
+    .await?;
+    Ok(Json(response))
 }
