@@ -1139,7 +1139,19 @@ impl Lattice {
                     );
                 }
             }
-            if self.special[i] && (full || computed) {
+            if tf && self.call_only[i] && computed {
+                self.tf_call_step(
+                    i,
+                    (lo, hi),
+                    general_from..=end,
+                    spots,
+                    div,
+                    cur,
+                    cur_c,
+                    next,
+                    next_c,
+                );
+            } else if self.special[i] && (full || computed) {
                 let conv_on = i >= self.conversion_start_step;
                 let cpn = self.coupon[i];
                 // First the continuation of every node, then the decisions,
@@ -1395,6 +1407,47 @@ impl Lattice {
 }
 
 impl Lattice {
+    /// The nodes `range` of a TF call-only step `i` (no coupon, no put,
+    /// conversion open) whose level spans `band`: the general update of
+    /// [`Lattice::rollback`] and [`Lattice::decide`] fused into one pass,
+    /// with the same arithmetic in the same order, so the same result.
+    #[allow(clippy::too_many_arguments)]
+    fn tf_call_step(
+        &self,
+        i: usize,
+        band: (usize, usize),
+        range: std::ops::RangeInclusive<usize>,
+        spots: &[f64],
+        div: f64,
+        equity: &[f64],
+        cash: &[f64],
+        out_equity: &mut [f64],
+        out_cash: &mut [f64],
+    ) {
+        let (lo, hi) = band;
+        let call = self.call_dirty[i];
+        let trigger = self.call_trigger_stock[i];
+        let g = |k: usize| self.forced_gap(i, spots[k] + div);
+        for j in range {
+            let e = self.w_up * equity[j + 1] + self.w_down * equity[j];
+            let c = self.wc_up * cash[j + 1] + self.wc_down * cash[j];
+            let s = spots[j] + div;
+            let conv = self.conversion_value(spots[j], div);
+            let hold = e + c;
+            let (e, c) = if hold > call && s >= trigger {
+                let here = g(j);
+                let below = if j > lo { g(j - 1) } else { here };
+                let above = if j < hi { g(j + 1) } else { here };
+                let w = put_cell_share(below, here, above);
+                let cash = (1.0 - w) * c * (call / hold);
+                (conv.max(call) - cash, cash)
+            } else {
+                (e, c)
+            };
+            (out_equity[j], out_cash[j]) = if conv > e + c { (conv, 0.0) } else { (e, c) };
+        }
+    }
+
     /// How far a node with stock `s` at call step `i` is into the region
     /// where a call forces conversion (positive inside): the lesser of
     /// `conversion value − call price` and, for a soft call,
