@@ -98,6 +98,16 @@ fn main() {
     time("profile, soft call + put, 50 x 20,000", || {
         profile(&callable, &stocks).expect("profile")
     });
+    time("profile, hard call, 50 x 20,000", || {
+        profile(&hard, &stocks).expect("profile")
+    });
+    let mut hazard = hard.spec().clone();
+    hazard.model = Model::HazardRate;
+    hazard.recovery_rate = 0.4;
+    let hazard = ConvertibleInput::new(hazard).expect("valid");
+    time("price, hazard rate, hard call, 20,000", || {
+        price(&hazard).expect("prices")
+    });
     for steps in [1000, 20_000] {
         let mut s = base(steps);
         soft_call(&mut s);

@@ -1139,7 +1139,9 @@ impl Lattice {
                     );
                 }
             }
-            if tf && self.call_only[i] && computed {
+            if !tf && self.call_only[i] && computed {
+                self.hazard_call_step(i, general_from..=end, spots, div, cur, next);
+            } else if tf && self.call_only[i] && computed {
                 self.tf_call_step(
                     i,
                     (lo, hi),
@@ -1445,6 +1447,38 @@ impl Lattice {
                 (e, c)
             };
             (out_equity[j], out_cash[j]) = if conv > e + c { (conv, 0.0) } else { (e, c) };
+        }
+    }
+
+    /// The nodes `range` of a hazard-rate call-only step `i`: the general
+    /// update and [`Lattice::decide`] fused, with the same arithmetic in the
+    /// same order. The called value is capped at the call price, or is the
+    /// conversion value when that is at least the call price.
+    fn hazard_call_step(
+        &self,
+        i: usize,
+        range: std::ops::RangeInclusive<usize>,
+        spots: &[f64],
+        div: f64,
+        value: &[f64],
+        out: &mut [f64],
+    ) {
+        let call = self.call_dirty[i];
+        let trigger = self.call_trigger_stock[i];
+        for j in range {
+            let hold = self.w_up * value[j + 1] + self.w_down * value[j] + self.default_leg;
+            let s = spots[j] + div;
+            let conv = self.conversion_value(spots[j], div);
+            let v = if hold > call && s >= trigger {
+                if conv >= call {
+                    conv
+                } else {
+                    hold * (call / hold)
+                }
+            } else {
+                hold
+            };
+            out[j] = if conv > v { conv } else { v };
         }
     }
 
