@@ -91,15 +91,25 @@ fn main() {
         "  {:.6} half {:.6}",
         v.price_per_100, v.convergence.price_at_half_steps_per_100
     );
-    let stocks: Vec<f64> = (0..50).map(|i| 1.0 + f64::from(i)).collect();
-    time("profile, plain, 50 x 20,000", || {
+    let stocks: Vec<f64> = (0..15).map(|i| 1.0 + 3.0 * f64::from(i)).collect();
+    time("profile, plain, 15 x 20,000", || {
         profile(&plain, &stocks).expect("profile")
     });
-    time("profile, soft call + put, 50 x 20,000", || {
+    time("profile, soft call + put, 15 x 20,000", || {
         profile(&callable, &stocks).expect("profile")
     });
-    time("profile, hard call, 50 x 20,000", || {
+    time("profile, hard call, 15 x 20,000", || {
         profile(&hard, &stocks).expect("profile")
+    });
+    let stocks: Vec<f64> = (0..45).map(|i| 1.0 + f64::from(i)).collect();
+    let hard_10k = hard.with_steps(10_000).expect("valid");
+    time("profile, hard call, 45 x 10,000", || {
+        profile(&hard_10k, &stocks).expect("profile")
+    });
+    let stocks: Vec<f64> = (0..500).map(|i| 1.0 + 0.2 * f64::from(i)).collect();
+    let hard_2k = hard.with_steps(2_000).expect("valid");
+    time("profile, hard call, 500 x 2,000", || {
+        profile(&hard_2k, &stocks).expect("profile")
     });
     let mut hazard = hard.spec().clone();
     hazard.model = Model::HazardRate;
