@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{
     CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate,
 };
-use infraval_core::convertible::pricing::{price, profile};
+use infraval_core::convertible::pricing::{fair_value_per_100, price, profile};
 use infraval_core::convertible::schedule::DayCount;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -118,10 +118,18 @@ fn main() {
     time("price, hazard rate, hard call, 20,000", || {
         price(&hazard).expect("prices")
     });
-    for steps in [1000, 20_000] {
-        let mut s = base(steps);
-        soft_call(&mut s);
-        let v = price(&ConvertibleInput::new(s).expect("valid")).expect("prices");
-        println!("callable {steps}: {:.6}", v.price_per_100);
+    // Convergence of the callable cases: the call and the put alone, then both.
+    for case in ["call", "put", "both"] {
+        for steps in [1000, 2000, 5000, 20_000] {
+            let mut s = base(steps);
+            soft_call(&mut s);
+            match case {
+                "call" => s.put_schedule.clear(),
+                "put" => s.call_schedule.clear(),
+                _ => {}
+            }
+            let v = fair_value_per_100(&ConvertibleInput::new(s).expect("valid")).expect("prices");
+            println!("{case} {steps}: {v:.6}");
+        }
     }
 }
