@@ -65,7 +65,16 @@ def cases():
 
     profile = example("/v1/convertibles/profile")
     yield "profile, 500 prices at 2,000 steps", "/v1/convertibles/profile", {**profile, "stock_prices": [1 + i * 0.2 for i in range(500)], "steps": 2000}
-    yield "profile, 50 prices at 20,000 steps", "/v1/convertibles/profile", {**profile, "stock_prices": [1 + i for i in range(50)], "steps": 20000}
+    yield "profile, 15 prices at 20,000 steps", "/v1/convertibles/profile", {**profile, "stock_prices": [1 + i * 3 for i in range(15)], "steps": 20000}
+    yield "profile, 16 prices at 20,000 steps (above the cap)", "/v1/convertibles/profile", {**profile, "stock_prices": [1 + i * 3 for i in range(16)], "steps": 20000}
+    call = {"call_schedule": callable_["call_schedule"], "put_schedule": callable_["put_schedule"]}
+    yield "profile, soft call + put, 15 prices at 20,000 steps", "/v1/convertibles/profile", {**profile, **call, "stock_prices": [1 + i * 3 for i in range(15)], "steps": 20000}
+    hard = {"call_schedule": [{"from_date": "2026-12-15", "to_date": "2032-12-15", "price": 100}]}
+    yield "profile, hard call, 45 prices at 10,000 steps", "/v1/convertibles/profile", {**profile, **hard, "stock_prices": [1 + i for i in range(45)], "steps": 10000}
+    yield "profile, hard call, 500 prices at 2,000 steps", "/v1/convertibles/profile", {**profile, **hard, "stock_prices": [1 + i * 0.2 for i in range(500)], "steps": 2000}
+    yield "convertible price, hard call, 20,000 steps", "/v1/convertibles/price", {**price, **hard, "steps": 20000}
+    hz_hard = {**hz, **hard, "volatility": 0.6}
+    yield "convertible price, hazard rate, hard call, 20,000 steps", "/v1/convertibles/price", hz_hard
 
     grid = example("/v1/colocation/sensitivity")
     grid["project"]["horizon_years"] = 50

@@ -238,4 +238,17 @@ async fn bad_inputs_are_422_naming_the_field() {
         .await;
     let body = assert_problem(res, 422, "too_many_items").await;
     assert_eq!(body["field"], "stock_prices");
+    // 16 × 20,000^1.5 = 45,254,834 is above the profile's work cap of 45,000,000.
+    let sixteen: Vec<f64> = (1..=16).map(f64::from).collect();
+    let res = app
+        .post_json(
+            "/v1/convertibles/profile",
+            &with(
+                base(),
+                json!({"stock_price": null, "stock_prices": sixteen, "steps": 20000}),
+            ),
+        )
+        .await;
+    let body = assert_problem(res, 422, "inconsistent").await;
+    assert_eq!(body["field"], "stock_prices");
 }

@@ -480,8 +480,8 @@ note_request! {
         "credit_spread": 0.05
     }))]
     pub struct ProfileRequest {
-        /// Share prices, USD (1 to 500 of them; prices × steps at most
-        /// 1,000,000). Each > 0, ≤ 10⁹.
+        /// Share prices, USD (1 to 500 of them; prices × steps^1.5 at most
+        /// 45,000,000, e.g. 500 at 2,000 steps or 15 at 20,000). Each > 0, ≤ 10⁹.
         #[serde(with = "num::decimal_vec")]
         #[schema(example = json!([5, 10, 15.03, 20, 30, 40]))]
         pub stock_prices: Vec<Decimal>,

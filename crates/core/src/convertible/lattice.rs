@@ -586,6 +586,11 @@ pub(crate) struct Lattice {
     /// True where a step needs the general node update (coupon, call, put, or
     /// no conversion yet).
     special: Vec<bool>,
+    /// True where a special step's only event is a call (no coupon, no put,
+    /// conversion open): the converted region still propagates through it
+    /// (see [`Lattice::first_converted`]), so only the nodes below it are
+    /// computed, and those below a soft call's trigger take the fast step.
+    call_only: Vec<bool>,
     /// PV at time 0 of the discrete dividends.
     dividends_pv0: f64,
     /// Half-width of the computed band of level `i`, in positions (`u` steps)
@@ -880,6 +885,14 @@ impl Lattice {
                     || i < conversion_start_step
             })
             .collect();
+        let call_only: Vec<bool> = (0..n1)
+            .map(|i| {
+                call_dirty[i].is_finite()
+                    && coupon[i] == 0.0
+                    && !put_dirty[i].is_finite()
+                    && i >= conversion_start_step
+            })
+            .collect();
         let redemption = 100.0 + coupon[steps];
         let log_u = up.ln();
         let sigma_tree = log_u / dt.sqrt();
@@ -927,6 +940,7 @@ impl Lattice {
             dividends_pv0: dividends_pv[0],
             dividends_pv,
             special,
+            call_only,
             band,
             smooth,
             sigma_sqrt_dt: sigma_tree * dt.sqrt(),
@@ -1057,12 +1071,16 @@ impl Lattice {
             }
             let child_spots = level_spots(spot_even, spot_odd, n, i + 1);
             let child_div = self.dividends_pv[i + 1];
-            let materialise_from = if self.special[i] {
+            // A step whose every node must be computed: the converted region
+            // does not propagate through a coupon, a put or a closed
+            // conversion window.
+            let full = self.special[i] && !self.call_only[i];
+            let materialise_from = if full {
                 converted_from.max(lo)
             } else {
                 converted_from
             };
-            let materialise_to = if self.special[i] {
+            let materialise_to = if full {
                 limit
             } else {
                 converted_from.min(limit)
@@ -1073,19 +1091,74 @@ impl Lattice {
             }
             let spots = level_spots(spot_even, spot_odd, n, i);
             let div = self.dividends_pv[i];
-            // The fast path computes only below the converted region.
-            let end = if self.special[i] {
+            // Only the nodes below the converted region are computed.
+            let end = if full {
                 hi
             } else {
                 hi.min(converted_from.saturating_sub(1))
             };
-            let computed = !self.special[i] && converted_from > lo;
-            if self.special[i] {
+            let computed = !full && converted_from > lo;
+            // The nodes `lo..general_from` take the fast step: all of them at
+            // a plain step, and at a call-only step those below a soft call's
+            // trigger, which see no call, so that the fast step gives them
+            // exactly what `decide` would.
+            let general_from = if !computed {
+                lo
+            } else if !self.special[i] {
+                end + 1
+            } else {
+                let trigger = self.call_trigger_stock[i];
+                lo + spots[lo..=end].partition_point(|&x| x + div < trigger)
+            };
+            if general_from > lo {
+                let top = general_from - 1;
+                if tf {
+                    tf_step(
+                        self.w_up,
+                        self.w_down,
+                        self.wc_up,
+                        self.wc_down,
+                        self.shares,
+                        self.shares * div,
+                        &spots[lo..=top],
+                        &cur[lo..=top + 1],
+                        &cur_c[lo..=top + 1],
+                        &mut next[lo..=top],
+                        &mut next_c[lo..=top],
+                    );
+                } else {
+                    hazard_step(
+                        self.w_up,
+                        self.w_down,
+                        self.default_leg,
+                        self.shares,
+                        self.shares * div,
+                        &spots[lo..=top],
+                        &cur[lo..=top + 1],
+                        &mut next[lo..=top],
+                    );
+                }
+            }
+            if !tf && self.call_only[i] && computed {
+                self.hazard_call_step(i, general_from..=end, spots, div, cur, next);
+            } else if tf && self.call_only[i] && computed {
+                self.tf_call_step(
+                    i,
+                    (lo, hi),
+                    general_from..=end,
+                    spots,
+                    div,
+                    cur,
+                    cur_c,
+                    next,
+                    next_c,
+                );
+            } else if self.special[i] && (full || computed) {
                 let conv_on = i >= self.conversion_start_step;
                 let cpn = self.coupon[i];
                 // First the continuation of every node, then the decisions,
                 // which at a put date look at the neighbours.
-                for j in lo..=hi {
+                for j in general_from..=end {
                     if tf {
                         next[j] = self.w_up * cur[j + 1] + self.w_down * cur[j];
                         next_c[j] = self.wc_up * cur_c[j + 1] + self.wc_down * cur_c[j] + cpn;
@@ -1103,7 +1176,7 @@ impl Lattice {
                 } else {
                     0.0
                 };
-                for j in lo..=hi {
+                for j in general_from..=end {
                     let s = spots[j] + div;
                     let conv = if conv_on {
                         self.conversion_value(spots[j], div)
@@ -1123,7 +1196,10 @@ impl Lattice {
                     } else {
                         0.0
                     };
-                    let convert_share = (tf && conv_on && call.is_finite()).then(|| {
+                    // Only a called node (the test `decide` makes) uses the
+                    // share, and most nodes are not called: skip it for them.
+                    let called = next[j] + next_c[j] > call && s >= self.call_trigger_stock[i];
+                    let convert_share = (tf && conv_on && called).then(|| {
                         let g = |k: usize| self.forced_gap(i, spots[k] + div);
                         let here = g(j);
                         let below = if j > lo { g(j - 1) } else { here };
@@ -1136,40 +1212,15 @@ impl Lattice {
                     next_c[j] = c;
                 }
                 if !tf {
-                    for j in lo..=hi {
+                    for j in general_from..=end {
                         next[j] += next_c[j];
                     }
                 }
-            } else if computed && tf {
-                tf_step(
-                    self.w_up,
-                    self.w_down,
-                    self.wc_up,
-                    self.wc_down,
-                    self.shares,
-                    self.shares * div,
-                    &spots[lo..=end],
-                    &cur[lo..=end + 1],
-                    &cur_c[lo..=end + 1],
-                    &mut next[lo..=end],
-                    &mut next_c[lo..=end],
-                );
-            } else if computed {
-                hazard_step(
-                    self.w_up,
-                    self.w_down,
-                    self.default_leg,
-                    self.shares,
-                    self.shares * div,
-                    &spots[lo..=end],
-                    &cur[lo..=end + 1],
-                    &mut next[lo..=end],
-                );
             }
             std::mem::swap(&mut cur, &mut next);
             std::mem::swap(&mut cur_c, &mut next_c);
             child_band = (lo, hi);
-            let established = !self.special[i] && converted_from <= limit;
+            let established = !full && converted_from <= limit;
             let scan_from = if established { converted_from } else { limit };
             converted_from = self.first_converted(
                 i,
@@ -1358,6 +1409,79 @@ impl Lattice {
 }
 
 impl Lattice {
+    /// The nodes `range` of a TF call-only step `i` (no coupon, no put,
+    /// conversion open) whose level spans `band`: the general update of
+    /// [`Lattice::rollback`] and [`Lattice::decide`] fused into one pass,
+    /// with the same arithmetic in the same order, so the same result.
+    #[allow(clippy::too_many_arguments)]
+    fn tf_call_step(
+        &self,
+        i: usize,
+        band: (usize, usize),
+        range: std::ops::RangeInclusive<usize>,
+        spots: &[f64],
+        div: f64,
+        equity: &[f64],
+        cash: &[f64],
+        out_equity: &mut [f64],
+        out_cash: &mut [f64],
+    ) {
+        let (lo, hi) = band;
+        let call = self.call_dirty[i];
+        let trigger = self.call_trigger_stock[i];
+        let g = |k: usize| self.forced_gap(i, spots[k] + div);
+        for j in range {
+            let e = self.w_up * equity[j + 1] + self.w_down * equity[j];
+            let c = self.wc_up * cash[j + 1] + self.wc_down * cash[j];
+            let s = spots[j] + div;
+            let conv = self.conversion_value(spots[j], div);
+            let hold = e + c;
+            let (e, c) = if hold > call && s >= trigger {
+                let here = g(j);
+                let below = if j > lo { g(j - 1) } else { here };
+                let above = if j < hi { g(j + 1) } else { here };
+                let w = put_cell_share(below, here, above);
+                let cash = (1.0 - w) * c * (call / hold);
+                (conv.max(call) - cash, cash)
+            } else {
+                (e, c)
+            };
+            (out_equity[j], out_cash[j]) = if conv > e + c { (conv, 0.0) } else { (e, c) };
+        }
+    }
+
+    /// The nodes `range` of a hazard-rate call-only step `i`: the general
+    /// update and [`Lattice::decide`] fused, with the same arithmetic in the
+    /// same order. The called value is capped at the call price, or is the
+    /// conversion value when that is at least the call price.
+    fn hazard_call_step(
+        &self,
+        i: usize,
+        range: std::ops::RangeInclusive<usize>,
+        spots: &[f64],
+        div: f64,
+        value: &[f64],
+        out: &mut [f64],
+    ) {
+        let call = self.call_dirty[i];
+        let trigger = self.call_trigger_stock[i];
+        for j in range {
+            let hold = self.w_up * value[j + 1] + self.w_down * value[j] + self.default_leg;
+            let s = spots[j] + div;
+            let conv = self.conversion_value(spots[j], div);
+            let v = if hold > call && s >= trigger {
+                if conv >= call {
+                    conv
+                } else {
+                    hold * (call / hold)
+                }
+            } else {
+                hold
+            };
+            out[j] = if conv > v { conv } else { v };
+        }
+    }
+
     /// How far a node with stock `s` at call step `i` is into the region
     /// where a call forces conversion (positive inside): the lesser of
     /// `conversion value − call price` and, for a soft call,

@@ -15,9 +15,15 @@ pub const VEGA_BUMP: f64 = 0.01;
 pub const BP_BUMP: f64 = 0.0001;
 /// The most stock prices in one profile.
 pub const MAX_PROFILE_POINTS: usize = 500;
-/// The most `points × steps` in one profile (e.g. 500 points at 2,000 steps),
-/// which bounds its run time.
-pub const MAX_PROFILE_WORK: usize = 1_000_000;
+/// The most `points × steps^1.5` in one profile (e.g. 500 points at 2,000
+/// steps, 45 at 10,000, 15 at 20,000), which bounds its run time.
+///
+/// A rollback computes a band of ±8 standard deviations, about `8√i` nodes
+/// at level `i`, so its cost grows like `steps^1.5`, not `steps`: the
+/// earlier cap of 1,000,000 `points × steps` let 50 points at 20,000 steps
+/// take a second on one core, 30 times the 500 points at 2,000 steps it
+/// also allowed. This cap keeps the worst profile near half a second.
+pub const MAX_PROFILE_WORK: f64 = 45_000_000.0;
 
 /// Sensitivities of the price, per 100 of face.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -284,6 +290,13 @@ fn finite_or_error(v: &Valuation) -> Result<()> {
     }
 }
 
+/// The work of a profile, `points × steps^1.5`, compared with
+/// [`MAX_PROFILE_WORK`].
+fn profile_work(points: usize, steps: usize) -> f64 {
+    let steps = steps as f64;
+    points as f64 * steps * steps.sqrt()
+}
+
 /// One point of a price profile.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProfilePoint {
@@ -306,7 +319,8 @@ pub struct ProfilePoint {
 /// set of node buffers; each point costs one rollback.
 ///
 /// # Errors
-/// More than 500 prices, or `prices × steps` above 1,000,000, or a price that
+/// More than 500 prices, or `prices × steps^1.5` above 45,000,000
+/// ([`MAX_PROFILE_WORK`]), or a price that
 /// is not finite, not positive, above 1e9 or not above the dividends' present
 /// value, names `stock_prices` (with the index).
 pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Vec<ProfilePoint>> {
@@ -322,11 +336,11 @@ pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Vec<Pro
     if stock_prices.is_empty() {
         return Err(CoreError::invalid("stock_prices", ValueError::Empty));
     }
-    if stock_prices.len().saturating_mul(input.steps()) > MAX_PROFILE_WORK {
+    if profile_work(stock_prices.len(), input.steps()) > MAX_PROFILE_WORK {
         return Err(CoreError::Inconsistent {
             field: "stock_prices".into(),
-            reason: "the number of prices times the steps must be at most 1,000,000 \
-                     (e.g. 500 prices at 2,000 steps)",
+            reason: "the number of prices times steps^1.5 must be at most 45,000,000 \
+                     (e.g. 500 prices at 2,000 steps, 45 at 10,000, 15 at 20,000)",
         });
     }
     for (i, &s) in stock_prices.iter().enumerate() {
@@ -526,6 +540,32 @@ mod tests {
         assert_eq!(
             profile(&input, &[10.0, -1.0]).unwrap_err().field(),
             Some("stock_prices[1]")
+        );
+    }
+
+    #[test]
+    fn the_profile_work_cap_allows_its_examples_and_refuses_one_more_point() {
+        let at = |steps: usize| {
+            let mut spec = base_spec();
+            spec.steps = Some(steps);
+            ConvertibleInput::new(spec).unwrap()
+        };
+        // 2,000^1.5 = 89,442.7, 10,000^1.5 = 1,000,000, 20,000^1.5 = 2,828,427.1:
+        // 500, 45 and 15 points fit under 45,000,000; 46 and 16 do not.
+        assert!(profile_work(500, 2_000) <= MAX_PROFILE_WORK);
+        for (steps, fits) in [(10_000, 45), (20_000, 15)] {
+            assert!(profile_work(fits, steps) <= MAX_PROFILE_WORK, "{steps}");
+            assert!(profile_work(fits + 1, steps) > MAX_PROFILE_WORK, "{steps}");
+        }
+        let sixteen = vec![10.0; 16];
+        assert_eq!(
+            profile(&at(20_000), &sixteen).unwrap_err().field(),
+            Some("stock_prices")
+        );
+        let forty_six = vec![10.0; 46];
+        assert_eq!(
+            profile(&at(10_000), &forty_six).unwrap_err().field(),
+            Some("stock_prices")
         );
     }
 

@@ -82,7 +82,8 @@ async fn convertible_implied(
 
 /// Price, bond floor, parity and delta of a note across share prices.
 ///
-/// Up to 500 share prices (and prices × steps at most 1,000,000). The
+/// Up to 500 share prices, and prices × steps^1.5 at most 45,000,000
+/// (e.g. 500 prices at 2,000 steps, 45 at 10,000, 15 at 20,000). The
 /// lattice's per-step data is built once and rolled back for each price
 /// (for a callable note the steps are re-aligned to the call barrier at each
 /// price); delta comes from the tree.
