@@ -2,6 +2,7 @@
 //! `Decimal::MAX`) give a correct value or a named `Overflow`, never a
 //! panic: the audit in docs/decimal-audit.md relies on these.
 
+use chrono::NaiveDate;
 use infraval_core::build_cost::{build_cost, BuildCostInput, Phases, SpendCurve};
 use infraval_core::cash_flow;
 use infraval_core::colocation::{arr, ArrInput};
@@ -11,7 +12,10 @@ use infraval_core::convertible::terms::{MAX_CONVERSION_RATE, MAX_PRINCIPAL, MAX_
 use infraval_core::convertible::{
     Conversion, ConversionRate, ConvertibleTerms, Principal, Settlement,
 };
-use infraval_core::mining::Btc;
+use infraval_core::mining::{
+    projection, Btc, HalvingSchedule, Hashrate, JoulesPerTerahash, MonthlyGrowth, Network,
+    NetworkPath, PricePath, ProjectionInput, ProjectionMonths, MAX_PROJECTION_MONTHS,
+};
 use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::project::{
     project, Exit, LeaseUp, Opex, PowerPassThrough, ProjectInput, Tax, MAX_DEPRECIATION_YEARS,
@@ -299,5 +303,66 @@ proptest! {
                 | CoreError::Unattainable { .. })
         );
         prop_assert!(out.is_ok() || named, "{:?}", out);
+    }
+}
+
+fn mining_at(
+    start_date: NaiveDate,
+    months: u32,
+    value: Decimal,
+    growth: Decimal,
+    start_height: u64,
+) -> ProjectionInput {
+    ProjectionInput {
+        start_date,
+        months: ProjectionMonths::new(months).unwrap(),
+        network: NetworkPath::Growth {
+            initial: Network::Hashrate(Hashrate::new(value).unwrap()),
+            monthly_growth: MonthlyGrowth::new(growth).unwrap(),
+        },
+        fleet: Hashrate::new(value).unwrap(),
+        fleet_additions_ehs: vec![value; months as usize],
+        halving: HalvingSchedule::FromHeight { start_height },
+        fees_per_block: Btc::new(value).unwrap(),
+        uptime: Fraction::ONE,
+        pool_fee: Fraction::ZERO,
+        btc_price: PricePath::Growth {
+            initial: Price::new(value).unwrap(),
+            monthly_growth: MonthlyGrowth::new(growth).unwrap(),
+        },
+        efficiency: Some(JoulesPerTerahash::new(value).unwrap()),
+        power_price_per_mwh: Some(Usd::new(value).unwrap()),
+        other_opex_per_day: Some(Usd::new(value).unwrap()),
+    }
+}
+
+#[test]
+fn a_mining_projection_ending_past_the_last_calendar_date_is_an_error() {
+    // chrono's last date is in year 262,142: ten years from there do not exist.
+    let start = NaiveDate::MAX.pred_opt().unwrap();
+    let out = projection(&mining_at(
+        start,
+        MAX_PROJECTION_MONTHS,
+        Decimal::ONE,
+        Decimal::ZERO,
+        u64::MAX,
+    ));
+    assert!(out.is_err(), "{out:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn a_mining_projection_anywhere_in_the_caps_answers_or_names_an_error(
+        day in -100_000i32..=100_000,
+        months in 1u32..=MAX_PROJECTION_MONTHS,
+        value in any_positive_decimal(),
+        growth_bp in -9_999i64..=100_000,
+        start_height in any::<u64>(),
+    ) {
+        let start = NaiveDate::from_num_days_from_ce_opt(738_000 + day).unwrap();
+        let input = mining_at(start, months, value, Decimal::new(growth_bp, 4), start_height);
+        // Any CoreError is a 422; only a panic fails this.
+        let _ = projection(&input);
     }
 }
