@@ -693,7 +693,7 @@ impl PriceResponse {
         let g = &v.greeks;
         Ok(PriceResponse {
             model: v.model.into(),
-            steps: v.steps as u32,
+            steps: u32::try_from(v.steps).unwrap_or(u32::MAX),
             price_per_100: per_100(v.price_per_100)?,
             price_per_note: per_note(v.price_per_100, face)?,
             clean_price_per_100: per_100(v.clean_price_per_100)?,
@@ -724,7 +724,7 @@ impl PriceResponse {
             cs01_per_100_per_bp: greek(g.cs01_per_100_per_bp)?,
             cs01_per_note_per_bp: greek(g.cs01_per_100_per_bp * note)?,
             convergence: ConvergenceResponse {
-                half_steps: (v.steps / 2) as u32,
+                half_steps: u32::try_from(v.steps / 2).unwrap_or(u32::MAX),
                 price_at_half_steps_per_100: per_100(v.convergence.price_at_half_steps_per_100)?,
                 change_from_half_steps_per_100: per_100(
                     v.convergence.change_from_half_steps_per_100,
@@ -791,7 +791,7 @@ impl ImpliedResponse {
             price_per_100: per_100(solved.price_per_100)?,
             price_per_note: per_note(solved.price_per_100, input.spec().face)?,
             tolerance_per_100: dec(implied::PRICE_TOLERANCE, 10)?,
-            iterations: solved.iterations as u32,
+            iterations: u32::try_from(solved.iterations).unwrap_or(u32::MAX),
             model: input.spec().model.into(),
         })
     }
@@ -850,7 +850,7 @@ impl ProfileResponse {
         let face = input.spec().face;
         Ok(ProfileResponse {
             model: input.spec().model.into(),
-            steps: input.steps() as u32,
+            steps: u32::try_from(input.steps()).unwrap_or(u32::MAX),
             points: points
                 .iter()
                 .map(|p| {

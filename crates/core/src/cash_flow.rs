@@ -304,6 +304,7 @@ pub(crate) fn payback_in<N: Num>(flows: &[N]) -> Result<Option<N>> {
             let fraction = N::ZERO
                 .sub_or(before, "payback")?
                 .div_or(*flow, "payback")?;
+            // bounded: t ≥ 1, as t == 0 returned above.
             let whole = N::from_u64(t as u64 - 1);
             return Ok(Some(whole.add_or(fraction, "payback")?));
         }

@@ -162,7 +162,11 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
         let x = match Decimal::from_f64(secant).filter(|x| *x > lo && *x < hi) {
             Some(x) => x,
             // lo + (hi - lo) / 2 cannot overflow where (lo + hi) / 2 could.
-            None => lo.add_or(hi.sub_or(lo, "goal_seek")? / Decimal::TWO, "goal_seek")?,
+            None => lo.add_or(
+                hi.sub_or(lo, "goal_seek")?
+                    .div_or(Decimal::TWO, "goal_seek")?,
+                "goal_seek",
+            )?,
         };
         let achieved = eval(x)?;
         let g = achieved.sub_or(input.target, "goal_seek")?;

@@ -842,6 +842,7 @@ impl SubsidyCurve {
                     let Some(height) = epoch.checked_mul(HALVING_INTERVAL_BLOCKS) else {
                         break;
                     };
+                    // bounded: height = (start_height / interval + 1) × interval > start_height.
                     let day = Decimal::from(height - start_height)
                         .div_or(blocks_per_day(), "halving day")?;
                     if day >= horizon_days {

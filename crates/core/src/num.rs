@@ -153,6 +153,8 @@ impl Num for f64 {
         if self == 0.0 {
             return Ok(Decimal::ZERO);
         }
+        // bounded: self is finite and non-zero, so magnitude ∈ [-324, 308];
+        // `scaled` is below 2^96 when cast, so `as i128` is exact.
         let magnitude = self.abs().log10().floor() as i32;
         let scale = (14 - magnitude).clamp(0, 20) as u32;
         let scaled = (self * 10f64.powi(scale as i32)).round();

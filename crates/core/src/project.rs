@@ -330,6 +330,8 @@ impl<N: Num> Model<'_, N> {
         if end > start {
             // Lease months [lo, hi) fall in this year; they cross at most
             // one lease anniversary, at `split`.
+            // bounded: max(first, start) ≥ start and end > start; year ≤ 51
+            // and start ≤ MAX_LEASE_MONTHS, so no u32 over- or underflow.
             let lo = first.max(start) - start;
             let hi = end - start;
             let split = (lo / 12 + 1) * 12;

@@ -105,6 +105,7 @@ pub fn sensitivity(input: &SensitivityInput) -> Result<Vec<Grid>> {
         return Err(CoreError::invalid("outputs", ValueError::Empty));
     }
     for (i, m) in input.outputs.iter().enumerate() {
+        // bounded: i comes from enumerate, so i ≤ len.
         if input.outputs[..i].contains(m) {
             return Err(CoreError::Inconsistent {
                 field: format!("outputs[{i}]"),
@@ -133,7 +134,11 @@ pub fn sensitivity(input: &SensitivityInput) -> Result<Vec<Grid>> {
             reason: "must differ from rows.variable",
         });
     }
-    let cells = input.rows.values.len() * input.columns.values.len();
+    let cells = input
+        .rows
+        .values
+        .len()
+        .saturating_mul(input.columns.values.len());
     if cells > MAX_CELLS {
         return Err(CoreError::Inconsistent {
             field: "columns.values".into(),

@@ -625,6 +625,7 @@ fn solve_dilution(
                     (Regime::Converted, Settlement::NetShare) => "principal paid in cash",
                     (Regime::Converted, _) => "settled in cash",
                 };
+                // bounded: negating a Decimal flips its sign bit; it cannot overflow.
                 lines.push((format!("convertible: {} ({how})", o.name), -o.claim));
             }
         }

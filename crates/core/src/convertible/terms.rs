@@ -66,6 +66,7 @@ impl Principal {
         let value = num::positive(value)
             .and_then(|v| num::at_most(v, MAX_PRINCIPAL))
             .at("principal")?;
+        // bounded: `%` by a non-zero constant cannot overflow or divide by zero.
         if !(value % DENOMINATION).is_zero() {
             return Err(CoreError::Inconsistent {
                 field: "principal".into(),
