@@ -3,6 +3,8 @@ FROM rust:1.95-slim-bookworm AS builder
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY crates ./crates
+# bench/baseline is a workspace member: cargo needs its manifest to load the workspace.
+COPY bench ./bench
 COPY tests ./tests
 RUN cargo build --release --locked -p infraval-server \
  && strip target/release/infraval
