@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use crate::error::{CoreError, ValueError};
+use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{Checked, Fraction, Megawatts, Price, Usd};
 use crate::Result;
 
@@ -249,12 +249,14 @@ pub fn solve_arr(input: &SolveArrInput) -> Result<ArrSolution> {
             rate_per_kw_month,
         } => {
             let it_mw = it_mw_of(capacity)?;
-            let leased_kw = kw(it_mw)?.mul_or(occupancy, "leased_kw")?;
+            // The forward case is the plain ARR formula: one place for it.
+            let forward = arr(&ArrInput {
+                it_capacity: Megawatts::new(it_mw).at("it_capacity_mw")?,
+                rate_per_kw_month,
+                occupancy: input.occupancy,
+            })?;
             let rate = rate_per_kw_month.get();
-            let arr = leased_kw
-                .mul_or(rate, "arr")?
-                .mul_or(MONTHS_PER_YEAR, "arr")?;
-            (Solved::Arr, it_mw, rate, arr, leased_kw)
+            (Solved::Arr, it_mw, rate, forward.arr, forward.leased_kw)
         }
         ArrGiven::CapacityAndArr { capacity, arr } => {
             need_occupancy()?;
