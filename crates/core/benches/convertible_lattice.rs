@@ -9,37 +9,17 @@
 //! 20,000-step price, the accuracy side of the comparison.
 #![allow(missing_docs)] // criterion_group! generates undocumented items.
 
-use chrono::NaiveDate;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use infraval_core::convertible::lattice::{ConvertibleInput, ConvertibleSpec, Model};
+use infraval_core::convertible::lattice::{ConvertibleInput, Model};
 use infraval_core::convertible::pricing::{fair_value_per_100, price};
-use infraval_core::convertible::schedule::DayCount;
+
+#[path = "common/cleanspark.rs"]
+#[allow(dead_code)]
+mod cleanspark;
 
 fn base(model: Model, steps: usize) -> ConvertibleInput {
-    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
-    ConvertibleInput::new(ConvertibleSpec {
-        face: 1000.0,
-        issue_date: date(2025, 12, 15),
-        maturity_date: date(2032, 12, 15),
-        valuation_date: date(2025, 12, 15),
-        coupon_rate: 0.0,
-        coupon_frequency: 0,
-        coupon_day_count: DayCount::Act365F,
-        conversion_rate_per_1000: 52.1832,
-        conversion_start_date: None,
-        stock_price: 15.03,
-        volatility: 0.6,
-        risk_free_rate: 0.04,
-        credit_spread: 0.05,
-        dividend_yield: 0.0,
-        dividends: vec![],
-        call_schedule: vec![],
-        put_schedule: vec![],
-        model,
-        recovery_rate: 0.0,
-        steps: Some(steps),
-    })
-    .expect("the base case is valid")
+    ConvertibleInput::new(cleanspark::cleanspark_spec(model, steps))
+        .expect("the base case is valid")
 }
 
 fn lattice(c: &mut Criterion) {

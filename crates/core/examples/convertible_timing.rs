@@ -5,40 +5,18 @@
 
 use std::time::Instant;
 
-use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{
     CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate,
 };
 use infraval_core::convertible::pricing::{fair_value_per_100, price, profile};
-use infraval_core::convertible::schedule::DayCount;
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
+#[path = "../benches/common/cleanspark.rs"]
+mod cleanspark;
+
+use cleanspark::date;
 
 fn base(steps: usize) -> ConvertibleSpec {
-    ConvertibleSpec {
-        face: 1000.0,
-        issue_date: date(2025, 12, 15),
-        maturity_date: date(2032, 12, 15),
-        valuation_date: date(2025, 12, 15),
-        coupon_rate: 0.0,
-        coupon_frequency: 0,
-        coupon_day_count: DayCount::Act365F,
-        conversion_rate_per_1000: 52.1832,
-        conversion_start_date: None,
-        stock_price: 15.03,
-        volatility: 0.6,
-        risk_free_rate: 0.04,
-        credit_spread: 0.05,
-        dividend_yield: 0.0,
-        dividends: vec![],
-        call_schedule: vec![],
-        put_schedule: vec![],
-        model: Model::TsiveriotisFernandes,
-        recovery_rate: 0.0,
-        steps: Some(steps),
-    }
+    cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, steps)
 }
 
 fn soft_call(spec: &mut ConvertibleSpec) {
