@@ -32,13 +32,18 @@ impl<T> ValidJson<T> {
 }
 
 fn is_json(content_type: &str) -> bool {
-    let mime = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+    let mime = content_type.split(';').next().unwrap_or_default().trim();
+    let starts = |prefix: &str| {
+        mime.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    let ends = |suffix: &str| {
+        mime.len() >= suffix.len()
+            && mime
+                .get(mime.len() - suffix.len()..)
+                .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+    };
+    mime.eq_ignore_ascii_case("application/json") || (starts("application/") && ends("+json"))
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
@@ -49,10 +54,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
         let limit = req
             .app_data::<web::Data<BodyLimit>>()
             .map_or(256 * 1024, |l| l.0);
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let content_type = req.headers().get(header::CONTENT_TYPE);
+        let accepted = content_type
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(is_json);
+        // The text is kept only for the error that names it.
+        let refused_type = (!accepted)
+            .then(|| content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()));
         let declared_len = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -60,8 +68,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
         Box::pin(async move {
-            if !content_type.as_deref().is_some_and(is_json) {
-                return Err(BodyError::UnsupportedMediaType { got: content_type }.into());
+            if let Some(got) = refused_type {
+                return Err(BodyError::UnsupportedMediaType { got }.into());
             }
             if declared_len.is_some_and(|len| len > limit) {
                 return Err(BodyError::TooLarge { limit }.into());
@@ -236,6 +244,12 @@ mod tests {
     fn json_media_types_with_parameters_and_suffixes_are_json() {
         assert!(is_json("application/json; charset=utf-8"));
         assert!(is_json("application/merge-patch+json"));
+        assert!(is_json("Application/JSON"));
+        assert!(is_json(" application/problem+JSON ; q=1"));
+        assert!(!is_json("application/jsonx"));
+        assert!(!is_json("application/+jso"));
+        assert!(!is_json("text/json"));
+        assert!(!is_json("é"));
         assert!(!is_json("text/plain"));
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod extract;
 pub mod json_log;
+pub mod log_writer;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -14,10 +15,50 @@ const BUCKETS_SECONDS: [f64; 12] = [
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 struct SeriesKey {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
+
+/// The method as a label: the standard ones by name, any other `OTHER`,
+/// so that clients inventing methods cannot create series without bound.
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 9] = [
+        "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE",
+    ];
+    KNOWN
+        .iter()
+        .find(|known| **known == method)
+        .copied()
+        .unwrap_or("OTHER")
+}
+
+/// FNV-1a, for the series map: its keys are route templates of our own
+/// router, so SipHash's protection against chosen keys buys nothing, and
+/// it was the largest part of recording a request.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A route's series, by method and status: a handful, scanned in order.
+type RouteSeries = Vec<(&'static str, u16, Series)>;
 
 #[derive(Debug, Default, Clone)]
 struct Series {
@@ -35,7 +76,9 @@ struct Series {
 #[derive(Debug, Default)]
 pub struct Metrics {
     in_flight: AtomicI64,
-    series: Mutex<HashMap<SeriesKey, Series>>,
+    /// By route template, then method and status. Looked up by `&str`,
+    /// so recording a request allocates only for a series' first request.
+    series: Mutex<HashMap<String, RouteSeries, BuildHasherDefault<Fnv>>>,
 }
 
 /// Decrements the in-flight gauge when dropped, also on a panic.
@@ -60,13 +103,25 @@ impl Metrics {
         let bucket = BUCKETS_SECONDS.iter().position(|b| seconds <= *b);
         // A poisoned lock only means another thread panicked mid-update of
         // plain counters; the data is still usable.
-        let mut series = self.series.lock().unwrap_or_else(|p| p.into_inner());
-        let key = SeriesKey {
-            method: method.to_owned(),
-            route: route.to_owned(),
-            status,
+        let method = method_label(method);
+        let mut routes = self.series.lock().unwrap_or_else(|p| p.into_inner());
+        if !routes.contains_key(route) {
+            routes.insert(route.to_owned(), RouteSeries::new());
+        }
+        let Some(list) = routes.get_mut(route) else {
+            return;
         };
-        let entry = series.entry(key).or_default();
+        let at = match list
+            .iter()
+            .position(|(m, s, _)| *s == status && *m == method)
+        {
+            Some(at) => at,
+            None => {
+                list.push((method, status, Series::default()));
+                list.len() - 1
+            }
+        };
+        let entry = &mut list[at].2;
         entry.count += 1;
         entry.sum_seconds += seconds;
         if let Some(i) = bucket {
@@ -77,8 +132,20 @@ impl Metrics {
     /// The Prometheus text exposition (format 0.0.4).
     pub fn render(&self) -> String {
         let mut series: Vec<(SeriesKey, Series)> = {
-            let map = self.series.lock().unwrap_or_else(|p| p.into_inner());
-            map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+            let routes = self.series.lock().unwrap_or_else(|p| p.into_inner());
+            routes
+                .iter()
+                .flat_map(|(route, list)| {
+                    list.iter().map(|(method, status, series)| {
+                        let key = SeriesKey {
+                            method,
+                            route: route.clone(),
+                            status: *status,
+                        };
+                        (key, series.clone())
+                    })
+                })
+                .collect()
         };
         series.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out = String::with_capacity(1024 + series.len() * 1024);
@@ -158,7 +225,7 @@ fn escape(value: &str) -> String {
 fn labels(key: &SeriesKey) -> String {
     format!(
         "method=\"{}\",route=\"{}\",status=\"{}\"",
-        escape(&key.method),
+        escape(key.method),
         escape(&key.route),
         key.status
     )
@@ -210,6 +277,61 @@ mod tests {
         assert!(m.render().contains("infraval_http_requests_in_flight 1"));
         drop(guard);
         assert!(m.render().contains("infraval_http_requests_in_flight 0"));
+    }
+
+    #[test]
+    fn series_are_kept_apart_by_method_route_and_status() {
+        let m = Metrics::default();
+        m.observe("POST", "/v1/x", 200, Duration::from_micros(300));
+        m.observe("POST", "/v1/x", 422, Duration::from_micros(300));
+        m.observe("GET", "/v1/x", 405, Duration::from_micros(300));
+        m.observe("POST", "/v1/y", 200, Duration::from_micros(300));
+        m.observe("POST", "/v1/x", 200, Duration::from_micros(300));
+        let text = m.render();
+        let totals: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("infraval_http_requests_total{"))
+            .collect();
+        assert_eq!(
+            totals,
+            [
+                r#"infraval_http_requests_total{method="GET",route="/v1/x",status="405"} 1"#,
+                r#"infraval_http_requests_total{method="POST",route="/v1/x",status="200"} 2"#,
+                r#"infraval_http_requests_total{method="POST",route="/v1/x",status="422"} 1"#,
+                r#"infraval_http_requests_total{method="POST",route="/v1/y",status="200"} 1"#,
+            ],
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        let m = Metrics::default();
+        for i in 0..100 {
+            m.observe(&format!("M{i}"), "unmatched", 405, Duration::from_micros(1));
+        }
+        let text = m.render();
+        assert!(
+            text.contains(
+                r#"infraval_http_requests_total{method="OTHER",route="unmatched",status="405"} 100"#
+            ),
+            "{text}"
+        );
+        assert_eq!(text.matches("infraval_http_requests_total{").count(), 1);
+    }
+
+    #[test]
+    fn fnv_matches_its_published_test_vectors() {
+        // FNV-1a 64-bit: "" -> cbf29ce484222325, "a" -> af63dc4c8601ec8c,
+        // "foobar" -> 85944171f73967e8 (the FNV reference test suite).
+        let hash = |text: &str| {
+            let mut h = Fnv::default();
+            h.write(text.as_bytes());
+            h.finish()
+        };
+        assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash("foobar"), 0x8594_4171_f739_67e8);
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Structured logs: one span per request, with a request id.
 
-use std::cell::Cell;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
@@ -13,33 +15,35 @@ use actix_web::middleware::Next;
 use actix_web::web;
 use actix_web::ResponseError as _;
 use futures_util::FutureExt as _;
-use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
 use crate::auth;
 use crate::config::LogFormat;
 use crate::error::ApiError;
-use crate::json_log::{JsonFields, JsonLine};
+use crate::json_log::{AccessLine, JsonFields, JsonLine};
+use crate::log_writer::{FlushGuard, LogWriter};
 use crate::metrics::Metrics;
+use crate::routes::fallback::KnownRoutes;
 
 /// The header that carries the request id, in and out.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 tokio::task_local! {
-    /// The id of the request being served, for problem bodies.
+    /// The id of the request being served: put in problem bodies, and on
+    /// every JSON log event of the request (see [`crate::json_log`]).
     pub static REQUEST_ID: String;
 }
 
-/// Keeps the log writer's background thread alive; drop it last, at exit,
-/// to flush what is buffered.
-pub type LogGuard = Option<tracing_appender::non_blocking::WorkerGuard>;
+/// Keeps the log writer's periodic flush running; drop it last, at exit,
+/// to write out what is buffered.
+pub type LogGuard = Option<FlushGuard>;
 
 /// Installs the global subscriber, filtered by `RUST_LOG` (default `info`).
 ///
-/// Lines are formatted on the request's thread and written by a background
-/// thread through a 64 KiB buffer flushed once per batch, so a busy server
-/// makes one write for many lines rather than one per request. Nothing is
-/// dropped: when the writer falls behind, logging waits.
+/// Lines are formatted on the request's thread into a buffer of that
+/// thread's, written out every 100 ms or at 32 KiB (see [`LogWriter`]), so
+/// a busy server makes one write for hundreds of lines. Nothing is
+/// dropped: when the output falls behind, logging waits.
 pub fn init(format: Option<LogFormat>) -> LogGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let format = format.unwrap_or(if std::io::stdout().is_terminal() {
@@ -47,24 +51,59 @@ pub fn init(format: Option<LogFormat>) -> LogGuard {
     } else {
         LogFormat::Json
     });
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .finish(std::io::BufWriter::with_capacity(
-            64 * 1024,
-            std::io::stdout(),
-        ));
+    let (writer, guard) = LogWriter::new(std::io::stdout());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer);
+        .with_writer(writer.clone());
     // try_init: a second call (as in tests) keeps the first subscriber.
     let installed = match format {
         LogFormat::Json => builder
             .event_format(JsonLine)
             .fmt_fields(JsonFields)
-            .try_init(),
+            .try_init()
+            .map(|()| {
+                let _ = ACCESS_LOG.set(writer);
+            }),
         LogFormat::Pretty => builder.try_init(),
     };
     installed.ok().map(|()| guard)
+}
+
+/// Where the per-request line goes when the output is JSON; unset, it is
+/// an ordinary `tracing` event.
+static ACCESS_LOG: OnceLock<LogWriter> = OnceLock::new();
+
+/// Logs the line of a finished request at INFO, subject to `RUST_LOG`
+/// like any event of this module.
+fn log_access(line: &AccessLine<'_>) {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return;
+    }
+    match ACCESS_LOG.get() {
+        Some(writer) => {
+            thread_local! {
+                static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
+            }
+            TEXT.with(|text| {
+                let Ok(mut text) = text.try_borrow_mut() else {
+                    return;
+                };
+                text.clear();
+                if line.write(&mut text, std::time::SystemTime::now()).is_ok() {
+                    writer.append(text.as_bytes());
+                }
+            });
+        }
+        None => tracing::info!(
+            method = line.method,
+            route = line.route,
+            status = line.status,
+            latency_ms = line.latency_ms,
+            request_id = line.request_id,
+            "{}",
+            AccessLine::MESSAGE
+        ),
+    }
 }
 
 /// Takes the caller's `X-Request-Id` when it is short printable ASCII, else
@@ -106,22 +145,35 @@ fn new_request_id() -> String {
         .to_string()
 }
 
-/// Middleware, the one every request passes: a span with method, route,
-/// status, latency and request id; the request id echoed; metrics; the
-/// API-key check for `/v1/*`; and a panic in a handler turned into a
-/// logged 500 problem, so the worker survives. Bodies are never logged.
+/// Middleware, the one every request passes: one log line per request
+/// with method, route, status, latency and request id; the request id
+/// echoed, and added to every event logged while the request is served
+/// (see [`REQUEST_ID`]); metrics; the API-key check for `/v1/*`; and a
+/// panic in a handler turned into a logged 500 problem, so the worker
+/// survives. Bodies are never logged.
+///
+/// There is no span per request: creating, entering and closing one cost
+/// more than formatting the line itself, and the task-local id already
+/// ties a request's events together.
 pub async fn trace_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let id = request_id(&req);
-    let route = req
-        .match_pattern()
-        .unwrap_or_else(|| "unmatched".to_owned());
+    let known = req.app_data::<web::Data<KnownRoutes>>().cloned();
+    let route: Cow<'_, str> = match known
+        .as_deref()
+        .and_then(|k| k.fixed_route(req.method().as_str(), req.path()))
+    {
+        Some(fixed) => Cow::Borrowed(fixed),
+        None => Cow::Owned(
+            req.match_pattern()
+                .unwrap_or_else(|| "unmatched".to_owned()),
+        ),
+    };
     let method = req.method().clone();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
     let _in_flight = metrics.as_ref().map(|m| m.start());
-    let span = tracing::info_span!("request", method = %method, route = %route, request_id = %id);
     let started = Instant::now();
     let request_id = id.clone();
     let call = async move {
@@ -147,23 +199,20 @@ pub async fn trace_request(
             }
         }
     };
-    let result = REQUEST_ID
-        .scope(id.clone(), call)
-        .instrument(span.clone())
-        .await;
+    let result = REQUEST_ID.scope(id.clone(), call).await;
     let latency = started.elapsed();
     let status = match &result {
         Ok(res) => res.status(),
         Err(err) => err.as_response_error().status_code(),
     };
-    // Status and latency go on the event rather than being recorded into
-    // the span: recording makes the formatter rewrite the span's fields.
-    span.in_scope(|| {
-        tracing::info!(
-            status = status.as_u16(),
-            latency_ms = latency.as_secs_f64() * 1e3,
-            "request completed"
-        );
+    // Outside the request's scope, so the id is the line's own field.
+    log_access(&AccessLine {
+        target: module_path!(),
+        method: method.as_str(),
+        route: &route,
+        status: status.as_u16(),
+        latency_ms: latency.as_secs_f64() * 1e3,
+        request_id: &id,
     });
     if let Some(metrics) = &metrics {
         metrics.observe(method.as_str(), &route, status.as_u16(), latency);

@@ -4,14 +4,21 @@
 //! Routes are matched against the OpenAPI document's paths, so the list of
 //! known routes is never kept by hand.
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::OpenApi;
 
 use crate::error::ApiError;
 
-/// The documented paths with their methods, for 405 answers.
+/// The documented paths with their methods, for 405 answers and for
+/// naming a request's route without asking the router again.
 #[derive(Debug, Clone, Default)]
-pub struct KnownRoutes(Vec<(Vec<String>, Vec<String>)>);
+pub struct KnownRoutes {
+    routes: Vec<(Vec<String>, Vec<String>)>,
+    /// Paths without parameters, which are their own route template.
+    fixed: HashMap<String, Vec<String>>,
+}
 
 impl KnownRoutes {
     /// Collects every path and its methods from the document.
@@ -35,13 +42,30 @@ impl KnownRoutes {
                 .collect();
                 (segments, methods)
             })
+            .collect::<Vec<(Vec<String>, Vec<String>)>>();
+        let fixed = routes
+            .iter()
+            .filter(|(segments, _)| !segments.iter().any(|s| s.starts_with('{')))
+            .map(|(segments, methods)| (segments.join("/"), methods.clone()))
             .collect();
-        KnownRoutes(routes)
+        KnownRoutes { routes, fixed }
+    }
+
+    /// The route template of a request for `path` with `method` that a
+    /// documented operation serves, when the path has no parameters: the
+    /// path itself. `None` otherwise; then ask the router
+    /// (`match_pattern`), which costs a walk of its tree and an allocation.
+    pub fn fixed_route(&self, method: &str, path: &str) -> Option<&str> {
+        let (template, methods) = self.fixed.get_key_value(path)?;
+        methods
+            .iter()
+            .any(|m| m == method)
+            .then_some(template.as_str())
     }
 
     fn methods_for(&self, path: &str) -> Option<&[String]> {
         let wanted: Vec<&str> = path.split('/').collect();
-        self.0.iter().find_map(|(segments, methods)| {
+        self.routes.iter().find_map(|(segments, methods)| {
             let matches = segments.len() == wanted.len()
                 && segments
                     .iter()
@@ -66,4 +90,23 @@ pub async fn not_matched(
         },
         None => ApiError::NotFound { path },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_documented_fixed_path_is_its_own_route_only_under_its_methods() {
+        let known = KnownRoutes::from_openapi(&crate::startup::openapi());
+        assert_eq!(
+            known.fixed_route("POST", "/v1/colocation/arr"),
+            Some("/v1/colocation/arr")
+        );
+        assert_eq!(known.fixed_route("GET", "/health"), Some("/health"));
+        // Routed to the default service, which the router calls unmatched.
+        assert_eq!(known.fixed_route("GET", "/v1/colocation/arr"), None);
+        assert_eq!(known.fixed_route("POST", "/v1/colocation/arr/"), None);
+        assert_eq!(known.fixed_route("POST", "/v1/colocation"), None);
+    }
 }
