@@ -293,9 +293,9 @@ where
 ///
 /// At tens of thousands of requests a second per core, dispatching that
 /// one event cost as much as the ARR handler's own work (callgrind: 5,100
-/// instructions against 650 here), so the per-request line takes this
-/// path when the output is JSON; every other event goes through
-/// `tracing`.
+/// instructions per line through `tracing`, 1,850 this way, timestamp and
+/// buffering included), so the per-request line takes this path when the
+/// output is JSON; every other event goes through `tracing`.
 #[derive(Debug, Clone, Copy)]
 pub struct AccessLine<'a> {
     /// The event's target, as `tracing` would set it.

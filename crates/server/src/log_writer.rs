@@ -9,8 +9,7 @@
 //!
 //! It replaces `tracing-appender`'s non-blocking writer, which sends each
 //! line through a channel (an allocation per line) to a writer thread that
-//! must be woken: on a server pinned to one core, that hand-off cost more
-//! than the line itself.
+//! must be woken whenever it has drained the channel.
 //!
 //! Guarantees:
 //! - nothing is dropped: when the output cannot keep up (a full pipe),
