@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Upper bounds of the latency histogram's buckets, seconds.
@@ -81,10 +81,12 @@ pub struct Metrics {
     series: Mutex<HashMap<String, RouteSeries, BuildHasherDefault<Fnv>>>,
 }
 
-/// Decrements the in-flight gauge when dropped, also on a panic.
-pub struct InFlight<'a>(&'a Metrics);
+/// Decrements the in-flight gauge when dropped, also on a panic or when
+/// the client goes away mid-request.
+#[derive(Debug)]
+pub struct InFlight(Arc<Metrics>);
 
-impl Drop for InFlight<'_> {
+impl Drop for InFlight {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
     }
@@ -92,9 +94,9 @@ impl Drop for InFlight<'_> {
 
 impl Metrics {
     /// Counts a request as in flight until the guard drops.
-    pub fn start(&self) -> InFlight<'_> {
+    pub fn start(self: &Arc<Self>) -> InFlight {
         self.in_flight.fetch_add(1, Ordering::Relaxed);
-        InFlight(self)
+        InFlight(Arc::clone(self))
     }
 
     /// Records one finished request.
@@ -272,7 +274,7 @@ mod tests {
 
     #[test]
     fn the_in_flight_gauge_falls_back_when_the_guard_drops() {
-        let m = Metrics::default();
+        let m = Arc::new(Metrics::default());
         let guard = m.start();
         assert!(m.render().contains("infraval_http_requests_in_flight 1"));
         drop(guard);

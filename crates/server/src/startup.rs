@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::http::{header, KeepAlive, Method};
-use actix_web::middleware::{from_fn, Condition};
+use actix_web::middleware::Condition;
 use actix_web::{web, App, HttpServer};
 use utoipa::OpenApi as _;
 use utoipa_actix_web::AppExt;
@@ -80,7 +80,7 @@ impl Application {
                 .service(web::redirect("/docs", "/docs/"))
                 .service(web::redirect("/", "/docs/"))
                 .default_service(web::to(fallback::not_matched))
-                .wrap(from_fn(telemetry::trace_request))
+                .wrap(telemetry::Telemetry)
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),

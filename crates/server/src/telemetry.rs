@@ -1,20 +1,25 @@
 //! Structured logs: one span per request, with a request id.
 
-use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
+use std::future::{ready, Future, Ready};
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
-use std::sync::OnceLock;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
+use std::task::{ready, Context, Poll};
 use std::time::Instant;
 
 use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::error::InternalError;
 use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::Next;
+use actix_web::http::Method;
 use actix_web::web;
 use actix_web::ResponseError as _;
+use futures_util::future::CatchUnwind;
 use futures_util::FutureExt as _;
+use pin_project_lite::pin_project;
+use tokio::task::futures::TaskLocalFuture;
 use tracing_subscriber::EnvFilter;
 
 use crate::auth;
@@ -22,7 +27,7 @@ use crate::config::LogFormat;
 use crate::error::ApiError;
 use crate::json_log::{AccessLine, JsonFields, JsonLine};
 use crate::log_writer::{FlushGuard, LogWriter};
-use crate::metrics::Metrics;
+use crate::metrics::{InFlight, Metrics};
 use crate::routes::fallback::KnownRoutes;
 
 /// The header that carries the request id, in and out.
@@ -145,84 +150,196 @@ fn new_request_id() -> String {
         .to_string()
 }
 
-/// Middleware, the one every request passes: one log line per request
-/// with method, route, status, latency and request id; the request id
-/// echoed, and added to every event logged while the request is served
-/// (see [`REQUEST_ID`]); metrics; the API-key check for `/v1/*`; and a
-/// panic in a handler turned into a logged 500 problem, so the worker
-/// survives. Bodies are never logged.
+/// The middleware every request passes: one log line per request with
+/// method, route, status, latency and request id; the request id echoed,
+/// and added to every event logged while the request is served (see
+/// [`REQUEST_ID`]); metrics; the API-key check for `/v1/*`; and a panic in
+/// a handler turned into a logged 500 problem, so the worker survives.
+/// Bodies are never logged.
 ///
-/// There is no span per request: creating, entering and closing one cost
-/// more than formatting the line itself, and the task-local id already
-/// ties a request's events together.
-pub async fn trace_request(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    let id = request_id(&req);
-    let known = req.app_data::<web::Data<KnownRoutes>>().cloned();
-    let route: Cow<'_, str> = match known
-        .as_deref()
-        .and_then(|k| k.fixed_route(req.method().as_str(), req.path()))
-    {
-        Some(fixed) => Cow::Borrowed(fixed),
-        None => Cow::Owned(
-            req.match_pattern()
-                .unwrap_or_else(|| "unmatched".to_owned()),
-        ),
-    };
-    let method = req.method().clone();
-    let metrics = req.app_data::<web::Data<Metrics>>().cloned();
-    let _in_flight = metrics.as_ref().map(|m| m.start());
-    let started = Instant::now();
-    let request_id = id.clone();
-    let call = async move {
-        if let Err(denied) = auth::check(&req) {
-            return Ok(req.error_response(denied).map_into_right_body());
-        }
-        match AssertUnwindSafe(next.call(req)).catch_unwind().await {
-            Ok(result) => result.map(ServiceResponse::map_into_left_body),
-            Err(panic) => {
-                let message = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
-                tracing::error!(panic = %message, "a handler panicked; answering 500");
-                // The request was consumed by the panicking call, so the
-                // problem travels as an error carrying its finished response.
-                let mut response = ApiError::Internal.error_response();
-                if let Ok(value) = HeaderValue::from_str(&request_id) {
-                    response.headers_mut().insert(REQUEST_ID_HEADER, value);
-                }
-                Err(InternalError::from_response("a handler panicked", response).into())
-            }
-        }
-    };
-    let result = REQUEST_ID.scope(id.clone(), call).await;
-    let latency = started.elapsed();
-    let status = match &result {
-        Ok(res) => res.status(),
-        Err(err) => err.as_response_error().status_code(),
-    };
-    // Outside the request's scope, so the id is the line's own field.
-    log_access(&AccessLine {
-        target: module_path!(),
-        method: method.as_str(),
-        route: &route,
-        status: status.as_u16(),
-        latency_ms: latency.as_secs_f64() * 1e3,
-        request_id: &id,
-    });
-    if let Some(metrics) = &metrics {
-        metrics.observe(method.as_str(), &route, status.as_u16(), latency);
+/// It is a plain `Transform` with its own future rather than an `async fn`
+/// under `middleware::from_fn`, which boxes a future per request; and
+/// there is no span per request: creating, entering and closing one cost
+/// more than formatting the line, and the task-local id already ties a
+/// request's events together.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Telemetry;
+
+impl<S, B> Transform<S, ServiceRequest> for Telemetry
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = TelemetryService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(TelemetryService { service }))
     }
-    result.map(|mut res| {
-        if let Ok(value) = HeaderValue::from_str(&id) {
-            res.headers_mut().insert(REQUEST_ID_HEADER, value);
+}
+
+/// [`Telemetry`] around the service it wraps.
+#[derive(Debug)]
+pub struct TelemetryService<S> {
+    service: S,
+}
+
+/// What a traced request ends with.
+type Outcome<B> = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
+
+/// The inner service's future, inside the request's scope and with panics
+/// caught.
+type Guarded<F> = CatchUnwind<AssertUnwindSafe<TaskLocalFuture<String, F>>>;
+
+/// The route template that labels a request in logs and metrics.
+fn route_label(req: &ServiceRequest) -> Arc<str> {
+    req.app_data::<web::Data<KnownRoutes>>()
+        .and_then(|known| known.fixed_route(req.method().as_str(), req.path()))
+        .unwrap_or_else(|| match req.match_pattern() {
+            Some(pattern) => Arc::from(pattern),
+            None => Arc::from("unmatched"),
+        })
+}
+
+/// The 500 problem for a handler that panicked, logged with the request
+/// id. The request was consumed by the panicking call, so the problem
+/// travels as an error carrying its finished response.
+#[cold]
+fn panicked(id: &str, panic: &(dyn std::any::Any + Send)) -> actix_web::Error {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, request_id = id, "a handler panicked; answering 500");
+    // The problem body names the request id it finds in scope.
+    let mut response = REQUEST_ID.sync_scope(id.to_owned(), || ApiError::Internal.error_response());
+    if let Ok(value) = HeaderValue::from_str(id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    InternalError::from_response("a handler panicked", response).into()
+}
+
+impl<S, B> Service<ServiceRequest> for TelemetryService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Traced<S::Future, B>;
+
+    actix_web::dev::forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let id = request_id(&req);
+        let route = route_label(&req);
+        let method = req.method().clone();
+        let metrics = req
+            .app_data::<web::Data<Metrics>>()
+            .map(|m| m.clone().into_inner());
+        let in_flight = metrics.as_ref().map(Metrics::start);
+        let started = Instant::now();
+        // The key check and the inner service's own call run in the
+        // request's scope too, so their problems carry its id.
+        let state = REQUEST_ID.sync_scope(id.clone(), || {
+            if let Err(denied) = auth::check(&req) {
+                let denied = req.error_response(denied).map_into_right_body();
+                return State::Done {
+                    outcome: Some(Ok(denied)),
+                };
+            }
+            match std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req))) {
+                Ok(call) => State::Running {
+                    call: AssertUnwindSafe(REQUEST_ID.scope(id.clone(), call)).catch_unwind(),
+                },
+                Err(panic) => State::Done {
+                    outcome: Some(Err(panicked(&id, panic.as_ref()))),
+                },
+            }
+        });
+        Traced {
+            state,
+            id,
+            route,
+            method,
+            metrics,
+            started,
+            _in_flight: in_flight,
         }
-        res
-    })
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F, B> {
+        Running { #[pin] call: Guarded<F> },
+        Done { outcome: Option<Outcome<B>> },
+    }
+}
+
+pin_project! {
+    /// A request in [`Telemetry`]: when the inner future finishes, logs
+    /// the line, records the metrics and echoes the request id.
+    pub struct Traced<F, B> {
+        #[pin]
+        state: State<F, B>,
+        id: String,
+        route: Arc<str>,
+        method: Method,
+        metrics: Option<Arc<Metrics>>,
+        started: Instant,
+        _in_flight: Option<InFlight>,
+    }
+}
+
+impl<F, B> Future for Traced<F, B>
+where
+    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    B: MessageBody,
+{
+    type Output = Outcome<B>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let outcome = match this.state.project() {
+            StateProj::Running { call } => match ready!(call.poll(cx)) {
+                Ok(result) => result.map(ServiceResponse::map_into_left_body),
+                Err(panic) => Err(panicked(this.id, panic.as_ref())),
+            },
+            StateProj::Done { outcome } => match outcome.take() {
+                Some(outcome) => outcome,
+                // Polled again after finishing: a caller's bug, not a panic.
+                None => return Poll::Ready(Err(ApiError::Internal.into())),
+            },
+        };
+        let latency = this.started.elapsed();
+        let status = match &outcome {
+            Ok(res) => res.status(),
+            Err(err) => err.as_response_error().status_code(),
+        };
+        // Outside the request's scope, so the id is the line's own field.
+        log_access(&AccessLine {
+            target: module_path!(),
+            method: this.method.as_str(),
+            route: this.route,
+            status: status.as_u16(),
+            latency_ms: latency.as_secs_f64() * 1e3,
+            request_id: this.id,
+        });
+        if let Some(metrics) = this.metrics {
+            metrics.observe(this.method.as_str(), this.route, status.as_u16(), latency);
+        }
+        Poll::Ready(outcome.map(|mut res| {
+            if let Ok(value) = HeaderValue::from_str(this.id) {
+                res.headers_mut().insert(REQUEST_ID_HEADER, value);
+            }
+            res
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -243,7 +360,6 @@ mod id_tests {
 #[cfg(test)]
 mod tests {
     use actix_web::dev::Service as _;
-    use actix_web::middleware::from_fn;
     use actix_web::{test, web, App, HttpResponse};
 
     use super::*;
@@ -258,7 +374,7 @@ mod tests {
                     web::get().to(|| async { panic!("boom") as HttpResponse }),
                 )
                 .route("/fine", web::get().to(HttpResponse::Ok))
-                .wrap(from_fn(trace_request)),
+                .wrap(Telemetry),
         )
         .await;
         // The HTTP dispatcher turns the error into its response, as here.

@@ -5,6 +5,7 @@
 //! known routes is never kept by hand.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use utoipa::openapi::OpenApi;
@@ -17,7 +18,7 @@ use crate::error::ApiError;
 pub struct KnownRoutes {
     routes: Vec<(Vec<String>, Vec<String>)>,
     /// Paths without parameters, which are their own route template.
-    fixed: HashMap<String, Vec<String>>,
+    fixed: HashMap<String, (Arc<str>, Vec<String>)>,
 }
 
 impl KnownRoutes {
@@ -46,7 +47,10 @@ impl KnownRoutes {
         let fixed = routes
             .iter()
             .filter(|(segments, _)| !segments.iter().any(|s| s.starts_with('{')))
-            .map(|(segments, methods)| (segments.join("/"), methods.clone()))
+            .map(|(segments, methods)| {
+                let path = segments.join("/");
+                (path.clone(), (Arc::from(path), methods.clone()))
+            })
             .collect();
         KnownRoutes { routes, fixed }
     }
@@ -55,12 +59,12 @@ impl KnownRoutes {
     /// documented operation serves, when the path has no parameters: the
     /// path itself. `None` otherwise; then ask the router
     /// (`match_pattern`), which costs a walk of its tree and an allocation.
-    pub fn fixed_route(&self, method: &str, path: &str) -> Option<&str> {
-        let (template, methods) = self.fixed.get_key_value(path)?;
+    pub fn fixed_route(&self, method: &str, path: &str) -> Option<Arc<str>> {
+        let (template, methods) = self.fixed.get(path)?;
         methods
             .iter()
             .any(|m| m == method)
-            .then_some(template.as_str())
+            .then(|| Arc::clone(template))
     }
 
     fn methods_for(&self, path: &str) -> Option<&[String]> {
@@ -100,10 +104,13 @@ mod tests {
     fn a_documented_fixed_path_is_its_own_route_only_under_its_methods() {
         let known = KnownRoutes::from_openapi(&crate::startup::openapi());
         assert_eq!(
-            known.fixed_route("POST", "/v1/colocation/arr"),
+            known.fixed_route("POST", "/v1/colocation/arr").as_deref(),
             Some("/v1/colocation/arr")
         );
-        assert_eq!(known.fixed_route("GET", "/health"), Some("/health"));
+        assert_eq!(
+            known.fixed_route("GET", "/health").as_deref(),
+            Some("/health")
+        );
         // Routed to the default service, which the router calls unmatched.
         assert_eq!(known.fixed_route("GET", "/v1/colocation/arr"), None);
         assert_eq!(known.fixed_route("POST", "/v1/colocation/arr/"), None);
