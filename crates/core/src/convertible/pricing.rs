@@ -357,9 +357,9 @@ pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Vec<Pro
         }
         input.check_stock_above_dividends(s, &field)?;
     }
-    // With a call, the step count is aligned to the call barrier for each
-    // stock price, so each point needs its own per-step data; without one,
-    // the data is built once and shared.
+    // With a call, the tree is centred so that the call barrier lies on a
+    // node layer for each stock price, so each point needs its own per-step
+    // data; without one, the data is built once and shared.
     let has_call = !input.spec().call_schedule.is_empty();
     let shared = Lattice::build(input, input.market(), input.steps(), stock_prices[0])?;
     let floor = input.bond_floor_per_100();
