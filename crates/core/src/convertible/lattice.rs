@@ -54,6 +54,15 @@
 //! at 1,000 steps on a hard call from 2026), hence
 //! [`DEFAULT_CALLABLE_STEPS`].
 //!
+//! Discrete dividends and coupons move the barrier against the nodes (the
+//! tree carries `S − PV(dividends)`; a dirty call price grows with accrued
+//! interest), so at many steps it lies between layers, where the cell-share
+//! split of the first version still applies and the error falls only like
+//! `1/√N`: on the CleanSpark note with 0.05 paid quarterly the hard call
+//! reads 90.406 per 100 at the default steps against 90.278 at 20,000, with
+//! a 3% semi-annual coupon 100.428 against 100.416 (soft calls: within 0.03
+//! and 0.004).
+//!
 //! # Greeks
 //! The tree starts two steps before the valuation date ("extended tree"), so the
 //! valuation date carries three nodes, `S·u⁻²`, `S` and `S·u²`: delta and gamma
