@@ -724,6 +724,14 @@ impl Rollback {
         v0 + (self.stock - s0) * (down + 0.5 * self.gamma() * (self.stock - s1))
     }
 
+    /// The change in value over two steps at the centre node's stock price:
+    /// the centre node two steps on minus the centre node today, both at
+    /// `C` (not `V(C) − price(S)`, which would add delta × (C − S) to theta
+    /// when the tree is centred off today's price).
+    pub(crate) fn change_over_two_steps(&self) -> f64 {
+        self.value_after_two_steps - self.values[1]
+    }
+
     /// The chord delta of the three nodes, moved to today's price with the
     /// gamma.
     pub(crate) fn delta(&self) -> f64 {

@@ -249,8 +249,7 @@ pub fn price(input: &ConvertibleInput) -> Result<Valuation> {
             delta_share_fraction: delta / shares,
             gamma_per_100: tree.gamma(),
             vega_per_100: vega,
-            theta_per_100_per_day: (tree.value_after_two_steps - price)
-                / (2.0 * tree.dt * DAYS_PER_YEAR),
+            theta_per_100_per_day: tree.change_over_two_steps() / (2.0 * tree.dt * DAYS_PER_YEAR),
             rho_per_100_per_bp: rho,
             cs01_per_100_per_bp: cs01,
         },
@@ -467,6 +466,49 @@ mod tests {
             "{one_day} vs {}",
             v.greeks.theta_per_100_per_day
         );
+    }
+
+    #[test]
+    fn theta_of_callable_notes_matches_a_week_later_valuation() {
+        // The callable tree is centred up to half a spacing off today's
+        // price: theta must compare values at one stock price (it read 0.197
+        // per day for the soft call when it mixed the two).
+        let soft = CallPeriod {
+            from_date: date(2028, 12, 15),
+            to_date: date(2032, 12, 15),
+            price_per_100: 100.0,
+            trigger: Some(1.3),
+        };
+        let hard = CallPeriod {
+            from_date: date(2026, 12, 15),
+            trigger: None,
+            ..soft
+        };
+        let put = PutDate {
+            date: date(2029, 12, 15),
+            price_per_100: 100.0,
+        };
+        let mut failures = Vec::new();
+        for (name, calls, puts) in [
+            ("hard call", vec![hard], vec![]),
+            ("soft call", vec![soft], vec![]),
+            ("soft call + put", vec![soft], vec![put]),
+        ] {
+            let mut spec = base_spec();
+            spec.call_schedule = calls;
+            spec.put_schedule = puts;
+            let v = price(&ConvertibleInput::new(spec.clone()).unwrap()).unwrap();
+            spec.valuation_date = date(2025, 12, 22);
+            spec.issue_date = spec.valuation_date;
+            let per_day = (value(spec) - v.price_per_100) / 7.0;
+            let theta = v.greeks.theta_per_100_per_day;
+            if (per_day - theta).abs() > 0.002 {
+                failures.push(format!(
+                    "{name}: theta {theta:.5} vs {per_day:.5} a day over a week"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
     #[test]
