@@ -214,8 +214,8 @@ macro_rules! note_request {
             #[schema(example = 0, minimum = 0, maximum = 1)]
             pub recovery_rate: Option<Decimal>,
             /// Lattice steps. Default 1,000, or 2,000 for a note with a call
-            /// schedule (either within 0.01 per 100 of the 20,000-step price
-            /// on the reference cases). Range: 10 to 20,000.
+            /// or put schedule (either within 0.01 per 100 of the 20,000-step
+            /// price on the reference cases). Range: 10 to 20,000.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             #[schema(example = 1000, minimum = 10, maximum = 20000)]
             pub steps: Option<u32>,

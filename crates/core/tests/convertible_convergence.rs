@@ -1,8 +1,8 @@
 //! The lattice at its default step count against its own converged value,
-//! the 20,000-step price (the step cap), for plain, hard-called, soft-called
-//! and soft-called-and-puttable notes (issue #5: "within 0.01 per 100 of
-//! your own converged value"), and the converged callable prices against an
-//! independent tree.
+//! the 20,000-step price (the step cap), for plain, hard-called, soft-called,
+//! soft-called-and-puttable and puttable notes (issue #5: "within 0.01 per
+//! 100 of your own converged value"), and the converged callable prices
+//! against an independent tree.
 //!
 //! Every deviation is collected and reported together in the failure message.
 
@@ -59,7 +59,7 @@ fn soft_call(from_date: NaiveDate) -> CallPeriod {
     }
 }
 
-/// The four cases of the issue's convergence floor.
+/// The four cases of the issue's convergence floor, and the put alone.
 fn cases(model: Model) -> Vec<(&'static str, ConvertibleSpec)> {
     let plain = cleanspark(model);
     let mut hard = plain.clone();
@@ -69,16 +69,20 @@ fn cases(model: Model) -> Vec<(&'static str, ConvertibleSpec)> {
     }];
     let mut soft = plain.clone();
     soft.call_schedule = vec![soft_call(date(2028, 12, 15))];
-    let mut soft_put = soft.clone();
-    soft_put.put_schedule = vec![PutDate {
+    let put = PutDate {
         date: date(2029, 12, 15),
         price_per_100: 100.0,
-    }];
+    };
+    let mut soft_put = soft.clone();
+    soft_put.put_schedule = vec![put];
+    let mut put_only = plain.clone();
+    put_only.put_schedule = vec![put];
     vec![
         ("plain", plain),
         ("hard call from 2026", hard),
         ("soft call 1.3 from 2028", soft),
         ("soft call 1.3 from 2028 + put 2029", soft_put),
+        ("put 2029", put_only),
     ]
 }
 
@@ -121,7 +125,7 @@ fn callable_prices_no_longer_drift_with_the_step_count() {
     // Before the barrier was put on a node layer the soft-called note with
     // the put fell from 107.619 (1,000 steps) to 107.534 (2,000), 107.456
     // (5,000) and 107.311 (20,000). Every count from 2,000 up must now sit
-    // within the floor of the 20,000-step price.
+    // within the floor of the 20,000-step price (the put alone included).
     let mut failures = Vec::new();
     for (name, spec) in cases(Model::TsiveriotisFernandes).into_iter().skip(1) {
         let converged = price(&spec, Some(MAX_STEPS));

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{
-    CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate, DEFAULT_CALLABLE_STEPS,
+    CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate, DEFAULT_CALL_PUT_STEPS,
     DEFAULT_STEPS,
 };
 use infraval_core::convertible::pricing::fair_value_per_100;
@@ -204,17 +204,17 @@ fn every_case_is_within_tolerance_of_the_independent_reference_prices() {
 #[test]
 fn the_default_step_count_is_within_a_hundredth_of_the_20000_step_price() {
     // The converged value is the same lattice at the step cap; the claim is
-    // that the default step count (DEFAULT_STEPS, or DEFAULT_CALLABLE_STEPS
-    // with a call schedule) already sits within 0.01 per 100 of it.
+    // that the default step count (DEFAULT_STEPS, or DEFAULT_CALL_PUT_STEPS
+    // with a call or put schedule) already sits within 0.01 per 100 of it.
     let mut failures = Vec::new();
     for case in cases() {
         let id = case["id"].as_str().expect("id").to_string();
         let mut spec = spec_of(&case);
         spec.steps = None;
-        let steps = if spec.call_schedule.is_empty() {
+        let steps = if spec.call_schedule.is_empty() && spec.put_schedule.is_empty() {
             DEFAULT_STEPS
         } else {
-            DEFAULT_CALLABLE_STEPS
+            DEFAULT_CALL_PUT_STEPS
         };
         for model in [Model::TsiveriotisFernandes, Model::HazardRate] {
             let default = price(&spec, model, None);

@@ -51,8 +51,8 @@
 //! The price then converges like `1/N` (the CleanSpark soft call: 100.513
 //! at 1,000 steps, 100.509 at 20,000). A call window's start still leaves
 //! a `1/N` error whose sign follows the parity of its step (±0.014 per 100
-//! at 1,000 steps on a hard call from 2026), hence
-//! [`DEFAULT_CALLABLE_STEPS`].
+//! at 1,000 steps on a hard call from 2026), and so does a put date, hence
+//! [`DEFAULT_CALL_PUT_STEPS`].
 //!
 //! Discrete dividends and coupons move the barrier against the nodes (the
 //! tree carries `S − PV(dividends)`; a dirty call price grows with accrued
@@ -85,22 +85,25 @@ pub const MAX_STEPS: usize = 20_000;
 /// The fewest lattice steps a request may ask for.
 pub const MIN_STEPS: usize = 10;
 /// The step count used when the request gives none and the note has no
-/// call schedule.
+/// call or put schedule.
 ///
 /// Chosen so that the price is within 0.01 per 100 of the 20,000-step value
 /// for the reference cases (see the `convertible_convergence` tests and the
 /// benchmark).
 pub const DEFAULT_STEPS: usize = 1_000;
 /// The step count used when the request gives none and the note has a call
-/// schedule.
+/// or put schedule.
 ///
-/// The start of a call window leaves an error that falls like `1/N` and
-/// flips sign with the parity of its step: ±0.014 per 100 at 1,000 steps on
-/// the CleanSpark note hard-called from 2026, ±0.007 at 2,000 (see the
-/// module's *Calls on the lattice*). 2,000 steps keep every callable case of the
-/// `convertible_convergence` tests within 0.01 per 100 of 20,000 steps, at
-/// 0.8 to 1.6 ms for the tree on one core (1,000 steps: 0.3 to 0.55 ms).
-pub const DEFAULT_CALLABLE_STEPS: usize = 2_000;
+/// The start of a call window and a put date each leave an error that falls
+/// like `1/N` and flips sign with the parity of their step: ±0.014 per 100
+/// at 1,000 steps on the CleanSpark note hard-called from 2026, ±0.007 at
+/// 2,000 (see the module's *Calls on the lattice*); with a put on
+/// 2029-12-15 alone it reads 110.597 to 110.619 for 996 to 1,005 steps
+/// (110.605 converged). 2,000 steps keep every callable and puttable case
+/// of the `convertible_convergence` tests within 0.01 per 100 of 20,000
+/// steps, at 0.8 to 1.6 ms for the tree on one core (1,000 steps: 0.3 to
+/// 0.55 ms).
+pub const DEFAULT_CALL_PUT_STEPS: usize = 2_000;
 /// The highest volatility accepted (500%).
 pub const MAX_VOLATILITY: f64 = 5.0;
 /// The largest credit spread accepted (10,000 bp).
@@ -205,7 +208,7 @@ pub struct ConvertibleSpec {
     /// [`Model::HazardRate`] only.
     pub recovery_rate: f64,
     /// Lattice steps, in `[10, 20,000]`; `None` means [`DEFAULT_STEPS`], or
-    /// [`DEFAULT_CALLABLE_STEPS`] with a call schedule.
+    /// [`DEFAULT_CALL_PUT_STEPS`] with a call or put schedule.
     pub steps: Option<usize>,
 }
 
@@ -445,10 +448,10 @@ impl ConvertibleInput {
                 &format!("put_schedule[{i}].price"),
             )?;
         }
-        let default = if spec.call_schedule.is_empty() {
+        let default = if spec.call_schedule.is_empty() && spec.put_schedule.is_empty() {
             DEFAULT_STEPS
         } else {
-            DEFAULT_CALLABLE_STEPS
+            DEFAULT_CALL_PUT_STEPS
         };
         let steps = spec.steps.unwrap_or(default);
         if steps > MAX_STEPS {

@@ -25,7 +25,7 @@ pub fn config(cfg: &mut ServiceConfig) {
 /// Fair value of a convertible note on a credit-risky lattice, with greeks.
 ///
 /// A Cox-Ross-Rubinstein tree of `steps` steps (default 1,000; 2,000 with a
-/// call schedule) from the
+/// call or put schedule) from the
 /// valuation date to maturity; the holder may convert at any step from
 /// `conversion_start_date`, and receives `max(100 + final coupon, parity)`
 /// at maturity. `tsiveriotis_fernandes` (default) splits the value into a
