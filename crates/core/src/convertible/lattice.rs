@@ -41,9 +41,9 @@
 //!   today's `B` lies exactly on a layer, and the price, delta and gamma are
 //!   read at today's price off the quadratic through the three
 //!   valuation-date nodes;
-//! - at each call step a `B` within [`SNAP_TOLERANCE`] of a layer (always,
-//!   without dividends or coupons, which move `B` against the nodes) is put
-//!   on it: nodes from that layer up are forced and paid the conversion
+//! - at each call step a `B` within [`SNAP_TOLERANCE`] spacing above a
+//!   layer (always, without dividends or coupons, which move `B` against the
+//!   nodes) is put on it: nodes from that layer up are forced and paid the conversion
 //!   value at `B` itself; TF moves such a node wholly to the equity part;
 //! - at the first step of a call window a node on the layer takes the mean
 //!   of the forced and unforced outcomes, as half its cell lies below `B`.
@@ -56,18 +56,20 @@
 //!
 //! Discrete dividends and coupons move the barrier against the nodes (the
 //! tree carries `S − PV(dividends)`; a dirty call price grows with accrued
-//! interest), so at many steps it lies between layers, where the cell-share
-//! split of the first version still applies and the error falls only like
-//! `1/√N`: on the CleanSpark note with 0.05 paid quarterly the hard call
+//! interest), so at many steps it lies between layers, where the exact
+//! comparison and the cell-share split of the called value still apply and
+//! the error falls only like `1/√N`: on the CleanSpark note with 0.05 paid quarterly the hard call
 //! reads 90.406 per 100 at the default steps against 90.278 at 20,000, with
 //! a 3% semi-annual coupon 100.428 against 100.416 (soft calls: within 0.03
 //! and 0.004).
 //!
 //! # Greeks
 //! The tree starts two steps before the valuation date ("extended tree"), so the
-//! valuation date carries three nodes, `S·u⁻²`, `S` and `S·u²`: delta and gamma
-//! come from those, theta from the node `S` two steps later. Vega, rho and CS01
-//! are central bumps, documented on [`Greeks`].
+//! valuation date carries three nodes, `C·u⁻²`, `C` and `C·u²`, where the
+//! centre `C` is today's price `S` (moved by up to half a spacing with a
+//! call): delta and gamma come from those, read at `S`, theta from the node
+//! `C` two steps later against `C` today. Vega, rho and CS01 are central
+//! bumps, documented on [`Greeks`](super::pricing::Greeks).
 
 use chrono::NaiveDate;
 

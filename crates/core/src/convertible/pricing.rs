@@ -29,7 +29,9 @@ pub const MAX_PROFILE_WORK: f64 = 45_000_000.0;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Greeks {
     /// dV/dS per 100 of face per USD 1 of share price, from the three tree
-    /// nodes on the valuation date (`S·u⁻²`, `S`, `S·u²`).
+    /// nodes on the valuation date (`C·u⁻²`, `C`, `C·u²`, with `C` today's
+    /// price moved by up to half a spacing for a callable note): their chord
+    /// slope, moved to today's price with the gamma.
     pub delta_per_100: f64,
     /// Delta as a fraction of the conversion shares: `delta_per_100 /
     /// shares_per_100`, in `[0, 1]` for a plain note.
@@ -40,7 +42,7 @@ pub struct Greeks {
     /// (one-sided when σ − 0.01 is out of the model's range).
     pub vega_per_100: f64,
     /// Price change per calendar day at an unchanged stock price, from the
-    /// tree: `(V(2Δt, S) − V(0, S)) / (2Δt × 365)`.
+    /// tree: `(V(2Δt, C) − V(0, C)) / (2Δt × 365)` at the centre node `C`.
     pub theta_per_100_per_day: f64,
     /// Price change per basis point of risk-free rate, central bump.
     pub rho_per_100_per_bp: f64,
