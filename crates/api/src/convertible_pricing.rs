@@ -572,7 +572,7 @@ pub struct PriceResponse {
     /// The credit model used.
     pub model: CreditModel,
     /// Lattice steps used (the request's, or more where the hazard-rate tree
-    /// needed refining to keep its probabilities in [0, 1], or moved by up to
+    /// needed refining to keep its probabilities in [0, 1], or fewer by up to
     /// a tenth to put call and put dates on or near a step).
     #[schema(example = 1000)]
     pub steps: u32,

@@ -7,7 +7,7 @@
 //!   lognormal volatility.
 //! - The tree is Cox-Ross-Rubinstein: `u = e^{σ√Δt}`, `d = 1/u`, `Δt = T/N`.
 //!   Coupon, call, put and conversion-start dates move to the nearest step;
-//!   with calls or puts, N is first moved (by at most a tenth) so that the
+//!   with calls or puts, N is first lowered (by at most a tenth) so that the
 //!   dates that start or end an exercise right fall on or near a step
 //!   ([`align_steps`]).
 //! - At maturity the holder receives `max(100 + final coupon, conversion value)`;
@@ -840,9 +840,10 @@ pub const ALIGN_TOLERANCE: f64 = 0.05;
 ///
 /// # Formula
 /// With `g(N') = max_k |N'·t_k/T − round(N'·t_k/T)|`, searching
-/// `N' = N, N+1, N−1, N+2, …` within `N ± N/10` (and `[10, 20,000]`): the
-/// first `N'` with `g ≤ 0.05`, else the one with the least `g`; `N` itself
-/// when `times` is empty.
+/// `N' = N, N−1, N−2, …` down to `N − N/10` (and 10): the first `N'` with
+/// `g ≤ 0.05`, else the one with the least `g`; `N` itself when `times` is
+/// empty. Never more steps than asked for, so that the step cap and the
+/// profile's work cap hold as stated.
 pub fn align_steps(steps: usize, times: &[f64], years: f64) -> usize {
     if times.is_empty() {
         return steps;
@@ -858,17 +859,16 @@ pub fn align_steps(steps: usize, times: &[f64], years: f64) -> usize {
     };
     let mut best = (gap(steps), steps);
     for d in 0..=steps / 10 {
-        for n in [steps + d, steps.saturating_sub(d)] {
-            if !(MIN_STEPS..=MAX_STEPS).contains(&n) {
-                continue;
-            }
-            let g = gap(n);
-            if g <= ALIGN_TOLERANCE {
-                return n;
-            }
-            if g < best.0 {
-                best = (g, n);
-            }
+        let n = steps - d;
+        if n < MIN_STEPS {
+            break;
+        }
+        let g = gap(n);
+        if g <= ALIGN_TOLERANCE {
+            return n;
+        }
+        if g < best.0 {
+            best = (g, n);
         }
     }
     best.1
@@ -2029,7 +2029,7 @@ pub(crate) mod tests {
                 .fold(0.0, f64::max)
         };
         // 1,096 / 2,557 is within 0.0002 of 3/7, so N·t/T comes near an
-        // integer only every 7 steps, by 0.0504 at best within 900..=1100.
+        // integer only every 7 steps, by 0.0504 at best within 900..=1000.
         let one = [1096.0 / 365.0];
         assert!(gap(&one, 1000) > 0.3);
         let n = align_steps(1000, &one, years);
@@ -2037,12 +2037,12 @@ pub(crate) mod tests {
         let one = [365.0 / 365.0];
         let n = align_steps(1000, &one, years);
         assert!(gap(&one, n) <= ALIGN_TOLERANCE, "{n}: {}", gap(&one, n));
-        assert!((900..=1100).contains(&n), "{n}");
+        assert!((900..=1000).contains(&n), "{n}");
         // Both dates on a step needs N a multiple of 2,557: the nearest best.
         let two = [1096.0 / 365.0, 1461.0 / 365.0];
         let n = align_steps(1000, &two, years);
         assert!(gap(&two, n) <= gap(&two, 1000), "{n}: {}", gap(&two, n));
-        assert!((900..=1100).contains(&n), "{n}");
+        assert!((900..=1000).contains(&n), "{n}");
         assert_eq!(align_steps(1000, &[], years), 1000);
     }
 

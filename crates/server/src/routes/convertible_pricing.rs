@@ -34,7 +34,7 @@ pub fn config(cfg: &mut ServiceConfig) {
 /// intensity `credit_spread / (1 − recovery_rate)`, the stock then falling
 /// to 0 and the note paying `recovery_rate × face`. Calls (clean, plus
 /// accrued; soft with a `trigger`) and puts apply on their dates, moved to
-/// the nearest step after the step count is moved (by up to a tenth) to
+/// the nearest step after the step count is lowered (by up to a tenth) to
 /// bring those dates on or near a step; the tree is centred within half a
 /// step of the share price so that a call's barrier lies on a node layer.
 /// Prices are per 100 of face, dirty, and per note; time
