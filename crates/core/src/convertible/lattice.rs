@@ -59,8 +59,8 @@
 //! interest), so at many steps it lies between layers, where the exact
 //! comparison and the cell-share split of the called value still apply and
 //! the error falls only like `1/√N`: on the CleanSpark note with 0.05 paid quarterly the hard call
-//! reads 90.406 per 100 at the default steps against 90.278 at 20,000, with
-//! a 3% semi-annual coupon 100.428 against 100.416 (soft calls: within 0.03
+//! reads 90.414 per 100 at the default steps against 90.278 at 20,000, with
+//! a 3% semi-annual coupon 100.430 against 100.416 (soft calls: within 0.03
 //! and 0.004).
 //!
 //! # Greeks
@@ -98,8 +98,9 @@ pub const DEFAULT_STEPS: usize = 1_000;
 ///
 /// The start of a call window and a put date each leave an error that falls
 /// like `1/N` and flips sign with the parity of their step: ±0.014 per 100
-/// at 1,000 steps on the CleanSpark note hard-called from 2026, ±0.007 at
-/// 2,000 (see the module's *Calls on the lattice*); with a put on
+/// at 1,000 steps on the CleanSpark note hard-called from 2026, up to 0.009
+/// at 2,000 (see the module's *Calls on the lattice*), more at higher
+/// volatility (0.014 at 80%); with a put on
 /// 2029-12-15 alone it reads 110.597 to 110.619 for 996 to 1,005 steps
 /// (110.605 converged). 2,000 steps keep every callable and puttable case
 /// of the `convertible_convergence` tests within 0.01 per 100 of 20,000
