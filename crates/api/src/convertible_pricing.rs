@@ -213,8 +213,9 @@ macro_rules! note_request {
             #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
             #[schema(example = 0, minimum = 0, maximum = 1)]
             pub recovery_rate: Option<Decimal>,
-            /// Lattice steps. Default 1,000 (within 0.01 per 100 of the
-            /// converged price on the reference cases). Range: 10 to 20,000.
+            /// Lattice steps. Default 1,000, or 2,000 for a note with a call
+            /// or put schedule (either within 0.01 per 100 of the 20,000-step
+            /// price on the reference cases). Range: 10 to 20,000.
             #[serde(default, skip_serializing_if = "Option::is_none")]
             #[schema(example = 1000, minimum = 10, maximum = 20000)]
             pub steps: Option<u32>,
@@ -571,8 +572,8 @@ pub struct PriceResponse {
     /// The credit model used.
     pub model: CreditModel,
     /// Lattice steps used (the request's, or more where the hazard-rate tree
-    /// needed refining to keep its probabilities in [0, 1], or moved by up to
-    /// a quarter to put a call barrier on a node layer).
+    /// needed refining to keep its probabilities in [0, 1], or fewer by up to
+    /// a tenth to put call and put dates on or near a step).
     #[schema(example = 1000)]
     pub steps: u32,
     /// Fair value per 100 of face, dirty.

@@ -6,11 +6,12 @@
 //! 26 ms at 2,000 on this case.
 //!
 //! Before timing, the bench prints each step count's distance from the
-//! 20,000-step price, the accuracy side of the comparison.
+//! 20,000-step price, the accuracy side of the comparison, and the same for
+//! the base case with a soft call and a put at its default steps (2,000).
 #![allow(missing_docs)] // criterion_group! generates undocumented items.
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
-use infraval_core::convertible::lattice::{ConvertibleInput, Model};
+use infraval_core::convertible::lattice::{CallPeriod, ConvertibleInput, Model, PutDate};
 use infraval_core::convertible::pricing::{fair_value_per_100, price};
 
 #[path = "common/cleanspark.rs"]
@@ -20,6 +21,24 @@ mod cleanspark;
 fn base(model: Model, steps: usize) -> ConvertibleInput {
     ConvertibleInput::new(cleanspark::cleanspark_spec(model, steps))
         .expect("the base case is valid")
+}
+
+/// The base case with a soft call (2028-12-15 to maturity at 100, trigger
+/// 1.3) and a put (2029-12-15 at 100), at the default steps when `None`.
+fn callable(steps: Option<usize>) -> ConvertibleInput {
+    let mut spec = cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, 1000);
+    spec.steps = steps;
+    spec.call_schedule = vec![CallPeriod {
+        from_date: cleanspark::date(2028, 12, 15),
+        to_date: cleanspark::date(2032, 12, 15),
+        price_per_100: 100.0,
+        trigger: Some(1.3),
+    }];
+    spec.put_schedule = vec![PutDate {
+        date: cleanspark::date(2029, 12, 15),
+        price_per_100: 100.0,
+    }];
+    ConvertibleInput::new(spec).expect("the callable case is valid")
 }
 
 fn lattice(c: &mut Criterion) {
@@ -33,6 +52,12 @@ fn lattice(c: &mut Criterion) {
             );
         }
     }
+    let converged = fair_value_per_100(&callable(Some(20_000))).expect("prices");
+    let v = fair_value_per_100(&callable(None)).expect("prices");
+    println!(
+        "TF soft call + put, default steps: {v:.6} per 100, {:+.6} from 20,000 steps ({converged:.6})",
+        v - converged
+    );
     let mut group = c.benchmark_group("convertible_fair_value");
     for model in [Model::TsiveriotisFernandes, Model::HazardRate] {
         for steps in [250, 1000, 2000] {
@@ -44,6 +69,10 @@ fn lattice(c: &mut Criterion) {
             );
         }
     }
+    let input = callable(None);
+    group.bench_function("TsiveriotisFernandes soft call + put/default", |b| {
+        b.iter(|| fair_value_per_100(black_box(&input)))
+    });
     group.finish();
     let input = base(Model::TsiveriotisFernandes, 1000);
     c.bench_function(

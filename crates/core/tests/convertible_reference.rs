@@ -5,7 +5,8 @@
 
 use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{
-    CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate, DEFAULT_STEPS,
+    CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate, DEFAULT_CALL_PUT_STEPS,
+    DEFAULT_STEPS,
 };
 use infraval_core::convertible::pricing::fair_value_per_100;
 use infraval_core::convertible::schedule::DayCount;
@@ -19,13 +20,9 @@ const HAZARD_RELATIVE: f64 = 0.01;
 const ZERO_SPREAD_ABSOLUTE: f64 = 0.05;
 /// Absolute tolerance per 100 for the bond floor, parity and accrued.
 const CASH_FLOW_ABSOLUTE: f64 = 1e-6;
-/// Absolute tolerance per 100 between the default step count and 20,000 steps.
+/// Absolute tolerance per 100 between the default step count and 20,000
+/// steps, callable notes included (see also `convertible_convergence.rs`).
 const CONVERGED_ABSOLUTE: f64 = 0.01;
-/// The same for callable notes, whose call cap is a barrier: with the barrier
-/// aligned on a node layer and the called value split by cell share, the base
-/// callable case is within 0.02 (TF 98.502 at 1,000 steps, 98.519 at 20,000,
-/// still creeping up like `1/√N`; hazard rate 95.008 and 94.994).
-const CONVERGED_CALLABLE_ABSOLUTE: f64 = 0.02;
 
 fn reference() -> Value {
     let path = concat!(
@@ -207,22 +204,24 @@ fn every_case_is_within_tolerance_of_the_independent_reference_prices() {
 #[test]
 fn the_default_step_count_is_within_a_hundredth_of_the_20000_step_price() {
     // The converged value is the same lattice at the step cap; the claim is
-    // that DEFAULT_STEPS already sits within 0.01 per 100 of it.
+    // that the default step count (DEFAULT_STEPS, or DEFAULT_CALL_PUT_STEPS
+    // with a call or put schedule) already sits within 0.01 per 100 of it.
     let mut failures = Vec::new();
     for case in cases() {
         let id = case["id"].as_str().expect("id").to_string();
-        let spec = spec_of(&case);
+        let mut spec = spec_of(&case);
+        spec.steps = None;
+        let steps = if spec.call_schedule.is_empty() && spec.put_schedule.is_empty() {
+            DEFAULT_STEPS
+        } else {
+            DEFAULT_CALL_PUT_STEPS
+        };
         for model in [Model::TsiveriotisFernandes, Model::HazardRate] {
-            let default = price(&spec, model, Some(DEFAULT_STEPS));
+            let default = price(&spec, model, None);
             let converged = price(&spec, model, Some(20_000));
-            let tolerance = if spec.call_schedule.is_empty() {
-                CONVERGED_ABSOLUTE
-            } else {
-                CONVERGED_CALLABLE_ABSOLUTE
-            };
-            if (default - converged).abs() > tolerance {
+            if (default - converged).abs() > CONVERGED_ABSOLUTE {
                 failures.push(format!(
-                    "{id} {model:?}: {default:.6} at {DEFAULT_STEPS} steps vs {converged:.6} at 20,000: off by {:.4} > {tolerance}",
+                    "{id} {model:?}: {default:.6} at {steps} steps vs {converged:.6} at 20,000: off by {:.4} > {CONVERGED_ABSOLUTE}",
                     (default - converged).abs()
                 ));
             }

@@ -29,7 +29,9 @@ pub const MAX_PROFILE_WORK: f64 = 45_000_000.0;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Greeks {
     /// dV/dS per 100 of face per USD 1 of share price, from the three tree
-    /// nodes on the valuation date (`S·u⁻²`, `S`, `S·u²`).
+    /// nodes on the valuation date (`C·u⁻²`, `C`, `C·u²`, with `C` today's
+    /// price moved by up to half a spacing for a callable note): their chord
+    /// slope, moved to today's price with the gamma.
     pub delta_per_100: f64,
     /// Delta as a fraction of the conversion shares: `delta_per_100 /
     /// shares_per_100`, in `[0, 1]` for a plain note.
@@ -40,7 +42,7 @@ pub struct Greeks {
     /// (one-sided when σ − 0.01 is out of the model's range).
     pub vega_per_100: f64,
     /// Price change per calendar day at an unchanged stock price, from the
-    /// tree: `(V(2Δt, S) − V(0, S)) / (2Δt × 365)`.
+    /// tree: `(V(2Δt, C) − V(0, C)) / (2Δt × 365)` at the centre node `C`.
     pub theta_per_100_per_day: f64,
     /// Price change per basis point of risk-free rate, central bump.
     pub rho_per_100_per_bp: f64,
@@ -249,8 +251,7 @@ pub fn price(input: &ConvertibleInput) -> Result<Valuation> {
             delta_share_fraction: delta / shares,
             gamma_per_100: tree.gamma(),
             vega_per_100: vega,
-            theta_per_100_per_day: (tree.value_after_two_steps - price)
-                / (2.0 * tree.dt * DAYS_PER_YEAR),
+            theta_per_100_per_day: tree.change_over_two_steps() / (2.0 * tree.dt * DAYS_PER_YEAR),
             rho_per_100_per_bp: rho,
             cs01_per_100_per_bp: cs01,
         },
@@ -357,9 +358,9 @@ pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Vec<Pro
         }
         input.check_stock_above_dividends(s, &field)?;
     }
-    // With a call, the step count is aligned to the call barrier for each
-    // stock price, so each point needs its own per-step data; without one,
-    // the data is built once and shared.
+    // With a call, the tree is centred so that the call barrier lies on a
+    // node layer for each stock price, so each point needs its own per-step
+    // data; without one, the data is built once and shared.
     let has_call = !input.spec().call_schedule.is_empty();
     let shared = Lattice::build(input, input.market(), input.steps(), stock_prices[0])?;
     let floor = input.bond_floor_per_100();
@@ -467,6 +468,51 @@ mod tests {
             "{one_day} vs {}",
             v.greeks.theta_per_100_per_day
         );
+    }
+
+    #[test]
+    fn theta_of_callable_notes_matches_a_four_week_later_valuation() {
+        // The callable tree is centred up to half a spacing off today's
+        // price: theta must compare values at one stock price (it read 0.197
+        // per day for the soft call when it mixed the two).
+        let soft = CallPeriod {
+            from_date: date(2028, 12, 15),
+            to_date: date(2032, 12, 15),
+            price_per_100: 100.0,
+            trigger: Some(1.3),
+        };
+        let hard = CallPeriod {
+            from_date: date(2026, 12, 15),
+            trigger: None,
+            ..soft
+        };
+        let put = PutDate {
+            date: date(2029, 12, 15),
+            price_per_100: 100.0,
+        };
+        let mut failures = Vec::new();
+        for (name, calls, puts) in [
+            ("hard call", vec![hard], vec![]),
+            ("soft call", vec![soft], vec![]),
+            ("soft call + put", vec![soft], vec![put]),
+        ] {
+            let mut spec = base_spec();
+            spec.call_schedule = calls;
+            spec.put_schedule = puts;
+            let v = price(&ConvertibleInput::new(spec.clone()).unwrap()).unwrap();
+            // Four weeks, so that the lattice's own noise (a few thousandths
+            // per 100 either way) moves the difference per day little.
+            spec.valuation_date = date(2026, 1, 12);
+            spec.issue_date = spec.valuation_date;
+            let per_day = (value(spec) - v.price_per_100) / 28.0;
+            let theta = v.greeks.theta_per_100_per_day;
+            if (per_day - theta).abs() > 0.002 {
+                failures.push(format!(
+                    "{name}: theta {theta:.5} vs {per_day:.5} a day over four weeks"
+                ));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub fn config(cfg: &mut ServiceConfig) {
 
 /// Fair value of a convertible note on a credit-risky lattice, with greeks.
 ///
-/// A Cox-Ross-Rubinstein tree of `steps` steps (default 1,000) from the
+/// A Cox-Ross-Rubinstein tree of `steps` steps (default 1,000; 2,000 with a
+/// call or put schedule) from the
 /// valuation date to maturity; the holder may convert at any step from
 /// `conversion_start_date`, and receives `max(100 + final coupon, parity)`
 /// at maturity. `tsiveriotis_fernandes` (default) splits the value into a
@@ -33,7 +34,10 @@ pub fn config(cfg: &mut ServiceConfig) {
 /// intensity `credit_spread / (1 − recovery_rate)`, the stock then falling
 /// to 0 and the note paying `recovery_rate × face`. Calls (clean, plus
 /// accrued; soft with a `trigger`) and puts apply on their dates, moved to
-/// the nearest step. Prices are per 100 of face, dirty, and per note; time
+/// the nearest step after the step count is lowered (by up to a tenth) to
+/// bring those dates on or near a step; the tree is centred within half a
+/// step of the share price so that a call's barrier lies on a node layer.
+/// Prices are per 100 of face, dirty, and per note; time
 /// is Act/365F; rates are continuously compounded. Delta, gamma and theta
 /// come from the tree; vega (per vol point), rho and CS01 (per basis point)
 /// from central bumps. `convergence` compares the price with the one at
@@ -85,7 +89,7 @@ async fn convertible_implied(
 /// Up to 500 share prices, and prices × steps^1.5 at most 45,000,000
 /// (e.g. 500 prices at 2,000 steps, 45 at 10,000, 15 at 20,000). The
 /// lattice's per-step data is built once and rolled back for each price
-/// (for a callable note the steps are re-aligned to the call barrier at each
+/// (for a callable note the tree is re-centred on the call barrier at each
 /// price); delta comes from the tree.
 #[utoipa::path(
     tag = "convertibles",
