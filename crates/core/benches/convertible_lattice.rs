@@ -19,14 +19,14 @@ use infraval_core::convertible::pricing::{fair_value_per_100, price};
 mod cleanspark;
 
 fn base(model: Model, steps: usize) -> ConvertibleInput {
-    ConvertibleInput::new(cleanspark::cleanspark_spec(model, steps))
+    ConvertibleInput::new(cleanspark::cleanspark_spec(model, Some(steps)))
         .expect("the base case is valid")
 }
 
 /// The base case with a soft call (2028-12-15 to maturity at 100, trigger
 /// 1.3) and a put (2029-12-15 at 100), at the default steps when `None`.
 fn callable(steps: Option<usize>) -> ConvertibleInput {
-    let mut spec = cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, 1000);
+    let mut spec = cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, Some(1000));
     spec.steps = steps;
     spec.call_schedule = vec![CallPeriod {
         from_date: cleanspark::date(2028, 12, 15),

@@ -16,7 +16,7 @@ mod cleanspark;
 use cleanspark::date;
 
 fn base(steps: usize) -> ConvertibleSpec {
-    cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, steps)
+    cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, Some(steps))
 }
 
 fn soft_call(spec: &mut ConvertibleSpec) {

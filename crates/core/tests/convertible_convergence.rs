@@ -11,7 +11,13 @@ use infraval_core::convertible::lattice::{
     CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate, MAX_STEPS,
 };
 use infraval_core::convertible::pricing::fair_value_per_100;
-use infraval_core::convertible::schedule::DayCount;
+
+#[path = "../benches/common/cleanspark.rs"]
+mod cleanspark;
+mod common;
+
+use cleanspark::date;
+use common::report;
 
 /// Absolute tolerance per 100 between the default step count and 20,000 steps.
 const CONVERGED_ABSOLUTE: f64 = 0.01;
@@ -19,35 +25,9 @@ const CONVERGED_ABSOLUTE: f64 = 0.01;
 /// over step counts is 0.002).
 const INDEPENDENT_ABSOLUTE: f64 = 0.005;
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
-}
-
-/// CleanSpark's 0% notes due 2032 (seed-figures.md: 52.1832 shares per
-/// $1,000, reference price $15.03), 60% vol, 4% rate, 5% spread.
+/// CleanSpark's 0% notes due 2032 at the pricer's default steps.
 fn cleanspark(model: Model) -> ConvertibleSpec {
-    ConvertibleSpec {
-        face: 1000.0,
-        issue_date: date(2025, 12, 15),
-        maturity_date: date(2032, 12, 15),
-        valuation_date: date(2025, 12, 15),
-        coupon_rate: 0.0,
-        coupon_frequency: 0,
-        coupon_day_count: DayCount::Act365F,
-        conversion_rate_per_1000: 52.1832,
-        conversion_start_date: None,
-        stock_price: 15.03,
-        volatility: 0.6,
-        risk_free_rate: 0.04,
-        credit_spread: 0.05,
-        dividend_yield: 0.0,
-        dividends: vec![],
-        call_schedule: vec![],
-        put_schedule: vec![],
-        model,
-        recovery_rate: 0.0,
-        steps: None,
-    }
+    cleanspark::cleanspark_spec(model, None)
 }
 
 fn soft_call(from_date: NaiveDate) -> CallPeriod {
@@ -90,15 +70,6 @@ fn price(spec: &ConvertibleSpec, steps: Option<usize>) -> f64 {
     let mut spec = spec.clone();
     spec.steps = steps;
     fair_value_per_100(&ConvertibleInput::new(spec).expect("valid")).expect("prices")
-}
-
-fn report(failures: &[String]) {
-    assert!(
-        failures.is_empty(),
-        "{} deviation(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }
 
 #[test]

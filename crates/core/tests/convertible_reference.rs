@@ -12,6 +12,9 @@ use infraval_core::convertible::pricing::fair_value_per_100;
 use infraval_core::convertible::schedule::DayCount;
 use serde_json::Value;
 
+mod common;
+use common::report;
+
 /// Relative tolerance against the textbook TF tree.
 const TF_RELATIVE: f64 = 0.005;
 /// Relative tolerance against financepy's hazard-rate tree.
@@ -101,15 +104,6 @@ fn price(spec: &ConvertibleSpec, model: Model, steps: Option<usize>) -> f64 {
 
 fn cases() -> Vec<Value> {
     reference()["cases"].as_array().expect("cases").clone()
-}
-
-fn report(failures: &[String]) {
-    assert!(
-        failures.is_empty(),
-        "{} deviation(s):\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }
 
 #[test]

@@ -363,8 +363,8 @@ mod tests {
         }
     }
 
-    #[test]
-    fn each_line_is_valid_json_with_event_and_span_fields() {
+    /// What `JsonLine` writes for the events `emit` logs.
+    fn capture(emit: impl FnOnce()) -> String {
         let buffer = Buffer::default();
         let sink = buffer.clone();
         let subscriber = tracing_subscriber::fmt()
@@ -372,7 +372,14 @@ mod tests {
             .event_format(JsonLine)
             .fmt_fields(JsonFields)
             .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        tracing::subscriber::with_default(subscriber, emit);
+        let text = buffer.0.lock().unwrap().clone();
+        String::from_utf8(text).unwrap()
+    }
+
+    #[test]
+    fn each_line_is_valid_json_with_event_and_span_fields() {
+        let text = capture(|| {
             let span = tracing::info_span!("request", method = "POST", route = "/v1/x\"y", request_id = %"id-1");
             span.in_scope(|| {
                 tracing::info!(
@@ -384,7 +391,6 @@ mod tests {
             });
             tracing::warn!(value = f64::NAN, "no span");
         });
-        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         let lines: Vec<serde_json::Value> = text
             .lines()
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -406,14 +412,7 @@ mod tests {
 
     #[test]
     fn the_access_line_is_what_json_line_makes_of_the_same_event() {
-        let buffer = Buffer::default();
-        let sink = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || sink.clone())
-            .event_format(JsonLine)
-            .fmt_fields(JsonFields)
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        let text = capture(|| {
             tracing::info!(
                 method = "POST",
                 route = "/v1/a\"b",
@@ -423,7 +422,6 @@ mod tests {
                 "request completed"
             );
         });
-        let via_tracing = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         let mut direct = String::new();
         AccessLine {
             target: module_path!(),
@@ -437,7 +435,7 @@ mod tests {
         .unwrap();
         // Equal past the timestamp, which is the only part that differs.
         let rest = |line: &str| line.split_once("\",\"level\"").unwrap().1.to_owned();
-        assert_eq!(rest(&direct), rest(&via_tracing));
+        assert_eq!(rest(&direct), rest(&text));
         assert!(direct.ends_with("}\n"));
         let parsed: serde_json::Value = serde_json::from_str(&direct).unwrap();
         assert_eq!(parsed["route"], "/v1/a\"b");
@@ -446,21 +444,13 @@ mod tests {
 
     #[test]
     fn events_inside_a_request_carry_its_id_once() {
-        let buffer = Buffer::default();
-        let sink = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || sink.clone())
-            .event_format(JsonLine)
-            .fmt_fields(JsonFields)
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        let text = capture(|| {
             REQUEST_ID.sync_scope("req-7".to_owned(), || {
                 tracing::error!("inside");
                 tracing::info!(request_id = "own", "inside, with its own id");
             });
             tracing::info!("outside");
         });
-        let text = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
         let ids: Vec<usize> = lines

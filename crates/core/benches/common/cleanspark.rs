@@ -1,6 +1,6 @@
 //! CleanSpark's 0% notes due 2032 (seed-figures.md: 52.1832 shares per
-//! $1,000, reference price $15.03), shared by the lattice bench and the
-//! timing example so that both time the same note.
+//! $1,000, reference price $15.03), shared by the lattice bench, the
+//! timing example and the convergence test, so that all use the same note.
 
 use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{ConvertibleSpec, Model};
@@ -11,8 +11,9 @@ pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
 
-/// The base case: 60% volatility, 4% rate, 5% spread, no coupon, no call.
-pub fn cleanspark_spec(model: Model, steps: usize) -> ConvertibleSpec {
+/// The base case: 60% volatility, 4% rate, 5% spread, no coupon, no call;
+/// `steps` `None` leaves the step count to the pricer's default.
+pub fn cleanspark_spec(model: Model, steps: Option<usize>) -> ConvertibleSpec {
     ConvertibleSpec {
         face: 1000.0,
         issue_date: date(2025, 12, 15),
@@ -33,6 +34,6 @@ pub fn cleanspark_spec(model: Model, steps: usize) -> ConvertibleSpec {
         put_schedule: vec![],
         model,
         recovery_rate: 0.0,
-        steps: Some(steps),
+        steps,
     }
 }
