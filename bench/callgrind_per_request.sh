@@ -14,7 +14,7 @@ path=$1 body=$2
 shift 3
 out=$(mktemp -d)
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$(cat "$body")" > "$out/body.lua"
-INFRAVAL_LOG_FORMAT=json valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "$@" > "$out/server.log" 2>&1 &
+INFRAVAL_LOG_FORMAT=json valgrind --tool=callgrind ${CG_OPTS:-} --callgrind-out-file="$out/cg.out" "$@" > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 sleep 7

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use actix_web::dev::ServiceRequest;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderMap};
 use actix_web::web;
 use sha2::{Digest, Sha256};
 
@@ -103,17 +103,23 @@ impl ApiKeys {
 
 /// Refuses a `/v1/*` request without an accepted key, when keys are set.
 pub fn check(req: &ServiceRequest) -> Result<(), ApiError> {
-    let Some(keys) = req.app_data::<web::Data<ApiKeys>>() else {
+    let keys = req.app_data::<web::Data<ApiKeys>>().map(|k| &***k);
+    check_parts(keys, req.path(), req.headers())
+}
+
+/// [`check`] on a request's parts: `keys` is `None` when keys are not set.
+pub fn check_parts(
+    keys: Option<&ApiKeys>,
+    path: &str,
+    headers: &HeaderMap,
+) -> Result<(), ApiError> {
+    let Some(keys) = keys else {
         return Ok(());
     };
-    let path = req.path();
     if !(path == "/v1" || path.starts_with("/v1/")) {
         return Ok(());
     }
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .map(|v| v.as_bytes());
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
     if keys.allows(authorization) {
         Ok(())
     } else {

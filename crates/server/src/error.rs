@@ -213,7 +213,7 @@ impl ApiError {
             detail: self.to_string(),
             code: code.to_owned(),
             field: self.field().map(str::to_owned),
-            request_id: REQUEST_ID.try_with(Clone::clone).ok(),
+            request_id: REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok(),
         }
     }
 }

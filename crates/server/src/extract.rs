@@ -9,7 +9,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderMap};
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -54,26 +54,10 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
         let limit = req
             .app_data::<web::Data<BodyLimit>>()
             .map_or(256 * 1024, |l| l.0);
-        let content_type = req.headers().get(header::CONTENT_TYPE);
-        let accepted = content_type
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(is_json);
-        // The text is kept only for the error that names it.
-        let refused_type = (!accepted)
-            .then(|| content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()));
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
+        let checked = precheck(req.headers(), limit);
         let mut payload = payload.take();
         Box::pin(async move {
-            if let Some(got) = refused_type {
-                return Err(BodyError::UnsupportedMediaType { got }.into());
-            }
-            if declared_len.is_some_and(|len| len > limit) {
-                return Err(BodyError::TooLarge { limit }.into());
-            }
+            checked?;
             let mut body = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
                 let chunk = chunk.map_err(|e| BodyError::Unreadable {
@@ -87,6 +71,28 @@ impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
             parse(&body).map(ValidJson).map_err(ApiError::from)
         })
     }
+}
+
+/// The checks made before a body is read: a JSON content type, and a
+/// declared length within `limit` bytes.
+pub fn precheck(headers: &HeaderMap, limit: usize) -> Result<(), BodyError> {
+    let content_type = headers.get(header::CONTENT_TYPE);
+    if !content_type
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(is_json)
+    {
+        return Err(BodyError::UnsupportedMediaType {
+            got: content_type.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        });
+    }
+    let declared_len = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared_len.is_some_and(|len| len > limit) {
+        return Err(BodyError::TooLarge { limit });
+    }
+    Ok(())
 }
 
 /// Deserialises a body, naming the field at fault on failure.

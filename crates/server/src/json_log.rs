@@ -268,7 +268,7 @@ where
             let _ = REQUEST_ID.try_with(|id| {
                 writer
                     .write_str(",\"request_id\":")
-                    .and_then(|()| write_json_str(&mut writer, id))
+                    .and_then(|()| write_json_str(&mut writer, id.as_str()))
             });
         }
         if let Some(span) = ctx.lookup_current() {
@@ -445,10 +445,13 @@ mod tests {
     #[test]
     fn events_inside_a_request_carry_its_id_once() {
         let text = capture(|| {
-            REQUEST_ID.sync_scope("req-7".to_owned(), || {
-                tracing::error!("inside");
-                tracing::info!(request_id = "own", "inside, with its own id");
-            });
+            REQUEST_ID.sync_scope(
+                crate::telemetry::RequestId::from_caller(b"req-7").unwrap(),
+                || {
+                    tracing::error!("inside");
+                    tracing::info!(request_id = "own", "inside, with its own id");
+                },
+            );
             tracing::info!("outside");
         });
         let lines: Vec<&str> = text.lines().collect();

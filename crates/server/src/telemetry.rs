@@ -30,13 +30,99 @@ use crate::log_writer::{FlushGuard, LogWriter};
 use crate::metrics::{InFlight, Metrics};
 use crate::routes::fallback::KnownRoutes;
 
+/// The target of the access line, whichever path answered.
+pub(crate) const TARGET: &str = module_path!();
+
 /// The header that carries the request id, in and out.
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 tokio::task_local! {
     /// The id of the request being served: put in problem bodies, and on
     /// every JSON log event of the request (see [`crate::json_log`]).
-    pub static REQUEST_ID: String;
+    pub static REQUEST_ID: RequestId;
+}
+
+/// A request id: the caller's `X-Request-Id` when it is 1 to 128
+/// printable ASCII characters, else a random UUID v4.
+///
+/// Held inline and `Copy`, so putting it in scope or in a log line never
+/// allocates.
+#[derive(Clone, Copy)]
+pub struct RequestId {
+    len: u8,
+    bytes: [u8; RequestId::MAX_LEN],
+}
+
+impl RequestId {
+    /// The longest id taken from a caller.
+    pub const MAX_LEN: usize = 128;
+
+    /// The caller's id, if it is acceptable.
+    pub fn from_caller(value: &[u8]) -> Option<Self> {
+        if value.is_empty()
+            || value.len() > Self::MAX_LEN
+            || !value.iter().all(u8::is_ascii_graphic)
+        {
+            return None;
+        }
+        let mut bytes = [0; Self::MAX_LEN];
+        bytes[..value.len()].copy_from_slice(value);
+        Some(RequestId {
+            len: u8::try_from(value.len()).ok()?,
+            bytes,
+        })
+    }
+
+    /// A random UUID v4. Ids need to be unique, not secret, so a
+    /// per-thread xorshift128+ seeded from the OS replaces one `getrandom`
+    /// system call per request.
+    pub fn random() -> Self {
+        let next = || {
+            RNG.with(|state| {
+                let (mut s1, s0) = state.get();
+                let result = s0.wrapping_add(s1);
+                s1 ^= s1 << 23;
+                s1 ^= s0 ^ (s1 >> 17) ^ (s0 >> 26);
+                state.set((s0, s1));
+                result
+            })
+        };
+        let random = (u128::from(next()) << 64 | u128::from(next())).to_le_bytes();
+        let mut bytes = [0; Self::MAX_LEN];
+        let len = uuid::Builder::from_random_bytes(random)
+            .into_uuid()
+            .hyphenated()
+            .encode_lower(&mut bytes)
+            .len();
+        RequestId {
+            len: u8::try_from(len).unwrap_or(0),
+            bytes,
+        }
+    }
+
+    /// The caller's id from the request's headers, else a random one.
+    pub fn for_request(headers: &actix_web::http::header::HeaderMap) -> Self {
+        headers
+            .get(&REQUEST_ID_HEADER)
+            .and_then(|v| Self::from_caller(v.as_bytes()))
+            .unwrap_or_else(Self::random)
+    }
+
+    /// The id as text (always ASCII).
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    /// The id as a header value.
+    pub fn header_value(&self) -> Option<HeaderValue> {
+        HeaderValue::from_bytes(&self.bytes[..usize::from(self.len)]).ok()
+    }
+}
+
+impl std::fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("RequestId").field(&self.as_str()).finish()
+    }
 }
 
 /// Keeps the log writer's periodic flush running; drop it last, at exit,
@@ -80,7 +166,7 @@ static ACCESS_LOG: OnceLock<LogWriter> = OnceLock::new();
 
 /// Logs the line of a finished request at INFO, subject to `RUST_LOG`
 /// like any event of this module.
-fn log_access(line: &AccessLine<'_>) {
+pub(crate) fn log_access(line: &AccessLine<'_>) {
     if !tracing::enabled!(tracing::Level::INFO) {
         return;
     }
@@ -111,43 +197,12 @@ fn log_access(line: &AccessLine<'_>) {
     }
 }
 
-/// Takes the caller's `X-Request-Id` when it is short printable ASCII, else
-/// makes a UUID v4.
-fn request_id(req: &ServiceRequest) -> String {
-    req.headers()
-        .get(&REQUEST_ID_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
-        .map_or_else(new_request_id, str::to_owned)
-}
-
 thread_local! {
     /// xorshift128+ state, seeded once per thread from the OS.
     static RNG: Cell<(u64, u64)> = Cell::new({
         let seed = uuid::Uuid::new_v4().as_u64_pair();
         (seed.0 | 1, seed.1 | 1)
     });
-}
-
-/// A random UUID v4 for a request id. Ids need to be unique, not secret, so
-/// a per-thread xorshift128+ seeded from the OS replaces one `getrandom`
-/// system call per request.
-fn new_request_id() -> String {
-    let next = || {
-        RNG.with(|state| {
-            let (mut s1, s0) = state.get();
-            let result = s0.wrapping_add(s1);
-            s1 ^= s1 << 23;
-            s1 ^= s0 ^ (s1 >> 17) ^ (s0 >> 26);
-            state.set((s0, s1));
-            result
-        })
-    };
-    let bytes = (u128::from(next()) << 64 | u128::from(next())).to_le_bytes();
-    uuid::Builder::from_random_bytes(bytes)
-        .into_uuid()
-        .hyphenated()
-        .to_string()
 }
 
 /// The middleware every request passes: one log line per request with
@@ -192,7 +247,7 @@ type Outcome<B> = Result<ServiceResponse<EitherBody<B>>, actix_web::Error>;
 
 /// The inner service's future, inside the request's scope and with panics
 /// caught.
-type Guarded<F> = CatchUnwind<AssertUnwindSafe<TaskLocalFuture<String, F>>>;
+type Guarded<F> = CatchUnwind<AssertUnwindSafe<TaskLocalFuture<RequestId, F>>>;
 
 /// The route template that labels a request in logs and metrics.
 fn route_label(req: &ServiceRequest) -> Arc<str> {
@@ -208,16 +263,16 @@ fn route_label(req: &ServiceRequest) -> Arc<str> {
 /// id. The request was consumed by the panicking call, so the problem
 /// travels as an error carrying its finished response.
 #[cold]
-fn panicked(id: &str, panic: &(dyn std::any::Any + Send)) -> actix_web::Error {
+pub(crate) fn panicked(id: RequestId, panic: &(dyn std::any::Any + Send)) -> actix_web::Error {
     let message = panic
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| panic.downcast_ref::<String>().cloned())
         .unwrap_or_default();
-    tracing::error!(panic = %message, request_id = id, "a handler panicked; answering 500");
+    tracing::error!(panic = %message, request_id = id.as_str(), "a handler panicked; answering 500");
     // The problem body names the request id it finds in scope.
-    let mut response = REQUEST_ID.sync_scope(id.to_owned(), || ApiError::Internal.error_response());
-    if let Ok(value) = HeaderValue::from_str(id) {
+    let mut response = REQUEST_ID.sync_scope(id, || ApiError::Internal.error_response());
+    if let Some(value) = id.header_value() {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     InternalError::from_response("a handler panicked", response).into()
@@ -235,7 +290,7 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let id = request_id(&req);
+        let id = RequestId::for_request(req.headers());
         let route = route_label(&req);
         let method = req.method().clone();
         let metrics = req
@@ -245,7 +300,7 @@ where
         let started = Instant::now();
         // The key check and the inner service's own call run in the
         // request's scope too, so their problems carry its id.
-        let state = REQUEST_ID.sync_scope(id.clone(), || {
+        let state = REQUEST_ID.sync_scope(id, || {
             if let Err(denied) = auth::check(&req) {
                 let denied = req.error_response(denied).map_into_right_body();
                 return State::Done {
@@ -254,10 +309,10 @@ where
             }
             match std::panic::catch_unwind(AssertUnwindSafe(|| self.service.call(req))) {
                 Ok(call) => State::Running {
-                    call: AssertUnwindSafe(REQUEST_ID.scope(id.clone(), call)).catch_unwind(),
+                    call: AssertUnwindSafe(REQUEST_ID.scope(id, call)).catch_unwind(),
                 },
                 Err(panic) => State::Done {
-                    outcome: Some(Err(panicked(&id, panic.as_ref()))),
+                    outcome: Some(Err(panicked(id, panic.as_ref()))),
                 },
             }
         });
@@ -287,7 +342,7 @@ pin_project! {
     pub struct Traced<F, B> {
         #[pin]
         state: State<F, B>,
-        id: String,
+        id: RequestId,
         route: Arc<str>,
         method: Method,
         metrics: Option<Arc<Metrics>>,
@@ -308,7 +363,7 @@ where
         let outcome = match this.state.project() {
             StateProj::Running { call } => match ready!(call.poll(cx)) {
                 Ok(result) => result.map(ServiceResponse::map_into_left_body),
-                Err(panic) => Err(panicked(this.id, panic.as_ref())),
+                Err(panic) => Err(panicked(*this.id, panic.as_ref())),
             },
             StateProj::Done { outcome } => match outcome.take() {
                 Some(outcome) => outcome,
@@ -323,18 +378,18 @@ where
         };
         // Outside the request's scope, so the id is the line's own field.
         log_access(&AccessLine {
-            target: module_path!(),
+            target: TARGET,
             method: this.method.as_str(),
             route: this.route,
             status: status.as_u16(),
             latency_ms: latency.as_secs_f64() * 1e3,
-            request_id: this.id,
+            request_id: this.id.as_str(),
         });
         if let Some(metrics) = this.metrics {
             metrics.observe(this.method.as_str(), this.route, status.as_u16(), latency);
         }
         Poll::Ready(outcome.map(|mut res| {
-            if let Ok(value) = HeaderValue::from_str(this.id) {
+            if let Some(value) = this.id.header_value() {
                 res.headers_mut().insert(REQUEST_ID_HEADER, value);
             }
             res
@@ -344,15 +399,39 @@ where
 
 #[cfg(test)]
 mod id_tests {
-    use super::new_request_id;
+    use super::RequestId;
 
     #[test]
     fn request_ids_are_distinct_uuid_v4s() {
-        let ids: std::collections::HashSet<String> = (0..1000).map(|_| new_request_id()).collect();
+        let ids: std::collections::HashSet<String> = (0..1000)
+            .map(|_| RequestId::random().as_str().to_owned())
+            .collect();
         assert_eq!(ids.len(), 1000);
         for id in ids.iter().take(10) {
             let parsed = uuid::Uuid::parse_str(id).unwrap();
             assert_eq!(parsed.get_version_num(), 4, "{id}");
+        }
+    }
+
+    #[test]
+    fn a_callers_id_is_taken_when_it_is_1_to_128_printable_ascii_characters() {
+        let longest = "x".repeat(128);
+        assert_eq!(
+            RequestId::from_caller(longest.as_bytes()).unwrap().as_str(),
+            longest
+        );
+        assert_eq!(
+            RequestId::from_caller(b"trace-7/a:b").unwrap().as_str(),
+            "trace-7/a:b"
+        );
+        for refused in [
+            &b""[..],
+            &[b'x'; 129],
+            b"has space",
+            b"tab\t",
+            "caf\u{e9}".as_bytes(),
+        ] {
+            assert!(RequestId::from_caller(refused).is_none(), "{refused:?}");
         }
     }
 }
