@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_app, TestApp};
 
 /// Every POST operation's path and request example.
-async fn operations(app: &TestApp) -> Vec<(String, Value)> {
+pub async fn operations(app: &TestApp) -> Vec<(String, Value)> {
     let spec: Value = app
         .http
         .get(format!("{}/openapi.json", app.address))

@@ -6,6 +6,7 @@ mod build_cost;
 mod colocation;
 mod convertible_pricing;
 mod convertibles;
+mod dispatch;
 mod errors;
 mod health;
 mod helpers;

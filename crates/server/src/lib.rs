@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod compute;
 pub mod config;
+pub mod dispatch;
 pub mod error;
 pub mod extract;
 pub mod json_log;

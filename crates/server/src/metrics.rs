@@ -37,7 +37,7 @@ fn method_label(method: &str) -> &'static str {
 /// router, so SipHash's protection against chosen keys buys nothing, and
 /// it was the largest part of recording a request.
 #[derive(Debug, Clone, Copy)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl Default for Fnv {
     fn default() -> Self {

@@ -4,6 +4,7 @@
 use std::net::TcpListener;
 
 use actix_cors::Cors;
+use actix_service::IntoServiceFactory as _;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::http::{header, KeepAlive, Method};
 use actix_web::middleware::Condition;
@@ -14,6 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::compute;
 use crate::config::Settings;
+use crate::dispatch::{self, Dispatch};
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
 use crate::openapi::{with_shared_responses, ApiDoc};
@@ -64,6 +66,14 @@ impl Application {
         let metrics = web::Data::new(Metrics::default());
         let api_keys = settings.api_keys.clone().map(web::Data::new);
         let cors_origins = settings.cors_origins.clone();
+        // The direct path for `POST /v1/*`, off when CORS must see every
+        // request.
+        let direct = cors_origins.is_empty().then(|| dispatch::Shared {
+            routes: routes::api_routes(),
+            body_limit: settings.body_limit_bytes,
+            api_keys: api_keys.clone().map(web::Data::into_inner),
+            metrics: metrics.clone().into_inner(),
+        });
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .into_utoipa_app()
@@ -76,7 +86,8 @@ impl Application {
             if let Some(keys) = &api_keys {
                 app = app.app_data(keys.clone());
             }
-            app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
+            let app = app
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .service(web::redirect("/", "/docs/"))
                 .default_service(web::to(fallback::not_matched))
@@ -84,7 +95,8 @@ impl Application {
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
-                ))
+                ));
+            Dispatch::new(app.into_factory(), direct.clone())
         })
         .workers(settings.workers)
         .worker_max_blocking_threads(compute::MAX_BLOCKING_THREADS_PER_WORKER)

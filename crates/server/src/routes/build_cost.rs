@@ -5,12 +5,18 @@ use infraval_api::build_cost::{BuildCostRequest, BuildCostResponse};
 use infraval_core::build_cost::{self, BuildCostInput};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::dispatch::ApiRoutes;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
 /// Registers the build-cost route.
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(build_cost_schedule);
+}
+
+/// Registers these routes with the direct path ([`crate::dispatch`]).
+pub(crate) fn direct(routes: &mut ApiRoutes) {
+    routes.inline("/v1/build-cost", answer_build_cost_schedule);
 }
 
 /// What a site costs to build, per kW and per MW, and when the money is spent.
@@ -29,6 +35,13 @@ pub fn config(cfg: &mut ServiceConfig) {
 async fn build_cost_schedule(
     body: ValidJson<BuildCostRequest>,
 ) -> Result<Json<BuildCostResponse>, ApiError> {
-    let input = BuildCostInput::try_from(body.into_inner())?;
-    Ok(Json(build_cost::build_cost(&input)?.into()))
+    answer_build_cost_schedule(body.into_inner()).map(Json)
+}
+
+/// What [`build_cost_schedule`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_build_cost_schedule(
+    body: BuildCostRequest,
+) -> Result<BuildCostResponse, ApiError> {
+    let input = BuildCostInput::try_from(body)?;
+    Ok(build_cost::build_cost(&input)?.into())
 }

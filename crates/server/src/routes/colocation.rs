@@ -13,6 +13,7 @@ use infraval_core::sensitivity::{self, SensitivityInput};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::compute::blocking;
+use crate::dispatch::ApiRoutes;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
@@ -22,6 +23,15 @@ pub fn config(cfg: &mut ServiceConfig) {
         .service(project_returns)
         .service(goal_seek_input)
         .service(sensitivity_grid);
+}
+
+/// Registers these routes with the direct path ([`crate::dispatch`]).
+pub(crate) fn direct(routes: &mut ApiRoutes) {
+    routes
+        .inline("/v1/colocation/arr", answer_arr)
+        .inline("/v1/colocation/project", answer_project_returns)
+        .inline("/v1/colocation/goal-seek", answer_goal_seek_input)
+        .deferred("/v1/colocation/sensitivity", answer_sensitivity_grid);
 }
 
 /// Annual recurring revenue of a colocation site, or the rent or capacity behind it.
@@ -40,9 +50,14 @@ pub fn config(cfg: &mut ServiceConfig) {
 )]
 #[post("/colocation/arr")]
 async fn arr(body: ValidJson<ArrRequest>) -> Result<Json<ArrResponse>, ApiError> {
-    let input = SolveArrInput::try_from(body.into_inner())?;
+    answer_arr(body.into_inner()).map(Json)
+}
+
+/// What [`arr`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_arr(body: ArrRequest) -> Result<ArrResponse, ApiError> {
+    let input = SolveArrInput::try_from(body)?;
     let out = colocation::solve_arr(&input)?;
-    Ok(Json(ArrResponse::new(&input, &out)))
+    Ok(ArrResponse::new(&input, &out))
 }
 
 /// Development returns of a data-center site: cash flows, NPV, IRR, payback, yield on cost.
@@ -61,9 +76,14 @@ async fn arr(body: ValidJson<ArrRequest>) -> Result<Json<ArrResponse>, ApiError>
 async fn project_returns(
     body: ValidJson<ProjectRequest>,
 ) -> Result<Json<ProjectResponse>, ApiError> {
-    let input = ProjectInput::try_from(body.into_inner())?;
+    answer_project_returns(body.into_inner()).map(Json)
+}
+
+/// What [`project_returns`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_project_returns(body: ProjectRequest) -> Result<ProjectResponse, ApiError> {
+    let input = ProjectInput::try_from(body)?;
     let out = project::project(&input)?;
-    Ok(Json(ProjectResponse::try_from(out)?))
+    Ok(ProjectResponse::try_from(out)?)
 }
 
 /// Goal seek: the value of one project input that makes a result hit a target.
@@ -82,9 +102,14 @@ async fn project_returns(
 async fn goal_seek_input(
     body: ValidJson<GoalSeekRequest>,
 ) -> Result<Json<GoalSeekResponse>, ApiError> {
-    let input = GoalSeekInput::try_from(body.into_inner())?;
+    answer_goal_seek_input(body.into_inner()).map(Json)
+}
+
+/// What [`goal_seek_input`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_goal_seek_input(body: GoalSeekRequest) -> Result<GoalSeekResponse, ApiError> {
+    let input = GoalSeekInput::try_from(body)?;
     let out = goal_seek::goal_seek(&input)?;
-    Ok(Json(GoalSeekResponse::new(&input, &out)))
+    Ok(GoalSeekResponse::new(&input, &out))
 }
 
 /// Sensitivity grid: project results over every pair of values of two inputs.
@@ -102,11 +127,18 @@ async fn goal_seek_input(
 async fn sensitivity_grid(
     body: ValidJson<SensitivityRequest>,
 ) -> Result<Json<SensitivityResponse>, ApiError> {
-    let input = SensitivityInput::try_from(body.into_inner())?;
+    answer_sensitivity_grid(body.into_inner()).await.map(Json)
+}
+
+/// What [`sensitivity_grid`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) async fn answer_sensitivity_grid(
+    body: SensitivityRequest,
+) -> Result<SensitivityResponse, ApiError> {
+    let input = SensitivityInput::try_from(body)?;
     let response = blocking(move || {
         let grids = sensitivity::sensitivity(&input)?;
         Ok(SensitivityResponse::new(&input, grids))
     })
     .await?;
-    Ok(Json(response))
+    Ok(response)
 }

@@ -12,6 +12,7 @@ use infraval_core::convertible::pricing::{price, profile};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::compute::blocking;
+use crate::dispatch::ApiRoutes;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
@@ -20,6 +21,14 @@ pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(convertible_price)
         .service(convertible_implied)
         .service(convertible_profile);
+}
+
+/// Registers these routes with the direct path ([`crate::dispatch`]).
+pub(crate) fn direct(routes: &mut ApiRoutes) {
+    routes
+        .deferred("/v1/convertibles/price", answer_convertible_price)
+        .deferred("/v1/convertibles/implied", answer_convertible_implied)
+        .deferred("/v1/convertibles/profile", answer_convertible_profile);
 }
 
 /// Fair value of a convertible note on a credit-risky lattice, with greeks.
@@ -49,13 +58,20 @@ pub fn config(cfg: &mut ServiceConfig) {
 )]
 #[post("/convertibles/price")]
 async fn convertible_price(body: ValidJson<PriceRequest>) -> Result<Json<PriceResponse>, ApiError> {
-    let input = ConvertibleInput::try_from(body.into_inner())?;
+    answer_convertible_price(body.into_inner()).await.map(Json)
+}
+
+/// What [`convertible_price`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) async fn answer_convertible_price(
+    body: PriceRequest,
+) -> Result<PriceResponse, ApiError> {
+    let input = ConvertibleInput::try_from(body)?;
     let response = blocking(move || {
         let valuation = price(&input)?;
         Ok(PriceResponse::new(&input, &valuation)?)
     })
     .await?;
-    Ok(Json(response))
+    Ok(response)
 }
 
 /// The volatility or the credit spread that reproduces a market price.
@@ -75,13 +91,22 @@ async fn convertible_price(body: ValidJson<PriceRequest>) -> Result<Json<PriceRe
 async fn convertible_implied(
     body: ValidJson<ImpliedRequest>,
 ) -> Result<Json<ImpliedResponse>, ApiError> {
-    let req = ImpliedInput::try_from(body.into_inner())?;
+    answer_convertible_implied(body.into_inner())
+        .await
+        .map(Json)
+}
+
+/// What [`convertible_implied`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) async fn answer_convertible_implied(
+    body: ImpliedRequest,
+) -> Result<ImpliedResponse, ApiError> {
+    let req = ImpliedInput::try_from(body)?;
     let response = blocking(move || {
         let solved = implied(&req.input, req.solve_for, req.market_price_per_100)?;
         Ok(ImpliedResponse::new(&req.input, &solved)?)
     })
     .await?;
-    Ok(Json(response))
+    Ok(response)
 }
 
 /// Price, bond floor, parity and delta of a note across share prices.
@@ -100,11 +125,20 @@ async fn convertible_implied(
 async fn convertible_profile(
     body: ValidJson<ProfileRequest>,
 ) -> Result<Json<ProfileResponse>, ApiError> {
-    let req = ProfileInput::try_from(body.into_inner())?;
+    answer_convertible_profile(body.into_inner())
+        .await
+        .map(Json)
+}
+
+/// What [`convertible_profile`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) async fn answer_convertible_profile(
+    body: ProfileRequest,
+) -> Result<ProfileResponse, ApiError> {
+    let req = ProfileInput::try_from(body)?;
     let response = blocking(move || {
         let points = profile(&req.input, &req.stock_prices)?;
         Ok(ProfileResponse::new(&req.input, &points)?)
     })
     .await?;
-    Ok(Json(response))
+    Ok(response)
 }

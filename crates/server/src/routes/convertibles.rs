@@ -9,6 +9,7 @@ use infraval_core::convertible::yield_::{self, YieldInput};
 use infraval_core::convertible::ConvertibleTerms;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::dispatch::ApiRoutes;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
@@ -17,6 +18,14 @@ pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(convertible_terms)
         .service(convertible_dilution)
         .service(convertible_yield);
+}
+
+/// Registers these routes with the direct path ([`crate::dispatch`]).
+pub(crate) fn direct(routes: &mut ApiRoutes) {
+    routes
+        .inline("/v1/convertibles/terms", answer_convertible_terms)
+        .inline("/v1/convertibles/dilution", answer_convertible_dilution)
+        .inline("/v1/convertibles/yield", answer_convertible_yield);
 }
 
 /// The full terms of a convertible note issue.
@@ -35,8 +44,13 @@ pub fn config(cfg: &mut ServiceConfig) {
 )]
 #[post("/convertibles/terms")]
 async fn convertible_terms(body: ValidJson<TermsRequest>) -> Result<Json<TermsResponse>, ApiError> {
-    let terms = ConvertibleTerms::try_from(body.into_inner())?;
-    Ok(Json(TermsResponse::from(&terms)))
+    answer_convertible_terms(body.into_inner()).map(Json)
+}
+
+/// What [`convertible_terms`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_convertible_terms(body: TermsRequest) -> Result<TermsResponse, ApiError> {
+    let terms = ConvertibleTerms::try_from(body)?;
+    Ok(TermsResponse::from(&terms))
 }
 
 /// Shares issued, capped-call offsets and diluted share counts across share prices.
@@ -59,9 +73,16 @@ async fn convertible_terms(body: ValidJson<TermsRequest>) -> Result<Json<TermsRe
 async fn convertible_dilution(
     body: ValidJson<DilutionRequest>,
 ) -> Result<Json<DilutionResponse>, ApiError> {
-    let input = DilutionInput::try_from(body.into_inner())?;
+    answer_convertible_dilution(body.into_inner()).map(Json)
+}
+
+/// What [`convertible_dilution`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_convertible_dilution(
+    body: DilutionRequest,
+) -> Result<DilutionResponse, ApiError> {
+    let input = DilutionInput::try_from(body)?;
     let out = dilution::dilution(&input)?;
-    Ok(Json(DilutionResponse::new(&input, &out)))
+    Ok(DilutionResponse::new(&input, &out))
 }
 
 /// Yield to maturity, current yield and the accreted value schedule of a note.
@@ -80,7 +101,12 @@ async fn convertible_dilution(
 )]
 #[post("/convertibles/yield")]
 async fn convertible_yield(body: ValidJson<YieldRequest>) -> Result<Json<YieldResponse>, ApiError> {
-    let input = YieldInput::try_from(body.into_inner())?;
+    answer_convertible_yield(body.into_inner()).map(Json)
+}
+
+/// What [`convertible_yield`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_convertible_yield(body: YieldRequest) -> Result<YieldResponse, ApiError> {
+    let input = YieldInput::try_from(body)?;
     let out = yield_::yield_to_maturity(&input)?;
-    Ok(Json(YieldResponse::new(&input, &out)))
+    Ok(YieldResponse::new(&input, &out))
 }

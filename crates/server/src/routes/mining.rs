@@ -7,12 +7,20 @@ use infraval_api::mining::{
 use infraval_core::mining::{self, ProductionInput, ProjectionInput};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::dispatch::ApiRoutes;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
 /// Registers the mining routes.
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(production).service(projection);
+}
+
+/// Registers these routes with the direct path ([`crate::dispatch`]).
+pub(crate) fn direct(routes: &mut ApiRoutes) {
+    routes
+        .inline("/v1/mining/production", answer_production)
+        .inline("/v1/mining/projection", answer_projection);
 }
 
 /// Production and unit economics of a mining fleet.
@@ -33,9 +41,14 @@ pub fn config(cfg: &mut ServiceConfig) {
 async fn production(
     body: ValidJson<ProductionRequest>,
 ) -> Result<Json<ProductionResponse>, ApiError> {
-    let input = ProductionInput::try_from(body.into_inner())?;
+    answer_production(body.into_inner()).map(Json)
+}
+
+/// What [`production`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_production(body: ProductionRequest) -> Result<ProductionResponse, ApiError> {
+    let input = ProductionInput::try_from(body)?;
     let out = mining::production(&input)?;
-    Ok(Json(ProductionResponse::from(&out)))
+    Ok(ProductionResponse::from(&out))
 }
 
 /// A monthly projection of bitcoin mined, revenue, power cost and margin.
@@ -55,7 +68,12 @@ async fn production(
 async fn projection(
     body: ValidJson<ProjectionRequest>,
 ) -> Result<Json<ProjectionResponse>, ApiError> {
-    let input = ProjectionInput::try_from(body.into_inner())?;
+    answer_projection(body.into_inner()).map(Json)
+}
+
+/// What [`projection`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) fn answer_projection(body: ProjectionRequest) -> Result<ProjectionResponse, ApiError> {
+    let input = ProjectionInput::try_from(body)?;
     let out = mining::projection(&input)?;
-    Ok(Json(ProjectionResponse::from(&out)))
+    Ok(ProjectionResponse::from(&out))
 }

@@ -6,12 +6,18 @@ use infraval_core::valuation::{self, Scenario};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::compute::blocking;
+use crate::dispatch::ApiRoutes;
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 
 /// Registers the valuation routes.
 pub fn config(cfg: &mut ServiceConfig) {
     cfg.service(sum_of_parts);
+}
+
+/// Registers these routes with the direct path ([`crate::dispatch`]).
+pub(crate) fn direct(routes: &mut ApiRoutes) {
+    routes.deferred("/v1/valuations/sum-of-parts", answer_sum_of_parts);
 }
 
 /// Sum-of-the-parts value per share, with diluted shares solved consistently.
@@ -34,11 +40,18 @@ pub fn config(cfg: &mut ServiceConfig) {
 async fn sum_of_parts(
     body: ValidJson<SumOfPartsRequest>,
 ) -> Result<Json<SumOfPartsResponse>, ApiError> {
-    let input = Vec::<Scenario>::try_from(body.into_inner())?;
+    answer_sum_of_parts(body.into_inner()).await.map(Json)
+}
+
+/// What [`sum_of_parts`] answers; the direct path ([`crate::dispatch`]) calls it too.
+pub(crate) async fn answer_sum_of_parts(
+    body: SumOfPartsRequest,
+) -> Result<SumOfPartsResponse, ApiError> {
+    let input = Vec::<Scenario>::try_from(body)?;
     let response = blocking(move || {
         let out = valuation::scenarios(&input)?;
         Ok(SumOfPartsResponse::from(out.as_slice()))
     })
     .await?;
-    Ok(Json(response))
+    Ok(response)
 }

@@ -1,0 +1,470 @@
+//! The direct path for the JSON API: `POST /v1/*` without actix-web's
+//! per-request machinery.
+//!
+//! Every `/v1` operation is a POST that takes a JSON body and answers JSON,
+//! so it needs none of what actix-web's `App` builds for each request: an
+//! `HttpRequest` with its extensions, a walk of the router's patterns with
+//! a method guard per route, an extractor future, a responder, and the
+//! generic middleware around them. On this service's cheapest operation
+//! that machinery cost about as much again as the work itself (see
+//! `bench/RESULTS.md`).
+//!
+//! [`Dispatch`] sits between actix-http and the `App`. A `POST` whose path
+//! is exactly one of the [`ApiRoutes`] is answered here, by one table
+//! lookup and straight-line code doing what the `App` path does: the same
+//! API-key check, body checks and parsing ([`crate::extract`]), the same
+//! handler logic, the same problem bodies, request id, access line,
+//! metrics and panic guard ([`crate::telemetry`]). Everything else (other
+//! methods, other paths, percent-encoded paths, docs, health, metrics) goes
+//! to the `App` unchanged, which also serves every `/v1` route itself:
+//! the direct path is a shortcut, never the only way. A test sends every
+//! documented example through both and compares the answers.
+//!
+//! With CORS configured the direct path is off, so that the CORS
+//! middleware sees every request.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::hash::BuildHasherDefault;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use actix_http::body::{BoxBody, EitherBody, MessageBody};
+use actix_http::{HttpMessage as _, Payload, Request, Response};
+use actix_web::dev::{AppConfig, Service, ServiceFactory, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::web::{Bytes, BytesMut};
+use actix_web::ResponseError as _;
+use futures_util::future::LocalBoxFuture;
+use futures_util::Stream;
+use pin_project_lite::pin_project;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::auth::{self, ApiKeys};
+use crate::error::{ApiError, BodyError};
+use crate::extract;
+use crate::json_log::AccessLine;
+use crate::metrics::{Fnv, InFlight, Metrics};
+use crate::telemetry::{self, RequestId, REQUEST_ID, REQUEST_ID_HEADER};
+
+/// A JSON answer, serialised.
+type Reply = Result<Vec<u8>, ApiError>;
+
+/// An answer still being computed.
+type Pending = LocalBoxFuture<'static, Reply>;
+
+/// Parses a body and answers at once.
+type InlineFn = dyn Fn(&[u8]) -> Reply + Send + Sync;
+
+/// Parses a body and starts the computation.
+type DeferredFn = dyn Fn(&[u8]) -> Result<Pending, ApiError> + Send + Sync;
+
+/// How a route computes its answer from the request body.
+enum Handler {
+    /// On the worker, at once: cheap operations.
+    Inline(Box<InlineFn>),
+    /// As a future: operations that run on the blocking pool.
+    Deferred(Box<DeferredFn>),
+}
+
+/// The `POST /v1/*` operations answered directly, by exact path.
+#[derive(Default)]
+pub struct ApiRoutes {
+    routes: HashMap<&'static str, Handler, BuildHasherDefault<Fnv>>,
+}
+
+impl std::fmt::Debug for ApiRoutes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.paths()).finish()
+    }
+}
+
+/// A response body as JSON. Every wire type serialises: the only refusal
+/// is a Decimal beyond f64's range, which Decimal's own range excludes.
+fn to_json<T: Serialize>(value: &T) -> Reply {
+    let mut out = Vec::with_capacity(512);
+    serde_json::to_writer(&mut out, value).map_err(|err| {
+        tracing::error!(error = %err, "a response failed to serialise; answering 500");
+        ApiError::Internal
+    })?;
+    Ok(out)
+}
+
+impl ApiRoutes {
+    /// Adds an operation computed on the worker: `f` is the same function
+    /// the `App`'s handler calls.
+    pub fn inline<Req, Resp>(
+        &mut self,
+        path: &'static str,
+        f: fn(Req) -> Result<Resp, ApiError>,
+    ) -> &mut Self
+    where
+        Req: DeserializeOwned + 'static,
+        Resp: Serialize + 'static,
+    {
+        let handler = move |body: &[u8]| to_json(&f(extract::parse::<Req>(body)?)?);
+        self.add(path, Handler::Inline(Box::new(handler)))
+    }
+
+    /// Adds an operation whose computation is a future (it runs on the
+    /// blocking pool): `f` is the same function the `App`'s handler awaits.
+    pub fn deferred<Req, Resp, Fut>(&mut self, path: &'static str, f: fn(Req) -> Fut) -> &mut Self
+    where
+        Req: DeserializeOwned + 'static,
+        Resp: Serialize + 'static,
+        Fut: Future<Output = Result<Resp, ApiError>> + 'static,
+    {
+        let handler = move |body: &[u8]| {
+            let future = f(extract::parse::<Req>(body)?);
+            Ok(Box::pin(async move { to_json(&future.await?) }) as Pending)
+        };
+        self.add(path, Handler::Deferred(Box::new(handler)))
+    }
+
+    fn add(&mut self, path: &'static str, handler: Handler) -> &mut Self {
+        let previous = self.routes.insert(path, handler);
+        assert!(previous.is_none(), "{path} is declared twice");
+        self
+    }
+
+    /// The paths answered directly, sorted.
+    pub fn paths(&self) -> Vec<&'static str> {
+        let mut paths: Vec<_> = self.routes.keys().copied().collect();
+        paths.sort_unstable();
+        paths
+    }
+
+    fn get(&'static self, path: &str) -> Option<(&'static str, &'static Handler)> {
+        self.routes.get_key_value(path).map(|(k, v)| (*k, v))
+    }
+}
+
+/// What the direct path shares with the `App`: its settings and metrics.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    /// The operations answered directly.
+    pub routes: &'static ApiRoutes,
+    /// The largest accepted body, bytes.
+    pub body_limit: usize,
+    /// The accepted API keys, when keys are required.
+    pub api_keys: Option<Arc<ApiKeys>>,
+    /// The metrics the `App`'s `/metrics` renders.
+    pub metrics: Arc<Metrics>,
+}
+
+/// The service factory handed to `HttpServer`: the direct path in front of
+/// the `App`. With `shared` unset, every request goes to the `App`.
+pub struct Dispatch<F> {
+    app: F,
+    shared: Option<Shared>,
+}
+
+impl<F> Dispatch<F> {
+    /// Puts the direct path in front of `app` (an `App`'s service factory,
+    /// from `IntoServiceFactory::into_factory`).
+    pub fn new(app: F, shared: Option<Shared>) -> Self {
+        Dispatch { app, shared }
+    }
+}
+
+impl<F, B> ServiceFactory<Request> for Dispatch<F>
+where
+    F: ServiceFactory<
+        Request,
+        Config = AppConfig,
+        Response = ServiceResponse<B>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+    F::Service: 'static,
+    F::Future: 'static,
+    B: MessageBody + 'static,
+{
+    type Response = Response<EitherBody<BoxBody, B>>;
+    type Error = actix_web::Error;
+    type Config = AppConfig;
+    type Service = DispatchService<F::Service>;
+    type InitError = ();
+    type Future = LocalBoxFuture<'static, Result<Self::Service, ()>>;
+
+    fn new_service(&self, config: AppConfig) -> Self::Future {
+        let app = self.app.new_service(config);
+        let shared = self.shared.clone().map(Rc::new);
+        Box::pin(async move {
+            Ok(DispatchService {
+                app: app.await?,
+                shared,
+            })
+        })
+    }
+}
+
+/// A worker's [`Dispatch`].
+pub struct DispatchService<S> {
+    app: S,
+    shared: Option<Rc<Shared>>,
+}
+
+impl<S, B> Service<Request> for DispatchService<S>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Response = Response<EitherBody<BoxBody, B>>;
+    type Error = actix_web::Error;
+    type Future = DispatchFuture<S::Future>;
+
+    actix_web::dev::forward_ready!(app);
+
+    fn call(&self, mut req: Request) -> Self::Future {
+        if let Some(shared) = &self.shared {
+            if req.method() == Method::POST {
+                if let Some((route, handler)) = shared.routes.get(req.path()) {
+                    let direct = Direct::start(shared, route, handler, &mut req);
+                    return DispatchFuture::Direct { direct };
+                }
+            }
+        }
+        DispatchFuture::App {
+            call: self.app.call(req),
+        }
+    }
+}
+
+pin_project! {
+    /// A request on its way: answered directly, or by the `App`.
+    #[project = DispatchProj]
+    #[allow(missing_docs)] // the variants' single fields say it all
+
+    pub enum DispatchFuture<F> {
+        /// Answered here.
+        Direct { direct: Direct },
+        /// Passed to the `App`.
+        App { #[pin] call: F },
+    }
+}
+
+impl<F, B> Future for DispatchFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    B: MessageBody,
+{
+    type Output = Result<Response<EitherBody<BoxBody, B>>, actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            DispatchProj::Direct { direct } => direct
+                .poll(cx)
+                .map(|res| Ok(res.map_body(|_, body| EitherBody::left(body)))),
+            DispatchProj::App { call } => call.poll(cx).map(|res| {
+                res.map(|res| Response::from(res).map_body(|_, body| EitherBody::right(body)))
+            }),
+        }
+    }
+}
+
+/// The request body, gathered without a copy when it comes in one piece.
+enum Body {
+    Empty,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+impl Body {
+    fn len(&self) -> usize {
+        match self {
+            Body::Empty => 0,
+            Body::One(bytes) => bytes.len(),
+            Body::Many(bytes) => bytes.len(),
+        }
+    }
+
+    fn push(&mut self, chunk: Bytes) {
+        *self = match std::mem::replace(self, Body::Empty) {
+            Body::Empty => Body::One(chunk),
+            Body::One(first) => {
+                let mut all = BytesMut::with_capacity(first.len() + chunk.len());
+                all.extend_from_slice(&first);
+                all.extend_from_slice(&chunk);
+                Body::Many(all)
+            }
+            Body::Many(mut all) => {
+                all.extend_from_slice(&chunk);
+                Body::Many(all)
+            }
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Body::Empty => &[],
+            Body::One(bytes) => bytes,
+            Body::Many(bytes) => bytes,
+        }
+    }
+}
+
+/// Where a directly answered request is.
+enum Step {
+    /// Reading the body.
+    Reading {
+        payload: Payload,
+        body: Body,
+        limit: usize,
+        handler: &'static Handler,
+    },
+    /// Waiting for a deferred computation.
+    Computing(Pending),
+    /// Answered (the answer not yet taken).
+    Done(Option<Reply>),
+}
+
+/// A request answered by the direct path.
+pub struct Direct {
+    step: Step,
+    id: RequestId,
+    caller_id: Option<HeaderValue>,
+    route: &'static str,
+    started: Instant,
+    metrics: Arc<Metrics>,
+    _in_flight: InFlight,
+}
+
+impl Direct {
+    fn start(
+        shared: &Shared,
+        route: &'static str,
+        handler: &'static Handler,
+        req: &mut Request,
+    ) -> Direct {
+        let started = Instant::now();
+        let in_flight = shared.metrics.start();
+        let caller = req
+            .headers()
+            .get(&REQUEST_ID_HEADER)
+            .and_then(|v| RequestId::from_caller(v.as_bytes()).map(|id| (id, v.clone())));
+        let (id, caller_id) = match caller {
+            Some((id, value)) => (id, Some(value)),
+            None => (RequestId::random(), None),
+        };
+        let checked = auth::check_parts(shared.api_keys.as_deref(), req.path(), req.headers())
+            .and_then(|()| {
+                extract::precheck(req.headers(), shared.body_limit).map_err(ApiError::from)
+            });
+        let step = match checked {
+            Err(err) => Step::Done(Some(Err(err))),
+            Ok(()) => Step::Reading {
+                payload: req.take_payload(),
+                body: Body::Empty,
+                limit: shared.body_limit,
+                handler,
+            },
+        };
+        Direct {
+            step,
+            id,
+            caller_id,
+            route,
+            started,
+            metrics: Arc::clone(&shared.metrics),
+            _in_flight: in_flight,
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Context<'_>) -> Poll<Response<BoxBody>> {
+        let id = self.id;
+        let reply = loop {
+            match &mut self.step {
+                Step::Reading {
+                    payload,
+                    body,
+                    limit,
+                    handler,
+                } => match Pin::new(payload).poll_next(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Some(Ok(chunk))) => {
+                        if body.len() + chunk.len() > *limit {
+                            let limit = *limit;
+                            self.step = Step::Done(Some(Err(BodyError::TooLarge { limit }.into())));
+                        } else {
+                            body.push(chunk);
+                        }
+                    }
+                    Poll::Ready(Some(Err(err))) => {
+                        let err = BodyError::Unreadable {
+                            detail: err.to_string(),
+                        };
+                        self.step = Step::Done(Some(Err(err.into())));
+                    }
+                    Poll::Ready(None) => {
+                        let handler: &Handler = handler;
+                        let body = body.as_slice();
+                        let run = || match handler {
+                            Handler::Inline(f) => Step::Done(Some(f(body))),
+                            Handler::Deferred(f) => match f(body) {
+                                Ok(future) => Step::Computing(future),
+                                Err(err) => Step::Done(Some(Err(err))),
+                            },
+                        };
+                        let next = REQUEST_ID
+                            .sync_scope(id, || std::panic::catch_unwind(AssertUnwindSafe(run)));
+                        match next {
+                            Ok(next) => self.step = next,
+                            Err(panic) => break Err(telemetry::panicked(id, panic.as_ref())),
+                        }
+                    }
+                },
+                Step::Computing(future) => {
+                    let polled = REQUEST_ID.sync_scope(id, || {
+                        std::panic::catch_unwind(AssertUnwindSafe(|| future.as_mut().poll(cx)))
+                    });
+                    match polled {
+                        Ok(Poll::Pending) => return Poll::Pending,
+                        Ok(Poll::Ready(reply)) => self.step = Step::Done(Some(reply)),
+                        Err(panic) => break Err(telemetry::panicked(id, panic.as_ref())),
+                    }
+                }
+                Step::Done(reply) => match reply.take() {
+                    Some(reply) => break Ok(reply),
+                    // Polled again after answering: a caller's bug.
+                    None => break Ok(Err(ApiError::Internal)),
+                },
+            }
+        };
+        let mut res = match reply {
+            Ok(Ok(json)) => {
+                let mut res = Response::with_body(StatusCode::OK, BoxBody::new(Bytes::from(json)));
+                res.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                res
+            }
+            // The problem body names the request id it finds in scope.
+            Ok(Err(err)) => REQUEST_ID.sync_scope(id, || err.error_response()).into(),
+            Err(panicked) => panicked.error_response().into(),
+        };
+        let id_header = self.caller_id.take().or_else(|| id.header_value());
+        if let Some(value) = id_header {
+            res.headers_mut().insert(REQUEST_ID_HEADER, value);
+        }
+        let latency = self.started.elapsed();
+        let status = res.status().as_u16();
+        telemetry::log_access(&AccessLine {
+            target: telemetry::TARGET,
+            method: "POST",
+            route: self.route,
+            status,
+            latency_ms: latency.as_secs_f64() * 1e3,
+            request_id: id.as_str(),
+        });
+        self.metrics.observe("POST", self.route, status, latency);
+        Poll::Ready(res)
+    }
+}
