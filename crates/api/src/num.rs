@@ -42,15 +42,35 @@ impl Visitor<'_> for NumberVisitor {
         if !v.is_finite() {
             return Err(E::invalid_value(de::Unexpected::Float(v), &self));
         }
-        // `{}` prints the shortest decimal that round-trips to the same double.
-        Decimal::from_str(&v.to_string())
-            .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
-            .map_err(|_| {
-                E::invalid_value(
-                    de::Unexpected::Float(v),
-                    &"a number of magnitude below 7.9e28",
-                )
-            })
+        from_shortest(v).ok_or_else(|| {
+            E::invalid_value(
+                de::Unexpected::Float(v),
+                &"a number of magnitude below 7.9e28",
+            )
+        })
+    }
+}
+
+/// The Decimal written by the shortest decimal text that reads back as
+/// `v` (finite): `133.33` for the double nearest 133.33. (A double exactly
+/// halfway between two shortest texts, which takes 16 or 17 digits, gets
+/// the even one.) The text is made
+/// on the stack by zmij (the formatter serde_json writes numbers with);
+/// values beyond Decimal's 28 places round to them, and magnitudes beyond
+/// its range are `None`.
+fn from_shortest(v: f64) -> Option<Decimal> {
+    let mut buffer = zmij::Buffer::new();
+    let text = buffer.format_finite(v);
+    if text.bytes().any(|b| b == b'e') {
+        // 1e-30: Display's positional text, which Decimal rounds to 28
+        // places, rather than from_scientific, which refuses it.
+        Decimal::from_scientific(text)
+            .ok()
+            .or_else(|| Decimal::from_str(&v.to_string()).ok())
+    } else {
+        // zmij writes whole numbers as `805644405468833.0`; Display, and so
+        // this function, without the point.
+        Decimal::from_str(text.strip_suffix(".0").unwrap_or(text)).ok()
     }
 }
 
@@ -185,7 +205,46 @@ mod tests {
             .map_err(|e| e.to_string())
     }
 
+    /// The reading this module had before `from_shortest`: Rust's
+    /// Display text (shortest round-trip, positional), else scientific.
+    fn via_display(v: f64) -> Option<Decimal> {
+        Decimal::from_str(&v.to_string())
+            .or_else(|_| Decimal::from_scientific(&format!("{v:e}")))
+            .ok()
+    }
+
     proptest::proptest! {
+        #[test]
+        fn a_double_reads_as_the_decimal_of_its_shortest_text(bits in proptest::num::u64::ANY) {
+            let v = f64::from_bits(bits);
+            proptest::prop_assume!(v.is_finite());
+            let got = from_shortest(v);
+            let expected = via_display(v);
+            proptest::prop_assert_eq!(got.is_some(), expected.is_some(), "{:e}", v);
+            if let (Some(got), Some(expected)) = (got, expected) {
+                if got != expected {
+                    // Only when the double lies exactly halfway between two
+                    // shortest texts (16-17 digits): zmij breaks the tie to
+                    // even, Display upward. Both read back as `v`.
+                    proptest::prop_assert_eq!(got.scale(), expected.scale());
+                    let unit = Decimal::new(1, got.scale());
+                    proptest::prop_assert_eq!((got - expected).abs(), unit, "{:e}", v);
+                    let back: f64 = got.to_string().parse().unwrap();
+                    proptest::prop_assert_eq!(back, v);
+                } else {
+                    // Same scale too, so the value prints the same.
+                    proptest::prop_assert_eq!(got.to_string(), expected.to_string());
+                }
+            }
+        }
+
+        #[test]
+        fn a_short_decimal_number_reads_exactly(mantissa in -(10i64.pow(15))..10i64.pow(15), scale in 0u32..=15) {
+            let exact = Decimal::new(mantissa, scale);
+            let v: f64 = exact.to_string().parse().unwrap();
+            proptest::prop_assert_eq!(from_shortest(v).map(|d| d.normalize()), Some(exact.normalize()));
+        }
+
         #[test]
         fn a_decimal_goes_out_as_the_double_nearest_to_it(
             mantissa in -(1i64 << 60)..(1i64 << 60),

@@ -32,6 +32,10 @@ impl<T> ValidJson<T> {
 }
 
 fn is_json(content_type: &str) -> bool {
+    // What nearly every client sends.
+    if content_type == "application/json" {
+        return true;
+    }
     let mime = content_type.split(';').next().unwrap_or_default().trim();
     let starts = |prefix: &str| {
         mime.get(..prefix.len())
