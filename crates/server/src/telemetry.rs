@@ -1,6 +1,6 @@
 //! Structured logs: one span per request, with a request id.
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::future::{ready, Future, Ready};
 use std::io::IsTerminal;
 use std::panic::AssertUnwindSafe;
@@ -171,20 +171,7 @@ pub(crate) fn log_access(line: &AccessLine<'_>) {
         return;
     }
     match ACCESS_LOG.get() {
-        Some(writer) => {
-            thread_local! {
-                static TEXT: RefCell<String> = const { RefCell::new(String::new()) };
-            }
-            TEXT.with(|text| {
-                let Ok(mut text) = text.try_borrow_mut() else {
-                    return;
-                };
-                text.clear();
-                if line.write(&mut text, std::time::SystemTime::now()).is_ok() {
-                    writer.append(text.as_bytes());
-                }
-            });
-        }
+        Some(writer) => writer.append_access(line, std::time::SystemTime::now()),
         None => tracing::info!(
             method = line.method,
             route = line.route,
