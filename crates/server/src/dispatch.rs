@@ -461,7 +461,7 @@ impl Direct {
             method: "POST",
             route: self.route,
             status,
-            latency_ms: latency.as_secs_f64() * 1e3,
+            latency_ms: telemetry::latency_ms(latency),
             request_id: id.as_str(),
         });
         self.metrics.observe("POST", self.route, status, latency);

@@ -30,6 +30,16 @@ use crate::log_writer::{FlushGuard, LogWriter};
 use crate::metrics::{InFlight, Metrics};
 use crate::routes::fallback::KnownRoutes;
 
+/// A duration in milliseconds, as the access line gives it: whole
+/// nanoseconds over 10⁶, so 3,848 ns is `0.003848` (`secs × 1e3` would
+/// write `0.0038480000000000003`).
+pub(crate) fn latency_ms(latency: std::time::Duration) -> f64 {
+    // Exact below 2^53 ns (104 days).
+    #[allow(clippy::cast_precision_loss)]
+    let nanos = latency.as_nanos() as f64;
+    nanos / 1e6
+}
+
 /// The target of the access line, whichever path answered.
 pub(crate) const TARGET: &str = module_path!();
 
@@ -369,7 +379,7 @@ where
             method: this.method.as_str(),
             route: this.route,
             status: status.as_u16(),
-            latency_ms: latency.as_secs_f64() * 1e3,
+            latency_ms: latency_ms(latency),
             request_id: this.id.as_str(),
         });
         if let Some(metrics) = this.metrics {
@@ -398,6 +408,23 @@ mod id_tests {
             let parsed = uuid::Uuid::parse_str(id).unwrap();
             assert_eq!(parsed.get_version_num(), 4, "{id}");
         }
+    }
+
+    #[test]
+    fn latency_is_written_as_the_shortest_decimal_of_its_nanoseconds() {
+        use std::time::Duration;
+        assert_eq!(
+            super::latency_ms(Duration::from_nanos(3_848)).to_string(),
+            "0.003848"
+        );
+        assert_eq!(
+            super::latency_ms(Duration::from_millis(1_250)).to_string(),
+            "1250"
+        );
+        assert_eq!(
+            super::latency_ms(Duration::from_nanos(1)).to_string(),
+            "0.000001"
+        );
     }
 
     #[test]
