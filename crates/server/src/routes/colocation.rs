@@ -135,10 +135,9 @@ pub(crate) async fn answer_sensitivity_grid(
     body: SensitivityRequest,
 ) -> Result<SensitivityResponse, ApiError> {
     let input = SensitivityInput::try_from(body)?;
-    let response = blocking(move || {
+    blocking(move || {
         let grids = sensitivity::sensitivity(&input)?;
         Ok(SensitivityResponse::new(&input, grids))
     })
-    .await?;
-    Ok(response)
+    .await
 }

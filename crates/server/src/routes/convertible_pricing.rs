@@ -66,12 +66,11 @@ pub(crate) async fn answer_convertible_price(
     body: PriceRequest,
 ) -> Result<PriceResponse, ApiError> {
     let input = ConvertibleInput::try_from(body)?;
-    let response = blocking(move || {
+    blocking(move || {
         let valuation = price(&input)?;
         Ok(PriceResponse::new(&input, &valuation)?)
     })
-    .await?;
-    Ok(response)
+    .await
 }
 
 /// The volatility or the credit spread that reproduces a market price.
@@ -101,12 +100,11 @@ pub(crate) async fn answer_convertible_implied(
     body: ImpliedRequest,
 ) -> Result<ImpliedResponse, ApiError> {
     let req = ImpliedInput::try_from(body)?;
-    let response = blocking(move || {
+    blocking(move || {
         let solved = implied(&req.input, req.solve_for, req.market_price_per_100)?;
         Ok(ImpliedResponse::new(&req.input, &solved)?)
     })
-    .await?;
-    Ok(response)
+    .await
 }
 
 /// Price, bond floor, parity and delta of a note across share prices.
@@ -135,10 +133,9 @@ pub(crate) async fn answer_convertible_profile(
     body: ProfileRequest,
 ) -> Result<ProfileResponse, ApiError> {
     let req = ProfileInput::try_from(body)?;
-    let response = blocking(move || {
+    blocking(move || {
         let points = profile(&req.input, &req.stock_prices)?;
         Ok(ProfileResponse::new(&req.input, &points)?)
     })
-    .await?;
-    Ok(response)
+    .await
 }

@@ -48,10 +48,9 @@ pub(crate) async fn answer_sum_of_parts(
     body: SumOfPartsRequest,
 ) -> Result<SumOfPartsResponse, ApiError> {
     let input = Vec::<Scenario>::try_from(body)?;
-    let response = blocking(move || {
+    blocking(move || {
         let out = valuation::scenarios(&input)?;
         Ok(SumOfPartsResponse::from(out.as_slice()))
     })
-    .await?;
-    Ok(response)
+    .await
 }
