@@ -241,7 +241,6 @@ pin_project! {
     /// A request on its way: answered directly, or by the `App`.
     #[project = DispatchProj]
     #[allow(missing_docs)] // the variants' single fields say it all
-
     pub enum DispatchFuture<F> {
         /// Answered here.
         Direct { direct: Direct },
@@ -329,7 +328,6 @@ enum Step {
 pub struct Direct {
     step: Step,
     id: RequestId,
-    caller_id: Option<HeaderValue>,
     route: &'static str,
     started: Instant,
     metrics: Arc<Metrics>,
@@ -345,14 +343,7 @@ impl Direct {
     ) -> Direct {
         let started = Instant::now();
         let in_flight = shared.metrics.start();
-        let caller = req
-            .headers()
-            .get(&REQUEST_ID_HEADER)
-            .and_then(|v| RequestId::from_caller(v.as_bytes()).map(|id| (id, v.clone())));
-        let (id, caller_id) = match caller {
-            Some((id, value)) => (id, Some(value)),
-            None => (RequestId::random(), None),
-        };
+        let id = RequestId::for_request(req.headers());
         let checked = auth::check_parts(shared.api_keys.as_deref(), req.path(), req.headers())
             .and_then(|()| {
                 extract::precheck(req.headers(), shared.body_limit).map_err(ApiError::from)
@@ -369,7 +360,6 @@ impl Direct {
         Direct {
             step,
             id,
-            caller_id,
             route,
             started,
             metrics: Arc::clone(&shared.metrics),
@@ -450,8 +440,7 @@ impl Direct {
             Ok(Err(err)) => REQUEST_ID.sync_scope(id, || err.error_response()).into(),
             Err(panicked) => panicked.error_response().into(),
         };
-        let id_header = self.caller_id.take().or_else(|| id.header_value());
-        if let Some(value) = id_header {
+        if let Some(value) = id.header_value() {
             res.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
         let latency = self.started.elapsed();

@@ -6,10 +6,13 @@
 //! (callgrind, `POST /v1/colocation/arr`). Here span fields are stored
 //! once as a ready JSON fragment and pasted into each event as they are.
 //!
+//! An event inside a request carries the request's id; a request's own
+//! access line ([`AccessLine`]) is written without going through tracing:
+//!
 //! ```text
 //! {"timestamp":"2026-11-24T05:07:20.858159Z","level":"INFO","target":"infraval_server::telemetry",
-//!  "message":"request completed","status":200,"latency_ms":0.21,
-//!  "span":{"name":"request","method":"POST","route":"/v1/colocation/arr","request_id":"…"}}
+//!  "message":"request completed","method":"POST","route":"/v1/colocation/arr","status":200,
+//!  "latency_ms":0.003848,"request_id":"…"}
 //! ```
 
 use std::fmt::{self, Write as _};

@@ -1,4 +1,8 @@
-//! Structured logs: one span per request, with a request id.
+//! Structured logs, request ids, metrics and the panic guard: the
+//! [`Telemetry`] middleware on the `App`'s path, and the pieces the direct
+//! path ([`crate::dispatch`]) shares with it. There is no span per request;
+//! the request id is a task-local that every event inside the request
+//! carries.
 
 use std::cell::Cell;
 use std::future::{ready, Future, Ready};
