@@ -90,12 +90,14 @@ fn to_f64(value: &Decimal) -> Option<f64> {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
         1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
     ];
-    const EXACT: i128 = 1 << 53;
-    let mantissa = value.mantissa();
-    match POW10.get(value.scale() as usize) {
+    const EXACT: i64 = 1 << 53;
+    // Through i64: converting an i128 to f64 is a library call, an i64 one
+    // instruction.
+    let mantissa = i64::try_from(value.mantissa()).ok();
+    match (POW10.get(value.scale() as usize), mantissa) {
         // Both conversions are exact: |mantissa| ≤ 2^53.
         #[allow(clippy::cast_precision_loss)]
-        Some(scale) if (-EXACT..=EXACT).contains(&mantissa) => Some(mantissa as f64 / scale),
+        (Some(scale), Some(m)) if (-EXACT..=EXACT).contains(&m) => Some(m as f64 / scale),
         _ => value.to_string().parse().ok().or_else(|| value.to_f64()),
     }
 }
