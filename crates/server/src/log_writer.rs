@@ -38,7 +38,7 @@ use std::time::{Duration, SystemTime};
 
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::json_log::AccessLine;
+use crate::json_log::{AccessLine, Label};
 
 /// The longest a line waits in a buffer before it is written out.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(100);
@@ -50,6 +50,26 @@ pub const FLUSH_BYTES: usize = 32 * 1024;
 const TEXT: u8 = 0;
 const ACCESS: u8 = 1;
 
+/// Label tags in an access record: an index into the buffer's static
+/// labels, or the text itself.
+const STATIC: u8 = 0;
+const INLINE: u8 = 1;
+
+/// What a thread has logged and not yet written out: entries, and the
+/// `&'static str` labels its access records refer to by index.
+#[derive(Default)]
+struct Pending {
+    data: Vec<u8>,
+    labels: Vec<&'static str>,
+}
+
+impl Pending {
+    fn clear(&mut self) {
+        self.data.clear();
+        self.labels.clear();
+    }
+}
+
 /// Appends a length-prefixed string.
 fn put_str(data: &mut Vec<u8>, text: &str) {
     // Longer strings cannot come from a request (actix limits its head);
@@ -59,13 +79,34 @@ fn put_str(data: &mut Vec<u8>, text: &str) {
     data.extend_from_slice(&text.as_bytes()[..len as usize]);
 }
 
+/// Appends a label: a static one by index, so that reading it back is
+/// neither a copy nor a UTF-8 check.
+fn put_label(pending: &mut Pending, label: Label<'_>) {
+    match label {
+        Label::Static(text) => {
+            // A buffer is written out long before 2^32 labels.
+            let index = u32::try_from(pending.labels.len()).unwrap_or(u32::MAX);
+            pending.labels.push(text);
+            pending.data.push(STATIC);
+            pending.data.extend_from_slice(&index.to_le_bytes());
+        }
+        Label::Borrowed(text) => {
+            pending.data.push(INLINE);
+            put_str(&mut pending.data, text);
+        }
+    }
+}
+
 /// Reads back what `put_*` wrote; `None` at the end or on anything amiss.
-struct Reader<'a>(&'a [u8]);
+struct Reader<'a> {
+    data: &'a [u8],
+    labels: &'a [&'static str],
+}
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = (self.0.get(..n)?, self.0.get(n..)?);
-        self.0 = rest;
+        let (head, rest) = (self.data.get(..n)?, self.data.get(n..)?);
+        self.data = rest;
         Some(head)
     }
 
@@ -81,26 +122,47 @@ impl<'a> Reader<'a> {
     fn str(&mut self) -> Option<&'a str> {
         std::str::from_utf8(self.bytes()?).ok()
     }
+
+    fn label(&mut self) -> Option<Label<'a>> {
+        match self.array::<1>()?[0] {
+            STATIC => {
+                let index = u32::from_le_bytes(self.array()?);
+                Some(Label::Static(self.labels.get(usize::try_from(index).ok()?)?))
+            }
+            INLINE => Some(Label::Borrowed(self.str()?)),
+            _ => None,
+        }
+    }
 }
 
 /// Appends an access record: the line's fields and its time.
-fn put_access(data: &mut Vec<u8>, line: &AccessLine<'_>, now: SystemTime) {
+fn put_access(pending: &mut Pending, line: &AccessLine<'_>, now: SystemTime) {
     let since = now
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap_or_default();
+    let data = &mut pending.data;
     data.push(ACCESS);
     data.extend_from_slice(&since.as_secs().to_le_bytes());
     data.extend_from_slice(&since.subsec_nanos().to_le_bytes());
     data.extend_from_slice(&line.latency_ms.to_le_bytes());
     data.extend_from_slice(&line.status.to_le_bytes());
-    for text in [line.target, line.method, line.route, line.request_id] {
-        put_str(data, text);
+    put_str(data, line.request_id);
+    put_label(pending, line.method);
+    put_label(pending, line.route);
+}
+
+/// Appends to a byte buffer through `fmt::Write`.
+struct Utf8Out<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Utf8Out<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(text.as_bytes());
+        Ok(())
     }
 }
 
 /// The text of a buffer's entries, access records formatted.
 fn format_entries(mut entries: Reader<'_>, out: &mut Vec<u8>) {
-    let mut scratch = String::new();
     let mut line = || -> Option<()> {
         match entries.array::<1>()?[0] {
             TEXT => out.extend_from_slice(entries.bytes()?),
@@ -109,18 +171,16 @@ fn format_entries(mut entries: Reader<'_>, out: &mut Vec<u8>) {
                 let nanos = u32::from_le_bytes(entries.array()?);
                 let latency_ms = f64::from_le_bytes(entries.array()?);
                 let status = u16::from_le_bytes(entries.array()?);
+                let request_id = entries.str()?;
                 let line = AccessLine {
-                    target: entries.str()?,
-                    method: entries.str()?,
-                    route: entries.str()?,
+                    method: entries.label()?,
+                    route: entries.label()?,
                     status,
                     latency_ms,
-                    request_id: entries.str()?,
+                    request_id,
                 };
                 let now = SystemTime::UNIX_EPOCH + Duration::new(secs, nanos);
-                scratch.clear();
-                line.write(&mut scratch, now).ok()?;
-                out.extend_from_slice(scratch.as_bytes());
+                line.write(&mut Utf8Out(out), now).ok()?;
             }
             _ => return None,
         }
@@ -129,7 +189,7 @@ fn format_entries(mut entries: Reader<'_>, out: &mut Vec<u8>) {
     while line().is_some() {}
 }
 
-type Buffer = Arc<Mutex<Vec<u8>>>;
+type Buffer = Arc<Mutex<Pending>>;
 
 /// Locks `m`; a poisoned lock only means a thread panicked while holding
 /// it, and a byte buffer or an output stream stays usable.
@@ -148,18 +208,22 @@ struct Shared {
 impl Shared {
     /// Writes `data` out and empties it. Called with the buffer locked, so
     /// the thread that owns it cannot append meanwhile.
-    fn write_out(&self, data: &mut Vec<u8>) {
-        if data.is_empty() {
+    fn write_out(&self, pending: &mut Pending) {
+        if pending.data.is_empty() {
             return;
         }
-        // Access lines take about twice their record's size.
-        let mut text = Vec::with_capacity(data.len() * 2);
-        format_entries(Reader(data), &mut text);
+        // Access lines take about three times their record's size.
+        let mut text = Vec::with_capacity(pending.data.len() * 3);
+        let entries = Reader {
+            data: &pending.data,
+            labels: &pending.labels,
+        };
+        format_entries(entries, &mut text);
         let mut sink = lock(&self.sink);
         // A log line that cannot be written has nowhere to be reported;
         // the service goes on.
         let _ = sink.write_all(&text).and_then(|()| sink.flush());
-        data.clear();
+        pending.clear();
     }
 
     /// Writes out every buffer, and forgets those of threads that have
@@ -170,7 +234,7 @@ impl Shared {
             self.write_out(&mut lock(buffer));
         }
         drop(buffers);
-        lock(&self.buffers).retain(|b| Arc::strong_count(b) > 1 || !lock(b).is_empty());
+        lock(&self.buffers).retain(|b| Arc::strong_count(b) > 1 || !lock(b).data.is_empty());
     }
 }
 
@@ -251,7 +315,8 @@ impl LogWriter {
     pub fn append(&self, bytes: &[u8]) {
         // A longer text (it cannot be one line) goes in pieces.
         for piece in bytes.chunks(u32::MAX as usize) {
-            self.with_buffer(|data| {
+            self.with_buffer(|pending| {
+                let data = &mut pending.data;
                 data.push(TEXT);
                 data.extend_from_slice(&(piece.len() as u32).to_le_bytes());
                 data.extend_from_slice(piece);
@@ -262,18 +327,18 @@ impl LogWriter {
     /// Appends a request's access line, formatted when it is written out
     /// (see the module docs), as `line.write(.., now)` formats it.
     pub fn append_access(&self, line: &AccessLine<'_>, now: SystemTime) {
-        self.with_buffer(|data| put_access(data, line, now));
+        self.with_buffer(|pending| put_access(pending, line, now));
     }
 
     /// Runs `put` on this thread's buffer, then writes the buffer out if
     /// it is full.
-    fn with_buffer(&self, put: impl FnOnce(&mut Vec<u8>)) {
+    fn with_buffer(&self, put: impl FnOnce(&mut Pending)) {
         LOCAL.with(|local| {
             // Re-entered (the sink itself logging): write straight through.
             let Ok(mut local) = local.try_borrow_mut() else {
-                let mut data = Vec::new();
-                put(&mut data);
-                self.shared.write_out(&mut data);
+                let mut pending = Pending::default();
+                put(&mut pending);
+                self.shared.write_out(&mut pending);
                 return;
             };
             if !matches!(&*local, Some((id, _)) if *id == self.shared.id) {
@@ -282,10 +347,10 @@ impl LogWriter {
                 *local = Some((self.shared.id, buffer));
             }
             if let Some((_, buffer)) = &*local {
-                let mut data = lock(buffer);
-                put(&mut data);
-                if data.len() >= FLUSH_BYTES {
-                    self.shared.write_out(&mut data);
+                let mut pending = lock(buffer);
+                put(&mut pending);
+                if pending.data.len() >= FLUSH_BYTES {
+                    self.shared.write_out(&mut pending);
                 }
             }
         });
@@ -404,10 +469,11 @@ mod tests {
         let sink = Sink::default();
         let (writer, guard) = LogWriter::new(sink.clone());
         let now = SystemTime::UNIX_EPOCH + Duration::new(1_795_000_000, 123_456_789);
+        let route = String::from("/v1/colocation/\"arr\"");
         let access = |i: u16| AccessLine {
-            target: "infraval_server::telemetry",
-            method: "POST",
-            route: "/v1/colocation/\"arr\"",
+            // Static and borrowed labels both.
+            method: if i % 2 == 0 { Label::Static("POST") } else { Label::Borrowed("PATCH") },
+            route: if i % 3 == 0 { Label::Static("/v1/\\x") } else { Label::Borrowed(&route) },
             status: 200 + i,
             latency_ms: 0.25 * f64::from(i),
             request_id: "id-\u{e9}",

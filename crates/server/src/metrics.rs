@@ -22,7 +22,7 @@ struct SeriesKey {
 
 /// The method as a label: the standard ones by name, any other `OTHER`,
 /// so that clients inventing methods cannot create series without bound.
-fn method_label(method: &str) -> &'static str {
+pub(crate) fn method_label(method: &str) -> &'static str {
     const KNOWN: [&str; 9] = [
         "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE",
     ];
@@ -107,11 +107,11 @@ impl Metrics {
         // plain counters; the data is still usable.
         let method = method_label(method);
         let mut routes = self.series.lock().unwrap_or_else(|p| p.into_inner());
-        if !routes.contains_key(route) {
-            routes.insert(route.to_owned(), RouteSeries::new());
-        }
-        let Some(list) = routes.get_mut(route) else {
-            return;
+        // One lookup for a route already seen; `entry` would need an owned
+        // key, an allocation per request.
+        let list = match routes.get_mut(route) {
+            Some(list) => list,
+            None => routes.entry(route.to_owned()).or_default(),
         };
         let at = match list
             .iter()
