@@ -25,6 +25,14 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 cargo build --release -q -p infraval-server -p infraval-bench-baseline
 target=${CARGO_TARGET_DIR:-target}/release
 
+# A server left running on either port would be measured instead.
+for port in "$INFRAVAL_PORT" "$BASELINE_PORT"; do
+  if (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is already in use; stop what listens there first" >&2
+    exit 1
+  fi
+done
+
 # The server's default configuration, request logging included, to a file.
 INFRAVAL_LOG_FORMAT=json taskset -c 0 "$target/infraval" serve --addr "127.0.0.1:$INFRAVAL_PORT" \
   > "$OUT/infraval.log" 2>&1 &
@@ -33,6 +41,9 @@ taskset -c 0 "$target/infraval-bench-baseline" "127.0.0.1:$BASELINE_PORT" > "$OU
 baseline_pid=$!
 trap 'kill $infraval_pid $baseline_pid 2>/dev/null || true' EXIT
 sleep 1
+for pid in $infraval_pid $baseline_pid; do
+  kill -0 "$pid" 2>/dev/null || { echo "a server failed to start: see $OUT/*.log" >&2; exit 1; }
+done
 
 # name|port|path|body file
 targets=(
