@@ -114,7 +114,8 @@ impl serde_json::ser::Formatter for WholeNumbers {
         writer: &mut W,
         value: f64,
     ) -> std::io::Result<()> {
-        const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+        // 2^53.
+        const EXACT: f64 = 9_007_199_254_740_992.0;
         // Saturating and exact for |value| < 2^53; NaN becomes 0, which
         // does not compare equal to it.
         #[allow(clippy::cast_possible_truncation)]

@@ -127,7 +127,9 @@ impl<'a> Reader<'a> {
         match self.array::<1>()?[0] {
             STATIC => {
                 let index = u32::from_le_bytes(self.array()?);
-                Some(Label::Static(self.labels.get(usize::try_from(index).ok()?)?))
+                Some(Label::Static(
+                    self.labels.get(usize::try_from(index).ok()?)?,
+                ))
             }
             INLINE => Some(Label::Borrowed(self.str()?)),
             _ => None,
@@ -472,8 +474,16 @@ mod tests {
         let route = String::from("/v1/colocation/\"arr\"");
         let access = |i: u16| AccessLine {
             // Static and borrowed labels both.
-            method: if i % 2 == 0 { Label::Static("POST") } else { Label::Borrowed("PATCH") },
-            route: if i % 3 == 0 { Label::Static("/v1/\\x") } else { Label::Borrowed(&route) },
+            method: if i % 2 == 0 {
+                Label::Static("POST")
+            } else {
+                Label::Borrowed("PATCH")
+            },
+            route: if i % 3 == 0 {
+                Label::Static("/v1/\\x")
+            } else {
+                Label::Borrowed(&route)
+            },
             status: 200 + i,
             latency_ms: 0.25 * f64::from(i),
             request_id: "id-\u{e9}",
