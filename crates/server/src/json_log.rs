@@ -329,8 +329,7 @@ impl<'a> Label<'a> {
     /// The label's text.
     pub fn as_str(&self) -> &'a str {
         match *self {
-            Label::Static(text) => text,
-            Label::Borrowed(text) => text,
+            Label::Static(text) | Label::Borrowed(text) => text,
         }
     }
 }

@@ -20,17 +20,18 @@ struct SeriesKey {
     status: u16,
 }
 
-/// The method as a label: the standard ones by name, any other `OTHER`,
-/// so that clients inventing methods cannot create series without bound.
-pub(crate) fn method_label(method: &str) -> &'static str {
+/// The method's own static text when it is one of the nine standard ones.
+pub(crate) fn standard_method(method: &str) -> Option<&'static str> {
     const KNOWN: [&str; 9] = [
         "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE",
     ];
-    KNOWN
-        .iter()
-        .find(|known| **known == method)
-        .copied()
-        .unwrap_or("OTHER")
+    KNOWN.iter().find(|known| **known == method).copied()
+}
+
+/// The method as a label: the standard ones by name, any other `OTHER`,
+/// so that clients inventing methods cannot create series without bound.
+fn method_label(method: &str) -> &'static str {
+    standard_method(method).unwrap_or("OTHER")
 }
 
 /// FNV-1a, for the series map: its keys are route templates of our own

@@ -256,10 +256,8 @@ type Guarded<F> = CatchUnwind<AssertUnwindSafe<TaskLocalFuture<RequestId, F>>>;
 /// A request's method in its access line: a standard method as the
 /// static text it is, any other as sent.
 fn method_label(method: &Method) -> Label<'_> {
-    match crate::metrics::method_label(method.as_str()) {
-        "OTHER" => Label::Borrowed(method.as_str()),
-        known => Label::Static(known),
-    }
+    crate::metrics::standard_method(method.as_str())
+        .map_or(Label::Borrowed(method.as_str()), Label::Static)
 }
 
 /// The route template that labels a request in logs and metrics.
@@ -412,6 +410,19 @@ where
 #[cfg(test)]
 mod id_tests {
     use super::RequestId;
+
+    #[test]
+    fn the_access_line_keeps_a_standard_method_static_and_any_other_as_sent() {
+        use super::{method_label, Label, Method};
+        assert!(matches!(
+            method_label(&Method::PATCH),
+            Label::Static("PATCH")
+        ));
+        let invented = Method::from_bytes(b"OTHER").unwrap();
+        assert!(matches!(method_label(&invented), Label::Borrowed("OTHER")));
+        let invented = Method::from_bytes(b"BREW").unwrap();
+        assert!(matches!(method_label(&invented), Label::Borrowed("BREW")));
+    }
 
     #[test]
     fn request_ids_are_distinct_uuid_v4s() {
