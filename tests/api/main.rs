@@ -6,7 +6,6 @@ mod build_cost;
 mod colocation;
 mod convertible_pricing;
 mod convertibles;
-mod dispatch;
 mod errors;
 mod health;
 mod helpers;

@@ -344,3 +344,8 @@ mod tests {
         assert_eq!(err.field(), Some("cost_per_mw"));
     }
 }
+
+/// Computes [`crate::operations::BuildCost`].
+pub fn schedule(input: BuildCostInput) -> Result<BuildCostResponse, CoreError> {
+    Ok(build_cost::build_cost(&input)?.into())
+}

@@ -332,3 +332,9 @@ mod tests {
         assert!(matches!(err, CoreError::ExactlyOneOf { ref given, .. } if given.len() == 3));
     }
 }
+
+/// Computes [`crate::operations::ColocationArr`].
+pub fn arr(input: SolveArrInput) -> Result<ArrResponse, CoreError> {
+    let out = colocation::solve_arr(&input)?;
+    Ok(ArrResponse::new(&input, &out))
+}

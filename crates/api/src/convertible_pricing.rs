@@ -869,3 +869,51 @@ impl ProfileResponse {
         })
     }
 }
+
+/// Computes [`crate::operations::ConvertiblePrice`].
+pub fn price(input: ConvertibleInput) -> Result<PriceResponse, CoreError> {
+    let valuation = infraval_core::convertible::pricing::price(&input)?;
+    PriceResponse::new(&input, &valuation)
+}
+
+/// Computes [`crate::operations::ConvertibleImplied`].
+pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
+    let solved = implied::implied(&req.input, req.solve_for, req.market_price_per_100)?;
+    ImpliedResponse::new(&req.input, &solved)
+}
+
+/// Computes [`crate::operations::ConvertibleProfile`].
+pub fn profile(req: ProfileInput) -> Result<ProfileResponse, CoreError> {
+    let points = infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
+    ProfileResponse::new(&req.input, &points)
+}
+
+/// Lattice node updates in a work unit: one 1,000-step tree.
+const NODES_PER_UNIT: u64 = 1_000_000;
+
+/// The work of one lattice of `steps` steps, rolled back `rollbacks` times.
+fn lattice_units(steps: usize, rollbacks: usize) -> u64 {
+    let steps = u64::try_from(steps).unwrap_or(u64::MAX);
+    let rollbacks = u64::try_from(rollbacks).unwrap_or(u64::MAX);
+    steps
+        .saturating_mul(steps)
+        .saturating_mul(rollbacks)
+        .div_ceil(NODES_PER_UNIT)
+}
+
+/// The work of a price: steps² / 10⁶ (a unit for the default 1,000 steps).
+pub fn price_work_units(input: &ConvertibleInput) -> u64 {
+    lattice_units(input.steps(), 1)
+}
+
+/// The work of an implied solve: as a price at the same steps (Brent's
+/// dozen or so plain rollbacks cost about what a price's greeks do).
+pub fn implied_work_units(req: &ImpliedInput) -> u64 {
+    lattice_units(req.input.steps(), 1)
+}
+
+/// The work of a profile: one rollback per share price, an eighth of a
+/// price with greeks each.
+pub fn profile_work_units(req: &ProfileInput) -> u64 {
+    lattice_units(req.input.steps(), req.stock_prices.len()).div_ceil(8)
+}

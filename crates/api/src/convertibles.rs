@@ -866,3 +866,20 @@ mod tests {
         assert_eq!(r.parity_price, dec!(19.163256));
     }
 }
+
+/// Computes [`crate::operations::ConvertibleTerms`].
+pub fn full_terms(input: ConvertibleTerms) -> Result<TermsResponse, CoreError> {
+    Ok(TermsResponse::from(&input))
+}
+
+/// Computes [`crate::operations::ConvertibleDilution`].
+pub fn dilution(input: DilutionInput) -> Result<DilutionResponse, CoreError> {
+    let out = dilution::dilution(&input)?;
+    Ok(DilutionResponse::new(&input, &out))
+}
+
+/// Computes [`crate::operations::ConvertibleYield`].
+pub fn yield_(input: YieldInput) -> Result<YieldResponse, CoreError> {
+    let out = yield_::yield_to_maturity(&input)?;
+    Ok(YieldResponse::new(&input, &out))
+}

@@ -884,3 +884,13 @@ mod tests {
         );
     }
 }
+
+/// Computes [`crate::operations::MiningProduction`].
+pub fn production(input: ProductionInput) -> Result<ProductionResponse, CoreError> {
+    Ok(ProductionResponse::from(&mining::production(&input)?))
+}
+
+/// Computes [`crate::operations::MiningProjection`].
+pub fn projection(input: ProjectionInput) -> Result<ProjectionResponse, CoreError> {
+    Ok(ProjectionResponse::from(&mining::projection(&input)?))
+}

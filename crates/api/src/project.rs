@@ -1122,3 +1122,27 @@ mod tests {
         ));
     }
 }
+
+/// Computes [`crate::operations::ColocationProject`].
+pub fn returns(input: ProjectInput) -> Result<ProjectResponse, CoreError> {
+    ProjectResponse::try_from(infraval_core::project::project(&input)?)
+}
+
+/// Computes [`crate::operations::ColocationGoalSeek`].
+pub fn goal_seek(input: GoalSeekInput) -> Result<GoalSeekResponse, CoreError> {
+    let out = goal_seek::goal_seek(&input)?;
+    Ok(GoalSeekResponse::new(&input, &out))
+}
+
+/// Computes [`crate::operations::ColocationSensitivity`].
+pub fn sensitivity(input: SensitivityInput) -> Result<SensitivityResponse, CoreError> {
+    let grids = sensitivity::sensitivity(&input)?;
+    Ok(SensitivityResponse::new(&input, grids))
+}
+
+/// The work of a grid: a unit per 100 cells (each cell is one run of the
+/// project model, tens of microseconds).
+pub fn sensitivity_work_units(input: &SensitivityInput) -> u64 {
+    let cells = input.rows.values.len() * input.columns.values.len();
+    u64::try_from(cells.div_ceil(100)).unwrap_or(u64::MAX)
+}

@@ -837,3 +837,9 @@ mod tests {
         ));
     }
 }
+
+/// Computes [`crate::operations::SumOfParts`].
+pub fn sum_of_parts(input: Vec<Scenario>) -> Result<SumOfPartsResponse, CoreError> {
+    let out = infraval_core::valuation::scenarios(&input)?;
+    Ok(SumOfPartsResponse::from(out.as_slice()))
+}
