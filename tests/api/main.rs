@@ -13,5 +13,6 @@ mod hostile;
 mod mining;
 mod openapi;
 mod operations;
+mod resilience;
 mod shutdown;
 mod valuations;

@@ -246,4 +246,18 @@ mod tests {
             BodyError::Malformed { .. }
         ));
     }
+
+    #[test]
+    fn a_parsed_value_fails_with_the_same_field_as_its_bytes() {
+        for body in [
+            r#"{"price": 1, "capped_call": {}}"#,
+            r#"{"price": 1, "prise": 2}"#,
+            r#"{"price": 1, "phases": [{"cap_price": 1}, {"cap_price": "x"}]}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(body).unwrap();
+            let from_value = from_value::<Outer>(value).unwrap_err();
+            assert_eq!(from_value.field(), fail(body).field(), "{body}");
+            assert!(from_value.field().is_some());
+        }
+    }
 }

@@ -312,4 +312,51 @@ mod tests {
         }
         assert!(find("no.such").is_none());
     }
+
+    #[test]
+    fn the_registry_runs_an_operation_from_json() {
+        // 250 MW × 1,000 kW/MW × $133.33/kW-month × 12 = $399,990,000.
+        let arr = find("colocation.arr")
+            .unwrap()
+            .run(serde_json::json!({"it_capacity_mw": 250, "rate_per_kw_month": 133.33}))
+            .unwrap();
+        assert_eq!(arr["arr"], serde_json::json!(399_990_000.0));
+    }
+
+    #[test]
+    fn the_registry_names_the_field_at_fault_as_http_does() {
+        let err = find("build-cost")
+            .unwrap()
+            .run(serde_json::json!({"it_capacity_mw": 250}))
+            .unwrap_err();
+        assert!(
+            matches!(&err, OperationError::Body(BodyError::MissingField { field }) if field == "cost_per_mw"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_default_price_is_one_work_unit_and_twenty_thousand_steps_four_hundred() {
+        let price = |steps: u64| {
+            find("convertibles.price")
+                .unwrap()
+                .prepare(serde_json::json!({
+                    "issue_date": "2025-12-15",
+                    "maturity_date": "2032-12-15",
+                    "valuation_date": "2025-12-15",
+                    "conversion_price": 19.16,
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "risk_free_rate": 0.04,
+                    "credit_spread": 0.05,
+                    "steps": steps
+                }))
+                .unwrap()
+                .work_units()
+        };
+        // steps² / 10⁶, rounded up.
+        assert_eq!(price(1_000), 1);
+        assert_eq!(price(20_000), 400);
+        assert_eq!(find("colocation.arr").unwrap().runs(), Runs::Inline);
+    }
 }

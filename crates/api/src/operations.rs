@@ -20,7 +20,7 @@
 /// runs: Inline | Blocking, compute: fn, work_units: fn (optional) }`.
 /// The client expands it into one method per operation:
 ///
-/// ```ignore
+/// ```text
 /// macro_rules! methods { ($($(#[doc = $d:literal])* $name:ident = $op:ident { $($_:tt)* })*) => { /* … */ } }
 /// infraval_api::for_each_operation!(methods);
 /// ```
