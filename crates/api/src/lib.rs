@@ -16,8 +16,8 @@
 
 pub mod build_cost;
 pub mod colocation;
-pub mod convertible_pricing;
-pub mod convertibles;
+pub mod convertible;
+pub mod goal_seek;
 pub mod health;
 pub mod json;
 pub mod mining;
@@ -26,7 +26,8 @@ pub mod operation;
 pub mod operations;
 pub mod problem;
 pub mod project;
-pub mod valuations;
+pub mod sensitivity;
+pub mod valuation;
 
 pub use operation::{find, operations, AnyOperation, Operation, OperationError, Runs};
 pub use problem::Problem;

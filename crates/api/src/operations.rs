@@ -75,10 +75,10 @@ macro_rules! for_each_operation {
                 id: "colocation.goal-seek",
                 path: "/v1/colocation/goal-seek",
                 tag: "colocation",
-                request: $crate::project::GoalSeekRequest => infraval_core::goal_seek::GoalSeekInput,
-                response: $crate::project::GoalSeekResponse, "The value found",
+                request: $crate::goal_seek::GoalSeekRequest => infraval_core::goal_seek::GoalSeekInput,
+                response: $crate::goal_seek::GoalSeekResponse, "The value found",
                 runs: Inline,
-                compute: $crate::project::goal_seek,
+                compute: $crate::goal_seek::goal_seek,
             }
 
             /// Sensitivity grid: project results over every pair of values of two inputs.
@@ -91,11 +91,11 @@ macro_rules! for_each_operation {
                 id: "colocation.sensitivity",
                 path: "/v1/colocation/sensitivity",
                 tag: "colocation",
-                request: $crate::project::SensitivityRequest => infraval_core::sensitivity::SensitivityInput,
-                response: $crate::project::SensitivityResponse, "One grid per output",
+                request: $crate::sensitivity::SensitivityRequest => infraval_core::sensitivity::SensitivityInput,
+                response: $crate::sensitivity::SensitivityResponse, "One grid per output",
                 runs: Blocking,
-                compute: $crate::project::sensitivity,
-                work_units: $crate::project::sensitivity_work_units,
+                compute: $crate::sensitivity::sensitivity,
+                work_units: $crate::sensitivity::sensitivity_work_units,
             }
 
             /// What a site costs to build, per kW and per MW, and when the money is spent.
@@ -128,10 +128,10 @@ macro_rules! for_each_operation {
                 id: "convertibles.terms",
                 path: "/v1/convertibles/terms",
                 tag: "convertibles",
-                request: $crate::convertibles::TermsRequest => infraval_core::convertible::ConvertibleTerms,
-                response: $crate::convertibles::TermsResponse, "The issue's terms",
+                request: $crate::convertible::terms::TermsRequest => infraval_core::convertible::ConvertibleTerms,
+                response: $crate::convertible::terms::TermsResponse, "The issue's terms",
                 runs: Inline,
-                compute: $crate::convertibles::full_terms,
+                compute: $crate::convertible::terms::full_terms,
             }
 
             /// Shares issued, capped-call offsets and diluted share counts across share prices.
@@ -149,10 +149,10 @@ macro_rules! for_each_operation {
                 id: "convertibles.dilution",
                 path: "/v1/convertibles/dilution",
                 tag: "convertibles",
-                request: $crate::convertibles::DilutionRequest => infraval_core::convertible::dilution::DilutionInput,
-                response: $crate::convertibles::DilutionResponse, "The dilution at each share price",
+                request: $crate::convertible::dilution::DilutionRequest => infraval_core::convertible::dilution::DilutionInput,
+                response: $crate::convertible::dilution::DilutionResponse, "The dilution at each share price",
                 runs: Inline,
-                compute: $crate::convertibles::dilution,
+                compute: $crate::convertible::dilution::dilution,
             }
 
             /// Yield to maturity, current yield and the accreted value schedule of a note.
@@ -168,10 +168,10 @@ macro_rules! for_each_operation {
                 id: "convertibles.yield",
                 path: "/v1/convertibles/yield",
                 tag: "convertibles",
-                request: $crate::convertibles::YieldRequest => infraval_core::convertible::yield_::YieldInput,
-                response: $crate::convertibles::YieldResponse, "The note's yields and accretion",
+                request: $crate::convertible::yield_::YieldRequest => infraval_core::convertible::yield_::YieldInput,
+                response: $crate::convertible::yield_::YieldResponse, "The note's yields and accretion",
                 runs: Inline,
-                compute: $crate::convertibles::yield_,
+                compute: $crate::convertible::yield_::yield_,
             }
 
             /// Fair value of a convertible note on a credit-risky lattice, with greeks.
@@ -198,11 +198,11 @@ macro_rules! for_each_operation {
                 id: "convertibles.price",
                 path: "/v1/convertibles/price",
                 tag: "convertibles",
-                request: $crate::convertible_pricing::PriceRequest => infraval_core::convertible::lattice::ConvertibleInput,
-                response: $crate::convertible_pricing::PriceResponse, "The note's fair value, greeks and convergence",
+                request: $crate::convertible::pricing::PriceRequest => infraval_core::convertible::lattice::ConvertibleInput,
+                response: $crate::convertible::pricing::PriceResponse, "The note's fair value, greeks and convergence",
                 runs: Blocking,
-                compute: $crate::convertible_pricing::price,
-                work_units: $crate::convertible_pricing::price_work_units,
+                compute: $crate::convertible::pricing::price,
+                work_units: $crate::convertible::pricing::price_work_units,
             }
 
             /// The volatility or the credit spread that reproduces a market price.
@@ -217,11 +217,11 @@ macro_rules! for_each_operation {
                 id: "convertibles.implied",
                 path: "/v1/convertibles/implied",
                 tag: "convertibles",
-                request: $crate::convertible_pricing::ImpliedRequest => $crate::convertible_pricing::ImpliedInput,
-                response: $crate::convertible_pricing::ImpliedResponse, "The solved volatility or spread",
+                request: $crate::convertible::implied::ImpliedRequest => $crate::convertible::implied::ImpliedInput,
+                response: $crate::convertible::implied::ImpliedResponse, "The solved volatility or spread",
                 runs: Blocking,
-                compute: $crate::convertible_pricing::implied,
-                work_units: $crate::convertible_pricing::implied_work_units,
+                compute: $crate::convertible::implied::implied,
+                work_units: $crate::convertible::implied::implied_work_units,
             }
 
             /// Price, bond floor, parity and delta of a note across share prices.
@@ -235,11 +235,11 @@ macro_rules! for_each_operation {
                 id: "convertibles.profile",
                 path: "/v1/convertibles/profile",
                 tag: "convertibles",
-                request: $crate::convertible_pricing::ProfileRequest => $crate::convertible_pricing::ProfileInput,
-                response: $crate::convertible_pricing::ProfileResponse, "The price profile",
+                request: $crate::convertible::pricing::ProfileRequest => $crate::convertible::pricing::ProfileInput,
+                response: $crate::convertible::pricing::ProfileResponse, "The price profile",
                 runs: Blocking,
-                compute: $crate::convertible_pricing::profile,
-                work_units: $crate::convertible_pricing::profile_work_units,
+                compute: $crate::convertible::pricing::profile,
+                work_units: $crate::convertible::pricing::profile_work_units,
             }
 
             /// Production and unit economics of a mining fleet.
@@ -255,10 +255,10 @@ macro_rules! for_each_operation {
                 id: "mining.production",
                 path: "/v1/mining/production",
                 tag: "mining",
-                request: $crate::mining::ProductionRequest => infraval_core::mining::ProductionInput,
-                response: $crate::mining::ProductionResponse, "The fleet's production and unit economics",
+                request: $crate::mining::production::ProductionRequest => infraval_core::mining::ProductionInput,
+                response: $crate::mining::production::ProductionResponse, "The fleet's production and unit economics",
                 runs: Inline,
-                compute: $crate::mining::production,
+                compute: $crate::mining::production::production,
             }
 
             /// A monthly projection of bitcoin mined, revenue, power cost and margin.
@@ -273,10 +273,10 @@ macro_rules! for_each_operation {
                 id: "mining.projection",
                 path: "/v1/mining/projection",
                 tag: "mining",
-                request: $crate::mining::ProjectionRequest => infraval_core::mining::ProjectionInput,
-                response: $crate::mining::ProjectionResponse, "The monthly table and its totals",
+                request: $crate::mining::projection::ProjectionRequest => infraval_core::mining::ProjectionInput,
+                response: $crate::mining::projection::ProjectionResponse, "The monthly table and its totals",
                 runs: Inline,
-                compute: $crate::mining::projection,
+                compute: $crate::mining::projection::projection,
             }
 
             /// Sum-of-the-parts value per share, with diluted shares solved consistently.
@@ -294,10 +294,10 @@ macro_rules! for_each_operation {
                 id: "valuations.sum-of-parts",
                 path: "/v1/valuations/sum-of-parts",
                 tag: "valuations",
-                request: $crate::valuations::SumOfPartsRequest => Vec<infraval_core::valuation::Scenario>,
-                response: $crate::valuations::SumOfPartsResponse, "Each scenario's valuation",
+                request: $crate::valuation::SumOfPartsRequest => Vec<infraval_core::valuation::Scenario>,
+                response: $crate::valuation::SumOfPartsResponse, "Each scenario's valuation",
                 runs: Blocking,
-                compute: $crate::valuations::sum_of_parts,
+                compute: $crate::valuation::sum_of_parts,
             }
         }
     };

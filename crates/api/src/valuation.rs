@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::convertibles::SettlementMethod;
+use crate::convertible::terms::SettlementMethod;
 use crate::mining::exactly_one;
 use crate::num;
 use crate::project::ProjectRequest;
