@@ -8,6 +8,7 @@ use futures_util::stream::{self, StreamExt as _};
 use infraval_server::config::Settings;
 use serde_json::{json, Value};
 
+use crate::convertible_pricing::{base, with};
 use crate::helpers::{assert_problem, spawn_app_with};
 
 const ARR_BODY: &str = r#"{"it_capacity_mw": 250, "rate_per_kw_month": 133.33}"#;
@@ -102,19 +103,9 @@ async fn a_log_output_nobody_reads_drops_lines_but_never_stops_the_server() {
     assert!(dropped > 1_000.0, "dropped {dropped}");
 }
 
-/// A 4,000-step price: 16 work units.
+/// The reference base case at 4,000 steps: 16 work units.
 fn heavy_price() -> Value {
-    json!({
-        "issue_date": "2025-12-15",
-        "maturity_date": "2032-12-15",
-        "valuation_date": "2025-12-15",
-        "conversion_price": 19.16,
-        "stock_price": 15.03,
-        "volatility": 0.6,
-        "risk_free_rate": 0.04,
-        "credit_spread": 0.05,
-        "steps": 4000
-    })
+    with(base(), json!({"steps": 4000}))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

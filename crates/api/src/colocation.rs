@@ -289,6 +289,12 @@ impl ArrResponse {
     }
 }
 
+/// Computes [`crate::operations::ColocationArr`].
+pub fn arr(input: SolveArrInput) -> Result<ArrResponse, CoreError> {
+    let out = colocation::solve_arr(&input)?;
+    Ok(ArrResponse::new(&input, &out))
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;
@@ -331,10 +337,4 @@ mod tests {
         let err = SolveArrInput::try_from(req).unwrap_err();
         assert!(matches!(err, CoreError::ExactlyOneOf { ref given, .. } if given.len() == 3));
     }
-}
-
-/// Computes [`crate::operations::ColocationArr`].
-pub fn arr(input: SolveArrInput) -> Result<ArrResponse, CoreError> {
-    let out = colocation::solve_arr(&input)?;
-    Ok(ArrResponse::new(&input, &out))
 }

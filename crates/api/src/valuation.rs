@@ -799,6 +799,12 @@ impl From<&[(String, Sotp)]> for SumOfPartsResponse {
     }
 }
 
+/// Computes [`crate::operations::SumOfParts`].
+pub fn sum_of_parts(input: Vec<Scenario>) -> Result<SumOfPartsResponse, CoreError> {
+    let out = infraval_core::valuation::scenarios(&input)?;
+    Ok(SumOfPartsResponse::from(out.as_slice()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -836,10 +842,4 @@ mod tests {
             Err(CoreError::ExactlyOneOf { .. })
         ));
     }
-}
-
-/// Computes [`crate::operations::SumOfParts`].
-pub fn sum_of_parts(input: Vec<Scenario>) -> Result<SumOfPartsResponse, CoreError> {
-    let out = infraval_core::valuation::scenarios(&input)?;
-    Ok(SumOfPartsResponse::from(out.as_slice()))
 }

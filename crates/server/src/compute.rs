@@ -97,7 +97,7 @@ where
             let request_id = crate::telemetry::current_request_id();
             tracing::error!(
                 request_id = request_id.as_deref(),
-                "a computation panicked on the blocking pool; answering 500"
+                "a handler panicked on the blocking pool; answering 500"
             );
             Err(ApiError::Internal)
         }

@@ -57,18 +57,29 @@ struct ServiceRoute {
     doc: &'static str,
     response_description: &'static str,
     /// The answer's media type and schema.
-    content: fn() -> (&'static str, RefOr<Schema>, Vec<(String, RefOr<Schema>)>),
+    content: fn() -> Content,
     mount: fn(&mut ServiceConfig),
 }
 
-fn health_content() -> (&'static str, RefOr<Schema>, Vec<(String, RefOr<Schema>)>) {
+/// Named schemas, for the document's components.
+type Schemas = Vec<(String, RefOr<Schema>)>;
+
+/// What a service route answers.
+struct Content {
+    media_type: &'static str,
+    schema: RefOr<Schema>,
+    /// The named schemas `schema` refers to.
+    schemas: Schemas,
+}
+
+fn health_content() -> Content {
     let mut schemas = Vec::new();
     schemas_of::<Health>(&mut schemas);
-    (
-        "application/json",
-        RefOr::Ref(Ref::from_schema_name(Health::name())),
+    Content {
+        media_type: "application/json",
+        schema: RefOr::Ref(Ref::from_schema_name(Health::name())),
         schemas,
-    )
+    }
 }
 
 async fn health() -> Json<Health> {
@@ -117,9 +128,12 @@ const SERVICE_ROUTES: [ServiceRoute; 3] = [
               template and status; `infraval_http_requests_in_flight`;\n\
               `infraval_log_lines_dropped_total`; `infraval_build_info`.",
         response_description: "Prometheus text format",
-        content: || {
-            let text = ObjectBuilder::new().schema_type(Type::String).build();
-            ("text/plain", RefOr::T(Schema::Object(text)), Vec::new())
+        content: || Content {
+            media_type: "text/plain",
+            schema: RefOr::T(Schema::Object(
+                ObjectBuilder::new().schema_type(Type::String).build(),
+            )),
+            schemas: Vec::new(),
         },
         mount: |cfg| {
             cfg.route("/metrics", web::get().to(render_metrics));
@@ -180,7 +194,7 @@ fn documented(
 }
 
 /// The schemas `T` needs: its own and those it refers to.
-fn schemas_of<T: ToSchema>(into: &mut Vec<(String, RefOr<Schema>)>) {
+fn schemas_of<T: ToSchema>(into: &mut Schemas) {
     into.push((T::name().into_owned(), T::schema()));
     T::schemas(into);
 }
@@ -191,7 +205,7 @@ fn schemas_of<T: ToSchema>(into: &mut Vec<(String, RefOr<Schema>)>) {
 pub fn openapi() -> OpenApi {
     struct Paths {
         paths: Vec<(&'static str, PathItem)>,
-        schemas: Vec<(String, RefOr<Schema>)>,
+        schemas: Schemas,
     }
     impl Visitor for Paths {
         fn visit<Op: Operation>(&mut self) {
@@ -223,14 +237,18 @@ pub fn openapi() -> OpenApi {
         schemas: Vec::new(),
     };
     for route in &SERVICE_ROUTES {
-        let (media_type, schema, schemas) = (route.content)();
-        found.schemas.extend(schemas);
+        let content = (route.content)();
+        found.schemas.extend(content.schemas);
         let documented = documented(
             route.name,
             route.tag,
             route.doc,
             None,
-            (route.response_description, media_type, schema),
+            (
+                route.response_description,
+                content.media_type,
+                content.schema,
+            ),
         );
         found
             .paths
