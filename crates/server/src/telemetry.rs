@@ -118,13 +118,17 @@ impl Drop for LogGuard {
 }
 
 /// The output under the non-blocking writer: buffered stdout that warns,
-/// through `tracing`, how many lines were dropped, once the writer has
-/// caught up (the writer's thread flushes when its queue is empty, so the
-/// warning itself finds room).
+/// through `tracing`, how many lines were dropped, once the output flows
+/// again. The writer's thread flushes whenever its queue is empty; the
+/// warning waits for a flush with no drop since the one before, since
+/// right after a stuck write the queue is still full and would drop it.
 struct ReportDrops<W> {
     out: W,
     dropped: Arc<OnceLock<ErrorCounter>>,
+    /// The drop count last warned about.
     reported: usize,
+    /// The drop count at the previous flush.
+    at_last_flush: usize,
 }
 
 impl<W: Write> Write for ReportDrops<W> {
@@ -135,7 +139,9 @@ impl<W: Write> Write for ReportDrops<W> {
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()?;
         let dropped = self.dropped.get().map_or(0, ErrorCounter::dropped_lines);
-        if dropped > self.reported {
+        let flowing = dropped == self.at_last_flush;
+        self.at_last_flush = dropped;
+        if flowing && dropped > self.reported {
             tracing::warn!(
                 dropped_lines = dropped - self.reported,
                 total_dropped_lines = dropped,
@@ -165,6 +171,7 @@ pub fn init(format: Option<LogFormat>, buffer_lines: usize) -> LogGuard {
             out: std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()),
             dropped: Arc::clone(&dropped),
             reported: 0,
+            at_last_flush: 0,
         });
     let counter = writer.error_counter();
     let _ = dropped.set(counter.clone());
