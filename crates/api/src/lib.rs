@@ -15,6 +15,7 @@
 //! [`rust_decimal::Decimal`] inside the service.
 
 pub mod build_cost;
+pub mod chart;
 pub mod colocation;
 pub mod convertible;
 pub mod goal_seek;
