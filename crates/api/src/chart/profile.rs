@@ -49,7 +49,7 @@ fn title(req: &ProfileRequest, res: &ProfileResponse, conversion: Option<f64>) -
 /// Fair value, bond floor and parity against the share price.
 pub(super) fn draw(req: &ProfileRequest, res: &ProfileResponse) -> Result<Svg, ChartError> {
     let mut points: Vec<&ProfilePointResponse> = res.points.iter().collect();
-    points.sort_by(|a, b| a.stock_price.cmp(&b.stock_price));
+    points.sort_by_key(|p| p.stock_price);
     let conversion = conversion_price(req);
     let series = |value: fn(&ProfilePointResponse) -> f64| -> Vec<(f64, f64)> {
         points
