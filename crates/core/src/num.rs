@@ -122,14 +122,7 @@ impl Num for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     fn from_decimal(value: Decimal) -> Self {
-        // mantissa / 10^scale: two roundings, so within 1 ulp of the
-        // correctly rounded value, and far faster than `to_f64`.
-        let scale = value.scale() as usize;
-        let mantissa = value.mantissa() as f64;
-        match POWERS_OF_TEN.get(scale) {
-            Some(p) => mantissa / p,
-            None => to_f64(value),
-        }
+        to_f64(value)
     }
     fn from_u64(value: u64) -> Self {
         value as f64
@@ -167,17 +160,68 @@ impl Num for f64 {
     }
 }
 
-/// 10^0 to 10^28, each exact in `f64` up to 10^22 and correctly rounded
-/// beyond.
-const POWERS_OF_TEN: [f64; 29] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
-];
-
-/// A Decimal as `f64`, for messages and for the `f64` pricing code.
+/// The double nearest to a Decimal: the one conversion from `Decimal` to
+/// `f64` in the service (the `f64` pricing code, the `f64` model path, error
+/// messages and the wire writer all use it).
+///
+/// # Formula
+/// A Decimal is `m / 10^s`. When `|m| ≤ 2^53` and `s ≤ 22`, both `m` and
+/// `10^s` are exact doubles, and IEEE division rounds their quotient
+/// correctly: one division gives the nearest double. That covers every
+/// rounded money figure and ratio the service handles. Anything else is
+/// read back from its exact decimal text `m e−s` by Rust's correctly
+/// rounding parser, written on the stack: `rust_decimal`'s own `to_f64`
+/// can be a unit in the last place off (`7420281594238694e-23` became
+/// `7.420281594238695e-8`), and so can `m as f64 / 10^s`, which rounds
+/// twice.
+///
+/// # Example
+/// ```
+/// use infraval_core::num::to_f64;
+/// use rust_decimal::Decimal;
+/// assert_eq!(to_f64(Decimal::new(13333, 2)), 133.33);
+/// assert_eq!(to_f64(Decimal::new(7420281594238694, 23)), 7.420281594238694e-8);
+/// ```
 pub fn to_f64(value: Decimal) -> f64 {
-    // Every Decimal is within f64's range; the conversion only rounds.
-    value.to_f64().unwrap_or(f64::NAN)
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    const EXACT: i64 = 1 << 53;
+    // Through i64: converting an i128 to f64 is a library call, an i64 one
+    // instruction.
+    let mantissa = i64::try_from(value.mantissa()).ok();
+    match (POW10.get(value.scale() as usize), mantissa) {
+        // Both conversions are exact: |mantissa| ≤ 2^53.
+        #[allow(clippy::cast_precision_loss)]
+        (Some(scale), Some(m)) if (-EXACT..=EXACT).contains(&m) => m as f64 / scale,
+        _ => from_exact_text(value),
+    }
+}
+
+/// `value` read back from its exact text `m e−s` (a sign, at most 29
+/// digits and a two-digit exponent), formatted on the stack.
+fn from_exact_text(value: Decimal) -> f64 {
+    let mut digits = itoa::Buffer::new();
+    let mut exponent = itoa::Buffer::new();
+    let mantissa = digits.format(value.mantissa()).as_bytes();
+    let scale = exponent.format(value.scale()).as_bytes();
+    let mut text = [0u8; 48];
+    let len = mantissa.len() + 2 + scale.len();
+    if let Some(slot) = text.get_mut(..len) {
+        let (m, rest) = slot.split_at_mut(mantissa.len());
+        m.copy_from_slice(mantissa);
+        let (e, s) = rest.split_at_mut(2);
+        e.copy_from_slice(b"e-");
+        s.copy_from_slice(scale);
+    }
+    std::str::from_utf8(text.get(..len).unwrap_or_default())
+        .ok()
+        .and_then(|t| t.parse().ok())
+        // Not reached (the text is a valid float literal); every Decimal is
+        // within f64's range, so this fallback could only round.
+        .or_else(|| value.to_f64())
+        .unwrap_or(f64::NAN)
 }
 
 /// Checks `value > 0`.
@@ -379,6 +423,52 @@ mod tests {
         assert_eq!((-1.0e-7_f64).into_decimal("x"), Ok(dec!(-0.0000001)));
         assert!(f64::NAN.into_decimal("x").is_err());
         assert!(1e30_f64.into_decimal("x").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_decimal_converts_to_the_double_nearest_to_it(
+            mantissa in -(1i64 << 60)..(1i64 << 60),
+            scale in 0u32..=28,
+        ) {
+            let value = Decimal::from_i128_with_scale(i128::from(mantissa), scale);
+            // Rust's float parsing rounds the exact decimal text correctly.
+            let nearest: f64 = value.to_string().parse().unwrap();
+            proptest::prop_assert_eq!(to_f64(value), nearest, "{}", value);
+        }
+
+        #[test]
+        fn a_full_precision_decimal_converts_to_the_double_nearest_to_it(
+            lo in proptest::num::u32::ANY,
+            mid in proptest::num::u32::ANY,
+            hi in proptest::num::u32::ANY,
+            negative in proptest::bool::ANY,
+            scale in 0u32..=28,
+        ) {
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let nearest: f64 = value.to_string().parse().unwrap();
+            proptest::prop_assert_eq!(to_f64(value), nearest, "{}", value);
+            proptest::prop_assert_eq!(<f64 as Num>::from_decimal(value), nearest, "{}", value);
+        }
+    }
+
+    #[test]
+    fn money_converts_to_the_nearest_double() {
+        for (value, expected) in [
+            (dec!(399990000.00), 399_990_000.0),
+            (dec!(133.33), 133.33),
+            (dec!(-0.01), -0.01),
+            (dec!(0.1), 0.1),
+            (Decimal::MAX, 7.922_816_251_426_434e28),
+            (Decimal::MIN, -7.922_816_251_426_434e28),
+            // rust_decimal's own to_f64 gives 7.420281594238695e-8.
+            (
+                Decimal::new(7_420_281_594_238_694, 23),
+                7.420_281_594_238_694e-8,
+            ),
+        ] {
+            assert_eq!(to_f64(value), expected, "{value}");
+        }
     }
 
     #[test]
