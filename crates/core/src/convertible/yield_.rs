@@ -15,9 +15,11 @@
 //!
 //! For a zero-coupon note `frequency` only states the compounding.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, MathematicalOps};
 
+pub use super::schedule::Frequency;
+use super::schedule::{coupon_dates, CouponDates, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Fraction, Price};
 use crate::Result;
@@ -27,10 +29,6 @@ pub const FACE: Decimal = Decimal::ONE_HUNDRED;
 
 /// The largest price accepted, per 100 of face: 10,000.
 pub const MAX_PRICE_PER_100: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
-
-/// The longest horizon accepted from settlement to maturity, years: at
-/// most 600 monthly periods and 601 schedule rows.
-pub const MAX_YEARS_TO_MATURITY: u32 = 50;
 
 /// The lowest yield the solver searches: −95% a year.
 pub const MIN_YIELD: Decimal = Decimal::from_parts(95, 0, 0, true, 2);
@@ -45,49 +43,6 @@ pub const YIELD_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 /// Bisection steps: (MAX_YIELD − MIN_YIELD) / 2¹⁰⁰ is far below
 /// [`YIELD_TOLERANCE`], so this is only a backstop.
 const MAX_ITERATIONS: u32 = 100;
-
-/// Coupon payments (or compounding periods) a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Frequency {
-    /// Once a year.
-    Annual,
-    /// Twice a year.
-    SemiAnnual,
-    /// Four times a year.
-    Quarterly,
-    /// Twelve times a year.
-    Monthly,
-}
-
-impl Frequency {
-    /// From payments a year: 1, 2, 4 or 12; errors name `frequency`.
-    pub fn from_per_year(per_year: u32) -> Result<Self> {
-        match per_year {
-            1 => Ok(Frequency::Annual),
-            2 => Ok(Frequency::SemiAnnual),
-            4 => Ok(Frequency::Quarterly),
-            12 => Ok(Frequency::Monthly),
-            _ => Err(CoreError::Inconsistent {
-                field: "frequency".into(),
-                reason: "must be 1, 2, 4 or 12 payments a year",
-            }),
-        }
-    }
-
-    /// Payments a year.
-    pub fn per_year(self) -> u32 {
-        match self {
-            Frequency::Annual => 1,
-            Frequency::SemiAnnual => 2,
-            Frequency::Quarterly => 4,
-            Frequency::Monthly => 12,
-        }
-    }
-
-    fn months(self) -> u32 {
-        12 / self.per_year()
-    }
-}
 
 /// The validated input of [`yield_to_maturity`].
 #[derive(Debug, Clone, PartialEq)]
@@ -188,42 +143,14 @@ impl Flows {
 
 fn coupon_flows(input: &YieldInput) -> Result<Flows> {
     let settle = input.settlement_date;
-    let maturity = input.maturity_date;
-    if maturity <= settle {
-        return Err(CoreError::DateOrder {
-            field: "maturity_date".into(),
-            date: maturity,
-            relation: "after",
-            other_field: "settlement_date",
-            other: settle,
-        });
-    }
-    let horizon_end = settle.checked_add_months(Months::new(12 * MAX_YEARS_TO_MATURITY));
-    if horizon_end.is_none_or(|end| maturity > end) {
-        return Err(CoreError::Inconsistent {
-            field: "maturity_date".into(),
-            reason: "must be at most 50 years after `settlement_date`",
-        });
-    }
-    let step = input.frequency.months();
-    let overflow = || CoreError::Overflow {
+    let CouponDates { payments, previous } = coupon_dates(
+        ScheduleStart::Settlement(settle),
+        input.maturity_date,
+        input.frequency,
+    )?;
+    let next = *payments.first().ok_or(CoreError::Overflow {
         quantity: "coupon dates",
-    };
-    let mut dates = Vec::new();
-    let mut k: u32 = 0;
-    let previous = loop {
-        let months = k.checked_mul(step).ok_or_else(overflow)?;
-        let date = maturity
-            .checked_sub_months(Months::new(months))
-            .ok_or_else(overflow)?;
-        if date <= settle {
-            break date;
-        }
-        dates.push(date);
-        k = k.checked_add(1).ok_or_else(overflow)?;
-    };
-    dates.reverse();
-    let next = *dates.first().ok_or_else(overflow)?;
+    })?;
     let w = Decimal::from((next - settle).num_days()).div_or(
         Decimal::from((next - previous).num_days()),
         "accrual fraction",
@@ -235,7 +162,7 @@ fn coupon_flows(input: &YieldInput) -> Result<Flows> {
         .mul_or(FACE, "coupon")?
         .div_or(f, "coupon")?;
     Ok(Flows {
-        dates,
+        dates: payments,
         coupon,
         w,
         f,
@@ -264,7 +191,7 @@ fn coupon_flows(input: &YieldInput) -> Result<Flows> {
 /// # Errors
 /// [`CoreError::DateOrder`] when maturity is not after settlement;
 /// [`CoreError::Inconsistent`] on `maturity_date` beyond
-/// [`MAX_YEARS_TO_MATURITY`]; [`CoreError::Unattainable`] on `price` when
+/// [`MAX_SCHEDULE_YEARS`](super::schedule::MAX_SCHEDULE_YEARS) (60) years; [`CoreError::Unattainable`] on `price` when
 /// no yield in the searched range gives it.
 pub fn yield_to_maturity(input: &YieldInput) -> Result<Yield> {
     let flows = coupon_flows(input)?;
@@ -573,13 +500,13 @@ mod tests {
     }
 
     #[test]
-    fn a_horizon_over_fifty_years_is_refused() {
+    fn a_horizon_over_sixty_years_is_refused() {
         let err = yield_to_maturity(&input(
             dec!(95),
             dec!(0),
             12,
             date(2026, 1, 1),
-            date(2076, 1, 2),
+            date(2086, 1, 2),
         ))
         .unwrap_err();
         assert_eq!(err.field(), Some("maturity_date"));
@@ -588,7 +515,7 @@ mod tests {
             dec!(0),
             12,
             date(2026, 1, 1),
-            date(2076, 1, 1),
+            date(2086, 1, 1),
         ))
         .is_ok());
     }

@@ -89,7 +89,7 @@ pub(crate) use rollback::Workspace;
 pub(crate) use spec::Market;
 pub use spec::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
-    DEFAULT_CALL_PUT_STEPS, DEFAULT_STEPS, MAX_AMOUNT, MAX_CREDIT_SPREAD, MAX_LIFE_YEARS, MAX_RATE,
+    DEFAULT_CALL_PUT_STEPS, DEFAULT_STEPS, MAX_AMOUNT, MAX_CREDIT_SPREAD, MAX_RATE,
     MAX_SCHEDULE_ITEMS, MAX_STEPS, MAX_TRIGGER, MAX_VOLATILITY, MIN_RISK_FREE_RATE, MIN_STEPS,
 };
 

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use crate::convertible::schedule::{self, CouponPeriod, DayCount};
+use crate::convertible::schedule::{self, CouponPeriod, DayCount, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{finite_f64, positive_f64};
 use crate::Result;
@@ -42,8 +42,6 @@ pub const MAX_CREDIT_SPREAD: f64 = 1.0;
 pub const MIN_RISK_FREE_RATE: f64 = -0.5;
 /// The largest risk-free rate, dividend yield and coupon rate accepted.
 pub const MAX_RATE: f64 = 1.0;
-/// The longest life of a note, in years from the valuation date.
-pub const MAX_LIFE_YEARS: f64 = 60.0;
 /// The most items in each of the call schedule, the put schedule and the
 /// dividend list.
 pub const MAX_SCHEDULE_ITEMS: usize = 1_000;
@@ -102,7 +100,8 @@ pub struct ConvertibleSpec {
     pub face: f64,
     /// Issue date: coupons accrue from it. On or before the valuation date.
     pub issue_date: NaiveDate,
-    /// Maturity date, after the valuation date, at most 60 years later.
+    /// Maturity date, after the valuation date, at most 60 years after the
+    /// issue date ([`schedule::MAX_SCHEDULE_YEARS`]).
     pub maturity_date: NaiveDate,
     /// Valuation date: time 0 of the lattice.
     pub valuation_date: NaiveDate,
@@ -217,7 +216,7 @@ impl ConvertibleInput {
     /// Validates a spec, naming the field at fault.
     ///
     /// Checks every number is finite and in its documented range, the dates are
-    /// in order (issue ≤ valuation < maturity ≤ valuation + 60 years; calls, puts
+    /// in order (issue ≤ valuation < maturity ≤ issue + 60 years; calls, puts
     /// and conversion start within the note's life; dividends after valuation
     /// and on or before maturity), the lists are within their caps, the steps
     /// within `[10, 20,000]`, and the dividends' present value below the
@@ -233,12 +232,6 @@ impl ConvertibleInput {
                 other: spec.valuation_date,
             });
         }
-        if schedule::years_between(spec.valuation_date, spec.maturity_date) > MAX_LIFE_YEARS {
-            return Err(CoreError::Inconsistent {
-                field: "maturity_date".into(),
-                reason: "must be at most 60 years after valuation_date",
-            });
-        }
         if spec.issue_date > spec.valuation_date {
             return Err(CoreError::DateOrder {
                 field: "issue_date".into(),
@@ -248,6 +241,9 @@ impl ConvertibleInput {
                 other: spec.valuation_date,
             });
         }
+        // The coupon schedule's cap, for a zero-coupon note too: maturity at
+        // most 60 years after issue, so at most 60 after valuation.
+        schedule::check_horizon(ScheduleStart::Issue(spec.issue_date), spec.maturity_date)?;
         let life = (
             (spec.issue_date, "issue_date"),
             (spec.maturity_date, "maturity_date"),
@@ -408,7 +404,7 @@ impl ConvertibleInput {
             spec.coupon_rate,
             spec.coupon_frequency,
             spec.coupon_day_count,
-        );
+        )?;
         let input = ConvertibleInput {
             spec,
             periods,
