@@ -2,12 +2,12 @@
 //! target, e.g. the rent that earns a 12% IRR, or the build cost per MW
 //! at which the NPV is zero.
 
-use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::CoreError;
-use crate::num::{to_f64, Checked};
+use crate::num::to_f64;
 use crate::project::{project, Metric, ProjectInput, Variable};
+use crate::solve::{Goal, Inward, Root, SolveError, Stop, Width};
 use crate::Result;
 
 /// Tolerances of the goal-seek solver, all in one place.
@@ -99,10 +99,10 @@ pub fn tolerance_of(metric: Metric) -> Decimal {
 /// `g(x) = metric(project(base with variable = x)) − target` must change
 /// sign between the bracket's ends; otherwise the target is
 /// [`CoreError::Unattainable`], reporting the metric at both ends. Inside
-/// the bracket, regula falsi with the Illinois modification (a
-/// bisection-safe secant), until `|g(x)| ≤` [`tolerance_of`]`(metric)`. If
-/// the bracket shrinks to [`tolerance::BRACKET_RELATIVE`] first, the metric
-/// jumps across the target and the answer is [`CoreError::NoSolution`].
+/// the bracket, Brent's method ([`crate::solve`]), until `|g(x)| ≤`
+/// [`tolerance_of`]`(metric)`. If the bracket shrinks to
+/// [`tolerance::BRACKET_RELATIVE`] first, the metric jumps across the
+/// target and the answer is [`CoreError::NoSolution`].
 /// For metrics monotonic in the variable (IRR or NPV in rent or cost)
 /// the root is unique.
 pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
@@ -112,7 +112,7 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
             reason,
         });
     }
-    let (mut lo, mut hi) = input
+    let (lo, hi) = input
         .bracket
         .unwrap_or_else(|| default_bracket(input.variable));
     if lo >= hi {
@@ -123,81 +123,65 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
     }
     let bracket = (lo, hi);
     let tolerance = tolerance_of(input.metric);
+    let goal = Goal {
+        target: input.target,
+        value_tolerance: tolerance,
+        width: Width {
+            absolute: 0.0,
+            relative: tolerance::BRACKET_RELATIVE,
+        },
+        max_iterations: tolerance::MAX_ITERATIONS,
+        quantity: "goal_seek",
+    };
     let eval = |x: Decimal| -> Result<Decimal> {
         let mut p = input.base.clone();
         input.variable.set(&mut p, x)?;
         input.metric.of(&project(&p)?)
     };
-    let done = |value: Decimal, achieved: Decimal, iterations: u32| GoalSeek {
-        value,
-        achieved,
-        bracket,
-        tolerance,
-        iterations,
-    };
-    let at_lo = eval(lo)?;
-    let at_hi = eval(hi)?;
-    let mut g_lo = at_lo.sub_or(input.target, "goal_seek")?;
-    let g_hi = at_hi.sub_or(input.target, "goal_seek")?;
-    if g_lo.abs() <= tolerance {
-        return Ok(done(lo, at_lo, 0));
-    }
-    if g_hi.abs() <= tolerance {
-        return Ok(done(hi, at_hi, 0));
-    }
-    if g_lo.is_sign_negative() == g_hi.is_sign_negative() {
-        return Err(CoreError::Unattainable {
-            quantity: input.metric.name(),
-            target: to_f64(input.target),
-            min: to_f64(at_lo.min(at_hi)),
-            max: to_f64(at_lo.max(at_hi)),
-        });
-    }
-    // Illinois weights, in f64: they only choose the next point.
-    let (mut w_lo, mut w_hi) = (to_f64(g_lo), to_f64(g_hi));
-    let mut last_side = 0i8;
-    for iteration in 1..=tolerance::MAX_ITERATIONS {
-        let (flo, fhi) = (to_f64(lo), to_f64(hi));
-        let secant = fhi - w_hi * (fhi - flo) / (w_hi - w_lo);
-        let x = match Decimal::from_f64(secant).filter(|x| *x > lo && *x < hi) {
-            Some(x) => x,
-            // lo + (hi - lo) / 2 cannot overflow where (lo + hi) / 2 could.
-            None => lo.add_or(
-                hi.sub_or(lo, "goal_seek")?
-                    .div_or(Decimal::TWO, "goal_seek")?,
-                "goal_seek",
-            )?,
-        };
-        let achieved = eval(x)?;
-        let g = achieved.sub_or(input.target, "goal_seek")?;
-        if g.abs() <= tolerance {
-            return Ok(done(x, achieved, iteration));
-        }
-        if g.is_sign_negative() == g_lo.is_sign_negative() {
-            lo = x;
-            g_lo = g;
-            w_lo = to_f64(g);
-            if last_side == -1 {
-                w_hi /= 2.0;
-            }
-            last_side = -1;
-        } else {
-            hi = x;
-            w_hi = to_f64(g);
-            if last_side == 1 {
-                w_lo /= 2.0;
-            }
-            last_side = 1;
-        }
-        let scale = to_f64(x.abs()).max(1.0);
-        if to_f64(hi.sub_or(lo, "goal_seek")?) <= tolerance::BRACKET_RELATIVE * scale {
-            break;
-        }
-    }
-    Err(CoreError::NoSolution {
+    let no_solution = CoreError::NoSolution {
         quantity: input.metric.name(),
         reason: "the metric jumps across the target, or the solver ran out of iterations",
-    })
+    };
+    let (low, high) = goal
+        .ends((lo, Inward::Never), (hi, Inward::Never), eval)
+        .map_err(|e| solve_error(e, input, &no_solution))?;
+    match goal.solve(low, high, eval) {
+        Ok(Root {
+            x,
+            value,
+            iterations,
+            stop: Stop::Value,
+        }) => Ok(GoalSeek {
+            value: x,
+            achieved: value,
+            bracket,
+            tolerance,
+            iterations,
+        }),
+        Ok(Root {
+            stop: Stop::Bracket,
+            ..
+        }) => Err(no_solution),
+        Err(e) => Err(solve_error(e, input, &no_solution)),
+    }
+}
+
+/// The goal seek's error for a solver's failure.
+fn solve_error(
+    error: SolveError<Decimal>,
+    input: &GoalSeekInput,
+    no_solution: &CoreError,
+) -> CoreError {
+    match error {
+        SolveError::NoSignChange { low, high } => CoreError::Unattainable {
+            quantity: input.metric.name(),
+            target: to_f64(input.target),
+            min: to_f64(low.value.min(high.value)),
+            max: to_f64(low.value.max(high.value)),
+        },
+        SolveError::Undefined { error, .. } | SolveError::Overflow(error) => error,
+        _ => no_solution.clone(),
+    }
 }
 
 #[cfg(test)]

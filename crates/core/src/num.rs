@@ -5,7 +5,7 @@
 //! user-controlled `Decimal`s goes through [`Checked`], so an overflow is a
 //! [`CoreError::Overflow`], never a panic.
 
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 
 use crate::error::{CoreError, ValueError};
@@ -93,6 +93,14 @@ pub trait Num: Copy + PartialOrd + Checked + std::fmt::Debug {
     fn is_negative(self) -> bool;
     /// As a Decimal, or [`CoreError::Overflow`] naming `quantity`.
     fn into_decimal(self, quantity: &'static str) -> Result<Decimal, CoreError>;
+    /// The absolute value.
+    fn abs(self) -> Self;
+    /// The nearest `f64` (see [`to_f64`]).
+    fn as_f64(self) -> f64;
+    /// The value of a finite `f64` (for a Decimal, rounded to about 15
+    /// significant digits by `Decimal::from_f64`); `None` for NaN, an
+    /// infinity or a magnitude beyond the type's range.
+    fn try_from_f64(value: f64) -> Option<Self>;
 }
 
 impl Num for Decimal {
@@ -115,6 +123,15 @@ impl Num for Decimal {
     }
     fn into_decimal(self, _quantity: &'static str) -> Result<Decimal, CoreError> {
         Ok(self)
+    }
+    fn abs(self) -> Self {
+        Decimal::abs(&self)
+    }
+    fn as_f64(self) -> f64 {
+        to_f64(self)
+    }
+    fn try_from_f64(value: f64) -> Option<Self> {
+        Decimal::from_f64(value)
     }
 }
 
@@ -157,6 +174,15 @@ impl Num for f64 {
         Decimal::try_from_i128_with_scale(scaled as i128, scale)
             .map(|d| d.normalize())
             .map_err(|_| CoreError::Overflow { quantity })
+    }
+    fn abs(self) -> Self {
+        f64::abs(self)
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+    fn try_from_f64(value: f64) -> Option<Self> {
+        value.is_finite().then_some(value)
     }
 }
 

@@ -22,6 +22,7 @@ pub use super::schedule::Frequency;
 use super::schedule::{coupon_dates, CouponDates, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Fraction, Price};
+use crate::solve::{Goal, Inward, SolveError, Width};
 use crate::Result;
 
 /// Face value the prices and the schedule are quoted on.
@@ -40,8 +41,8 @@ pub const MAX_YIELD: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
 /// as a decimal fraction a year): 10⁻¹².
 pub const YIELD_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
 
-/// Bisection steps: (MAX_YIELD − MIN_YIELD) / 2¹⁰⁰ is far below
-/// [`YIELD_TOLERANCE`], so this is only a backstop.
+/// Solver iterations: bisection alone would reach [`YIELD_TOLERANCE`]
+/// in 44 and Brent's method takes about 10, so this is only a backstop.
 const MAX_ITERATIONS: u32 = 100;
 
 /// The validated input of [`yield_to_maturity`].
@@ -184,8 +185,9 @@ fn coupon_flows(input: &YieldInput) -> Result<Flows> {
 /// AV_n = 100;  AV_{j−1} = (AV_j + c) / (1 + y/f)  for j ≥ 2;  AV_0 = full_price
 /// interest_j = AV_j + c − AV_{j−1}
 /// ```
-/// `y` is found by bisection on `[MIN_YIELD, MAX_YIELD]` to within
-/// [`YIELD_TOLERANCE`]; the full price falls as `y` rises, so the root is
+/// `y` is found by Brent's method ([`crate::solve`]) on `[MIN_YIELD,
+/// MAX_YIELD]` to within [`YIELD_TOLERANCE`], the bracket and every price
+/// in exact decimals; the full price falls as `y` rises, so the root is
 /// unique. For a zero bought at a discount `AV_j = 100 / (1 + y/f)^(n − j)`.
 ///
 /// # Errors
@@ -261,39 +263,41 @@ pub fn yield_to_maturity(input: &YieldInput) -> Result<Yield> {
     })
 }
 
-/// Bisection for the nominal yield whose full price is `target`.
+/// The nominal yield whose full price is `target`, by [`crate::solve`] in
+/// exact decimals.
 fn solve(flows: &Flows, target: Decimal) -> Result<Decimal> {
     let overflow = CoreError::Overflow {
         quantity: "yield_to_maturity",
     };
-    let at_max = flows.full_price(MAX_YIELD).ok_or(overflow.clone())?;
-    let at_min = flows.full_price(MIN_YIELD);
-    let above_max = at_min.is_some_and(|p| target > p);
-    if target < at_max || above_max {
-        return Err(CoreError::Unattainable {
+    let goal = Goal {
+        target,
+        value_tolerance: Decimal::ZERO,
+        width: Width {
+            absolute: num::to_f64(YIELD_TOLERANCE),
+            relative: 0.0,
+        },
+        max_iterations: MAX_ITERATIONS,
+        quantity: "yield_to_maturity",
+    };
+    let price = |y: Decimal| flows.full_price(y).ok_or(overflow.clone());
+    // Deeply negative yields overflow the price (it exceeds Decimal's
+    // range, so any accepted price lies above them): the low end moves to
+    // the edge of where the price exists.
+    let low = (MIN_YIELD, Inward::Edge { tries: 40 });
+    let solved = goal
+        .ends(low, (MAX_YIELD, Inward::Never), price)
+        .and_then(|(low, high)| goal.solve(low, high, price));
+    match solved {
+        Ok(root) => Ok(root.x),
+        Err(SolveError::NoSignChange { low, high }) => Err(CoreError::Unattainable {
             quantity: "price",
             target: num::to_f64(target),
-            min: num::to_f64(at_max),
-            max: at_min.map_or(f64::MAX, num::to_f64),
-        });
+            min: num::to_f64(high.value),
+            max: num::to_f64(low.value),
+        }),
+        Err(SolveError::Overflow(error)) | Err(SolveError::Undefined { error, .. }) => Err(error),
+        Err(_) => Err(overflow),
     }
-    let (mut lo, mut hi) = (MIN_YIELD, MAX_YIELD);
-    for _ in 0..MAX_ITERATIONS {
-        if hi.sub_or(lo, "yield_to_maturity")? <= YIELD_TOLERANCE {
-            break;
-        }
-        let mid = lo
-            .add_or(hi, "yield_to_maturity")?
-            .div_or(Decimal::TWO, "yield_to_maturity")?;
-        // No price (an overflow) means far above the target: the yield is higher.
-        match flows.full_price(mid) {
-            Some(p) if p < target => hi = mid,
-            Some(p) if p == target => return Ok(mid),
-            _ => lo = mid,
-        }
-    }
-    lo.add_or(hi, "yield_to_maturity")?
-        .div_or(Decimal::TWO, "yield_to_maturity")
 }
 
 /// Validates a coupon rate field in `[0, 1]`, named `coupon_rate`.
