@@ -16,22 +16,14 @@ use rust_decimal::Decimal;
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{capped_len, to_f64, Num};
 use crate::solve::{Crossing, Goal, Width};
+use crate::tolerance::{IRR_NPV_REL, IRR_RATE_ABS};
 use crate::Result;
 
 /// The most periods a cash-flow series may have: 50 years of months.
 pub const MAX_PERIODS: usize = 601;
 
-/// Tolerances of the IRR solver, all in one place.
-pub mod tolerance {
-    /// The solver stops when the bracket around the rate is narrower than
-    /// this (absolute, in rate units: 1e-12 is 1e-10 percent).
-    pub const IRR_STEP: f64 = 1e-12;
-    /// The largest |NPV| accepted at the IRR, relative to Σ|flows|. The
-    /// solver aims far below it; this is the acceptance check.
-    pub const IRR_NPV_RELATIVE: f64 = 1e-9;
-    /// The most solver iterations inside a bracket.
-    pub const IRR_MAX_ITERATIONS: u32 = 200;
-}
+/// The most IRR solver iterations inside a bracket.
+pub const IRR_MAX_ITERATIONS: u32 = 200;
 
 /// The lowest and highest discount rates accepted by [`npv`].
 pub const MIN_RATE: Decimal = Decimal::from_parts(99, 0, 0, true, 2);
@@ -90,9 +82,9 @@ fn check_rate(rate: Decimal, field: &'static str) -> Result<()> {
 ///    for other flows this is the lowest root on the grid.
 ///    No bracket is [`CoreError::NoSolution`].
 /// 3. The bracket is narrowed by [`crate::solve`] (Brent's method) until
-///    it is narrower than [`tolerance::IRR_STEP`].
+///    it is narrower than [`IRR_RATE_ABS`].
 /// 4. The NPV at the root is recomputed in `Decimal` and must be within
-///    [`tolerance::IRR_NPV_RELATIVE`] × Σ|flows|.
+///    [`IRR_NPV_REL`] × Σ|flows|.
 ///
 /// # Example
 /// Excel's `IRR` documentation: -70,000 then 12,000, 15,000, 18,000,
@@ -116,7 +108,7 @@ pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
     })?;
     // The acceptance check: the NPV at the rate, in exact arithmetic.
     let residual = to_f64(npv(rate, flows)?).abs();
-    if residual > tolerance::IRR_NPV_RELATIVE * scale {
+    if residual > IRR_NPV_REL * scale {
         return Err(CoreError::NoSolution {
             quantity: "irr",
             reason: "the solver did not converge to a rate with zero NPV",
@@ -130,7 +122,7 @@ pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
 pub(crate) fn irr_f64(flows: &[f64]) -> Result<f64> {
     let root = irr_root(flows)?;
     let scale: f64 = flows.iter().map(|f| f.abs()).sum();
-    if npv_f64(root, flows).abs() > tolerance::IRR_NPV_RELATIVE * scale {
+    if npv_f64(root, flows).abs() > IRR_NPV_REL * scale {
         return Err(CoreError::NoSolution {
             quantity: "irr",
             reason: "the solver did not converge to a rate with zero NPV",
@@ -168,15 +160,15 @@ fn npv_f64(rate: f64, flows: &[f64]) -> f64 {
 }
 
 /// `NPV(r) = 0`, stopping when the bracket is narrower than
-/// [`tolerance::IRR_STEP`].
+/// [`IRR_RATE_ABS`].
 const IRR: Goal<f64> = Goal {
     target: 0.0,
     value_tolerance: 0.0,
     width: Width {
-        absolute: tolerance::IRR_STEP,
+        absolute: IRR_RATE_ABS,
         relative: 0.0,
     },
-    max_iterations: tolerance::IRR_MAX_ITERATIONS,
+    max_iterations: IRR_MAX_ITERATIONS,
     quantity: "irr",
 };
 
@@ -270,6 +262,7 @@ pub fn discount_rate(value: Decimal) -> Result<Decimal, ValueError> {
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
@@ -307,7 +300,7 @@ mod tests {
     fn irr_of_a_one_period_doubling_is_one_hundred_percent() {
         // -100 now, +200 later: 200 / (1 + r) = 100 ⇒ r = 1.
         let r = irr(&flows(&[-100, 200])).unwrap();
-        assert!((to_f64(r) - 1.0).abs() < 1e-12, "{r}");
+        assert_abs_diff_eq!(to_f64(r), 1.0, epsilon = IRR_RATE_ABS);
     }
 
     #[test]
@@ -405,7 +398,7 @@ mod tests {
             match irr(&f) {
                 Ok(r) => {
                     let residual = to_f64(npv(r, &f).unwrap()).abs();
-                    prop_assert!(residual <= tolerance::IRR_NPV_RELATIVE * scale);
+                    prop_assert!(residual <= IRR_NPV_REL * scale);
                 }
                 // Rates near -99% over many periods leave Decimal's range.
                 Err(CoreError::Overflow { .. }) => {}

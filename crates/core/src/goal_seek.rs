@@ -8,23 +8,11 @@ use crate::error::CoreError;
 use crate::num::to_f64;
 use crate::project::{project, Metric, ProjectInput, Variable};
 use crate::solve::{Goal, Inward, Root, SolveError, Stop, Width};
+use crate::tolerance::{GOAL_SEEK_BRACKET_REL, GOAL_SEEK_MONEY_ABS, GOAL_SEEK_RATIO_ABS};
 use crate::Result;
 
-/// Tolerances of the goal-seek solver, all in one place.
-pub mod tolerance {
-    use rust_decimal::Decimal;
-
-    /// Target tolerance for money metrics: absolute, half a cent.
-    pub const MONEY: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
-    /// Target tolerance for rates, ratios and years: absolute, 1e-9
-    /// (a ten-millionth of a percentage point).
-    pub const RATIO: Decimal = Decimal::from_parts(1, 0, 0, false, 9);
-    /// The solver gives up narrowing when the bracket is narrower than
-    /// this, relative to max(1, |value|).
-    pub const BRACKET_RELATIVE: f64 = 1e-14;
-    /// The most model evaluations inside the bracket.
-    pub const MAX_ITERATIONS: u32 = 200;
-}
+/// The most model evaluations inside the bracket.
+pub const MAX_ITERATIONS: u32 = 200;
 
 /// The validated input of [`goal_seek`].
 #[derive(Debug, Clone, PartialEq)]
@@ -84,12 +72,13 @@ pub fn default_bracket(variable: Variable) -> (Decimal, Decimal) {
     }
 }
 
-/// The tolerance on a metric's target.
+/// The tolerance on a metric's target: [`GOAL_SEEK_MONEY_ABS`] for money,
+/// [`GOAL_SEEK_RATIO_ABS`] for rates, ratios and years.
 pub fn tolerance_of(metric: Metric) -> Decimal {
     if metric.is_money() {
-        tolerance::MONEY
+        GOAL_SEEK_MONEY_ABS
     } else {
-        tolerance::RATIO
+        GOAL_SEEK_RATIO_ABS
     }
 }
 
@@ -101,7 +90,7 @@ pub fn tolerance_of(metric: Metric) -> Decimal {
 /// [`CoreError::Unattainable`], reporting the metric at both ends. Inside
 /// the bracket, Brent's method ([`crate::solve`]), until `|g(x)| ≤`
 /// [`tolerance_of`]`(metric)`. If the bracket shrinks to
-/// [`tolerance::BRACKET_RELATIVE`] first, the metric jumps across the
+/// [`GOAL_SEEK_BRACKET_REL`] first, the metric jumps across the
 /// target and the answer is [`CoreError::NoSolution`].
 /// For metrics monotonic in the variable (IRR or NPV in rent or cost)
 /// the root is unique.
@@ -128,9 +117,9 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
         value_tolerance: tolerance,
         width: Width {
             absolute: 0.0,
-            relative: tolerance::BRACKET_RELATIVE,
+            relative: GOAL_SEEK_BRACKET_REL,
         },
-        max_iterations: tolerance::MAX_ITERATIONS,
+        max_iterations: MAX_ITERATIONS,
         quantity: "goal_seek",
     };
     let eval = |x: Decimal| -> Result<Decimal> {
@@ -186,11 +175,13 @@ fn solve_error(
 
 #[cfg(test)]
 mod tests {
+    use approx::{abs_diff_eq, assert_abs_diff_eq};
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     use super::*;
     use crate::project::tests::sandersville;
+    use crate::tolerance::{Exact, MONEY_HAND_CALC_ABS};
 
     fn seek(variable: Variable, metric: Metric, target: Decimal) -> Result<GoalSeek> {
         goal_seek(&GoalSeekInput {
@@ -207,7 +198,11 @@ mod tests {
         // Yield = rate × 250,000 × 12 / 2.5B ⇒ 0.16 ⇒ rate = 133.333…
         let out = seek(Variable::RatePerKwMonth, Metric::YieldOnCost, dec!(0.16)).unwrap();
         assert_eq!(out.value.round_dp(4), dec!(133.3333));
-        assert!((out.achieved - dec!(0.16)).abs() <= tolerance::RATIO);
+        assert_abs_diff_eq!(
+            Exact(out.achieved),
+            Exact(dec!(0.16)),
+            epsilon = GOAL_SEEK_RATIO_ABS
+        );
     }
 
     #[test]
@@ -216,12 +211,16 @@ mod tests {
         // 5,000M (see project tests); NPV = 0 when the year-0 build cost is
         // 5,000M, i.e. $20M per MW.
         let out = seek(Variable::CostPerMw, Metric::Npv, Decimal::ZERO).unwrap();
-        assert!(
-            (out.value - dec!(20000000)).abs() < dec!(0.001),
-            "{}",
-            out.value
+        assert_abs_diff_eq!(
+            Exact(out.value),
+            Exact(dec!(20000000)),
+            epsilon = MONEY_HAND_CALC_ABS
         );
-        assert!(out.achieved.abs() <= tolerance::MONEY);
+        assert_abs_diff_eq!(
+            Exact(out.achieved),
+            Exact(Decimal::ZERO),
+            epsilon = GOAL_SEEK_MONEY_ABS
+        );
     }
 
     #[test]
@@ -268,12 +267,12 @@ mod tests {
                 target,
                 bracket: Some((dec!(10), dec!(1000))),
             }).unwrap();
-            prop_assert!((out.achieved - target).abs() <= tolerance::RATIO);
+            prop_assert!(abs_diff_eq!(Exact(out.achieved), Exact(target), epsilon = GOAL_SEEK_RATIO_ABS));
             // And the model agrees when run again at the value found.
             let mut p = sandersville();
             Variable::RatePerKwMonth.set(&mut p, out.value).unwrap();
             let irr = project(&p).unwrap().irr.unwrap();
-            prop_assert!((irr - target).abs() <= tolerance::RATIO);
+            prop_assert!(abs_diff_eq!(Exact(irr), Exact(target), epsilon = GOAL_SEEK_RATIO_ABS));
         }
     }
 }

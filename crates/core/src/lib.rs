@@ -19,6 +19,7 @@ pub mod num;
 pub mod project;
 pub mod sensitivity;
 pub mod solve;
+pub mod tolerance;
 pub mod valuation;
 
 pub use error::{CoreError, ValueError};

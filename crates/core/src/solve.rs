@@ -656,13 +656,14 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
+    use crate::tolerance::{Exact, F64_ROUNDING_ABS};
 
     fn goal(target: f64) -> Goal<f64> {
         Goal {
             target,
             value_tolerance: 0.0,
             width: Width {
-                absolute: 1e-12,
+                absolute: F64_ROUNDING_ABS,
                 relative: 0.0,
             },
             max_iterations: 100,
@@ -680,7 +681,7 @@ mod tests {
         let root = goal(2.0)
             .solve(point(0.0, f), point(2.0, f), |x| Ok(f(x)))
             .unwrap();
-        approx::assert_abs_diff_eq!(root.x, std::f64::consts::SQRT_2, epsilon = 1e-12);
+        approx::assert_abs_diff_eq!(root.x, std::f64::consts::SQRT_2, epsilon = F64_ROUNDING_ABS);
     }
 
     #[test]
@@ -692,7 +693,7 @@ mod tests {
         let root = goal(5.0)
             .solve(point(2.0, f), point(3.0, f), |x| Ok(f(x)))
             .unwrap();
-        approx::assert_abs_diff_eq!(root.x, 2.094_551_481_542_326_5, epsilon = 1e-12);
+        approx::assert_abs_diff_eq!(root.x, 2.094_551_481_542_326_5, epsilon = F64_ROUNDING_ABS);
         assert!(root.iterations <= 12, "{}", root.iterations);
     }
 
@@ -719,10 +720,10 @@ mod tests {
             .unwrap();
         let root = goal.solve(low, high, f).unwrap();
         assert_eq!(root.value, f(root.x).unwrap());
-        assert!(
-            (root.x - Decimal::ONE / dec!(9)).abs() <= dec!(1e-14),
-            "{}",
-            root.x
+        approx::assert_abs_diff_eq!(
+            Exact(root.x),
+            Exact(Decimal::ONE / dec!(9)),
+            epsilon = dec!(1e-14)
         );
     }
 
@@ -736,7 +737,7 @@ mod tests {
         let xs: Vec<f64> = roots.iter().map(|r| r.x).collect();
         assert_eq!(xs.len(), 3, "{xs:?}");
         for (x, want) in xs.iter().zip([1.0, 2.0, 3.0]) {
-            approx::assert_abs_diff_eq!(*x, want, epsilon = 1e-12);
+            approx::assert_abs_diff_eq!(*x, want, epsilon = F64_ROUNDING_ABS);
         }
     }
 
@@ -786,7 +787,7 @@ mod tests {
             .unwrap();
         assert!(low.x > 0.0 && low.x < 1e-12, "{}", low.x);
         let root = goal.solve(low, high, log).unwrap();
-        approx::assert_relative_eq!(root.x, (-20.0f64).exp(), max_relative = 1e-3);
+        approx::assert_abs_diff_eq!(root.x, (-20.0f64).exp(), epsilon = goal.width.absolute);
     }
 
     #[test]
@@ -856,7 +857,7 @@ mod tests {
             .solve(point(0.0, f), point(3.0, f), |x| Ok(f(x)))
             .unwrap();
         assert_eq!(root.stop, Stop::Bracket);
-        approx::assert_abs_diff_eq!(root.x, 1.0, epsilon = 1e-12);
+        approx::assert_abs_diff_eq!(root.x, 1.0, epsilon = F64_ROUNDING_ABS);
     }
 
     #[test]

@@ -8,13 +8,12 @@ use super::pricing::price_at;
 use crate::error::{AtField, CoreError};
 use crate::num::positive_f64;
 use crate::solve::{Goal, Inward, SolveError, Width};
+use crate::tolerance::{HAZARD_EDGE_ABS, HAZARD_EDGE_REL, IMPLIED_ARGUMENT_ABS, PRICE_PER_100_ABS};
 use crate::Result;
 
-/// The solver stops when the price is within this of the target, per 100 (absolute).
-pub const PRICE_TOLERANCE: f64 = 1e-6;
-/// The solver stops when the bracket is narrower than this, in the solved
-/// variable's units (absolute: 1e-9 of volatility or of spread).
-pub const ARGUMENT_TOLERANCE: f64 = 1e-9;
+/// The solver stops when the price is within this of the target:
+/// [`PRICE_PER_100_ABS`], under the name the api reads.
+pub use crate::tolerance::PRICE_PER_100_ABS as PRICE_TOLERANCE;
 /// The most solver iterations.
 pub const MAX_ITERATIONS: u32 = 100;
 /// The lowest volatility searched.
@@ -72,7 +71,8 @@ pub fn implied(
             (MIN_IMPLIED_VOLATILITY, MAX_VOLATILITY, "volatility")
         }
         (SolveFor::Volatility, Model::HazardRate) => {
-            let floor = (base.credit_spread / (1.0 - recovery)).sqrt() * (1.0 + 1e-6) + 1e-6;
+            let floor = (base.credit_spread / (1.0 - recovery)).sqrt() * (1.0 + HAZARD_EDGE_REL)
+                + HAZARD_EDGE_ABS;
             (
                 floor.max(MIN_IMPLIED_VOLATILITY),
                 MAX_VOLATILITY,
@@ -83,7 +83,8 @@ pub fn implied(
             (0.0, MAX_CREDIT_SPREAD, "credit_spread")
         }
         (SolveFor::CreditSpread, Model::HazardRate) => {
-            let cap = base.volatility * base.volatility * (1.0 - recovery) * (1.0 - 1e-6);
+            let cap =
+                base.volatility * base.volatility * (1.0 - recovery) * (1.0 - HAZARD_EDGE_REL);
             (0.0, cap.min(MAX_CREDIT_SPREAD), "credit_spread")
         }
     };
@@ -108,9 +109,9 @@ pub fn implied(
     let mut price = |x: f64| price_at(input, with(x), &mut ws);
     let goal = Goal {
         target,
-        value_tolerance: PRICE_TOLERANCE,
+        value_tolerance: PRICE_PER_100_ABS,
         width: Width {
-            absolute: ARGUMENT_TOLERANCE,
+            absolute: IMPLIED_ARGUMENT_ABS,
             relative: 0.0,
         },
         max_iterations: MAX_ITERATIONS,
@@ -161,11 +162,13 @@ pub fn implied(
 
 #[cfg(test)]
 mod tests {
+    use approx::{abs_diff_eq, assert_abs_diff_eq};
     use proptest::prelude::*;
 
     use super::*;
     use crate::convertible::lattice::tests::base_spec;
     use crate::convertible::pricing::fair_value_per_100;
+    use crate::tolerance::{IMPLIED_SPREAD_ROUND_TRIP_ABS, IMPLIED_VOLATILITY_ROUND_TRIP_ABS};
 
     fn input_with(vol: f64, spread: f64, model: Model) -> ConvertibleInput {
         let mut spec = base_spec();
@@ -186,12 +189,8 @@ mod tests {
                 target,
             )
             .unwrap();
-            assert!(
-                (solved.value - 0.07).abs() < 1e-5,
-                "{model:?}: {}",
-                solved.value
-            );
-            assert!((solved.price_per_100 - target).abs() <= PRICE_TOLERANCE);
+            assert_abs_diff_eq!(solved.value, 0.07, epsilon = IMPLIED_SPREAD_ROUND_TRIP_ABS);
+            assert_abs_diff_eq!(solved.price_per_100, target, epsilon = PRICE_PER_100_ABS);
         }
     }
 
@@ -227,8 +226,11 @@ mod tests {
             let parity = 1000.0 / 19.16 / 10.0 * 15.03;
             prop_assume!(target > parity + 0.5);
             let solved = implied(&input_with(0.3, spread, Model::TsiveriotisFernandes), SolveFor::Volatility, target).unwrap();
-            prop_assert!((solved.price_per_100 - target).abs() <= PRICE_TOLERANCE);
-            prop_assert!((solved.value - vol).abs() < 1e-4, "{} vs {}", solved.value, vol);
+            prop_assert!(abs_diff_eq!(solved.price_per_100, target, epsilon = PRICE_PER_100_ABS));
+            prop_assert!(
+                abs_diff_eq!(solved.value, vol, epsilon = IMPLIED_VOLATILITY_ROUND_TRIP_ABS),
+                "{} vs {}", solved.value, vol
+            );
         }
     }
 }

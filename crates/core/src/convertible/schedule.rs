@@ -320,7 +320,10 @@ pub fn bond_floor_per_100(
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
+
     use super::*;
+    use crate::tolerance::F64_ROUNDING_ABS;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -340,7 +343,11 @@ mod tests {
         assert_eq!(periods[0].accrual_start, date(2025, 12, 15));
         assert_eq!(periods[0].payment_date, date(2026, 6, 15));
         // 2025-12-15 → 2026-06-15 is 182 days: 4 × 182 / 365 = 1.994520...
-        assert!((periods[0].amount_per_100 - 4.0 * 182.0 / 365.0).abs() < 1e-12);
+        assert_abs_diff_eq!(
+            periods[0].amount_per_100,
+            4.0 * 182.0 / 365.0,
+            epsilon = F64_ROUNDING_ABS
+        );
     }
 
     #[test]
@@ -353,16 +360,16 @@ mod tests {
             DayCount::Thirty360,
         )
         .unwrap();
-        assert!(periods
-            .iter()
-            .all(|p| (p.amount_per_100 - 1.0).abs() < 1e-12));
+        for p in &periods {
+            assert_abs_diff_eq!(p.amount_per_100, 1.0, epsilon = F64_ROUNDING_ABS);
+        }
     }
 
     #[test]
     fn thirty_360_treats_the_31st_as_the_30th() {
         // 2026-01-31 → 2026-03-31: 30/360 counts 60 days.
         let yf = DayCount::Thirty360.year_fraction(date(2026, 1, 31), date(2026, 3, 31));
-        assert!((yf - 60.0 / 360.0).abs() < 1e-15);
+        assert_abs_diff_eq!(yf, 60.0 / 360.0, epsilon = F64_ROUNDING_ABS);
     }
 
     #[test]
@@ -377,7 +384,7 @@ mod tests {
         )
         .unwrap();
         let accrued = accrued_per_100(&periods, date(2026, 3, 16), 0.04, DayCount::Act365F);
-        assert!((accrued - 0.9972602739726).abs() < 1e-12);
+        assert_abs_diff_eq!(accrued, 0.997_260_273_972_6, epsilon = F64_ROUNDING_ABS);
         let on_payment = accrued_per_100(&periods, date(2026, 6, 15), 0.04, DayCount::Act365F);
         assert_eq!(on_payment, 0.0);
     }
@@ -426,6 +433,6 @@ mod tests {
     fn the_bond_floor_of_a_zero_coupon_note_is_its_discounted_face() {
         // 100 × e^{−0.09 × 2557/365} = 53.2329..., the reference file's bond_floor.
         let floor = bond_floor_per_100(&[], date(2025, 12, 15), date(2032, 12, 15), 0.09);
-        assert!((floor - 53.232921774732056).abs() < 1e-9);
+        assert_abs_diff_eq!(floor, 53.232_921_774_732_06, epsilon = F64_ROUNDING_ABS);
     }
 }

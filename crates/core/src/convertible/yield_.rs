@@ -23,6 +23,7 @@ use super::schedule::{coupon_dates, CouponDates, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Fraction, Price};
 use crate::solve::{Goal, Inward, SolveError, Width};
+use crate::tolerance::YIELD_ABS;
 use crate::Result;
 
 /// Face value the prices and the schedule are quoted on.
@@ -37,11 +38,7 @@ pub const MIN_YIELD: Decimal = Decimal::from_parts(95, 0, 0, true, 2);
 /// The highest yield the solver searches: 1,000% a year.
 pub const MAX_YIELD: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
 
-/// The solver stops when the yield is bracketed this tightly (absolute,
-/// as a decimal fraction a year): 10⁻¹².
-pub const YIELD_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
-
-/// Solver iterations: bisection alone would reach [`YIELD_TOLERANCE`]
+/// Solver iterations: bisection alone would reach [`YIELD_ABS`]
 /// in 44 and Brent's method takes about 10, so this is only a backstop.
 const MAX_ITERATIONS: u32 = 100;
 
@@ -186,7 +183,7 @@ fn coupon_flows(input: &YieldInput) -> Result<Flows> {
 /// interest_j = AV_j + c − AV_{j−1}
 /// ```
 /// `y` is found by Brent's method ([`crate::solve`]) on `[MIN_YIELD,
-/// MAX_YIELD]` to within [`YIELD_TOLERANCE`], the bracket and every price
+/// MAX_YIELD]` to within [`YIELD_ABS`], the bracket and every price
 /// in exact decimals; the full price falls as `y` rises, so the root is
 /// unique. For a zero bought at a discount `AV_j = 100 / (1 + y/f)^(n − j)`.
 ///
@@ -273,7 +270,7 @@ fn solve(flows: &Flows, target: Decimal) -> Result<Decimal> {
         target,
         value_tolerance: Decimal::ZERO,
         width: Width {
-            absolute: num::to_f64(YIELD_TOLERANCE),
+            absolute: num::to_f64(YIELD_ABS),
             relative: 0.0,
         },
         max_iterations: MAX_ITERATIONS,
@@ -307,21 +304,13 @@ pub fn coupon_rate(value: Decimal) -> Result<Fraction> {
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
     use rust_decimal_macros::dec;
 
     use super::*;
-
-    /// Yields are compared to closed forms within this absolute tolerance,
-    /// as a decimal fraction a year.
-    const YIELD_CHECK: f64 = 1e-10;
-    /// A price quoted to 4 decimals pins its yield down only to this
-    /// absolute tolerance, a decimal fraction a year.
-    const QUOTED_YIELD_CHECK: f64 = 1e-5;
-    /// Accreted values compared to an `f64` closed form, absolute, per 100.
-    const ACCRETED_CHECK: f64 = 1e-6;
-    /// Prices and accreted values are compared within this absolute
-    /// tolerance, per 100 of face.
-    const PRICE_CHECK: Decimal = dec!(0.0000001);
+    use crate::tolerance::{
+        Exact, ACCRETED_PER_100_ABS, QUOTED_YIELD_ABS, SCHEDULE_PER_100_ABS, YIELD_CLOSED_FORM_ABS,
+    };
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -359,11 +348,19 @@ mod tests {
             date(2030, 1, 15),
         ))
         .unwrap();
-        assert!((f64_of(out.yield_to_maturity) - 0.10).abs() < QUOTED_YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.10,
+            epsilon = QUOTED_YIELD_ABS
+        );
         assert_eq!(out.periods, 20);
         assert_eq!(out.accrued_interest, Decimal::ZERO);
         // 8 / 87.5378 = 0.091390...
-        assert!((f64_of(out.current_yield) - 8.0 / 87.5378).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.current_yield),
+            8.0 / 87.5378,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     #[test]
@@ -376,9 +373,17 @@ mod tests {
             date(2032, 6, 30),
         ))
         .unwrap();
-        assert!((f64_of(out.yield_to_maturity) - 0.05).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.05,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
         // (1.025)^2 − 1 = 0.050625
-        assert!((f64_of(out.effective_annual_yield) - 0.050625).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.effective_annual_yield),
+            0.050625,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     #[test]
@@ -392,10 +397,18 @@ mod tests {
             date(2032, 6, 15),
         ))
         .unwrap();
-        assert!(f64_of(out.yield_to_maturity).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.0,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
         assert_eq!(out.current_yield, Decimal::ZERO);
         for row in &out.schedule {
-            assert!((row.accreted_value - dec!(100)).abs() < PRICE_CHECK);
+            assert_abs_diff_eq!(
+                Exact(row.accreted_value),
+                Exact(dec!(100)),
+                epsilon = SCHEDULE_PER_100_ABS
+            );
         }
     }
 
@@ -412,21 +425,30 @@ mod tests {
         ))
         .unwrap();
         let expected = 2.0 * ((100.0_f64 / 90.5).powf(0.25) - 1.0);
-        assert!((f64_of(out.yield_to_maturity) - expected).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            expected,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
         assert_eq!(out.schedule.len(), 5);
         let growth = 1.0 + expected / 2.0;
         for (j, row) in out.schedule.iter().enumerate() {
             let av = 100.0 / growth.powi(4 - j as i32);
-            assert!(
-                (f64_of(row.accreted_value) - av).abs() < ACCRETED_CHECK,
-                "row {j}"
+            assert_abs_diff_eq!(
+                f64_of(row.accreted_value),
+                av,
+                epsilon = ACCRETED_PER_100_ABS
             );
         }
         assert_eq!(out.schedule[4].date, date(2028, 1, 1));
         assert_eq!(out.schedule[4].accreted_value, dec!(100));
         // All interest earned sums to the discount, 100 − 90.5 = 9.5.
         let total: Decimal = out.schedule.iter().map(|r| r.interest).sum();
-        assert!((total - dec!(9.5)).abs() < PRICE_CHECK);
+        assert_abs_diff_eq!(
+            Exact(total),
+            Exact(dec!(9.5)),
+            epsilon = SCHEDULE_PER_100_ABS
+        );
     }
 
     #[test]
@@ -442,7 +464,11 @@ mod tests {
             date(2030, 7, 15),
         ))
         .unwrap();
-        assert!((out.accrued_interest - dec!(3) * dec!(90) / dec!(181)).abs() < PRICE_CHECK);
+        assert_abs_diff_eq!(
+            Exact(out.accrued_interest),
+            Exact(dec!(3) * dec!(90) / dec!(181)),
+            epsilon = SCHEDULE_PER_100_ABS
+        );
         assert_eq!(out.full_price, dec!(98) + out.accrued_interest);
         assert_eq!(out.periods, 11);
     }
@@ -464,7 +490,11 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(out.periods, 2);
-        assert!((f64_of(out.yield_to_maturity) - 0.05).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.05,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     #[test]
@@ -555,7 +585,11 @@ mod tests {
             date(2027, 1, 1),
         ))
         .unwrap();
-        assert!((f64_of(out.yield_to_maturity) - (100.0 / 130.0 - 1.0)).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            (100.0 / 130.0 - 1.0),
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     proptest::proptest! {

@@ -33,8 +33,8 @@ pub use projection::{
 };
 pub use subsidy::{subsidy_at_height, HalvingSchedule, Subsidy, HALVING_INTERVAL_BLOCKS};
 pub use units::{
-    miner_count_tolerance, Btc, Difficulty, Fleet, Hashrate, JoulesPerTerahash, Miners, Network,
-    PowerDraw, MAX_BLOCK_SUBSIDY_BTC,
+    Btc, Difficulty, Fleet, Hashrate, JoulesPerTerahash, Miners, Network, PowerDraw,
+    MAX_BLOCK_SUBSIDY_BTC,
 };
 
 /// Blocks per day at the 600-second target spacing.
@@ -62,16 +62,20 @@ pub(crate) mod tests {
     use chrono::NaiveDate;
     use rust_decimal_macros::dec;
 
+    use approx::relative_eq;
+
     use super::*;
     use crate::num::{Fraction, Price, Usd};
+    use crate::tolerance::{Exact, DECIMAL_DIVISION_REL};
 
-    /// The one tolerance of these tests: relative, for Decimal results that
-    /// go through a 28-digit division (fleet / network) and so can differ
-    /// from the closed form in the last digits.
-    const RELATIVE_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 20);
-
+    /// Decimal results through a 28-digit division (fleet / network),
+    /// against the closed form.
     pub(crate) fn close(actual: Decimal, expected: Decimal) -> bool {
-        (actual - expected).abs() <= expected.abs() * RELATIVE_TOLERANCE
+        relative_eq!(
+            Exact(actual),
+            Exact(expected),
+            max_relative = DECIMAL_DIVISION_REL
+        )
     }
 
     pub(crate) fn date(y: i32, m: u32, d: u32) -> NaiveDate {

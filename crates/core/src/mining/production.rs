@@ -321,10 +321,13 @@ mod tests {
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
+    use approx::assert_relative_eq;
+
     use super::*;
     use crate::mining::tests::{close, hashrate, round_numbers};
     use crate::mining::Difficulty;
     use crate::num::Megawatts;
+    use crate::tolerance::{Exact, REPORTED_PRODUCTION_REL};
 
     #[test]
     fn hashcost_is_dollars_per_ph_per_day_when_power_is_priced_per_mwh() {
@@ -390,7 +393,11 @@ mod tests {
         let out = production(&input).unwrap();
         assert!(close(out.btc_per_day, dec!(22716) / dec!(1070)));
         let reported = dec!(622) / dec!(31);
-        assert!((out.btc_per_day / reported - Decimal::ONE).abs() < dec!(0.1));
+        assert_relative_eq!(
+            Exact(out.btc_per_day),
+            Exact(reported),
+            max_relative = REPORTED_PRODUCTION_REL
+        );
     }
 
     #[test]

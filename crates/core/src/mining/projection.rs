@@ -431,9 +431,12 @@ mod tests {
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
+    use approx::{abs_diff_eq, assert_relative_eq};
+
     use super::*;
     use crate::mining::tests::{close, date, hashrate, projection_input, round_numbers};
     use crate::mining::{production, Fleet, ProductionInput, Subsidy};
+    use crate::tolerance::{Exact, BTC_ABS, REPORTED_PRODUCTION_REL};
 
     #[test]
     fn a_december_2025_month_at_1070_ehs_is_near_the_622_btc_cleanspark_reported() {
@@ -458,7 +461,11 @@ mod tests {
             dec_row.btc_mined,
             dec!(31) * dec!(22716) / dec!(1070)
         ));
-        assert!((dec_row.btc_mined / dec!(622) - Decimal::ONE).abs() < dec!(0.1));
+        assert_relative_eq!(
+            Exact(dec_row.btc_mined),
+            Exact(dec!(622)),
+            max_relative = REPORTED_PRODUCTION_REL
+        );
     }
 
     #[test]
@@ -703,7 +710,7 @@ mod tests {
             .unwrap();
             let days: u32 = out.months.iter().map(|m| m.days).sum();
             let expected = daily * Decimal::from(days);
-            prop_assert!((out.total_btc - expected).abs() <= dec!(0.000000000001), "{} vs {expected}", out.total_btc);
+            prop_assert!(abs_diff_eq!(Exact(out.total_btc), Exact(expected), epsilon = BTC_ABS), "{} vs {expected}", out.total_btc);
         }
     }
 }

@@ -6,21 +6,11 @@ use rust_decimal::Decimal;
 use super::th_per_eh;
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Megawatts};
+use crate::tolerance::MINER_HASHRATE_REL;
 use crate::Result;
 
 /// The largest block subsidy accepted, BTC: the genesis subsidy.
 pub const MAX_BLOCK_SUBSIDY_BTC: u32 = 50;
-
-/// The relative tolerance when reconciling `miner_count × th_per_miner` with
-/// the stated fleet hashrate: 2% of the fleet hashrate.
-///
-/// Reported fleet hashrates are rounded (CleanSpark's "50.0 EH/s") and the
-/// per-miner average is usually rounded to whole TH/s, so an exact match is
-/// too strict; a gap beyond 2% means the two figures describe different
-/// fleets (for example deployed versus operating machines).
-pub fn miner_count_tolerance() -> Decimal {
-    Decimal::new(2, 2)
-}
 
 /// A strictly positive hashrate in EH/s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -205,7 +195,7 @@ impl Fleet {
     /// ```text
     /// |miner_count × th_per_miner / 10^6 − fleet_hashrate_ehs| ≤ 2% × fleet_hashrate_ehs
     /// ```
-    /// (see [`miner_count_tolerance`]); otherwise [`CoreError::Inconsistent`]
+    /// ([`MINER_HASHRATE_REL`]); otherwise [`CoreError::Inconsistent`]
     /// on `th_per_miner`.
     pub fn new(hashrate: Hashrate, miners: Option<Miners>) -> Result<Self> {
         if let Some(m) = miners {
@@ -213,7 +203,7 @@ impl Fleet {
             let gap = implied.sub_or(hashrate.ehs(), "miner hashrate gap")?.abs();
             let allowed = hashrate
                 .ehs()
-                .mul_or(miner_count_tolerance(), "miner hashrate gap")?;
+                .mul_or(MINER_HASHRATE_REL, "miner hashrate gap")?;
             if gap > allowed {
                 return Err(CoreError::Inconsistent {
                     field: "th_per_miner".into(),

@@ -4,6 +4,9 @@
 
 use super::spec::{ConvertibleInput, Market, Model, MAX_STEPS, MIN_STEPS};
 use crate::error::CoreError;
+use crate::tolerance::{
+    ALIGN_STEPS_ABS, LAYER_ROUNDING_SPACINGS_ABS, NODE_LEVEL_MARGIN_REL, SNAP_SPACINGS_ABS,
+};
 use crate::Result;
 
 /// Half-width of the computed band of nodes, in standard deviations of the
@@ -126,22 +129,13 @@ fn probabilities(
     }
 }
 
-/// How far (in node spacings) a call barrier may lie above a layer of nodes
-/// for the lattice to move it onto that layer (see the module's *Calls on
-/// the lattice*).
-pub const SNAP_TOLERANCE: f64 = 0.05;
-
 /// Where a barrier at `x` node spacings from the tree's centre lies, in
 /// spacings above the layer at or below it: in `[0, 1)`, with a barrier a
 /// rounding error below a layer counted as on it.
 fn above_layer(x: f64) -> f64 {
-    let k = (x + 1e-6).floor();
+    let k = (x + LAYER_ROUNDING_SPACINGS_ABS).floor();
     (x - k).max(0.0)
 }
-
-/// How far (in steps) the dates that start or end an exercise right may lie
-/// from a step for [`align_steps`] to accept a step count at once.
-pub const ALIGN_TOLERANCE: f64 = 0.05;
 
 /// A step count near `steps` that puts each of `times` (years from
 /// valuation, in `(0, years)`) on or near a step.
@@ -178,7 +172,7 @@ pub fn align_steps(steps: usize, times: &[f64], years: f64) -> usize {
             break;
         }
         let g = gap(n);
-        if g <= ALIGN_TOLERANCE {
+        if g <= ALIGN_STEPS_ABS {
             return n;
         }
         if g < best.0 {
@@ -316,7 +310,7 @@ impl Lattice {
         // not forced, so the barrier acts as if it sat on the next layer up,
         // up to a whole spacing too high (the soft-called CleanSpark note read
         // 100.83 at 1,000 steps against 100.51 converged). So a barrier within
-        // SNAP_TOLERANCE spacings above a layer is moved down onto it, a
+        // SNAP_SPACINGS_ABS spacings above a layer is moved down onto it, a
         // node on that layer counts as forced, and it is paid the conversion
         // value at B itself, `max(call, shares × trigger)`, not at the node.
         let shares = input.conversion_shares_per_100();
@@ -354,11 +348,12 @@ impl Lattice {
             let trigger = call_trigger_stock[i];
             let barrier = (call / shares).max(trigger);
             let x = ((barrier - dividends_pv[i]) / escrowed).ln() / log_u;
-            if x.is_finite() && above_layer(x) <= SNAP_TOLERANCE {
+            if x.is_finite() && above_layer(x) <= SNAP_SPACINGS_ABS {
                 let layer = (x - above_layer(x)).round();
                 // Nodes are powers of u built by repeated multiplication,
                 // within 2e-12 relative: the margin keeps the layer's nodes in.
-                let level = escrowed * (layer * log_u).exp() * (1.0 - 1e-9) + dividends_pv[i];
+                let level = escrowed * (layer * log_u).exp() * (1.0 - NODE_LEVEL_MARGIN_REL)
+                    + dividends_pv[i];
                 call_forced_stock[i] = level;
                 call_forced_value[i] = call.max(shares * trigger);
                 if trigger > level {
@@ -481,9 +476,12 @@ impl Lattice {
 
 #[cfg(test)]
 mod tests {
+    use approx::{assert_abs_diff_eq, assert_relative_eq};
+
     use super::*;
     use crate::convertible::lattice::tests::{base_spec, date, input};
     use crate::convertible::lattice::{CallPeriod, CashDividend};
+    use crate::tolerance::{F64_ROUNDING_ABS, LATTICE_LAYER_ABS, LATTICE_LEVEL_REL};
 
     #[test]
     fn the_hazard_rate_model_refuses_a_volatility_below_the_root_of_the_hazard_rate() {
@@ -532,7 +530,7 @@ mod tests {
         assert!(gap(&one, n) < 0.051, "{n}: {}", gap(&one, n));
         let one = [365.0 / 365.0];
         let n = align_steps(1000, &one, years);
-        assert!(gap(&one, n) <= ALIGN_TOLERANCE, "{n}: {}", gap(&one, n));
+        assert!(gap(&one, n) <= ALIGN_STEPS_ABS, "{n}: {}", gap(&one, n));
         assert!((900..=1000).contains(&n), "{n}");
         // Both dates on a step needs N a multiple of 2,557: the nearest best.
         let two = [1096.0 / 365.0, 1461.0 / 365.0];
@@ -559,11 +557,15 @@ mod tests {
         assert!(lattice.centre_factor <= half && lattice.centre_factor >= 1.0 / half);
         let i = lattice.steps() / 2;
         let level = lattice.call_forced_stock[i];
-        assert!((level / trigger - 1.0).abs() < 1e-8, "{level} vs {trigger}");
+        assert_relative_eq!(level, trigger, max_relative = LATTICE_LEVEL_REL);
         let layer = (level / (15.03 * lattice.centre_factor)).ln() / lattice.up.ln();
-        assert!((layer - layer.round()).abs() < 1e-6, "{layer}");
+        assert_abs_diff_eq!(layer, layer.round(), epsilon = LATTICE_LAYER_ABS);
         // Paid the conversion value at the trigger: 100/19.16 × 1.3 × 19.16 = 130.
-        assert!((lattice.call_forced_value[i] - 130.0).abs() < 1e-9);
+        assert_abs_diff_eq!(
+            lattice.call_forced_value[i],
+            130.0,
+            epsilon = F64_ROUNDING_ABS
+        );
         // A call window running to maturity keeps the closed-form last step.
         assert!(lattice.smooth);
     }
@@ -585,9 +587,9 @@ mod tests {
         ];
         let want = 0.5 * (-0.04f64 * 168.0 / 365.0).exp() + 0.5 * (-0.04f64 * 533.0 / 365.0).exp();
         let input = input(spec);
-        assert!((input.dividends_pv() - want).abs() < 1e-12);
+        assert_abs_diff_eq!(input.dividends_pv(), want, epsilon = F64_ROUNDING_ABS);
         let lattice = Lattice::build(&input, input.market(), 1000, 15.03).unwrap();
-        assert!((lattice.dividends_pv0 - want).abs() < 1e-12);
+        assert_abs_diff_eq!(lattice.dividends_pv0, want, epsilon = F64_ROUNDING_ABS);
         // After the second ex-date nothing is left to pay.
         assert_eq!(*lattice.dividends_pv.last().unwrap(), 0.0);
     }

@@ -192,6 +192,7 @@ pub(super) fn hazard_step(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tolerance::{NORMAL_CDF_ABS, NORMAL_TAIL_REL};
 
     #[test]
     fn the_normal_distribution_matches_an_independent_series_to_1e_15() {
@@ -207,8 +208,8 @@ mod tests {
             (2.0, 0.977_249_868_051_820_8, 2.275_013_194_817_921e-2),
             (3.0, 0.998_650_101_968_369_9, 1.349_898_031_630_094_5e-3),
         ] {
-            approx::assert_abs_diff_eq!(norm_cdf(x), n, epsilon = 1e-15);
-            approx::assert_abs_diff_eq!(norm_cdf(-x), q, epsilon = 1e-15);
+            approx::assert_abs_diff_eq!(norm_cdf(x), n, epsilon = NORMAL_CDF_ABS);
+            approx::assert_abs_diff_eq!(norm_cdf(-x), q, epsilon = NORMAL_CDF_ABS);
         }
         assert_eq!(norm_cdf(0.0), 0.5);
     }
@@ -222,7 +223,7 @@ mod tests {
             (5.0, 2.866_515_718_791_939e-7),
             (8.0, 6.220_960_574_271_784e-16),
         ] {
-            approx::assert_relative_eq!(norm_cdf(-x), q, max_relative = 1e-13);
+            approx::assert_relative_eq!(norm_cdf(-x), q, max_relative = NORMAL_TAIL_REL);
         }
     }
 }

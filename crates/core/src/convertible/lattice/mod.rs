@@ -48,10 +48,12 @@
 //!   today's `B` lies exactly on a layer, and the price, delta and gamma are
 //!   read at today's price off the quadratic through the three
 //!   valuation-date nodes;
-//! - at each call step a `B` within [`SNAP_TOLERANCE`] spacing above a
-//!   layer (always, without dividends or coupons, which move `B` against the
-//!   nodes) is put on it: nodes from that layer up are forced and paid the conversion
-//!   value at `B` itself; TF moves such a node wholly to the equity part;
+//! - at each call step a `B` within
+//!   [`SNAP_SPACINGS_ABS`](crate::tolerance::SNAP_SPACINGS_ABS) spacing
+//!   above a layer (always, without dividends or coupons, which move `B`
+//!   against the nodes) is put on it: nodes from that layer up are forced
+//!   and paid the conversion value at `B` itself; TF moves such a node
+//!   wholly to the equity part;
 //! - at the first step of a call window a node on the layer takes the mean
 //!   of the forced and unforced outcomes, as half its cell lies below `B`.
 //!
@@ -84,7 +86,7 @@ mod rollback;
 mod spec;
 
 pub(crate) use build::Lattice;
-pub use build::{align_steps, ALIGN_TOLERANCE, BAND_STD_DEVS, SNAP_TOLERANCE};
+pub use build::{align_steps, BAND_STD_DEVS};
 pub(crate) use rollback::Workspace;
 pub(crate) use spec::Market;
 pub use spec::{

@@ -576,8 +576,11 @@ fn put_cell_share(below: f64, here: f64, above: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
+
     use super::*;
     use crate::convertible::lattice::tests::{base_spec, input};
+    use crate::tolerance::F64_ROUNDING_ABS;
 
     #[test]
     fn a_note_without_a_call_is_centred_on_todays_price() {
@@ -594,6 +597,10 @@ mod tests {
         assert_eq!(put_cell_share(1.0, 1.0, 1.0), 1.0);
         assert_eq!(put_cell_share(-1.0, -1.0, -1.0), 0.0);
         // Gap falling through 0 exactly at the node: half the cell is put.
-        assert!((put_cell_share(1.0, 0.0, -1.0) - 0.5).abs() < 1e-12);
+        assert_abs_diff_eq!(
+            put_cell_share(1.0, 0.0, -1.0),
+            0.5,
+            epsilon = F64_ROUNDING_ABS
+        );
     }
 }
