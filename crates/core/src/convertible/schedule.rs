@@ -391,23 +391,22 @@ mod tests {
 
     #[test]
     fn coupon_dates_count_back_from_maturity_without_month_end_drift() {
+        // Monthly to 2026-05-31 from mid-January: each date is counted from
+        // maturity, so February clamps to the 28th and March is back on
+        // the 31st; the quasi-coupon date before the start is 2025-12-31.
         let dates = coupon_dates(
-            ScheduleStart::Settlement(date(2026, 1, 1)),
-            date(2027, 1, 31),
-            Frequency::Quarterly,
+            ScheduleStart::Issue(date(2026, 1, 15)),
+            date(2026, 5, 31),
+            Frequency::Monthly,
         )
         .unwrap();
-        assert_eq!(
-            dates.payments,
-            vec![
-                date(2026, 1, 31),
-                date(2026, 4, 30),
-                date(2026, 7, 31),
-                date(2026, 10, 31),
-                date(2027, 1, 31)
-            ]
-        );
-        assert_eq!(dates.previous, date(2025, 10, 31));
+        let days: Vec<(u32, u32)> = dates
+            .payments
+            .iter()
+            .map(|d| (d.month(), d.day()))
+            .collect();
+        assert_eq!(days, [(1, 31), (2, 28), (3, 31), (4, 30), (5, 31)]);
+        assert_eq!(dates.previous, date(2025, 12, 31));
     }
 
     #[test]
