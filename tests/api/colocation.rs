@@ -1,5 +1,7 @@
 use infraval_api::colocation::{ArrRequest, SolvedFor};
-use infraval_api::project::{GoalSeekRequest, ProjectRequest, SensitivityRequest};
+use infraval_api::goal_seek::GoalSeekRequest;
+use infraval_api::project::ProjectRequest;
+use infraval_api::sensitivity::SensitivityRequest;
 use rust_decimal_macros::dec;
 use serde_json::json;
 

@@ -6,7 +6,7 @@ use crate::helpers::{assert_problem, spawn_app};
 
 /// The reference file's base case (`tests/data/convertibles.json`, case
 /// `base`): conversion price 19.16, S = 15.03, σ = 0.6, r = 4%, s = 5%.
-fn base() -> Value {
+pub(crate) fn base() -> Value {
     json!({
         "issue_date": "2025-12-15",
         "maturity_date": "2032-12-15",
@@ -19,7 +19,7 @@ fn base() -> Value {
     })
 }
 
-fn with(mut body: Value, changes: Value) -> Value {
+pub(crate) fn with(mut body: Value, changes: Value) -> Value {
     for (k, v) in changes.as_object().unwrap() {
         if v.is_null() {
             body.as_object_mut().unwrap().remove(k);

@@ -1,7 +1,6 @@
-use infraval_api::convertibles::{
-    BuybackRequest, DilutionRequest, SettlementMethod, SharePricesRequest, TermsRequest,
-    YieldRequest,
-};
+use infraval_api::convertible::dilution::{BuybackRequest, DilutionRequest, SharePricesRequest};
+use infraval_api::convertible::terms::{SettlementMethod, TermsRequest};
+use infraval_api::convertible::yield_::YieldRequest;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::json;

@@ -53,7 +53,10 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
     LOGS.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
             // The guard lives for the whole test process.
-            std::mem::forget(infraval_server::telemetry::init(Some(LogFormat::Pretty)));
+            std::mem::forget(infraval_server::telemetry::init(
+                Some(LogFormat::Pretty),
+                infraval_server::telemetry::DEFAULT_LOG_BUFFER_LINES as usize,
+            ));
         }
     });
     let app = Application::build(&settings).expect("the app binds a free port");

@@ -1,4 +1,4 @@
-use infraval_api::mining::ProductionRequest;
+use infraval_api::mining::production::ProductionRequest;
 use rust_decimal_macros::dec;
 use serde_json::{json, Value};
 

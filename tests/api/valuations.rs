@@ -1,4 +1,4 @@
-use infraval_api::valuations::{FixedPoint, RegimeWire, SumOfPartsRequest};
+use infraval_api::valuation::{FixedPoint, RegimeWire, SumOfPartsRequest};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::{json, Value};

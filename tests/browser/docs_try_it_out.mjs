@@ -21,7 +21,7 @@ try {
   const page = await browser.newPage();
   page.setDefaultTimeout(15000);
   await page.goto(`${base}/docs/`);
-  const operation = page.locator('#operations-colocation-arr');
+  const operation = page.locator('#operations-colocation-colocation_arr');
   await operation.locator('.opblock-summary').first().click();
   await operation.locator('button.try-out__btn').click();
   await operation.locator('button.execute').click();

@@ -300,6 +300,11 @@ impl From<build_cost::BuildCost> for BuildCostResponse {
     }
 }
 
+/// Computes [`crate::operations::BuildCost`].
+pub fn schedule(input: BuildCostInput) -> Result<BuildCostResponse, CoreError> {
+    Ok(build_cost::build_cost(&input)?.into())
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;

@@ -289,6 +289,12 @@ impl ArrResponse {
     }
 }
 
+/// Computes [`crate::operations::ColocationArr`].
+pub fn arr(input: SolveArrInput) -> Result<ArrResponse, CoreError> {
+    let out = colocation::solve_arr(&input)?;
+    Ok(ArrResponse::new(&input, &out))
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;

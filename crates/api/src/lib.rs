@@ -1,6 +1,9 @@
 //! The wire types of the infraval HTTP API, and their conversion into
 //! validated core types.
 //!
+//! Every operation is declared once, in [`operations`]; [`operation`]
+//! says what a declaration provides and keeps the registry by id.
+//!
 //! Data goes one way: JSON → a request type here → (`TryFrom`, validated)
 //! a core type → a core function → a core result → a response type here
 //! (`From`) → JSON. Every request type rejects unknown fields, so a typo in
@@ -13,13 +16,18 @@
 
 pub mod build_cost;
 pub mod colocation;
-pub mod convertible_pricing;
-pub mod convertibles;
+pub mod convertible;
+pub mod goal_seek;
 pub mod health;
+pub mod json;
 pub mod mining;
 pub mod num;
+pub mod operation;
+pub mod operations;
 pub mod problem;
 pub mod project;
-pub mod valuations;
+pub mod sensitivity;
+pub mod valuation;
 
+pub use operation::{find, operations, AnyOperation, Operation, OperationError, Runs};
 pub use problem::Problem;

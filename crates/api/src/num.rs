@@ -147,6 +147,30 @@ pub mod decimal_vec {
     }
 }
 
+/// Serde adapter for `Option<Vec<Decimal>>`; pair it with `#[serde(default)]`.
+pub mod opt_decimal_vec {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Wrap(#[serde(with = "crate::num::decimal_vec")] Vec<Decimal>);
+
+    /// Writes an array of JSON numbers, or nothing.
+    pub fn serialize<S: Serializer>(
+        value: &Option<Vec<Decimal>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        value.clone().map(Wrap).serialize(serializer)
+    }
+
+    /// Reads an array of JSON numbers, refusing strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Vec<Decimal>>, D::Error> {
+        Option::<Wrap>::deserialize(deserializer).map(|o| o.map(|w| w.0))
+    }
+}
+
 /// Rounds money to cents, half away from zero: the rounding of every money
 /// figure in a response.
 pub fn cents(value: Decimal) -> Decimal {

@@ -1,14 +1,11 @@
-//! Development returns of a data-center site: `POST /v1/colocation/project`,
-//! `/v1/colocation/goal-seek` and `/v1/colocation/sensitivity`.
+//! Development returns of a data-center site: `POST /v1/colocation/project`.
 
 use infraval_core::error::AtField;
-use infraval_core::goal_seek::{self, GoalSeekInput};
 use infraval_core::num::Fraction;
 use infraval_core::project::{
     self, Exit, LeaseUp, Metric, Opex, PowerPassThrough, ProjectInput, Tax, Variable,
 };
-use infraval_core::sensitivity::{self, Axis, SensitivityInput};
-use infraval_core::{CoreError, ValueError};
+use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -108,7 +105,7 @@ pub struct ProjectRequest {
     /// last holds afterwards. Not with `months_to_stabilize`.
     #[serde(
         default,
-        with = "opt_decimal_vec",
+        with = "num::opt_decimal_vec",
         skip_serializing_if = "Option::is_none"
     )]
     #[schema(value_type = Option<Vec<f64>>, example = json!([0.5, 0.9, 1]))]
@@ -227,28 +224,6 @@ pub struct ProjectRequest {
     )]
     #[schema(example = 14, minimum = 0, maximum = 100)]
     pub exit_multiple: Option<Decimal>,
-}
-
-/// Serde adapter for `Option<Vec<Decimal>>`; pair it with `#[serde(default)]`.
-mod opt_decimal_vec {
-    use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    struct Wrap(#[serde(with = "crate::num::decimal_vec")] Vec<Decimal>);
-
-    pub fn serialize<S: Serializer>(
-        value: &Option<Vec<Decimal>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        value.clone().map(Wrap).serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Vec<Decimal>>, D::Error> {
-        Option::<Wrap>::deserialize(deserializer).map(|o| o.map(|w| w.0))
-    }
 }
 
 /// Refuses two alternative fields given together; each is `(name, given)`.
@@ -677,7 +652,7 @@ impl From<Metric> for MetricName {
 
 /// A metric's value as the wire shows it: money in cents, rates to 8
 /// decimals, years and multiples to 4.
-fn metric_out(metric: Metric, value: Decimal) -> Decimal {
+pub(crate) fn metric_out(metric: Metric, value: Decimal) -> Decimal {
     match metric {
         Metric::Npv | Metric::StabilizedNoi | Metric::Arr | Metric::ExitValue => num::cents(value),
         Metric::Irr | Metric::YieldOnCost | Metric::DevelopmentSpread => rate_out(value),
@@ -686,7 +661,7 @@ fn metric_out(metric: Metric, value: Decimal) -> Decimal {
 }
 
 /// Prefixes the field of an error with the path of the object it sits in.
-fn under(prefix: &str, err: CoreError) -> CoreError {
+pub(crate) fn under(prefix: &str, err: CoreError) -> CoreError {
     match err {
         CoreError::InvalidValue { field, error } => CoreError::InvalidValue {
             field: format!("{prefix}.{field}"),
@@ -715,352 +690,15 @@ fn under(prefix: &str, err: CoreError) -> CoreError {
 
 /// A project nested in another request: converted, and run once so that
 /// its own errors name `project.<field>` and never surface per iteration.
-fn nested_project(req: ProjectRequest) -> Result<ProjectInput, CoreError> {
+pub(crate) fn nested_project(req: ProjectRequest) -> Result<ProjectInput, CoreError> {
     let input = ProjectInput::try_from(req).map_err(|e| under("project", e))?;
     project::project(&input).map_err(|e| under("project", e))?;
     Ok(input)
 }
 
-/// The range goal seek searches.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"low": 50, "high": 300}))]
-pub struct BracketWire {
-    /// Low end, in the variable's unit.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 50)]
-    pub low: Decimal,
-    /// High end, above `low`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 300)]
-    pub high: Decimal,
-}
-
-/// Solve one project input for a target result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "project": {
-        "it_capacity_mw": 250,
-        "cost_per_mw": 10000000,
-        "rate_per_kw_month": 133.33,
-        "lease_start_month": 12,
-        "opex_fraction": 0.2,
-        "discount_rate": 0.09,
-        "horizon_years": 20,
-        "exit_cap_rate": 0.07
-    },
-    "variable": "rate_per_kw_month",
-    "metric": "irr",
-    "target": 0.12,
-    "bracket": {"low": 50, "high": 300}
-}))]
-pub struct GoalSeekRequest {
-    /// The project; the variable's value in it is replaced.
-    pub project: ProjectRequest,
-    /// The input to solve for.
-    pub variable: VariableName,
-    /// The result to hit.
-    pub metric: MetricName,
-    /// Its target, in the metric's unit (a fraction for IRR and yields).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.12)]
-    pub target: Decimal,
-    /// The range searched. Default per variable, e.g. rent [0.01, 10,000],
-    /// cost per MW [0, 10⁹] (see the README).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bracket: Option<BracketWire>,
-}
-
-impl TryFrom<GoalSeekRequest> for GoalSeekInput {
-    type Error = CoreError;
-
-    fn try_from(req: GoalSeekRequest) -> Result<Self, CoreError> {
-        Ok(GoalSeekInput {
-            base: nested_project(req.project)?,
-            variable: req.variable.into(),
-            metric: req.metric.into(),
-            target: req.target,
-            bracket: req.bracket.map(|b| (b.low, b.high)),
-        })
-    }
-}
-
-/// The value found, and what it achieves.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GoalSeekResponse {
-    /// The input solved for.
-    pub variable: VariableName,
-    /// The result targeted.
-    pub metric: MetricName,
-    /// The variable's value found, unrounded.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 158.25)]
-    pub value: Decimal,
-    /// The metric at that value (money in cents, rates to 8 decimals).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.12)]
-    pub achieved: Decimal,
-    /// The target asked for.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.12)]
-    pub target: Decimal,
-    /// The range searched.
-    pub bracket: BracketWire,
-    /// |achieved − target| is within this (absolute): 0.005 USD for money,
-    /// 1e-9 for rates, ratios and years.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.000000001)]
-    pub tolerance: Decimal,
-    /// Model runs inside the bracket.
-    #[schema(example = 7)]
-    pub iterations: u32,
-}
-
-impl GoalSeekResponse {
-    /// Builds the response from the input and the core result.
-    pub fn new(input: &GoalSeekInput, out: &goal_seek::GoalSeek) -> Self {
-        GoalSeekResponse {
-            variable: input.variable.into(),
-            metric: input.metric.into(),
-            value: out.value.normalize(),
-            achieved: metric_out(input.metric, out.achieved),
-            target: input.target.normalize(),
-            bracket: BracketWire {
-                low: out.bracket.0.normalize(),
-                high: out.bracket.1.normalize(),
-            },
-            tolerance: out.tolerance.normalize(),
-            iterations: out.iterations,
-        }
-    }
-}
-
-/// Evenly spaced values: `steps` points from `from` to `to` inclusive.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"from": 100, "to": 200, "steps": 11}))]
-pub struct RangeWire {
-    /// First value.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100)]
-    pub from: Decimal,
-    /// Last value.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 200)]
-    pub to: Decimal,
-    /// Number of values, 2 to 10,000.
-    #[schema(example = 11, minimum = 2, maximum = 10000)]
-    pub steps: u32,
-}
-
-/// One axis of a sensitivity grid: an input and its values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"variable": "rate_per_kw_month", "range": {"from": 100, "to": 200, "steps": 11}}))]
-pub struct AxisRequest {
-    /// The input varied.
-    pub variable: VariableName,
-    /// Its values, at most 10,000. Give this or `range`.
-    #[serde(
-        default,
-        with = "opt_decimal_vec",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(value_type = Option<Vec<f64>>, example = json!([100, 133.33, 160]))]
-    pub values: Option<Vec<Decimal>>,
-    /// Evenly spaced values. Give this or `values`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub range: Option<RangeWire>,
-}
-
-impl AxisRequest {
-    fn into_axis(self, field: &'static str) -> Result<Axis, CoreError> {
-        let variable = self.variable.into();
-        match (self.values, self.range) {
-            (Some(values), None) => {
-                infraval_core::num::capped_len(&values, sensitivity::MAX_CELLS)
-                    .at(format!("{field}.values"))?;
-                Ok(Axis { variable, values })
-            }
-            (None, Some(r)) => {
-                Axis::range(variable, r.from, r.to, r.steps, &format!("{field}.range"))
-            }
-            (values, range) => Err(CoreError::ExactlyOneOf {
-                expected: vec![values_field(field), range_field(field)],
-                given: [
-                    values.is_some().then(|| values_field(field)),
-                    range.is_some().then(|| range_field(field)),
-                ]
-                .into_iter()
-                .flatten()
-                .collect(),
-            }),
-        }
-    }
-}
-
-fn values_field(axis: &str) -> &'static str {
-    if axis == "rows" {
-        "rows.values"
-    } else {
-        "columns.values"
-    }
-}
-
-fn range_field(axis: &str) -> &'static str {
-    if axis == "rows" {
-        "rows.range"
-    } else {
-        "columns.range"
-    }
-}
-
-/// The project model over a grid of two inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "project": {
-        "it_capacity_mw": 250,
-        "cost_per_mw": 10000000,
-        "rate_per_kw_month": 133.33,
-        "lease_start_month": 12,
-        "opex_fraction": 0.2,
-        "discount_rate": 0.09,
-        "horizon_years": 20,
-        "exit_cap_rate": 0.07
-    },
-    "rows": {"variable": "rate_per_kw_month", "range": {"from": 100, "to": 160, "steps": 4}},
-    "columns": {"variable": "cost_per_mw", "values": [8000000, 10000000, 12000000]},
-    "outputs": ["irr", "npv", "yield_on_cost"]
-}))]
-pub struct SensitivityRequest {
-    /// The project every cell starts from.
-    pub project: ProjectRequest,
-    /// The input varied down the rows.
-    pub rows: AxisRequest,
-    /// The input varied across the columns; rows × columns ≤ 10,000.
-    pub columns: AxisRequest,
-    /// The results wanted, one grid each, 1 to 9, no repeats.
-    pub outputs: Vec<MetricName>,
-}
-
-impl TryFrom<SensitivityRequest> for SensitivityInput {
-    type Error = CoreError;
-
-    fn try_from(req: SensitivityRequest) -> Result<Self, CoreError> {
-        infraval_core::num::capped_len(&req.outputs, sensitivity::MAX_OUTPUTS).at("outputs")?;
-        if req.outputs.is_empty() {
-            return Err(CoreError::invalid("outputs", ValueError::Empty));
-        }
-        Ok(SensitivityInput {
-            rows: req.rows.into_axis("rows")?,
-            columns: req.columns.into_axis("columns")?,
-            outputs: req.outputs.into_iter().map(Into::into).collect(),
-            base: nested_project(req.project)?,
-        })
-    }
-}
-
-/// One axis of the answer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AxisResponse {
-    /// The input varied.
-    pub variable: VariableName,
-    /// Its values, in grid order.
-    #[serde(with = "num::decimal_vec")]
-    #[schema(value_type = Vec<f64>, example = json!([100, 120, 140, 160]))]
-    pub values: Vec<Decimal>,
-}
-
-/// One cell: a value, or the stable code of the error this cell met.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"value": 0.1234}))]
-pub struct CellResponse {
-    /// The metric (money in cents, rates to 8 decimals, years and
-    /// multiples to 4).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.1234)]
-    pub value: Option<Decimal>,
-    /// The error code (`no_solution`, `out_of_range`, `overflow`, …) when
-    /// the cell has no value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = "no_solution")]
-    pub error: Option<String>,
-}
-
-/// One output's grid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GridResponse {
-    /// The result shown.
-    pub output: MetricName,
-    /// `cells[row][column]`.
-    pub cells: Vec<Vec<CellResponse>>,
-}
-
-/// The grids, with their axes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SensitivityResponse {
-    /// The row axis.
-    pub rows: AxisResponse,
-    /// The column axis.
-    pub columns: AxisResponse,
-    /// One grid per requested output, in request order.
-    pub grids: Vec<GridResponse>,
-}
-
-/// The stable code of a core error, as in the problem+json `code`.
-pub fn error_code(err: &CoreError) -> &'static str {
-    crate::problem::core_code_and_title(err).0
-}
-
-impl SensitivityResponse {
-    /// Builds the response from the input and the grids.
-    pub fn new(input: &SensitivityInput, grids: Vec<sensitivity::Grid>) -> Self {
-        SensitivityResponse {
-            rows: AxisResponse {
-                variable: input.rows.variable.into(),
-                values: input.rows.values.iter().map(|v| v.normalize()).collect(),
-            },
-            columns: AxisResponse {
-                variable: input.columns.variable.into(),
-                values: input.columns.values.iter().map(|v| v.normalize()).collect(),
-            },
-            grids: grids
-                .into_iter()
-                .map(|grid| GridResponse {
-                    output: grid.metric.into(),
-                    cells: grid
-                        .cells
-                        .into_iter()
-                        .map(|row| {
-                            row.into_iter()
-                                .map(|cell| match cell {
-                                    Ok(v) => CellResponse {
-                                        value: Some(metric_out(grid.metric, v)),
-                                        error: None,
-                                    },
-                                    Err(e) => CellResponse {
-                                        value: None,
-                                        error: Some(error_code(&e).to_owned()),
-                                    },
-                                })
-                                .collect()
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
-    }
+/// Computes [`crate::operations::ColocationProject`].
+pub fn returns(input: ProjectInput) -> Result<ProjectResponse, CoreError> {
+    ProjectResponse::try_from(infraval_core::project::project(&input)?)
 }
 
 #[cfg(test)]
@@ -1103,22 +741,5 @@ mod tests {
         req.horizon_years = 80;
         let err = nested_project(req).unwrap_err();
         assert_eq!(err.field(), Some("project.horizon_years"));
-    }
-
-    #[test]
-    fn an_axis_with_both_values_and_a_range_is_refused() {
-        let axis = AxisRequest {
-            variable: VariableName::CostPerMw,
-            values: Some(vec![dec!(1)]),
-            range: Some(RangeWire {
-                from: dec!(1),
-                to: dec!(2),
-                steps: 2,
-            }),
-        };
-        assert!(matches!(
-            axis.into_axis("rows"),
-            Err(CoreError::ExactlyOneOf { .. })
-        ));
     }
 }

@@ -1,7 +1,9 @@
 //! A typed async client for the infraval HTTP API.
 //!
-//! One method per endpoint, taking and returning the `infraval-api` wire
-//! types. Errors separate transport failures from API problems, and an
+//! One method per operation, taking and returning the `infraval-api` wire
+//! types, generated from the API's operation list
+//! ([`infraval_api::for_each_operation`]); [`Client::call`] calls any
+//! operation by its type. Errors separate transport failures from API problems, and an
 //! API problem carries its parsed RFC 9457 body.
 //!
 //! ```no_run
@@ -24,16 +26,9 @@
 use std::time::Duration;
 
 use infraval_api::health::Health;
-use infraval_api::Problem;
+use infraval_api::{Operation, Problem};
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
-
-mod colocation;
-mod convertible_pricing;
-mod convertibles;
-mod mining;
-mod valuations;
 
 /// The default whole-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -178,15 +173,45 @@ impl Client {
         read(response).await
     }
 
-    pub(crate) async fn post<Req: Serialize + ?Sized, Resp: DeserializeOwned>(
+    /// Calls the operation `Op` (`POST` its path with `request`).
+    pub async fn call<Op: Operation>(
         &self,
-        path: &str,
-        body: &Req,
-    ) -> Result<Resp, ClientError> {
-        let response = self.http.post(self.url(path)?).json(body).send().await?;
+        request: &Op::Request,
+    ) -> Result<Op::Response, ClientError> {
+        let response = self
+            .http
+            .post(self.url(Op::PATH)?)
+            .json(request)
+            .send()
+            .await?;
         read(response).await
     }
 }
+
+/// One method per operation, named and documented as the operation list
+/// names and documents it.
+macro_rules! operation_methods {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident = $op:ident { $($declaration:tt)* }
+    )*) => {
+        impl Client {
+            $(
+                $(#[doc = $doc])*
+                #[doc = ""]
+                #[doc = concat!("Calls [`", stringify!($op), "`](infraval_api::operations::", stringify!($op), ").")]
+                pub async fn $name(
+                    &self,
+                    request: &<infraval_api::operations::$op as Operation>::Request,
+                ) -> Result<<infraval_api::operations::$op as Operation>::Response, ClientError> {
+                    self.call::<infraval_api::operations::$op>(request).await
+                }
+            )*
+        }
+    };
+}
+
+infraval_api::for_each_operation!(operation_methods);
 
 async fn read<Resp: DeserializeOwned>(response: reqwest::Response) -> Result<Resp, ClientError> {
     let status = response.status();

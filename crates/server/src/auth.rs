@@ -10,9 +10,10 @@
 use std::path::Path;
 
 use actix_web::dev::ServiceRequest;
-use actix_web::http::header::{self, HeaderMap};
+use actix_web::http::header;
 use actix_web::web;
 use sha2::{Digest, Sha256};
+use subtle::{Choice, ConstantTimeEq};
 
 use crate::error::ApiError;
 
@@ -84,42 +85,36 @@ impl ApiKeys {
 
     /// Whether an `Authorization` header value carries an accepted key.
     ///
-    /// Every stored digest is compared in full, whatever matches, so the
-    /// time taken does not depend on which digest (or which byte) differs.
+    /// Every stored digest is compared in full with `subtle`'s constant-time
+    /// equality, whatever matches, so the time taken does not depend on
+    /// which digest (or which byte) differs.
     pub fn allows(&self, authorization: Option<&[u8]>) -> bool {
         let Some(key) = authorization.and_then(|h| h.strip_prefix(b"Bearer ")) else {
             return false;
         };
         let digest: [u8; 32] = Sha256::digest(key).into();
-        self.0.iter().fold(false, |found, stored| {
-            let diff = stored
-                .iter()
-                .zip(digest.iter())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-            found | (diff == 0)
-        })
+        self.0
+            .iter()
+            .fold(Choice::from(0), |found, stored| {
+                found | stored.ct_eq(&digest)
+            })
+            .into()
     }
 }
 
 /// Refuses a `/v1/*` request without an accepted key, when keys are set.
 pub fn check(req: &ServiceRequest) -> Result<(), ApiError> {
-    let keys = req.app_data::<web::Data<ApiKeys>>().map(|k| &***k);
-    check_parts(keys, req.path(), req.headers())
-}
-
-/// [`check`] on a request's parts: `keys` is `None` when keys are not set.
-pub fn check_parts(
-    keys: Option<&ApiKeys>,
-    path: &str,
-    headers: &HeaderMap,
-) -> Result<(), ApiError> {
-    let Some(keys) = keys else {
+    let Some(keys) = req.app_data::<web::Data<ApiKeys>>() else {
         return Ok(());
     };
+    let path = req.path();
     if !(path == "/v1" || path.starts_with("/v1/")) {
         return Ok(());
     }
-    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .map(|v| v.as_bytes());
     if keys.allows(authorization) {
         Ok(())
     } else {

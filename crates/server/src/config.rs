@@ -85,7 +85,24 @@ pub struct ServeArgs {
     /// Log format [default: pretty on a terminal, JSON otherwise]. Filter with RUST_LOG.
     #[arg(long, env = "INFRAVAL_LOG_FORMAT", value_enum)]
     pub log_format: Option<LogFormat>,
+    /// Log lines held while the output is not drained; lines beyond them
+    /// are dropped and counted (`infraval_log_lines_dropped_total`), so a
+    /// stuck log output never holds up requests.
+    #[arg(long, env = "INFRAVAL_LOG_BUFFER_LINES", default_value_t = crate::telemetry::DEFAULT_LOG_BUFFER_LINES,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub log_buffer_lines: u32,
+    /// Work units of heavy operations (price, implied, profile,
+    /// sensitivity, sum of the parts) admitted to the blocking pool at
+    /// once; beyond it they are answered 503 `overloaded` with
+    /// `Retry-After`. A unit is about one 1,000-step convertible price.
+    #[arg(long, env = "INFRAVAL_HEAVY_WORK_LIMIT", default_value_t = DEFAULT_HEAVY_WORK_LIMIT,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub heavy_work_limit: u64,
 }
+
+/// Heavy work admitted at once by default, in work units: with two
+/// blocking threads per core, some seconds of queue on a small machine.
+pub const DEFAULT_HEAVY_WORK_LIMIT: u64 = 256;
 
 impl ServeArgs {
     /// The server settings these arguments describe; reads the API keys file.
@@ -111,6 +128,7 @@ impl ServeArgs {
                 .as_deref()
                 .map(ApiKeys::load)
                 .transpose()?,
+            heavy_work_limit: self.heavy_work_limit,
         })
     }
 }
@@ -136,6 +154,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// API keys for `/v1/*`; open when `None`.
     pub api_keys: Option<ApiKeys>,
+    /// Heavy work admitted to the blocking pool at once, work units.
+    pub heavy_work_limit: u64,
 }
 
 impl Settings {
@@ -151,6 +171,7 @@ impl Settings {
             keep_alive: Duration::from_secs(5),
             cors_origins: Vec::new(),
             api_keys: None,
+            heavy_work_limit: DEFAULT_HEAVY_WORK_LIMIT,
         }
     }
 }

@@ -9,76 +9,10 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+pub use infraval_api::json::BodyError;
 use infraval_api::problem::{core_code_and_title, Problem, PROBLEM_JSON};
+use infraval_api::OperationError;
 use infraval_core::CoreError;
-
-use crate::telemetry::REQUEST_ID;
-
-/// Why a request body could not be turned into a request type.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum BodyError {
-    /// The content type is not JSON.
-    #[error("the request body must be `application/json`, got {}", .got.as_deref().unwrap_or("no content type"))]
-    UnsupportedMediaType {
-        /// The content type that was sent.
-        got: Option<String>,
-    },
-    /// The body is over the configured limit.
-    #[error("the request body is over the limit of {limit} bytes")]
-    TooLarge {
-        /// The limit, bytes.
-        limit: usize,
-    },
-    /// Not JSON at all, or JSON cut short.
-    #[error("the request body is not valid JSON: {detail}")]
-    Malformed {
-        /// The parser's words.
-        detail: String,
-    },
-    /// The body could not be read from the connection.
-    #[error("the request body could not be read: {detail}")]
-    Unreadable {
-        /// What the transport said.
-        detail: String,
-    },
-    /// A required field is absent.
-    #[error("missing field `{field}`")]
-    MissingField {
-        /// The field's path.
-        field: String,
-    },
-    /// A field the request type does not have (often a typo).
-    #[error("{detail}")]
-    UnknownField {
-        /// The field's path.
-        field: String,
-        /// The parser's words, with the expected fields.
-        detail: String,
-    },
-    /// A field given twice.
-    #[error("duplicate field `{field}`")]
-    DuplicateField {
-        /// The field's path.
-        field: String,
-    },
-    /// A field of the wrong JSON type.
-    #[error("`{field}` has the wrong type: {detail}")]
-    InvalidType {
-        /// The field's path.
-        field: String,
-        /// The parser's words.
-        detail: String,
-    },
-    /// A field of the right type but an impossible value (an unknown enum
-    /// variant, a number beyond range).
-    #[error("`{field}` has an invalid value: {detail}")]
-    InvalidValue {
-        /// The field's path.
-        field: String,
-        /// The parser's words.
-        detail: String,
-    },
-}
 
 /// An error answered to a client.
 #[derive(Debug, thiserror::Error)]
@@ -108,9 +42,33 @@ pub enum ApiError {
     /// `/v1/*` needs an API key and none (or a wrong one) was sent.
     #[error("a valid API key is required: send `Authorization: Bearer <key>`")]
     Unauthorized,
+    /// More heavy work is waiting for the blocking pool than the server
+    /// takes; the client should retry after `retry_after_secs`.
+    #[error("the server has more heavy work waiting than it takes ({queued} of {limit} work units queued); retry after {retry_after_secs} s")]
+    Overloaded {
+        /// Work units already admitted and not finished.
+        queued: u64,
+        /// The configured limit, work units.
+        limit: u64,
+        /// Seconds to wait before retrying.
+        retry_after_secs: u64,
+    },
     /// A bug: the handler panicked. The detail is logged, never sent.
     #[error("an internal error occurred; it has been logged")]
     Internal,
+}
+
+impl From<OperationError> for ApiError {
+    fn from(err: OperationError) -> Self {
+        match err {
+            OperationError::Body(body) => ApiError::Body(body),
+            OperationError::Core(core) => ApiError::Core(core),
+            OperationError::Response(err) => {
+                tracing::error!(error = %err, "a response failed to serialise; answering 500");
+                ApiError::Internal
+            }
+        }
+    }
 }
 
 impl ApiError {
@@ -180,6 +138,11 @@ impl ApiError {
                 "unauthorized",
                 "A valid API key is required",
             ),
+            ApiError::Overloaded { .. } => (
+                S::SERVICE_UNAVAILABLE,
+                "overloaded",
+                "The server is busy; retry later",
+            ),
             ApiError::Internal => (S::INTERNAL_SERVER_ERROR, "internal", "Internal error"),
         }
     }
@@ -188,17 +151,11 @@ impl ApiError {
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiError::Core(core) => core.field(),
-            ApiError::Body(
-                BodyError::MissingField { field }
-                | BodyError::UnknownField { field, .. }
-                | BodyError::DuplicateField { field }
-                | BodyError::InvalidType { field, .. }
-                | BodyError::InvalidValue { field, .. },
-            ) => Some(field),
-            ApiError::Body(_)
-            | ApiError::NotFound { .. }
+            ApiError::Body(body) => body.field(),
+            ApiError::NotFound { .. }
             | ApiError::MethodNotAllowed { .. }
             | ApiError::Unauthorized
+            | ApiError::Overloaded { .. }
             | ApiError::Internal => None,
         }
     }
@@ -213,7 +170,7 @@ impl ApiError {
             detail: self.to_string(),
             code: code.to_owned(),
             field: self.field().map(str::to_owned),
-            request_id: REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok(),
+            request_id: crate::telemetry::current_request_id(),
         }
     }
 }
@@ -228,6 +185,12 @@ impl ResponseError for ApiError {
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         if let ApiError::Unauthorized = self {
             res.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+        }
+        if let ApiError::Overloaded {
+            retry_after_secs, ..
+        } = self
+        {
+            res.insert_header((header::RETRY_AFTER, *retry_after_secs));
         }
         if let ApiError::MethodNotAllowed { allowed, .. } = self {
             if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {

@@ -4,13 +4,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use infraval_server::config::{Cli, Command};
+use infraval_server::mount;
 use infraval_server::startup::{self, Application};
 use infraval_server::telemetry;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {
-        Command::Openapi => match startup::openapi().to_pretty_json() {
+        Command::Openapi => match mount::openapi().to_pretty_json() {
             Ok(json) => {
                 println!("{json}");
                 ExitCode::SUCCESS
@@ -21,7 +22,7 @@ fn main() -> ExitCode {
             }
         },
         Command::Serve(args) => {
-            let _logs = telemetry::init(args.log_format);
+            let _logs = telemetry::init(args.log_format, args.log_buffer_lines as usize);
             let settings = match args.settings() {
                 Ok(settings) => settings,
                 Err(err) => {

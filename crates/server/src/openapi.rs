@@ -8,8 +8,8 @@ use utoipa::OpenApi;
 
 use infraval_api::problem::{Problem, PROBLEM_JSON};
 
-/// The document's info, tags and shared components. Paths are added by
-/// `utoipa_actix_web` from the route declarations themselves.
+/// The document's info, tags and shared components. Paths and the schemas
+/// they name are added from the operation list ([`crate::mount::openapi`]).
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -54,7 +54,7 @@ admit no answer; `code` says which and `field` names the field.",
     ),
 ];
 
-fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+pub(crate) fn problem_response(description: &str) -> RefOr<utoipa::openapi::Response> {
     RefOr::T(
         ResponseBuilder::new()
             .description(description)

@@ -4,33 +4,18 @@
 use std::net::TcpListener;
 
 use actix_cors::Cors;
-use actix_service::IntoServiceFactory as _;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::http::{header, KeepAlive, Method};
-use actix_web::middleware::Condition;
+use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
-use utoipa::OpenApi as _;
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::compute;
+use crate::compute::{self, HeavyWork};
 use crate::config::Settings;
-use crate::dispatch::{self, Dispatch};
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
-use crate::openapi::{with_shared_responses, ApiDoc};
-use crate::routes::{self, fallback};
+use crate::mount::{self, KnownRoutes};
 use crate::telemetry;
-
-/// The OpenAPI document, generated from the route declarations.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_app, doc) = App::new()
-        .into_utoipa_app()
-        .openapi(ApiDoc::openapi())
-        .configure(routes::configure)
-        .split_for_parts();
-    with_shared_responses(doc)
-}
 
 /// CORS for the listed origins: GET and POST with JSON bodies, the API key
 /// and the request id.
@@ -44,7 +29,7 @@ fn cors(origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             telemetry::REQUEST_ID_HEADER,
         ])
-        .expose_headers([telemetry::REQUEST_ID_HEADER])
+        .expose_headers([telemetry::REQUEST_ID_HEADER, header::RETRY_AFTER])
         .max_age(3600)
 }
 
@@ -60,43 +45,32 @@ impl Application {
     pub fn build(settings: &Settings) -> std::io::Result<Self> {
         let listener = TcpListener::bind(&settings.addr)?;
         let port = listener.local_addr()?.port();
-        let doc = openapi();
-        let known = web::Data::new(fallback::KnownRoutes::from_openapi(&doc));
+        let doc = mount::openapi();
+        let known = web::Data::new(KnownRoutes::new());
         let limit = web::Data::new(BodyLimit(settings.body_limit_bytes));
-        let metrics = web::Data::new(Metrics::default());
+        let metrics = web::Data::from(Metrics::start());
+        let heavy = web::Data::new(HeavyWork::new(settings.heavy_work_limit));
         let api_keys = settings.api_keys.clone().map(web::Data::new);
         let cors_origins = settings.cors_origins.clone();
-        // The direct path for `POST /v1/*`, off when CORS must see every
-        // request.
-        let direct = cors_origins.is_empty().then(|| dispatch::Shared {
-            routes: routes::api_routes(),
-            body_limit: settings.body_limit_bytes,
-            api_keys: api_keys.clone().map(web::Data::into_inner),
-            metrics: metrics.clone().into_inner(),
-        });
         let server = HttpServer::new(move || {
-            let (app, _) = App::new()
-                .into_utoipa_app()
-                .configure(routes::configure)
-                .split_for_parts();
-            let mut app = app
+            let mut app = App::new()
                 .app_data(known.clone())
                 .app_data(limit.clone())
-                .app_data(metrics.clone());
+                .app_data(metrics.clone())
+                .app_data(heavy.clone());
             if let Some(keys) = &api_keys {
                 app = app.app_data(keys.clone());
             }
-            let app = app
+            app.configure(mount::configure)
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
                 .service(web::redirect("/docs", "/docs/"))
                 .service(web::redirect("/", "/docs/"))
-                .default_service(web::to(fallback::not_matched))
-                .wrap(telemetry::Telemetry)
+                .default_service(web::to(mount::not_matched))
+                .wrap(from_fn(telemetry::observe))
                 .wrap(Condition::new(
                     !cors_origins.is_empty(),
                     cors(&cors_origins),
-                ));
-            Dispatch::new(app.into_factory(), direct.clone())
+                ))
         })
         .workers(settings.workers)
         .worker_max_blocking_threads(compute::MAX_BLOCKING_THREADS_PER_WORKER)

@@ -1,5 +1,5 @@
-//! Convertible fair value: `POST /v1/convertibles/price`, `/implied` and
-//! `/profile`.
+//! Convertible fair value: `POST /v1/convertibles/price` and `/profile`;
+//! the request fields `/implied` shares.
 //!
 //! # Conventions
 //! Prices are per 100 of face and dirty (accrued included) unless the name
@@ -18,7 +18,6 @@
 //! The core computes in `f64` (a lattice); rounding happens only here.
 
 use chrono::NaiveDate;
-use infraval_core::convertible::implied::{self, Implied, SolveFor};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate, MAX_AMOUNT,
 };
@@ -283,12 +282,15 @@ macro_rules! note_request {
     };
 }
 
-fn opt(value: Option<Decimal>) -> f64 {
+pub(crate) fn opt(value: Option<Decimal>) -> f64 {
     value.map_or(0.0, to_f64)
 }
 
 /// Shares per $1,000 from exactly one of `conversion_rate` and `conversion_price`.
-fn conversion_rate(rate: Option<Decimal>, price: Option<Decimal>) -> Result<f64, CoreError> {
+pub(crate) fn conversion_rate(
+    rate: Option<Decimal>,
+    price: Option<Decimal>,
+) -> Result<f64, CoreError> {
     let checked = |v: Decimal, field: &str| -> Result<f64, CoreError> {
         let v = positive_f64(to_f64(v)).at(field)?;
         if v > MAX_AMOUNT {
@@ -361,112 +363,7 @@ impl TryFrom<PriceRequest> for ConvertibleInput {
     }
 }
 
-/// The market input to solve for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SolveForRequest {
-    /// The share's volatility.
-    Volatility,
-    /// The issuer's credit spread.
-    CreditSpread,
-}
-
-note_request! {
-    /// A note, its market without the solved input, and the price to reproduce.
-    #[schema(example = json!({
-        "issue_date": "2025-12-15",
-        "maturity_date": "2032-12-15",
-        "valuation_date": "2025-12-15",
-        "conversion_rate": 52.1832,
-        "stock_price": 15.03,
-        "risk_free_rate": 0.04,
-        "credit_spread": 0.05,
-        "solve_for": "volatility",
-        "market_price_per_100": 100
-    }))]
-    pub struct ImpliedRequest {
-        /// Share price today, USD. Range: > 0, ≤ 10⁹.
-        #[serde(with = "num::decimal")]
-        #[schema(example = 15.03)]
-        pub stock_price: Decimal,
-        /// Volatility; required when solving for `credit_spread`, omitted when
-        /// solving for it. Range: (0, 5].
-        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-        #[schema(example = 0.6)]
-        pub volatility: Option<Decimal>,
-        /// Credit spread; required when solving for `volatility`, omitted when
-        /// solving for it. Range: [0, 1].
-        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-        #[schema(example = 0.05)]
-        pub credit_spread: Option<Decimal>,
-        /// What to solve for: `volatility` or `credit_spread`.
-        pub solve_for: SolveForRequest,
-        /// The market price to reproduce, per 100 of face, dirty. Range: > 0.
-        #[serde(with = "num::decimal")]
-        #[schema(example = 100)]
-        pub market_price_per_100: Decimal,
-    }
-}
-
-/// A validated implied request.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ImpliedInput {
-    /// The note and market (the solved field holds a placeholder).
-    pub input: ConvertibleInput,
-    /// What to solve for.
-    pub solve_for: SolveFor,
-    /// The target price per 100, dirty.
-    pub market_price_per_100: f64,
-}
-
-/// Placeholder for the solved volatility; the solver ignores it.
-const PLACEHOLDER_VOLATILITY: f64 = 0.3;
-
-impl TryFrom<ImpliedRequest> for ImpliedInput {
-    type Error = CoreError;
-
-    fn try_from(req: ImpliedRequest) -> Result<Self, CoreError> {
-        let needed = |value: Option<Decimal>, field: &'static str| {
-            value.map(to_f64).ok_or(CoreError::MissingDependency {
-                field: "solve_for",
-                requires: field,
-            })
-        };
-        let absent = |value: Option<Decimal>, field: &str| match value {
-            Some(_) => Err(CoreError::Inconsistent {
-                field: field.into(),
-                reason: "must be omitted when solving for it",
-            }),
-            None => Ok(()),
-        };
-        let (volatility, spread, solve_for) = match req.solve_for {
-            SolveForRequest::Volatility => {
-                absent(req.volatility, "volatility")?;
-                (
-                    PLACEHOLDER_VOLATILITY,
-                    needed(req.credit_spread, "credit_spread")?,
-                    SolveFor::Volatility,
-                )
-            }
-            SolveForRequest::CreditSpread => {
-                absent(req.credit_spread, "credit_spread")?;
-                (
-                    needed(req.volatility, "volatility")?,
-                    0.0,
-                    SolveFor::CreditSpread,
-                )
-            }
-        };
-        let spec = req.spec(to_f64(req.stock_price), volatility, spread)?;
-        let market_price_per_100 =
-            positive_f64(to_f64(req.market_price_per_100)).at("market_price_per_100")?;
-        Ok(ImpliedInput {
-            input: ConvertibleInput::new(spec)?,
-            solve_for,
-            market_price_per_100,
-        })
-    }
-}
+pub(crate) use note_request;
 
 note_request! {
     /// A note, its market, and the share prices to value it at.
@@ -523,7 +420,7 @@ impl TryFrom<ProfileRequest> for ProfileInput {
     }
 }
 
-fn dec(value: f64, dp: u32) -> Result<Decimal, CoreError> {
+pub(crate) fn dec(value: f64, dp: u32) -> Result<Decimal, CoreError> {
     Decimal::from_f64(value)
         .map(|d| num::round(d, dp).normalize())
         .ok_or(CoreError::Overflow {
@@ -531,15 +428,15 @@ fn dec(value: f64, dp: u32) -> Result<Decimal, CoreError> {
         })
 }
 
-fn per_100(value: f64) -> Result<Decimal, CoreError> {
+pub(crate) fn per_100(value: f64) -> Result<Decimal, CoreError> {
     dec(value, PER_100_DECIMALS)
 }
 
-fn per_note(value_per_100: f64, face: f64) -> Result<Decimal, CoreError> {
+pub(crate) fn per_note(value_per_100: f64, face: f64) -> Result<Decimal, CoreError> {
     Ok(num::cents(dec(value_per_100 * face / 100.0, 10)?).normalize())
 }
 
-fn greek(value: f64) -> Result<Decimal, CoreError> {
+pub(crate) fn greek(value: f64) -> Result<Decimal, CoreError> {
     dec(value, GREEK_DECIMALS)
 }
 
@@ -736,68 +633,6 @@ impl PriceResponse {
     }
 }
 
-/// The solved input and the price it reproduces.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ImpliedResponse {
-    /// What was solved for.
-    pub solve_for: SolveForRequest,
-    /// The implied volatility (when solving for it).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.5619)]
-    pub volatility: Option<Decimal>,
-    /// The implied credit spread (when solving for it).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.0551)]
-    pub credit_spread: Option<Decimal>,
-    /// The lattice price at the solved value, per 100, dirty.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100)]
-    pub price_per_100: Decimal,
-    /// The same for one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1000)]
-    pub price_per_note: Decimal,
-    /// The solver's price tolerance, per 100 (absolute).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.000001)]
-    pub tolerance_per_100: Decimal,
-    /// Solver iterations used.
-    #[schema(example = 9)]
-    pub iterations: u32,
-    /// The credit model used.
-    pub model: CreditModel,
-}
-
-impl ImpliedResponse {
-    /// Builds the response from the solver's result.
-    pub fn new(input: &ConvertibleInput, solved: &Implied) -> Result<Self, CoreError> {
-        let value = Some(dec(solved.value, FRACTION_DECIMALS)?);
-        let (solve_for, volatility, credit_spread) = match solved.solve_for {
-            SolveFor::Volatility => (SolveForRequest::Volatility, value, None),
-            SolveFor::CreditSpread => (SolveForRequest::CreditSpread, None, value),
-        };
-        Ok(ImpliedResponse {
-            solve_for,
-            volatility,
-            credit_spread,
-            price_per_100: per_100(solved.price_per_100)?,
-            price_per_note: per_note(solved.price_per_100, input.spec().face)?,
-            tolerance_per_100: dec(implied::PRICE_TOLERANCE, 10)?,
-            iterations: u32::try_from(solved.iterations).unwrap_or(u32::MAX),
-            model: input.spec().model.into(),
-        })
-    }
-}
-
 /// One share price of a profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -868,4 +703,40 @@ impl ProfileResponse {
                 .collect::<Result<_, CoreError>>()?,
         })
     }
+}
+
+/// Computes [`crate::operations::ConvertiblePrice`].
+pub fn price(input: ConvertibleInput) -> Result<PriceResponse, CoreError> {
+    let valuation = infraval_core::convertible::pricing::price(&input)?;
+    PriceResponse::new(&input, &valuation)
+}
+
+/// Computes [`crate::operations::ConvertibleProfile`].
+pub fn profile(req: ProfileInput) -> Result<ProfileResponse, CoreError> {
+    let points = infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
+    ProfileResponse::new(&req.input, &points)
+}
+
+/// Lattice node updates in a work unit: one 1,000-step tree.
+const NODES_PER_UNIT: u64 = 1_000_000;
+
+/// The work of one lattice of `steps` steps, rolled back `rollbacks` times.
+pub(crate) fn lattice_units(steps: usize, rollbacks: usize) -> u64 {
+    let steps = u64::try_from(steps).unwrap_or(u64::MAX);
+    let rollbacks = u64::try_from(rollbacks).unwrap_or(u64::MAX);
+    steps
+        .saturating_mul(steps)
+        .saturating_mul(rollbacks)
+        .div_ceil(NODES_PER_UNIT)
+}
+
+/// The work of a price: steps² / 10⁶ (a unit for the default 1,000 steps).
+pub fn price_work_units(input: &ConvertibleInput) -> u64 {
+    lattice_units(input.steps(), 1)
+}
+
+/// The work of a profile: one rollback per share price, an eighth of a
+/// price with greeks each.
+pub fn profile_work_units(req: &ProfileInput) -> u64 {
+    lattice_units(req.input.steps(), req.stock_prices.len()).div_ceil(8)
 }

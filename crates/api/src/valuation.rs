@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::convertibles::SettlementMethod;
+use crate::convertible::terms::SettlementMethod;
 use crate::mining::exactly_one;
 use crate::num;
 use crate::project::ProjectRequest;
@@ -797,6 +797,12 @@ impl From<&[(String, Sotp)]> for SumOfPartsResponse {
                 .collect(),
         }
     }
+}
+
+/// Computes [`crate::operations::SumOfParts`].
+pub fn sum_of_parts(input: Vec<Scenario>) -> Result<SumOfPartsResponse, CoreError> {
+    let out = infraval_core::valuation::scenarios(&input)?;
+    Ok(SumOfPartsResponse::from(out.as_slice()))
 }
 
 #[cfg(test)]

@@ -1,0 +1,202 @@
+//! The volatility or spread that reproduces a market price:
+//! `POST /v1/convertibles/implied`.
+
+use chrono::NaiveDate;
+use infraval_core::convertible::implied::{self, Implied, SolveFor};
+use infraval_core::convertible::lattice::{
+    CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, PutDate,
+};
+use infraval_core::convertible::schedule::DayCount;
+use infraval_core::error::AtField;
+use infraval_core::num::{positive_f64, to_f64};
+use infraval_core::CoreError;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::pricing::{
+    conversion_rate, dec, lattice_units, note_request, opt, per_100, per_note, CallRequest,
+    CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
+};
+use crate::num;
+
+/// The market input to solve for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SolveForRequest {
+    /// The share's volatility.
+    Volatility,
+    /// The issuer's credit spread.
+    CreditSpread,
+}
+
+note_request! {
+    /// A note, its market without the solved input, and the price to reproduce.
+    #[schema(example = json!({
+        "issue_date": "2025-12-15",
+        "maturity_date": "2032-12-15",
+        "valuation_date": "2025-12-15",
+        "conversion_rate": 52.1832,
+        "stock_price": 15.03,
+        "risk_free_rate": 0.04,
+        "credit_spread": 0.05,
+        "solve_for": "volatility",
+        "market_price_per_100": 100
+    }))]
+    pub struct ImpliedRequest {
+        /// Share price today, USD. Range: > 0, ≤ 10⁹.
+        #[serde(with = "num::decimal")]
+        #[schema(example = 15.03)]
+        pub stock_price: Decimal,
+        /// Volatility; required when solving for `credit_spread`, omitted when
+        /// solving for it. Range: (0, 5].
+        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
+        #[schema(example = 0.6)]
+        pub volatility: Option<Decimal>,
+        /// Credit spread; required when solving for `volatility`, omitted when
+        /// solving for it. Range: [0, 1].
+        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
+        #[schema(example = 0.05)]
+        pub credit_spread: Option<Decimal>,
+        /// What to solve for: `volatility` or `credit_spread`.
+        pub solve_for: SolveForRequest,
+        /// The market price to reproduce, per 100 of face, dirty. Range: > 0.
+        #[serde(with = "num::decimal")]
+        #[schema(example = 100)]
+        pub market_price_per_100: Decimal,
+    }
+}
+
+/// A validated implied request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImpliedInput {
+    /// The note and market (the solved field holds a placeholder).
+    pub input: ConvertibleInput,
+    /// What to solve for.
+    pub solve_for: SolveFor,
+    /// The target price per 100, dirty.
+    pub market_price_per_100: f64,
+}
+
+/// Placeholder for the solved volatility; the solver ignores it.
+const PLACEHOLDER_VOLATILITY: f64 = 0.3;
+
+impl TryFrom<ImpliedRequest> for ImpliedInput {
+    type Error = CoreError;
+
+    fn try_from(req: ImpliedRequest) -> Result<Self, CoreError> {
+        let needed = |value: Option<Decimal>, field: &'static str| {
+            value.map(to_f64).ok_or(CoreError::MissingDependency {
+                field: "solve_for",
+                requires: field,
+            })
+        };
+        let absent = |value: Option<Decimal>, field: &str| match value {
+            Some(_) => Err(CoreError::Inconsistent {
+                field: field.into(),
+                reason: "must be omitted when solving for it",
+            }),
+            None => Ok(()),
+        };
+        let (volatility, spread, solve_for) = match req.solve_for {
+            SolveForRequest::Volatility => {
+                absent(req.volatility, "volatility")?;
+                (
+                    PLACEHOLDER_VOLATILITY,
+                    needed(req.credit_spread, "credit_spread")?,
+                    SolveFor::Volatility,
+                )
+            }
+            SolveForRequest::CreditSpread => {
+                absent(req.credit_spread, "credit_spread")?;
+                (
+                    needed(req.volatility, "volatility")?,
+                    0.0,
+                    SolveFor::CreditSpread,
+                )
+            }
+        };
+        let spec = req.spec(to_f64(req.stock_price), volatility, spread)?;
+        let market_price_per_100 =
+            positive_f64(to_f64(req.market_price_per_100)).at("market_price_per_100")?;
+        Ok(ImpliedInput {
+            input: ConvertibleInput::new(spec)?,
+            solve_for,
+            market_price_per_100,
+        })
+    }
+}
+
+/// The solved input and the price it reproduces.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImpliedResponse {
+    /// What was solved for.
+    pub solve_for: SolveForRequest,
+    /// The implied volatility (when solving for it).
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 0.5619)]
+    pub volatility: Option<Decimal>,
+    /// The implied credit spread (when solving for it).
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 0.0551)]
+    pub credit_spread: Option<Decimal>,
+    /// The lattice price at the solved value, per 100, dirty.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 100)]
+    pub price_per_100: Decimal,
+    /// The same for one note, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 1000)]
+    pub price_per_note: Decimal,
+    /// The solver's price tolerance, per 100 (absolute).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0.000001)]
+    pub tolerance_per_100: Decimal,
+    /// Solver iterations used.
+    #[schema(example = 9)]
+    pub iterations: u32,
+    /// The credit model used.
+    pub model: CreditModel,
+}
+
+impl ImpliedResponse {
+    /// Builds the response from the solver's result.
+    pub fn new(input: &ConvertibleInput, solved: &Implied) -> Result<Self, CoreError> {
+        let value = Some(dec(solved.value, FRACTION_DECIMALS)?);
+        let (solve_for, volatility, credit_spread) = match solved.solve_for {
+            SolveFor::Volatility => (SolveForRequest::Volatility, value, None),
+            SolveFor::CreditSpread => (SolveForRequest::CreditSpread, None, value),
+        };
+        Ok(ImpliedResponse {
+            solve_for,
+            volatility,
+            credit_spread,
+            price_per_100: per_100(solved.price_per_100)?,
+            price_per_note: per_note(solved.price_per_100, input.spec().face)?,
+            tolerance_per_100: dec(implied::PRICE_TOLERANCE, 10)?,
+            iterations: u32::try_from(solved.iterations).unwrap_or(u32::MAX),
+            model: input.spec().model.into(),
+        })
+    }
+}
+
+/// Computes [`crate::operations::ConvertibleImplied`].
+pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
+    let solved = implied::implied(&req.input, req.solve_for, req.market_price_per_100)?;
+    ImpliedResponse::new(&req.input, &solved)
+}
+
+/// The work of an implied solve: as a price at the same steps (Brent's
+/// dozen or so plain rollbacks cost about what a price's greeks do).
+pub fn implied_work_units(req: &ImpliedInput) -> u64 {
+    lattice_units(req.input.steps(), 1)
+}

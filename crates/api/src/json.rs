@@ -1,0 +1,263 @@
+//! Reading a JSON body into a request type, naming the field at fault.
+//!
+//! The server (`POST /v1/...`) and batch dispatch parse bodies here, so a
+//! body refused over HTTP is refused the same way, with the same code and
+//! field, everywhere else. Transport checks (content type, size) are the
+//! server's.
+
+use serde::de::DeserializeOwned;
+
+/// Why a request body could not be turned into a request type.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BodyError {
+    /// The content type is not JSON.
+    #[error("the request body must be `application/json`, got {}", .got.as_deref().unwrap_or("no content type"))]
+    UnsupportedMediaType {
+        /// The content type that was sent.
+        got: Option<String>,
+    },
+    /// The body is over the configured limit.
+    #[error("the request body is over the limit of {limit} bytes")]
+    TooLarge {
+        /// The limit, bytes.
+        limit: usize,
+    },
+    /// Not JSON at all, or JSON cut short.
+    #[error("the request body is not valid JSON: {detail}")]
+    Malformed {
+        /// The parser's words.
+        detail: String,
+    },
+    /// The body could not be read from the connection.
+    #[error("the request body could not be read: {detail}")]
+    Unreadable {
+        /// What the transport said.
+        detail: String,
+    },
+    /// A required field is absent.
+    #[error("missing field `{field}`")]
+    MissingField {
+        /// The field's path.
+        field: String,
+    },
+    /// A field the request type does not have (often a typo).
+    #[error("{detail}")]
+    UnknownField {
+        /// The field's path.
+        field: String,
+        /// The parser's words, with the expected fields.
+        detail: String,
+    },
+    /// A field given twice.
+    #[error("duplicate field `{field}`")]
+    DuplicateField {
+        /// The field's path.
+        field: String,
+    },
+    /// A field of the wrong JSON type.
+    #[error("`{field}` has the wrong type: {detail}")]
+    InvalidType {
+        /// The field's path.
+        field: String,
+        /// The parser's words.
+        detail: String,
+    },
+    /// A field of the right type but an impossible value (an unknown enum
+    /// variant, a number beyond range).
+    #[error("`{field}` has an invalid value: {detail}")]
+    InvalidValue {
+        /// The field's path.
+        field: String,
+        /// The parser's words.
+        detail: String,
+    },
+}
+
+impl BodyError {
+    /// The field at fault, where a single field is.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            BodyError::MissingField { field }
+            | BodyError::UnknownField { field, .. }
+            | BodyError::DuplicateField { field }
+            | BodyError::InvalidType { field, .. }
+            | BodyError::InvalidValue { field, .. } => Some(field),
+            BodyError::UnsupportedMediaType { .. }
+            | BodyError::TooLarge { .. }
+            | BodyError::Malformed { .. }
+            | BodyError::Unreadable { .. } => None,
+        }
+    }
+}
+
+/// Deserialises a body's bytes, naming the field at fault on failure.
+///
+/// The plain parse runs first; only a body that fails is parsed again with
+/// path tracking, which costs about twice as much, to name the field.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, BodyError> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(classify)?;
+    de.end().map_err(|e| BodyError::Malformed {
+        detail: strip_position(&e),
+    })?;
+    Ok(value)
+}
+
+/// Deserialises an already parsed JSON value (a batch item's body), naming
+/// the field at fault on failure as [`parse`] does.
+pub fn from_value<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, BodyError> {
+    serde_path_to_error::deserialize(body).map_err(classify)
+}
+
+/// serde_json's message without its " at line L column C" suffix.
+fn strip_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) if err.line() > 0 => text[..i].to_owned(),
+        _ => text,
+    }
+}
+
+/// The name between the first pair of backticks in a serde message.
+fn quoted_name(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+fn join_path(path: &str, name: &str) -> String {
+    if path == "." || path.is_empty() {
+        name.to_owned()
+    } else if path == name || path.ends_with(&format!(".{name}")) {
+        path.to_owned()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> BodyError {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    let detail = strip_position(&inner);
+    if inner.classify() != serde_json::error::Category::Data {
+        let detail = if inner.is_eof() && inner.line() == 1 && inner.column() == 0 {
+            "the body is empty; expected a JSON object".to_owned()
+        } else {
+            detail
+        };
+        return BodyError::Malformed { detail };
+    }
+    let at = |name: Option<&str>| match name {
+        Some(name) => join_path(&path, name),
+        None => path.clone(),
+    };
+    if detail.starts_with("missing field") {
+        BodyError::MissingField {
+            field: at(quoted_name(&detail)),
+        }
+    } else if detail.starts_with("unknown field") {
+        BodyError::UnknownField {
+            field: at(quoted_name(&detail)),
+            detail,
+        }
+    } else if detail.starts_with("duplicate field") {
+        BodyError::DuplicateField {
+            field: at(quoted_name(&detail)),
+        }
+    } else if detail.starts_with("invalid type") {
+        BodyError::InvalidType {
+            field: at(None),
+            detail,
+        }
+    } else {
+        BodyError::InvalidValue {
+            field: at(None),
+            detail,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        cap_price: f64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        price: f64,
+        capped_call: Option<Inner>,
+        phases: Option<Vec<Inner>>,
+    }
+
+    fn fail(body: &str) -> BodyError {
+        parse::<Outer>(body.as_bytes()).unwrap_err()
+    }
+
+    #[test]
+    fn a_missing_nested_field_is_named_by_its_path() {
+        assert_eq!(
+            fail(r#"{"price": 1, "capped_call": {}}"#),
+            BodyError::MissingField {
+                field: "capped_call.cap_price".into()
+            }
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_is_named() {
+        let err = fail(r#"{"price": 1, "prise": 2}"#);
+        assert!(
+            matches!(&err, BodyError::UnknownField { field, .. } if field == "prise"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_in_a_list_names_the_element() {
+        let err = fail(r#"{"price": 1, "phases": [{"cap_price": 1}, {"cap_price": "x"}]}"#);
+        assert!(
+            matches!(&err, BodyError::InvalidType { field, .. } if field == "phases[1].cap_price"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_body_is_malformed_json() {
+        assert!(matches!(fail(""), BodyError::Malformed { .. }));
+    }
+
+    #[test]
+    fn trailing_garbage_is_malformed_json() {
+        assert!(matches!(
+            fail(r#"{"price": 1} x"#),
+            BodyError::Malformed { .. }
+        ));
+    }
+
+    #[test]
+    fn a_parsed_value_fails_with_the_same_field_as_its_bytes() {
+        for body in [
+            r#"{"price": 1, "capped_call": {}}"#,
+            r#"{"price": 1, "prise": 2}"#,
+            r#"{"price": 1, "phases": [{"cap_price": 1}, {"cap_price": "x"}]}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(body).unwrap();
+            let from_value = from_value::<Outer>(value).unwrap_err();
+            assert_eq!(from_value.field(), fail(body).field(), "{body}");
+            assert!(from_value.field().is_some());
+        }
+    }
+}

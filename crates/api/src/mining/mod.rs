@@ -1,0 +1,84 @@
+//! Bitcoin-mining economics: `POST /v1/mining/production` and
+//! `POST /v1/mining/projection`.
+//!
+//! # Rounding
+//! Bitcoin amounts are rounded to satoshis (8 decimal places; the BTC
+//! hashprice to 10), money to
+//! cents, hashrates, power and efficiency to 6 decimal places and the fleet
+//! share to 12, all half away from zero. Totals and cumulative figures are
+//! summed before rounding.
+
+use infraval_core::error::AtField;
+use infraval_core::mining::{Difficulty, Hashrate, Network};
+use infraval_core::num::Fraction;
+use infraval_core::num::Usd;
+use infraval_core::CoreError;
+use rust_decimal::Decimal;
+
+use crate::num;
+
+pub mod production;
+pub mod projection;
+
+/// Satoshi precision.
+pub(crate) const BTC_DP: u32 = 8;
+/// Precision of the hashprice in BTC, a hundredth of a satoshi: at
+/// 0.0004 BTC per PH/s per day, satoshis would leave four digits.
+pub(crate) const HASHPRICE_BTC_DP: u32 = 10;
+/// Precision of hashrates, power and efficiency.
+pub(crate) const PHYSICAL_DP: u32 = 6;
+/// Precision of the fleet share.
+pub(crate) const SHARE_DP: u32 = 12;
+
+pub(crate) fn btc(v: Decimal) -> Decimal {
+    num::round(v, BTC_DP).normalize()
+}
+
+pub(crate) fn physical(v: Decimal) -> Decimal {
+    num::round(v, PHYSICAL_DP).normalize()
+}
+
+pub(crate) fn cents(v: Decimal) -> Decimal {
+    num::cents(v).normalize()
+}
+
+/// Which of a group of alternatives was given; exactly one must be.
+pub(crate) fn exactly_one(options: &[(&'static str, bool)]) -> Result<usize, CoreError> {
+    let given: Vec<&'static str> = options.iter().filter(|o| o.1).map(|o| o.0).collect();
+    match (given.len(), options.iter().position(|o| o.1)) {
+        (1, Some(i)) => Ok(i),
+        _ => Err(CoreError::ExactlyOneOf {
+            expected: options.iter().map(|o| o.0).collect(),
+            given,
+        }),
+    }
+}
+
+pub(crate) fn fraction_or(
+    v: Option<Decimal>,
+    default: Fraction,
+    field: &str,
+) -> Result<Fraction, CoreError> {
+    v.map_or(Ok(default), |v| Fraction::new(v).at(field))
+}
+
+pub(crate) fn opt_usd(v: Option<Decimal>, field: &str) -> Result<Option<Usd>, CoreError> {
+    v.map(|v| Usd::new(v).at(field)).transpose()
+}
+
+pub(crate) fn network(
+    hashrate: Option<Decimal>,
+    difficulty: Option<Decimal>,
+) -> Result<Network, CoreError> {
+    match exactly_one(&[
+        ("network_hashrate_ehs", hashrate.is_some()),
+        ("difficulty", difficulty.is_some()),
+    ])? {
+        0 => Ok(Network::Hashrate(
+            Hashrate::new(hashrate.unwrap_or_default()).at("network_hashrate_ehs")?,
+        )),
+        _ => Ok(Network::Difficulty(
+            Difficulty::new(difficulty.unwrap_or_default()).at("difficulty")?,
+        )),
+    }
+}

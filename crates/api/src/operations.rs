@@ -1,0 +1,308 @@
+//! The operations of the API, each declared once.
+//!
+//! One entry per operation holds its method name, type name, stable id,
+//! path, tag, request, validated input and response types, its docs (the
+//! doc comment: summary, then description, as OpenAPI gives them), where
+//! it runs, the function that computes it and, when it is not one unit,
+//! its work estimate. The server's routes, the OpenAPI paths, the metrics
+//! route labels, the 404/405 table, the client's methods and batch
+//! dispatch all come from this list. Adding an endpoint is one entry here
+//! and one core function.
+//!
+//! The table is the body of [`for_each_operation`], so other crates (the
+//! client) expand it with their own macro; here it becomes one
+//! [`Operation`](crate::operation::Operation) implementation per entry.
+
+/// Calls `$callback!` with the table of every operation.
+///
+/// Each entry is its doc comment, then `name = Type { id, path, tag,
+/// request: Request => Input, response: Response, "200 description",
+/// runs: Inline | Blocking, compute: fn, work_units: fn (optional) }`.
+/// The client expands it into one method per operation:
+///
+/// ```text
+/// macro_rules! methods { ($($(#[doc = $d:literal])* $name:ident = $op:ident { $($_:tt)* })*) => { /* … */ } }
+/// infraval_api::for_each_operation!(methods);
+/// ```
+#[macro_export]
+macro_rules! for_each_operation {
+    ($callback:ident) => {
+        $callback! {
+            /// Annual recurring revenue of a colocation site, or the rent or capacity behind it.
+            ///
+            /// Give two of capacity (`it_capacity_mw`, or `utility_power_mw` with
+            /// `pue`), `rate_per_kw_month` and `arr`; the third is solved and named in
+            /// `solved`. `arr = it_capacity_mw × 1,000 × occupancy × rate_per_kw_month
+            /// × 12`, IT load = utility power / PUE. With `power_price_per_mwh` (and
+            /// `pue`) the tenant's pass-through power bill, leased kW × PUE × 8,760 h ×
+            /// price / 1,000, is returned apart from rent. Exact decimal arithmetic;
+            /// money rounded to cents, the rate and MW to 4 decimals.
+            colocation_arr = ColocationArr {
+                id: "colocation.arr",
+                path: "/v1/colocation/arr",
+                tag: "colocation",
+                request: $crate::colocation::ArrRequest => infraval_core::colocation::SolveArrInput,
+                response: $crate::colocation::ArrResponse, "The site's ARR, rent and capacity",
+                runs: Inline,
+                compute: $crate::colocation::arr,
+            }
+
+            /// Development returns of a data-center site: cash flows, NPV, IRR, payback, yield on cost.
+            ///
+            /// A yearly model from month 0 of construction to an exit at the end of
+            /// `horizon_years` (≤ 50): phased build capex, lease-up, escalating rent,
+            /// opex, pass-through power, maintenance capex, tax and an exit on forward
+            /// NOI (cap rate or multiple). A project whose cash flows never change sign
+            /// has no IRR and is answered 422 `no_solution`.
+            colocation_project = ColocationProject {
+                id: "colocation.project",
+                path: "/v1/colocation/project",
+                tag: "colocation",
+                request: $crate::project::ProjectRequest => infraval_core::project::ProjectInput,
+                response: $crate::project::ProjectResponse, "The cash-flow table and returns",
+                runs: Inline,
+                compute: $crate::project::returns,
+            }
+
+            /// Goal seek: the value of one project input that makes a result hit a target.
+            ///
+            /// E.g. the `rate_per_kw_month` for a 12% IRR, or the `cost_per_mw` at
+            /// which the NPV is zero. Regula falsi (Illinois) inside the bracket; the
+            /// answer states the bracket, the tolerance and the value achieved. A
+            /// target outside the metric's values at the bracket's ends is 422
+            /// `target_unattainable`.
+            colocation_goal_seek = ColocationGoalSeek {
+                id: "colocation.goal-seek",
+                path: "/v1/colocation/goal-seek",
+                tag: "colocation",
+                request: $crate::goal_seek::GoalSeekRequest => infraval_core::goal_seek::GoalSeekInput,
+                response: $crate::goal_seek::GoalSeekResponse, "The value found",
+                runs: Inline,
+                compute: $crate::goal_seek::goal_seek,
+            }
+
+            /// Sensitivity grid: project results over every pair of values of two inputs.
+            ///
+            /// At most 10,000 cells. A cell that fails (e.g. no IRR) carries its error
+            /// code and the rest of the grid is computed. Cells are computed by the
+            /// project model in binary floating point, which agrees with the exact
+            /// model far below a cent.
+            colocation_sensitivity = ColocationSensitivity {
+                id: "colocation.sensitivity",
+                path: "/v1/colocation/sensitivity",
+                tag: "colocation",
+                request: $crate::sensitivity::SensitivityRequest => infraval_core::sensitivity::SensitivityInput,
+                response: $crate::sensitivity::SensitivityResponse, "One grid per output",
+                runs: Blocking,
+                compute: $crate::sensitivity::sensitivity,
+                work_units: $crate::sensitivity::sensitivity_work_units,
+            }
+
+            /// What a site costs to build, per kW and per MW, and when the money is spent.
+            ///
+            /// `total = it_capacity_mw × cost_per_mw × (1 + contingency + soft_costs) +
+            /// land_cost`. Each phase costs its MW share, spent straight-line over its
+            /// months (or along an S-curve, `x²(3 − 2x)`); land is spent in month 0;
+            /// `already_spent` comes off the earliest months. Money is rounded to cents
+            /// and the schedule adds up to the total exactly.
+            build_cost = BuildCost {
+                id: "build-cost",
+                path: "/v1/build-cost",
+                tag: "build-cost",
+                request: $crate::build_cost::BuildCostRequest => infraval_core::build_cost::BuildCostInput,
+                response: $crate::build_cost::BuildCostResponse, "Totals and the monthly schedule",
+                runs: Inline,
+                compute: $crate::build_cost::schedule,
+            }
+
+            /// The full terms of a convertible note issue.
+            ///
+            /// Give `principal` and exactly one of `conversion_rate` (shares per
+            /// $1,000), `conversion_price`, or `reference_price` with
+            /// `conversion_premium`. `conversion_price = reference_price × (1 +
+            /// conversion_premium)`; `conversion_rate = 1,000 / conversion_price`,
+            /// rounded to 4 decimals (halves away from zero) as indentures state it,
+            /// with the unrounded rate alongside; `shares_underlying = principal /
+            /// 1,000 × conversion_rate`.
+            convertible_terms = ConvertibleTerms {
+                id: "convertibles.terms",
+                path: "/v1/convertibles/terms",
+                tag: "convertibles",
+                request: $crate::convertible::terms::TermsRequest => infraval_core::convertible::ConvertibleTerms,
+                response: $crate::convertible::terms::TermsResponse, "The issue's terms",
+                runs: Inline,
+                compute: $crate::convertible::terms::full_terms,
+            }
+
+            /// Shares issued, capped-call offsets and diluted share counts across share prices.
+            ///
+            /// Notes convert when their conversion value `shares_underlying × S`
+            /// exceeds principal. Physical settlement then issues every underlying
+            /// share; net-share settlement pays principal in cash and issues
+            /// `(conversion_value − principal) / S` shares; cash settlement issues
+            /// none. A capped call pays `shares_underlying × (min(S, cap) −
+            /// lower_strike)⁺`, handed back in shares except under cash settlement. A
+            /// buyback of `amount` at `price` retires `⌊amount / price⌋` shares.
+            /// `diluted = basic − repurchased + issued − handed back`. The
+            /// if-converted count follows ASC 260 after ASU 2020-06.
+            convertible_dilution = ConvertibleDilution {
+                id: "convertibles.dilution",
+                path: "/v1/convertibles/dilution",
+                tag: "convertibles",
+                request: $crate::convertible::dilution::DilutionRequest => infraval_core::convertible::dilution::DilutionInput,
+                response: $crate::convertible::dilution::DilutionResponse, "The dilution at each share price",
+                runs: Inline,
+                compute: $crate::convertible::dilution::dilution,
+            }
+
+            /// Yield to maturity, current yield and the accreted value schedule of a note.
+            ///
+            /// The yield is nominal, compounded `frequency` times a year (semiannual
+            /// by default, bond-equivalent), solved in exact decimal arithmetic from
+            /// the full price: `clean + accrued = Σ CF_j / (1 + y/f)^(j − 1 + w)`, with
+            /// coupon dates stepped back from maturity and `w` the share of the first
+            /// period still to run (actual days). The schedule carries the value of
+            /// the remaining cash flows at that yield from settlement to 100 at
+            /// maturity: for a zero bought at a discount, its accretion to face.
+            convertible_yield = ConvertibleYield {
+                id: "convertibles.yield",
+                path: "/v1/convertibles/yield",
+                tag: "convertibles",
+                request: $crate::convertible::yield_::YieldRequest => infraval_core::convertible::yield_::YieldInput,
+                response: $crate::convertible::yield_::YieldResponse, "The note's yields and accretion",
+                runs: Inline,
+                compute: $crate::convertible::yield_::yield_,
+            }
+
+            /// Fair value of a convertible note on a credit-risky lattice, with greeks.
+            ///
+            /// A Cox-Ross-Rubinstein tree of `steps` steps (default 1,000; 2,000 with a
+            /// call or put schedule) from the
+            /// valuation date to maturity; the holder may convert at any step from
+            /// `conversion_start_date`, and receives `max(100 + final coupon, parity)`
+            /// at maturity. `tsiveriotis_fernandes` (default) splits the value into a
+            /// cash part discounted at `risk_free_rate + credit_spread` and an equity
+            /// part discounted at `risk_free_rate`; `hazard_rate` defaults with
+            /// intensity `credit_spread / (1 − recovery_rate)`, the stock then falling
+            /// to 0 and the note paying `recovery_rate × face`. Calls (clean, plus
+            /// accrued; soft with a `trigger`) and puts apply on their dates, moved to
+            /// the nearest step after the step count is lowered (by up to a tenth) to
+            /// bring those dates on or near a step; the tree is centred within half a
+            /// step of the share price so that a call's barrier lies on a node layer.
+            /// Prices are per 100 of face, dirty, and per note; time
+            /// is Act/365F; rates are continuously compounded. Delta, gamma and theta
+            /// come from the tree; vega (per vol point), rho and CS01 (per basis point)
+            /// from central bumps. `convergence` compares the price with the one at
+            /// half the steps.
+            convertible_price = ConvertiblePrice {
+                id: "convertibles.price",
+                path: "/v1/convertibles/price",
+                tag: "convertibles",
+                request: $crate::convertible::pricing::PriceRequest => infraval_core::convertible::lattice::ConvertibleInput,
+                response: $crate::convertible::pricing::PriceResponse, "The note's fair value, greeks and convergence",
+                runs: Blocking,
+                compute: $crate::convertible::pricing::price,
+                work_units: $crate::convertible::pricing::price_work_units,
+            }
+
+            /// The volatility or the credit spread that reproduces a market price.
+            ///
+            /// The body is a price request without the solved field, plus `solve_for`
+            /// and `market_price_per_100` (dirty). Brent's method brackets volatility in
+            /// [0.001, 5] or the spread in [0, 1] (the hazard-rate model keeps
+            /// `volatility² > hazard rate`) and stops when the price is within 1e-6
+            /// per 100 of the target. A price outside the bracket's prices is a 422
+            /// `unattainable` giving the attainable bounds.
+            convertible_implied = ConvertibleImplied {
+                id: "convertibles.implied",
+                path: "/v1/convertibles/implied",
+                tag: "convertibles",
+                request: $crate::convertible::implied::ImpliedRequest => $crate::convertible::implied::ImpliedInput,
+                response: $crate::convertible::implied::ImpliedResponse, "The solved volatility or spread",
+                runs: Blocking,
+                compute: $crate::convertible::implied::implied,
+                work_units: $crate::convertible::implied::implied_work_units,
+            }
+
+            /// Price, bond floor, parity and delta of a note across share prices.
+            ///
+            /// Up to 500 share prices, and prices × steps^1.5 at most 45,000,000
+            /// (e.g. 500 prices at 2,000 steps, 45 at 10,000, 15 at 20,000). The
+            /// lattice's per-step data is built once and rolled back for each price
+            /// (for a callable note the tree is re-centred on the call barrier at each
+            /// price); delta comes from the tree.
+            convertible_profile = ConvertibleProfile {
+                id: "convertibles.profile",
+                path: "/v1/convertibles/profile",
+                tag: "convertibles",
+                request: $crate::convertible::pricing::ProfileRequest => $crate::convertible::pricing::ProfileInput,
+                response: $crate::convertible::pricing::ProfileResponse, "The price profile",
+                runs: Blocking,
+                compute: $crate::convertible::pricing::profile,
+                work_units: $crate::convertible::pricing::profile_work_units,
+            }
+
+            /// Production and unit economics of a mining fleet.
+            ///
+            /// `btc_per_day = fleet / network × 144 × (subsidy + fees) × uptime × (1 − pool_fee)`,
+            /// with the network from its hashrate or from `difficulty × 2^32 / 600`,
+            /// and the subsidy given or `50 × 2^−⌊height / 210,000⌋`. With a BTC
+            /// price, an efficiency (or power draw) and a power price it adds
+            /// hashprice, hashcost (`J/TH × $/MWh × 24 / 1,000` per PH/s per day),
+            /// power cost, cost per BTC, breakevens and the daily margin. Bitcoin is
+            /// rounded to satoshis, money to cents.
+            mining_production = MiningProduction {
+                id: "mining.production",
+                path: "/v1/mining/production",
+                tag: "mining",
+                request: $crate::mining::production::ProductionRequest => infraval_core::mining::ProductionInput,
+                response: $crate::mining::production::ProductionResponse, "The fleet's production and unit economics",
+                runs: Inline,
+                compute: $crate::mining::production::production,
+            }
+
+            /// A monthly projection of bitcoin mined, revenue, power cost and margin.
+            ///
+            /// Up to 120 calendar months from `start_date`. The network grows by a
+            /// monthly rate or follows a hashrate or difficulty path; the fleet grows
+            /// by monthly additions; the subsidy halves every 210,000 blocks at 144
+            /// blocks a day from the block height (or from a given halving date), and
+            /// a month with a halving is split at the halving day; the BTC price is
+            /// flat, grows monthly, or follows a list.
+            mining_projection = MiningProjection {
+                id: "mining.projection",
+                path: "/v1/mining/projection",
+                tag: "mining",
+                request: $crate::mining::projection::ProjectionRequest => infraval_core::mining::ProjectionInput,
+                response: $crate::mining::projection::ProjectionResponse, "The monthly table and its totals",
+                runs: Inline,
+                compute: $crate::mining::projection::projection,
+            }
+
+            /// Sum-of-the-parts value per share, with diluted shares solved consistently.
+            ///
+            /// Each scenario adds its segments (mining by EBITDA multiple or $ per
+            /// EH/s; data-center sites by NOI / cap rate or ARR × multiple, less
+            /// remaining capex; the bitcoin treasury after a haircut; cash), deducts
+            /// straight debt, and solves the convertible notes: a note is debt when
+            /// the value per share is below its conversion price and converts (into
+            /// shares, net shares or cash, by its settlement) at or above it. Every
+            /// self-consistent solution is returned; `fixed_point` says whether there
+            /// is one or several. Buybacks reduce the basic shares. Up to five
+            /// scenarios (bear, base, bull) are valued side by side.
+            sum_of_parts = SumOfParts {
+                id: "valuations.sum-of-parts",
+                path: "/v1/valuations/sum-of-parts",
+                tag: "valuations",
+                request: $crate::valuation::SumOfPartsRequest => Vec<infraval_core::valuation::Scenario>,
+                response: $crate::valuation::SumOfPartsResponse, "Each scenario's valuation",
+                runs: Blocking,
+                compute: $crate::valuation::sum_of_parts,
+            }
+        }
+    };
+}
+
+use crate::operation::declare_operations;
+
+for_each_operation!(declare_operations);

@@ -1,0 +1,376 @@
+//! Routes, OpenAPI paths and the 404/405 table, all from the operation list
+//! ([`infraval_api::operations`]) and the service's own three `GET` routes.
+//!
+//! Every operation is answered by the one generic handler [`answer`]: parse
+//! the body, validate it into the core input, compute (inline, or admitted
+//! by work units onto the blocking pool), answer JSON.
+
+use std::collections::HashMap;
+
+use actix_web::http::Method;
+use actix_web::web::{self, Json, ServiceConfig};
+use actix_web::{HttpRequest, HttpResponse};
+use infraval_api::health::Health;
+use infraval_api::operation::{self, Operation, Runs, Visitor};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{HttpMethod, Operation as Documented, OperationBuilder, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder, Schema};
+use utoipa::{OpenApi as _, ToSchema};
+
+use crate::compute::{blocking, HeavyWork};
+use crate::error::ApiError;
+use crate::extract::ValidJson;
+use crate::metrics::Metrics;
+use crate::openapi::{problem_response, with_shared_responses, ApiDoc};
+
+/// Answers one operation.
+async fn answer<Op: Operation>(
+    body: ValidJson<Op::Request>,
+    heavy: web::Data<HeavyWork>,
+) -> Result<Json<Op::Response>, ApiError> {
+    let input = Op::Input::try_from(body.into_inner())?;
+    let response = match Op::RUNS {
+        Runs::Inline => Op::compute(input)?,
+        Runs::Blocking => {
+            let admitted = heavy.into_inner().admit(Op::work_units(&input).max(1))?;
+            blocking(move || {
+                let response = Op::compute(input)?;
+                drop(admitted);
+                Ok(response)
+            })
+            .await?
+        }
+    };
+    Ok(Json(response))
+}
+
+/// A `GET` route of the service itself (not an operation: no body, not in
+/// batch).
+struct ServiceRoute {
+    path: &'static str,
+    /// The OpenAPI `operationId`.
+    name: &'static str,
+    tag: &'static str,
+    /// Summary, then description after a blank line.
+    doc: &'static str,
+    response_description: &'static str,
+    /// The answer's media type and schema.
+    content: fn() -> Content,
+    mount: fn(&mut ServiceConfig),
+}
+
+/// Named schemas, for the document's components.
+type Schemas = Vec<(String, RefOr<Schema>)>;
+
+/// What a service route answers.
+struct Content {
+    media_type: &'static str,
+    schema: RefOr<Schema>,
+    /// The named schemas `schema` refers to.
+    schemas: Schemas,
+}
+
+fn health_content() -> Content {
+    let mut schemas = Vec::new();
+    schemas_of::<Health>(&mut schemas);
+    Content {
+        media_type: "application/json",
+        schema: RefOr::Ref(Ref::from_schema_name(Health::name())),
+        schemas,
+    }
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+    })
+}
+
+async fn render_metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render())
+}
+
+const SERVICE_ROUTES: [ServiceRoute; 3] = [
+    ServiceRoute {
+        path: "/health",
+        name: "health",
+        tag: "health",
+        doc: "Liveness.\n\nAnswers 200 while the process serves requests.",
+        response_description: "The service is live",
+        content: health_content,
+        mount: |cfg| {
+            cfg.route("/health", web::get().to(health));
+        },
+    },
+    ServiceRoute {
+        path: "/ready",
+        name: "ready",
+        tag: "health",
+        doc: "Readiness.\n\nAnswers 200 when the service can take traffic. The service holds no\n\
+              state and needs no backing store, so it is ready as soon as it listens.",
+        response_description: "The service is ready",
+        content: health_content,
+        mount: |cfg| {
+            cfg.route("/ready", web::get().to(health));
+        },
+    },
+    ServiceRoute {
+        path: "/metrics",
+        name: "metrics",
+        tag: "operations",
+        doc: "Prometheus metrics.\n\nText exposition format 0.0.4: `infraval_http_requests_total` and the\n\
+              `infraval_http_request_duration_seconds` histogram by method, route\n\
+              template and status; `infraval_http_requests_in_flight`;\n\
+              `infraval_log_lines_dropped_total`; `infraval_build_info`.",
+        response_description: "Prometheus text format",
+        content: || Content {
+            media_type: "text/plain",
+            schema: RefOr::T(Schema::Object(
+                ObjectBuilder::new().schema_type(Type::String).build(),
+            )),
+            schemas: Vec::new(),
+        },
+        mount: |cfg| {
+            cfg.route("/metrics", web::get().to(render_metrics));
+        },
+    },
+];
+
+/// Registers every route: the operations and the service's own.
+pub fn configure(cfg: &mut ServiceConfig) {
+    struct Routes<'a>(&'a mut ServiceConfig);
+    impl Visitor for Routes<'_> {
+        fn visit<Op: Operation>(&mut self) {
+            self.0.route(Op::PATH, web::post().to(answer::<Op>));
+        }
+    }
+    for route in &SERVICE_ROUTES {
+        (route.mount)(cfg);
+    }
+    operation::visit(&mut Routes(cfg));
+}
+
+/// An operation's documentation, before the responses every operation
+/// shares ([`with_shared_responses`]).
+fn documented(
+    name: &str,
+    tag: &str,
+    doc: &str,
+    request: Option<String>,
+    response: (&str, &str, RefOr<Schema>),
+) -> Documented {
+    let (description, media_type, schema) = response;
+    let mut builder = OperationBuilder::new()
+        .tag(tag)
+        .summary(Some(operation::summary(doc)))
+        .description(operation::description(doc))
+        .operation_id(Some(name))
+        .response(
+            "200",
+            ResponseBuilder::new().description(description).content(
+                media_type,
+                ContentBuilder::new().schema(Some(schema)).build(),
+            ),
+        );
+    if let Some(request) = request {
+        builder = builder.request_body(Some(
+            RequestBodyBuilder::new()
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name(request)))
+                        .build(),
+                )
+                .required(Some(Required::True))
+                .build(),
+        ));
+    }
+    builder.build()
+}
+
+/// The schemas `T` needs: its own and those it refers to.
+fn schemas_of<T: ToSchema>(into: &mut Schemas) {
+    into.push((T::name().into_owned(), T::schema()));
+    T::schemas(into);
+}
+
+/// The OpenAPI document: info and tags from [`ApiDoc`], a path per
+/// operation and service route, the schemas their types name, and the
+/// shared error responses.
+pub fn openapi() -> OpenApi {
+    struct Paths {
+        paths: Vec<(&'static str, PathItem)>,
+        schemas: Schemas,
+    }
+    impl Visitor for Paths {
+        fn visit<Op: Operation>(&mut self) {
+            schemas_of::<Op::Request>(&mut self.schemas);
+            schemas_of::<Op::Response>(&mut self.schemas);
+            let mut documented = documented(
+                Op::NAME,
+                Op::TAG,
+                Op::DOC,
+                Some(<Op::Request as ToSchema>::name().into_owned()),
+                (
+                    Op::RESPONSE_DESCRIPTION,
+                    "application/json",
+                    RefOr::Ref(Ref::from_schema_name(<Op::Response as ToSchema>::name())),
+                ),
+            );
+            if Op::RUNS == Runs::Blocking {
+                documented
+                    .responses
+                    .responses
+                    .insert("503".to_owned(), overloaded_response());
+            }
+            self.paths
+                .push((Op::PATH, PathItem::new(HttpMethod::Post, documented)));
+        }
+    }
+    let mut found = Paths {
+        paths: Vec::new(),
+        schemas: Vec::new(),
+    };
+    for route in &SERVICE_ROUTES {
+        let content = (route.content)();
+        found.schemas.extend(content.schemas);
+        let documented = documented(
+            route.name,
+            route.tag,
+            route.doc,
+            None,
+            (
+                route.response_description,
+                content.media_type,
+                content.schema,
+            ),
+        );
+        found
+            .paths
+            .push((route.path, PathItem::new(HttpMethod::Get, documented)));
+    }
+    operation::visit(&mut found);
+    let mut doc = ApiDoc::openapi();
+    for (path, item) in found.paths {
+        doc.paths.paths.insert(path.to_owned(), item);
+    }
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.schemas.extend(found.schemas);
+    with_shared_responses(doc)
+}
+
+/// The 503 of an operation that runs on the blocking pool.
+fn overloaded_response() -> RefOr<utoipa::openapi::Response> {
+    let mut response = problem_response(
+        "More heavy work is waiting for the server's blocking pool than its limit \
+(`--heavy-work-limit`) allows (`overloaded`); retry after `Retry-After` seconds.",
+    );
+    if let RefOr::T(response) = &mut response {
+        response.headers.insert(
+            "Retry-After".to_owned(),
+            HeaderBuilder::new()
+                .schema(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0)),
+                )
+                .description(Some("Seconds to wait before retrying."))
+                .build(),
+        );
+    }
+    response
+}
+
+/// Every route's path and methods, for route labels and for answering 404
+/// or 405.
+#[derive(Debug, Clone, Default)]
+pub struct KnownRoutes {
+    routes: HashMap<&'static str, Vec<Method>>,
+}
+
+impl KnownRoutes {
+    /// The routes of the operation list and the service's own.
+    pub fn new() -> Self {
+        struct Posts<'a>(&'a mut HashMap<&'static str, Vec<Method>>);
+        impl Visitor for Posts<'_> {
+            fn visit<Op: Operation>(&mut self) {
+                self.0.entry(Op::PATH).or_default().push(Method::POST);
+            }
+        }
+        let mut routes = HashMap::new();
+        for route in &SERVICE_ROUTES {
+            routes
+                .entry(route.path)
+                .or_insert_with(Vec::new)
+                .push(Method::GET);
+        }
+        operation::visit(&mut Posts(&mut routes));
+        KnownRoutes { routes }
+    }
+
+    /// The route template of a request for `path` with `method`, when a
+    /// declared route serves it: the path itself (no route has parameters).
+    pub fn route(&self, method: &Method, path: &str) -> Option<&'static str> {
+        let (template, methods) = self.routes.get_key_value(path)?;
+        methods.contains(method).then_some(*template)
+    }
+
+    fn methods_for(&self, path: &str) -> Option<&[Method]> {
+        self.routes.get(path).map(Vec::as_slice)
+    }
+}
+
+/// The default service: 405 for a known path, 404 otherwise.
+pub async fn not_matched(
+    req: HttpRequest,
+    routes: web::Data<KnownRoutes>,
+) -> Result<HttpResponse, ApiError> {
+    let path = req.path().to_owned();
+    Err(match routes.methods_for(&path) {
+        Some(allowed) => ApiError::MethodNotAllowed {
+            path,
+            method: req.method().to_string(),
+            allowed: allowed.iter().map(ToString::to_string).collect(),
+        },
+        None => ApiError::NotFound { path },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_declared_path_is_its_own_route_only_under_its_methods() {
+        let known = KnownRoutes::new();
+        assert_eq!(
+            known.route(&Method::POST, "/v1/colocation/arr"),
+            Some("/v1/colocation/arr")
+        );
+        assert_eq!(known.route(&Method::GET, "/health"), Some("/health"));
+        assert_eq!(known.route(&Method::GET, "/v1/colocation/arr"), None);
+        assert_eq!(known.route(&Method::POST, "/v1/colocation/arr/"), None);
+        assert_eq!(known.route(&Method::POST, "/v1/colocation"), None);
+    }
+
+    #[test]
+    fn every_operation_is_documented_under_its_path_as_a_post() {
+        let doc = openapi();
+        for op in infraval_api::operations() {
+            let item = &doc.paths.paths[op.path()];
+            let documented = item.post.as_ref().expect("a POST");
+            assert_eq!(documented.operation_id.as_deref(), Some(op.name()));
+            let has_503 = documented.responses.responses.contains_key("503");
+            assert_eq!(has_503, op.runs() == Runs::Blocking, "{}", op.id());
+        }
+        assert_eq!(
+            doc.paths.paths.len(),
+            infraval_api::operations().len() + SERVICE_ROUTES.len()
+        );
+    }
+}
