@@ -22,7 +22,6 @@ mod valuation;
 mod tests;
 
 use plotters::drawing::DrawingAreaErrorKind;
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::convertible::dilution::{DilutionRequest, DilutionResponse};
@@ -139,7 +138,6 @@ trait Coord {
 
 impl Coord for Decimal {
     fn coord(&self) -> f64 {
-        // Every Decimal is within f64's range; the fallback is never taken.
-        self.to_f64().unwrap_or_default()
+        infraval_core::num::to_f64(*self)
     }
 }
