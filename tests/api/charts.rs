@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_app, TestApp};
+use crate::openapi::served_spec;
 
 const SVG: &str = "image/svg+xml";
 
@@ -16,16 +17,6 @@ const CHARTED: [&str; 6] = [
     "/v1/mining/projection",
     "/v1/valuations/sum-of-parts",
 ];
-
-async fn spec(app: &TestApp) -> Value {
-    let res = app
-        .http
-        .get(format!("{}/openapi.json", app.address))
-        .send()
-        .await
-        .unwrap();
-    res.json().await.unwrap()
-}
 
 /// The request example of the operation at `path`, from the served spec.
 fn example(spec: &Value, path: &str) -> Value {
@@ -61,7 +52,7 @@ fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
 #[tokio::test]
 async fn every_charted_operation_answers_its_example_with_an_svg_chart_when_asked() {
     let app = spawn_app().await;
-    let spec = spec(&app).await;
+    let spec = served_spec().await;
     for path in CHARTED {
         let res = post(&app, path, Some(SVG), &example(&spec, path)).await;
         assert_eq!(res.status(), 200, "{path}");
@@ -78,7 +69,7 @@ async fn every_charted_operation_answers_its_example_with_an_svg_chart_when_aske
 #[tokio::test]
 async fn json_stays_the_default_without_accept_or_with_any_type() {
     let app = spawn_app().await;
-    let spec = spec(&app).await;
+    let spec = served_spec().await;
     let body = example(&spec, "/v1/convertibles/profile");
     for accept in [
         None,
@@ -105,7 +96,7 @@ async fn json_stays_the_default_without_accept_or_with_any_type() {
 #[tokio::test]
 async fn svg_ranked_above_json_by_q_values_gets_the_chart() {
     let app = spawn_app().await;
-    let spec = spec(&app).await;
+    let spec = served_spec().await;
     let body = example(&spec, "/v1/colocation/project");
     let res = post(
         &app,
@@ -121,7 +112,7 @@ async fn svg_ranked_above_json_by_q_values_gets_the_chart() {
 #[tokio::test]
 async fn a_type_the_operation_cannot_produce_is_406_problem_json() {
     let app = spawn_app().await;
-    let spec = spec(&app).await;
+    let spec = served_spec().await;
     let body = example(&spec, "/v1/convertibles/profile");
     let res = post(&app, "/v1/convertibles/profile", Some("image/png"), &body).await;
     let problem = assert_problem(res, 406, "not_acceptable").await;
@@ -166,7 +157,7 @@ async fn svg_from_an_operation_without_a_chart_is_406() {
 #[tokio::test]
 async fn an_invalid_body_is_still_a_422_problem_when_svg_is_asked_for() {
     let app = spawn_app().await;
-    let spec = spec(&app).await;
+    let spec = served_spec().await;
     let mut body = example(&spec, "/v1/convertibles/profile");
     body["volatility"] = json!(-1);
     let res = post(&app, "/v1/convertibles/profile", Some(SVG), &body).await;
@@ -185,7 +176,7 @@ async fn an_invalid_body_is_still_a_422_problem_when_svg_is_asked_for() {
 #[tokio::test]
 async fn the_spec_lists_svg_as_a_second_200_content_type_of_exactly_the_charted_operations() {
     let app = spawn_app().await;
-    let spec = spec(&app).await;
+    let spec = served_spec().await;
     for (path, item) in spec["paths"].as_object().unwrap() {
         let Some(operation) = item.get("post") else {
             continue;

@@ -6,7 +6,8 @@ use crate::helpers::spawn_app;
 
 const REGENERATE: &str = "cargo run -q -p infraval-server -- openapi > openapi/openapi.json";
 
-async fn served_spec() -> Value {
+/// The spec a freshly started app serves.
+pub(crate) async fn served_spec() -> Value {
     let app = spawn_app().await;
     let res = app
         .http

@@ -3,9 +3,7 @@
 use plotters::prelude::*;
 
 use super::format::{count, money, percent};
-use super::layout::{
-    self, render, text, Title, BLUE, GREEN, GREY, HEIGHT, MARGIN, ORANGE, PURPLE, WIDTH,
-};
+use super::layout::{self, render, Title, BLUE, GREEN, GREY, HEIGHT, ORANGE, PURPLE, WIDTH};
 use super::{ChartError, Coord, Svg};
 use crate::convertible::dilution::{DilutionPointResponse, DilutionRequest, DilutionResponse};
 use crate::convertible::terms::SettlementMethod;
@@ -103,7 +101,7 @@ pub(super) fn draw(req: &DilutionRequest, res: &DilutionResponse) -> Result<Svg,
     .collect();
 
     render((WIDTH, HEIGHT), &title(req, res), |area| {
-        let (top, bottom) = area.split_vertically((HEIGHT - 70) / 2);
+        let (top, bottom) = layout::halves(area);
         let (lo, hi) = layout::extent(
             shares
                 .iter()
@@ -111,21 +109,11 @@ pub(super) fn draw(req: &DilutionRequest, res: &DilutionResponse) -> Result<Svg,
                 .chain([basic]),
         );
         let (lo, hi) = layout::padded(lo, hi, 0.08);
-        let mut upper = ChartBuilder::on(&top)
-            .margin(MARGIN)
-            .margin_bottom(4)
-            .x_label_area_size(24)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x_range.clone(), lo..hi)?;
-        upper
-            .configure_mesh()
+        let mut upper = layout::upper(&top).build_cartesian_2d(x_range.clone(), lo..hi)?;
+        layout::plain(&mut upper.configure_mesh())
             .y_desc("Diluted shares")
             .x_label_formatter(&|x| money(*x))
             .y_label_formatter(&|y| count(*y))
-            .axis_desc_style(text(16))
-            .label_style(text(13))
-            .bold_line_style(layout::grid())
-            .max_light_lines(0)
             .draw()?;
         let reference = GREY.stroke_width(1);
         upper
@@ -136,13 +124,13 @@ pub(super) fn draw(req: &DilutionRequest, res: &DilutionResponse) -> Result<Svg,
                 reference,
             ))?
             .label(format!("{BASIC_SHARES} {}", count(basic)))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], reference));
+            .legend(layout::stroke(reference));
         for (name, x, colour) in &markers {
             let style = colour.stroke_width(2);
             upper
                 .draw_series(DashedLineSeries::new([(*x, lo), (*x, hi)], 8, 6, style))?
                 .label(name.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+                .legend(layout::stroke(style));
         }
         for (s, points) in &shares {
             let (name, colour) = settlement(*s);
@@ -150,35 +138,19 @@ pub(super) fn draw(req: &DilutionRequest, res: &DilutionResponse) -> Result<Svg,
             upper
                 .draw_series(LineSeries::new(points.iter().copied(), style))?
                 .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+                .legend(layout::stroke(style));
             upper.draw_series(points.iter().map(|&p| Circle::new(p, 3, colour.filled())))?;
         }
-        upper
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(text(14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY.mix(0.5))
-            .draw()?;
+        layout::legend(&mut upper, SeriesLabelPosition::UpperLeft)?;
 
         let (lo, hi) = layout::extent(dilution.iter().flat_map(|(_, s)| s.iter().map(|p| p.1)));
         let (lo, hi) = layout::with_zero(lo, hi);
-        let mut lower = ChartBuilder::on(&bottom)
-            .margin(MARGIN)
-            .margin_top(4)
-            .x_label_area_size(44)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x_range.clone(), lo..hi)?;
-        lower
-            .configure_mesh()
+        let mut lower = layout::lower(&bottom).build_cartesian_2d(x_range.clone(), lo..hi)?;
+        layout::plain(&mut lower.configure_mesh())
             .x_desc("Share price (USD)")
             .y_desc("Dilution (of basic)")
             .x_label_formatter(&|x| money(*x))
             .y_label_formatter(&|y| percent(*y))
-            .axis_desc_style(text(16))
-            .label_style(text(13))
-            .bold_line_style(layout::grid())
-            .max_light_lines(0)
             .draw()?;
         lower.draw_series(LineSeries::new(
             [(x_range.start, 0.0), (x_range.end, 0.0)],

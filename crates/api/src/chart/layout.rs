@@ -1,7 +1,10 @@
 //! What every chart shares: the canvas, the title block, the palette, the
 //! text styles and the axis ranges.
 
-use plotters::coord::Shift;
+use plotters::chart::MeshStyle;
+use plotters::coord::combinators::{BindKeyPoints, WithKeyPoints};
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -125,12 +128,121 @@ pub(super) fn with_zero(lo: f64, hi: f64) -> (f64, f64) {
     padded(lo.min(0.0), hi.max(0.0), 0.05)
 }
 
-/// Tick labels at whole numbers only, for axes of years or months drawn
-/// on a continuous range.
-pub(super) fn whole(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{v:.0}")
-    } else {
-        String::new()
+/// The axes' look every chart shares: described axes, faint grid lines at
+/// the labels and none between.
+pub(super) fn plain<'m, 'a, 'b, X: Ranged, Y: Ranged>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, SVGBackend<'a>>,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, SVGBackend<'a>> {
+    mesh.axis_desc_style(text(16))
+        .label_style(text(14))
+        .bold_line_style(grid())
+        .max_light_lines(0)
+}
+
+/// Draws the legend of `chart`'s labelled series at `position`.
+pub(super) fn legend<'a, 'b: 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, SVGBackend<'b>, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font(text(15))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY.mix(0.5))
+        .draw()?;
+    Ok(())
+}
+
+/// A legend entry for bars of `colour`.
+pub(super) fn swatch(colour: RGBColor) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
+    move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled())
+}
+
+/// A legend entry for a line drawn in `style`.
+pub(super) fn stroke(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style)
+}
+
+/// Plotters labels only integer axes at chosen points, so the x axis of a
+/// bar chart is integer: each slot (a year, a month) is `SLOT` units
+/// wide, centred on `SLOT × index`.
+pub(super) const SLOT: i32 = 10;
+/// Half a bar's width, of a slot's `SLOT` units.
+const BAR_HALF_WIDTH: i32 = 4;
+
+/// A chart over slots, with values in f64.
+pub(super) type SlotChart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<WithKeyPoints<RangedCoordi32>, RangedCoordf64>>;
+
+/// The x coordinate of slot `index`.
+pub(super) fn slot(index: u32) -> i32 {
+    SLOT.saturating_mul(i32::try_from(index).unwrap_or(i32::MAX))
+}
+
+/// The x axis of slots `first..=last`, labelled at every slot, or at
+/// evenly spaced ones when there are more than `labels`.
+pub(super) fn slots(first: u32, last: u32, labels: usize) -> WithKeyPoints<RangedCoordi32> {
+    let count = usize::try_from(last.saturating_sub(first)).unwrap_or(usize::MAX);
+    let every = count.saturating_add(1).div_ceil(labels.max(1)).max(1);
+    let keys = (first..=last).step_by(every).map(slot).collect();
+    (slot(first) - SLOT / 2 - 1..slot(last) + SLOT / 2 + 1).with_key_points(keys)
+}
+
+/// A bar from zero to `value` in slot `x`.
+pub(super) fn bar(x: i32, value: f64, style: ShapeStyle) -> Rectangle<(i32, f64)> {
+    Rectangle::new(
+        [(x - BAR_HALF_WIDTH, 0.0), (x + BAR_HALF_WIDTH, value)],
+        style,
+    )
+}
+
+/// Bars from zero at `points` (slot, value), in the colour and under the
+/// legend name of their sign, positive first; a sign without bars gets no
+/// legend entry.
+pub(super) fn signed_bars(
+    chart: &mut SlotChart<'_, '_>,
+    points: &[(i32, f64)],
+    series: [(&'static str, RGBColor); 2],
+) -> Result<(), ChartError> {
+    for ((name, colour), positive) in series.into_iter().zip([true, false]) {
+        let bars: Vec<_> = points
+            .iter()
+            .filter(|p| (p.1 >= 0.0) == positive)
+            .map(|&(x, value)| bar(x, value, colour.mix(0.85).filled()))
+            .collect();
+        if !bars.is_empty() {
+            chart.draw_series(bars)?.label(name).legend(swatch(colour));
+        }
     }
+    Ok(())
+}
+
+/// The upper of two panels over one x axis: its tick labels, without the
+/// axis' description.
+pub(super) fn upper<'a, 'b>(area: &'a Area<'b>) -> ChartBuilder<'a, 'static, SVGBackend<'b>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(MARGIN)
+        .margin_bottom(4)
+        .x_label_area_size(24)
+        .y_label_area_size(80);
+    builder
+}
+
+/// The lower of two panels over one x axis, with its description.
+pub(super) fn lower<'a, 'b>(area: &'a Area<'b>) -> ChartBuilder<'a, 'static, SVGBackend<'b>> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(MARGIN)
+        .margin_top(4)
+        .x_label_area_size(44)
+        .y_label_area_size(80);
+    builder
+}
+
+/// The two panels' areas: upper and lower halves.
+pub(super) fn halves<'b>(area: &Area<'b>) -> (Area<'b>, Area<'b>) {
+    let (_, height) = area.dim_in_pixel();
+    area.split_vertically(height / 2)
 }

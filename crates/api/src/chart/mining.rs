@@ -3,12 +3,9 @@
 use plotters::prelude::*;
 
 use super::format::{count, decimal, money, per_mwh, percent};
-use super::layout::{
-    self, render, text, Title, BLUE, GREEN, GREY, HEIGHT, MARGIN, ORANGE, RED, WIDTH,
-};
+use super::layout::{self, render, Title, BLUE, GREEN, GREY, HEIGHT, ORANGE, RED, WIDTH};
 use super::{ChartError, Coord, Svg};
 use crate::mining::projection::{ProjectionRequest, ProjectionResponse};
-use plotters::coord::combinators::BindKeyPoints;
 
 /// The legend's names of the series.
 pub(super) const BTC_MINED: &str = "BTC mined in the month";
@@ -62,26 +59,16 @@ fn title(req: &ProjectionRequest, res: &ProjectionResponse) -> Title {
     }
 }
 
-/// Plotters labels only integer axes at chosen points, so a month is 10
-/// units wide, centred on `10 × month`.
-const MONTH: i32 = 10;
-/// Half a bar's width.
-const BAR: i32 = 4;
-/// At most this many month labels.
-const MAX_TICKS: usize = 12;
+/// At most this many month labels: `2025-12` needs about 60 pixels.
+const MONTH_LABELS: usize = 12;
 
 /// BTC mined per month above; revenue and margin below.
 pub(super) fn draw(req: &ProjectionRequest, res: &ProjectionResponse) -> Result<Svg, ChartError> {
-    let at = |month: u32| MONTH * i32::try_from(month).unwrap_or(i32::MAX / MONTH);
-    let last = res.months.last().map_or(1, |m| m.month);
-    let x_range = at(1) - MONTH / 2 - 1..at(last) + MONTH / 2 + 1;
-    let every = res.months.len().div_ceil(MAX_TICKS).max(1);
-    let keys: Vec<i32> = res
-        .months
-        .iter()
-        .step_by(every)
-        .map(|m| at(m.month))
-        .collect();
+    let at = layout::slot;
+    let (first, last) = (
+        res.months.first().map_or(1, |m| m.month),
+        res.months.last().map_or(1, |m| m.month),
+    );
     let month_label = |x: &i32| {
         res.months
             .iter()
@@ -111,33 +98,25 @@ pub(super) fn draw(req: &ProjectionRequest, res: &ProjectionResponse) -> Result<
         .collect();
 
     render((WIDTH, HEIGHT), &title(req, res), |area| {
-        let (top, bottom) = area.split_vertically((HEIGHT - 70) / 2);
+        let (top, bottom) = layout::halves(area);
         let (_, btc_hi) = layout::extent(btc.iter().map(|p| p.1));
         // Headroom for the legend above the bars.
         let btc_hi = layout::with_zero(0.0, btc_hi).1 * 1.2;
-        let mut upper = ChartBuilder::on(&top)
-            .margin(MARGIN)
-            .margin_bottom(4)
-            .x_label_area_size(24)
-            .y_label_area_size(80)
-            .build_cartesian_2d(x_range.clone().with_key_points(keys.clone()), 0.0..btc_hi)?;
-        upper
-            .configure_mesh()
+        let mut upper = layout::upper(&top)
+            .build_cartesian_2d(layout::slots(first, last, MONTH_LABELS), 0.0..btc_hi)?;
+        layout::plain(&mut upper.configure_mesh())
             .y_desc("BTC per month")
             .x_label_formatter(&month_label)
             .y_label_formatter(&|y| count(*y))
-            .axis_desc_style(text(16))
-            .label_style(text(13))
-            .bold_line_style(layout::grid())
-            .max_light_lines(0)
             .disable_x_mesh()
             .draw()?;
         upper
-            .draw_series(btc.iter().map(|&(x, y)| {
-                Rectangle::new([(x - BAR, 0.0), (x + BAR, y)], BTC_COLOUR.filled())
-            }))?
+            .draw_series(
+                btc.iter()
+                    .map(|&(x, y)| layout::bar(x, y, BTC_COLOUR.filled())),
+            )?
             .label(BTC_MINED)
-            .legend(|(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], BTC_COLOUR.filled()));
+            .legend(layout::swatch(BTC_COLOUR));
         if !halvings.is_empty() {
             let style = GREY.stroke_width(2);
             for &h in &halvings {
@@ -146,68 +125,38 @@ pub(super) fn draw(req: &ProjectionRequest, res: &ProjectionResponse) -> Result<
             upper
                 .draw_series(std::iter::empty::<PathElement<(i32, f64)>>())?
                 .label(HALVING)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+                .legend(layout::stroke(style));
         }
-        upper
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(text(14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY.mix(0.5))
-            .draw()?;
+        layout::legend(&mut upper, SeriesLabelPosition::UpperRight)?;
 
         let (lo, hi) = layout::extent(revenue.iter().chain(&margin).map(|p| p.1));
         let (lo, hi) = layout::with_zero(lo, hi);
-        let mut lower = ChartBuilder::on(&bottom)
-            .margin(MARGIN)
-            .margin_top(4)
-            .x_label_area_size(44)
-            .y_label_area_size(80)
-            .build_cartesian_2d(
-                x_range.clone().with_key_points(keys.clone()),
-                lo..hi + (hi - lo) * 0.35,
-            )?;
-        lower
-            .configure_mesh()
+        // Headroom for the legend above the revenue line.
+        let mut lower = layout::lower(&bottom).build_cartesian_2d(
+            layout::slots(first, last, MONTH_LABELS),
+            lo..hi + (hi - lo) * 0.35,
+        )?;
+        layout::plain(&mut lower.configure_mesh())
             .x_desc("Month")
             .y_desc("USD per month")
             .x_label_formatter(&month_label)
             .y_label_formatter(&|y| money(*y))
-            .axis_desc_style(text(16))
-            .label_style(text(13))
-            .bold_line_style(layout::grid())
-            .max_light_lines(0)
             .disable_x_mesh()
             .draw()?;
-        for (name, colour, positive) in [
-            (MARGIN_IN, MARGIN_IN_COLOUR, true),
-            (MARGIN_OUT, MARGIN_OUT_COLOUR, false),
-        ] {
-            let bars: Vec<_> = margin
-                .iter()
-                .filter(|p| (p.1 >= 0.0) == positive)
-                .map(|&(x, y)| {
-                    Rectangle::new([(x - BAR, 0.0), (x + BAR, y)], colour.mix(0.85).filled())
-                })
-                .collect();
-            if !bars.is_empty() {
-                lower.draw_series(bars)?.label(name).legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled())
-                });
-            }
-        }
+        layout::signed_bars(
+            &mut lower,
+            &margin,
+            [
+                (MARGIN_IN, MARGIN_IN_COLOUR),
+                (MARGIN_OUT, MARGIN_OUT_COLOUR),
+            ],
+        )?;
         let line = BLUE.stroke_width(3);
         lower
             .draw_series(LineSeries::new(revenue.iter().copied(), line))?
             .label(REVENUE)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], line));
-        lower
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(text(14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY.mix(0.5))
-            .draw()?;
+            .legend(layout::stroke(line));
+        layout::legend(&mut lower, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })
 }

@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 
 use super::format::{basis_points, grouped, money, percent};
-use super::layout::{self, render, text, Title, BLUE, GREEN, GREY, HEIGHT, MARGIN, ORANGE, WIDTH};
+use super::layout::{self, render, Title, BLUE, GREEN, GREY, HEIGHT, MARGIN, ORANGE, WIDTH};
 use super::{ChartError, Coord, Svg};
 use crate::convertible::pricing::{
     CreditModel, ProfilePointResponse, ProfileRequest, ProfileResponse,
@@ -71,16 +71,11 @@ pub(super) fn draw(req: &ProfileRequest, res: &ProfileResponse) -> Result<Svg, C
             .x_label_area_size(50)
             .y_label_area_size(70)
             .build_cartesian_2d(x_lo.max(0.0)..x_hi, 0.0..y_hi)?;
-        chart
-            .configure_mesh()
+        layout::plain(&mut chart.configure_mesh())
             .x_desc("Share price (USD)")
             .y_desc("Value per 100 of face")
             .x_label_formatter(&|x| money(*x))
             .y_label_formatter(&|y| super::format::decimal(*y, 1))
-            .axis_desc_style(text(16))
-            .label_style(text(14))
-            .bold_line_style(layout::grid())
-            .max_light_lines(0)
             .draw()?;
         for (name, values, colour) in [
             (BOND_FLOOR, &floor, GREEN),
@@ -91,7 +86,7 @@ pub(super) fn draw(req: &ProfileRequest, res: &ProfileResponse) -> Result<Svg, C
             chart
                 .draw_series(LineSeries::new(values.iter().copied(), style))?
                 .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+                .legend(layout::stroke(style));
         }
         chart.draw_series(fair.iter().map(|&p| Circle::new(p, 4, BLUE.filled())))?;
         if let Some(c) = conversion {
@@ -99,15 +94,9 @@ pub(super) fn draw(req: &ProfileRequest, res: &ProfileResponse) -> Result<Svg, C
             chart
                 .draw_series(DashedLineSeries::new([(c, 0.0), (c, y_hi)], 8, 6, style))?
                 .label(format!("Conversion price {}", money(c)))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
+                .legend(layout::stroke(style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(text(15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY.mix(0.5))
-            .draw()?;
+        layout::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
 }

@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 
 use super::format::{money, per_kw_month, per_mw, percent};
-use super::layout::{self, render, text, Title, BLUE, GREEN, GREY, HEIGHT, MARGIN, RED, WIDTH};
+use super::layout::{self, render, Title, BLUE, GREEN, GREY, HEIGHT, MARGIN, RED, WIDTH};
 use super::{ChartError, Coord, Svg};
 use crate::project::{ProjectRequest, ProjectResponse};
 
@@ -36,12 +36,21 @@ pub(super) fn site_inputs(req: &ProjectRequest) -> String {
 
 /// Each year's cash flow as a bar, and the cumulative cash flow as a line.
 pub(super) fn draw(req: &ProjectRequest, res: &ProjectResponse) -> Result<Svg, ChartError> {
-    let years: Vec<(f64, f64, f64)> = res
+    let years: Vec<(i32, f64, f64)> = res
         .years
         .iter()
-        .map(|y| (f64::from(y.year), y.cash_flow.coord(), y.cumulative.coord()))
+        .map(|y| {
+            (
+                layout::slot(y.year),
+                y.cash_flow.coord(),
+                y.cumulative.coord(),
+            )
+        })
         .collect();
-    let last_year = years.last().map_or(0.0, |y| y.0);
+    let (first, last) = (
+        res.years.first().map_or(0, |y| y.year),
+        res.years.last().map_or(0, |y| y.year),
+    );
     let (lo, hi) = layout::extent(years.iter().flat_map(|y| [y.1, y.2]));
     let (y_lo, y_hi) = layout::with_zero(lo, hi);
     let title = Title {
@@ -63,59 +72,36 @@ pub(super) fn draw(req: &ProjectRequest, res: &ProjectResponse) -> Result<Svg, C
             .margin(MARGIN)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(-0.6..last_year + 0.6, y_lo..y_hi)?;
-        chart
-            .configure_mesh()
+            .build_cartesian_2d(layout::slots(first, last, 21), y_lo..y_hi)?;
+        layout::plain(&mut chart.configure_mesh())
             .x_desc("Year from the start of construction")
             .y_desc("Cash flow (USD)")
-            .x_labels(years.len().min(21))
-            .x_label_formatter(&|x| layout::whole(*x))
+            .x_label_formatter(&|x| (x / layout::SLOT).to_string())
             .y_label_formatter(&|y| money(*y))
-            .axis_desc_style(text(16))
-            .label_style(text(14))
-            .bold_line_style(layout::grid())
-            .max_light_lines(0)
             .disable_x_mesh()
             .draw()?;
-        for (name, colour, inflow) in [(CASH_IN, IN_COLOUR, true), (CASH_OUT, OUT_COLOUR, false)] {
-            let bars: Vec<_> = years
-                .iter()
-                .filter(|y| (y.1 >= 0.0) == inflow)
-                .map(|&(year, flow, _)| {
-                    Rectangle::new(
-                        [(year - 0.35, 0.0), (year + 0.35, flow)],
-                        colour.mix(0.85).filled(),
-                    )
-                })
-                .collect();
-            if bars.is_empty() {
-                continue;
-            }
-            chart.draw_series(bars)?.label(name).legend(move |(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled())
-            });
-        }
+        let flows: Vec<(i32, f64)> = years.iter().map(|y| (y.0, y.1)).collect();
+        layout::signed_bars(
+            &mut chart,
+            &flows,
+            [(CASH_IN, IN_COLOUR), (CASH_OUT, OUT_COLOUR)],
+        )?;
         let line = BLUE.stroke_width(3);
         chart
             .draw_series(LineSeries::new(years.iter().map(|y| (y.0, y.2)), line))?
             .label(CUMULATIVE)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], line));
+            .legend(layout::stroke(line));
         chart.draw_series(
             years
                 .iter()
                 .map(|y| Circle::new((y.0, y.2), 3, BLUE.filled())),
         )?;
+        let axis = chart.x_range();
         chart.draw_series(LineSeries::new(
-            [(-0.6, 0.0), (last_year + 0.6, 0.0)],
+            [(axis.start, 0.0), (axis.end, 0.0)],
             GREY.stroke_width(1),
         ))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .label_font(text(15))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY.mix(0.5))
-            .draw()?;
+        layout::legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         Ok(())
     })
 }

@@ -147,8 +147,7 @@ pub(super) fn draw(req: &SumOfPartsRequest, res: &SumOfPartsResponse) -> Result<
                 .x_label_area_size(36)
                 .y_label_area_size(300)
                 .build_cartesian_2d(lo..hi, (0..rows).with_key_points(keys))?;
-            chart
-                .configure_mesh()
+            layout::plain(&mut chart.configure_mesh())
                 .x_desc("USD per diluted share")
                 .x_label_formatter(&|x| money(*x))
                 .y_label_formatter(&|y| {
@@ -157,10 +156,6 @@ pub(super) fn draw(req: &SumOfPartsRequest, res: &SumOfPartsResponse) -> Result<
                         .and_then(|r| bars.get(r))
                         .map_or_else(String::new, |b| cut(&b.label))
                 })
-                .axis_desc_style(text(14))
-                .label_style(text(14))
-                .bold_line_style(layout::grid())
-                .max_light_lines(0)
                 .disable_y_mesh()
                 .draw()?;
             for (r, bar) in bars.iter().enumerate() {
@@ -197,17 +192,9 @@ pub(super) fn draw(req: &SumOfPartsRequest, res: &SumOfPartsResponse) -> Result<
                     chart
                         .draw_series(std::iter::empty::<Rectangle<(f64, i32)>>())?
                         .label(name)
-                        .legend(move |(x, y)| {
-                            Rectangle::new([(x, y - 6), (x + 18, y + 6)], colour.filled())
-                        });
+                        .legend(layout::swatch(colour));
                 }
-                chart
-                    .configure_series_labels()
-                    .position(SeriesLabelPosition::UpperRight)
-                    .label_font(text(14))
-                    .background_style(WHITE.mix(0.9))
-                    .border_style(GREY.mix(0.5))
-                    .draw()?;
+                layout::legend(&mut chart, SeriesLabelPosition::UpperRight)?;
             }
         }
         Ok(())
