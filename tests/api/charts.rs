@@ -175,7 +175,6 @@ async fn an_invalid_body_is_still_a_422_problem_when_svg_is_asked_for() {
 
 #[tokio::test]
 async fn the_spec_lists_svg_as_a_second_200_content_type_of_exactly_the_charted_operations() {
-    let app = spawn_app().await;
     let spec = served_spec().await;
     for (path, item) in spec["paths"].as_object().unwrap() {
         let Some(operation) = item.get("post") else {
