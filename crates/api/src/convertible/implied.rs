@@ -1,7 +1,6 @@
 //! The volatility or spread that reproduces a market price:
 //! `POST /v1/convertibles/implied`.
 
-use chrono::NaiveDate;
 use infraval_core::convertible::implied::{self, Implied, SolveFor};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, PutDate,
@@ -12,19 +11,23 @@ use infraval_core::num::{positive_f64, to_f64};
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::pricing::{
-    conversion_rate, dec, lattice_units, note_request, opt, per_100, per_note, CallRequest,
-    CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
+    conversion_rate, dec, lattice_units, note_request, note_with, opt, per_100, per_note,
+    CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE,
+    FRACTION_DECIMALS,
 };
-use crate::num;
+use crate::wire::{Date, Int, Num, Wire};
+use crate::{bounds, Example, Examples};
 
 /// The market input to solve for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SolveForRequest {
     /// The share's volatility.
+    #[default]
     Volatility,
     /// The issuer's credit spread.
     CreditSpread,
@@ -32,38 +35,72 @@ pub enum SolveForRequest {
 
 note_request! {
     /// A note, its market without the solved input, and the price to reproduce.
-    #[schema(example = json!({
-        "issue_date": "2025-12-15",
-        "maturity_date": "2032-12-15",
-        "valuation_date": "2025-12-15",
-        "conversion_rate": 52.1832,
-        "stock_price": 15.03,
-        "risk_free_rate": 0.04,
-        "credit_spread": 0.05,
-        "solve_for": "volatility",
-        "market_price_per_100": 100
-    }))]
     pub struct ImpliedRequest {
-        /// Share price today, USD. Range: > 0, ≤ 10⁹.
-        #[serde(with = "num::decimal")]
-        #[schema(example = 15.03)]
-        pub stock_price: Decimal,
+        /// Share price today, USD.
+        #[wire(bounds::LATTICE_AMOUNT)]
+        pub stock_price: Num,
         /// Volatility; required when solving for `credit_spread`, omitted when
-        /// solving for it. Range: (0, 5].
-        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-        #[schema(example = 0.6)]
-        pub volatility: Option<Decimal>,
+        /// solving for it.
+        #[wire(bounds::VOLATILITY)]
+        pub volatility: Option<Num>,
         /// Credit spread; required when solving for `volatility`, omitted when
-        /// solving for it. Range: [0, 1].
-        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-        #[schema(example = 0.05)]
-        pub credit_spread: Option<Decimal>,
+        /// solving for it.
+        #[wire(bounds::CREDIT_SPREAD)]
+        pub credit_spread: Option<Num>,
         /// What to solve for: `volatility` or `credit_spread`.
         pub solve_for: SolveForRequest,
-        /// The market price to reproduce, per 100 of face, dirty. Range: > 0.
-        #[serde(with = "num::decimal")]
-        #[schema(example = 100)]
-        pub market_price_per_100: Decimal,
+        /// The market price to reproduce, per 100 of face, dirty.
+        #[wire(bounds::PRICE_PER_100)]
+        pub market_price_per_100: Num,
+    }
+}
+
+impl Examples for ImpliedRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "volatility_at_par",
+                summary: "The volatility at which CleanSpark's 2032 notes are worth par",
+                body: note_with(json!({
+                    "stock_price": 15.03,
+                    "credit_spread": 0.05,
+                    "solve_for": "volatility",
+                    "market_price_per_100": 100
+                })),
+            },
+            Example {
+                name: "spread_at_par",
+                summary: "The credit spread at which they are worth par at 60% volatility",
+                body: note_with(json!({
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "solve_for": "credit_spread",
+                    "market_price_per_100": 100
+                })),
+            },
+            Example {
+                name: "spread_under_hazard_rate",
+                summary: "The hazard-rate spread of a 2% coupon note worth 115 per 100, 40% recovery, 500 steps",
+                body: json!({
+                    "face": 1000,
+                    "issue_date": "2025-12-15",
+                    "maturity_date": "2032-12-15",
+                    "valuation_date": "2025-12-15",
+                    "conversion_price": 19.16325,
+                    "coupon_rate": 0.02,
+                    "coupon_frequency": 2,
+                    "dividend_yield": 0.01,
+                    "risk_free_rate": 0.04,
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "model": "hazard_rate",
+                    "recovery_rate": 0.4,
+                    "steps": 500,
+                    "solve_for": "credit_spread",
+                    "market_price_per_100": 115
+                }),
+            },
+        ]
     }
 }
 
@@ -85,13 +122,13 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
     type Error = CoreError;
 
     fn try_from(req: ImpliedRequest) -> Result<Self, CoreError> {
-        let needed = |value: Option<Decimal>, field: &'static str| {
-            value.map(to_f64).ok_or(CoreError::MissingDependency {
+        let needed = |value: Option<Num>, field: &'static str| {
+            value.map(Num::to_f64).ok_or(CoreError::MissingDependency {
                 field: "solve_for",
                 requires: field,
             })
         };
-        let absent = |value: Option<Decimal>, field: &str| match value {
+        let absent = |value: Option<Num>, field: &str| match value {
             Some(_) => Err(CoreError::Inconsistent {
                 field: field.into(),
                 reason: "must be omitted when solving for it",
@@ -116,9 +153,9 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
                 )
             }
         };
-        let spec = req.spec(to_f64(req.stock_price), volatility, spread)?;
+        let spec = req.spec(req.stock_price.to_f64(), volatility, spread)?;
         let market_price_per_100 =
-            positive_f64(to_f64(req.market_price_per_100)).at("market_price_per_100")?;
+            positive_f64(req.market_price_per_100.to_f64()).at("market_price_per_100")?;
         Ok(ImpliedInput {
             input: ConvertibleInput::new(spec)?,
             solve_for,
@@ -134,33 +171,17 @@ pub struct ImpliedResponse {
     /// What was solved for.
     pub solve_for: SolveForRequest,
     /// The implied volatility (when solving for it).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.5619)]
-    pub volatility: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<Num>,
     /// The implied credit spread (when solving for it).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.0551)]
-    pub credit_spread: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_spread: Option<Num>,
     /// The lattice price at the solved value, per 100, dirty.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100)]
-    pub price_per_100: Decimal,
+    pub price_per_100: Num,
     /// The same for one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1000)]
-    pub price_per_note: Decimal,
+    pub price_per_note: Num,
     /// The solver's price tolerance, per 100 (absolute).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.000001)]
-    pub tolerance_per_100: Decimal,
+    pub tolerance_per_100: Num,
     /// Solver iterations used.
     #[schema(example = 9)]
     pub iterations: u32,
