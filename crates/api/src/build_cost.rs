@@ -193,7 +193,6 @@ impl TryFrom<BuildCostRequest> for BuildCostInput {
 #[serde(deny_unknown_fields)]
 pub struct MonthlySpendResponse {
     /// Month index, 0 at the start of the project.
-    #[schema(example = 0)]
     pub month: u32,
     /// Planned spend in the month, USD, in cents.
     pub spend: Num,

@@ -103,7 +103,6 @@ pub struct GoalSeekResponse {
     /// 1e-9 for rates, ratios and years.
     pub tolerance: Num,
     /// Model runs inside the bracket.
-    #[schema(example = 7)]
     pub iterations: u32,
 }
 

@@ -312,7 +312,6 @@ impl TryFrom<ProjectRequest> for ProjectInput {
 #[serde(deny_unknown_fields)]
 pub struct ProjectYearResponse {
     /// Year index, 0 at the start of construction.
-    #[schema(example = 3)]
     pub year: u32,
     /// Average leased share of the IT capacity over the year, 6 decimals.
     pub occupancy: Num,
@@ -663,6 +662,46 @@ mod tests {
             ProjectInput::try_from(req),
             Err(CoreError::ExactlyOneOf { .. })
         ));
+    }
+
+    #[test]
+    fn each_variable_has_the_range_of_the_project_field_of_its_name() {
+        let mut named = vec![(
+            ProjectRequest::name().into_owned(),
+            <ProjectRequest as utoipa::PartialSchema>::schema(),
+        )];
+        <ProjectRequest as ToSchema>::schemas(&mut named);
+        let mut schemas: crate::wire::Schemas = named.into_iter().collect();
+        crate::wire::inline_scalars(&mut schemas);
+        crate::wire::document::<ProjectRequest>(&mut schemas);
+        let project = serde_json::to_value(&schemas["ProjectRequest"]).unwrap();
+        let ends = |schema: &serde_json::Value| {
+            ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
+                .map(|key| schema[key].as_f64())
+        };
+        for variable in [
+            VariableName::RatePerKwMonth,
+            VariableName::CostPerMw,
+            VariableName::StabilizedOccupancy,
+            VariableName::RentEscalator,
+            VariableName::DiscountRate,
+            VariableName::ExitCapRate,
+            VariableName::ExitMultiple,
+            VariableName::OpexFraction,
+            VariableName::OpexPerKwMonth,
+            VariableName::PowerPricePerMwh,
+        ] {
+            let name = serde_json::to_value(variable).unwrap();
+            let field = &project["properties"][name.as_str().unwrap()];
+            let mut own = utoipa::openapi::schema::Object::new();
+            variable.bounds().document(&mut own);
+            let own = serde_json::to_value(own).unwrap();
+            assert_eq!(ends(field), ends(&own), "{name}");
+            assert!(
+                ends(field).iter().any(Option::is_some),
+                "{name} has a range"
+            );
+        }
     }
 
     #[test]

@@ -580,7 +580,8 @@ impl Bounds {
         }
     }
 
-    fn document(&self, schema: &mut Object) {
+    /// Writes the range into a number's schema.
+    pub fn document(&self, schema: &mut Object) {
         if let Some(end) = self.min {
             let number = Some(schema_number(end.value));
             if end.inclusive {

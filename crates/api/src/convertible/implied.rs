@@ -183,7 +183,6 @@ pub struct ImpliedResponse {
     /// The solver's price tolerance, per 100 (absolute).
     pub tolerance_per_100: Num,
     /// Solver iterations used.
-    #[schema(example = 9)]
     pub iterations: u32,
     /// The credit model used.
     pub model: CreditModel,

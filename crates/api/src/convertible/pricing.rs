@@ -505,7 +505,6 @@ pub(crate) fn greek(value: f64) -> Result<Num, CoreError> {
 #[serde(deny_unknown_fields)]
 pub struct ConvergenceResponse {
     /// Steps of the comparison lattice (half of `steps`).
-    #[schema(example = 500)]
     pub half_steps: u32,
     /// The price at `half_steps`, per 100.
     pub price_at_half_steps_per_100: Num,
@@ -525,7 +524,6 @@ pub struct PriceResponse {
     /// Lattice steps used (the request's, or more where the hazard-rate tree
     /// needed refining to keep its probabilities in [0, 1], or fewer by up to
     /// a tenth to put call and put dates on or near a step).
-    #[schema(example = 1000)]
     pub steps: u32,
     /// Fair value per 100 of face, dirty.
     pub price_per_100: Num,

@@ -133,7 +133,6 @@ pub struct YieldResponse {
     /// Clean price plus accrued interest per 100, to 6 decimals.
     pub full_price: Num,
     /// Coupon dates after settlement, maturity included.
-    #[schema(example = 13)]
     pub periods: u32,
     /// The settlement row, then one row per coupon date.
     pub schedule: Vec<AccretionRowResponse>,

@@ -308,13 +308,11 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
 #[serde(deny_unknown_fields)]
 pub struct ProjectionMonthResponse {
     /// 1 for the first month.
-    #[schema(example = 1)]
     pub month: u32,
     /// First day of the month.
     #[schema(example = "2025-12-01")]
     pub start_date: Date,
     /// Days in the month (calendar).
-    #[schema(example = 31)]
     pub days: u32,
     /// Network hashrate for the month, EH/s.
     pub network_hashrate_ehs: Num,
