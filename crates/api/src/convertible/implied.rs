@@ -15,9 +15,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::pricing::{
-    conversion_rate, dec, lattice_units, note_request, note_with, opt, per_100, per_note,
-    CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE,
-    FRACTION_DECIMALS,
+    conversion_rate, coupon_hazard_note_with, dec, lattice_units, note_request, note_with, opt,
+    per_100, per_note, CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest,
+    DEFAULT_FACE, FRACTION_DECIMALS,
 };
 use crate::wire::{Date, Int, Num, Wire};
 use crate::{bounds, Example, Examples};
@@ -81,24 +81,12 @@ impl Examples for ImpliedRequest {
             Example {
                 name: "spread_under_hazard_rate",
                 summary: "The hazard-rate spread of a 2% coupon note worth 115 per 100, 40% recovery, 500 steps",
-                body: json!({
-                    "face": 1000,
-                    "issue_date": "2025-12-15",
-                    "maturity_date": "2032-12-15",
-                    "valuation_date": "2025-12-15",
-                    "conversion_price": 19.16325,
-                    "coupon_rate": 0.02,
-                    "coupon_frequency": 2,
-                    "dividend_yield": 0.01,
-                    "risk_free_rate": 0.04,
+                body: coupon_hazard_note_with(json!({
                     "stock_price": 15.03,
                     "volatility": 0.6,
-                    "model": "hazard_rate",
-                    "recovery_rate": 0.4,
-                    "steps": 500,
                     "solve_for": "credit_spread",
                     "market_price_per_100": 115
-                }),
+                })),
             },
         ]
     }

@@ -321,13 +321,41 @@ fn cleanspark_note() -> serde_json::Value {
     })
 }
 
-/// `cleanspark_note()` with more fields.
-pub(crate) fn note_with(extra: serde_json::Value) -> serde_json::Value {
-    let mut body = cleanspark_note();
+/// The same notes with a 2% semiannual coupon, a 1% dividend yield and
+/// jump to default with 40% recovery, on 500 steps, from their conversion
+/// price.
+fn coupon_hazard_note() -> serde_json::Value {
+    json!({
+        "face": 1000,
+        "issue_date": "2025-12-15",
+        "maturity_date": "2032-12-15",
+        "valuation_date": "2025-12-15",
+        "conversion_price": 19.16325,
+        "coupon_rate": 0.02,
+        "coupon_frequency": 2,
+        "dividend_yield": 0.01,
+        "risk_free_rate": 0.04,
+        "model": "hazard_rate",
+        "recovery_rate": 0.4,
+        "steps": 500
+    })
+}
+
+fn extended(mut body: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
     if let (Some(body), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
         body.extend(extra);
     }
     body
+}
+
+/// `cleanspark_note()` with more fields.
+pub(crate) fn note_with(extra: serde_json::Value) -> serde_json::Value {
+    extended(cleanspark_note(), extra)
+}
+
+/// `coupon_hazard_note()` with more fields.
+pub(crate) fn coupon_hazard_note_with(extra: serde_json::Value) -> serde_json::Value {
+    extended(coupon_hazard_note(), extra)
 }
 
 impl Examples for PriceRequest {
@@ -429,23 +457,11 @@ impl Examples for ProfileRequest {
             Example {
                 name: "hazard_rate_with_coupon",
                 summary: "A 2% semiannual coupon under jump to default, 40% recovery, 500 steps",
-                body: json!({
-                    "face": 1000,
-                    "issue_date": "2025-12-15",
-                    "maturity_date": "2032-12-15",
-                    "valuation_date": "2025-12-15",
-                    "conversion_price": 19.16325,
-                    "coupon_rate": 0.02,
-                    "coupon_frequency": 2,
-                    "dividend_yield": 0.01,
-                    "risk_free_rate": 0.04,
+                body: coupon_hazard_note_with(json!({
                     "stock_prices": [10, 15.03, 25],
                     "volatility": 0.6,
-                    "credit_spread": 0.05,
-                    "model": "hazard_rate",
-                    "recovery_rate": 0.4,
-                    "steps": 500
-                }),
+                    "credit_spread": 0.05
+                })),
             },
         ]
     }
