@@ -31,7 +31,7 @@ pub struct YieldRequest {
     /// The date the note is bought (the issue date for a new issue).
     #[schema(example = "2025-12-15")]
     pub settlement_date: Date,
-    /// The date the face is repaid; after `settlement_date`, at most 50
+    /// The date the face is repaid; after `settlement_date`, at most 60
     /// years later.
     #[schema(example = "2032-06-15")]
     pub maturity_date: Date,
