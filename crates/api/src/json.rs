@@ -167,6 +167,17 @@ fn malformed(err: &serde_json::Error) -> BodyError {
 /// names (`struct ArrRequest`, `u32`, `a sequence`).
 fn wire_words(detail: &str) -> String {
     let mut out = detail.replace("a sequence", "a JSON array");
+    // serde names what it got in its data model's words.
+    for (got, wire) in [
+        ("sequence", "array"),
+        ("map", "object"),
+        ("unit value", "null"),
+        ("floating point", "number"),
+    ] {
+        for kind in ["invalid type: ", "invalid value: "] {
+            out = out.replace(&format!("{kind}{got}"), &format!("{kind}{wire}"));
+        }
+    }
     for (rust, wire) in [
         ("struct", "a JSON object"),
         ("enum", "one of the documented strings"),
@@ -368,9 +379,12 @@ mod tests {
             r#"{"price": 1, "phases": 5}"#,
             r#"{"price": 1, "steps": 1.5}"#,
             r#"{"price": 1, "steps": "x"}"#,
+            r#"{"price": [1]}"#,
+            r#"{"price": {}}"#,
+            r#"{"price": null}"#,
         ] {
             let err = fail(body).to_string();
-            for rust in ["struct", "Inner", "u32", "sequence", "Int"] {
+            for rust in ["struct", "Inner", "u32", "sequence", "map", "unit", "Int"] {
                 assert!(!err.contains(rust), "{body}: {err}");
             }
         }
