@@ -229,7 +229,10 @@ async fn a_whole_number_field_refuses_a_fraction_in_words_not_rust_types() {
     assert_eq!(problem["field"], "frequency");
     let detail = problem["detail"].as_str().unwrap();
     assert!(detail.contains("expected a whole number"), "{detail}");
-    assert!(!detail.contains("u32") && !detail.contains("Int"), "{detail}");
+    assert!(
+        !detail.contains("u32") && !detail.contains("Int"),
+        "{detail}"
+    );
 }
 
 #[tokio::test]
@@ -239,7 +242,10 @@ async fn every_field_out_of_range_is_listed_beside_the_first() {
     let problem = assert_problem(app.post_json(ARR, &body).await, 422, "out_of_range").await;
     assert_eq!(problem["field"], "it_capacity_mw");
     let errors = problem["errors"].as_array().unwrap();
-    let fields: Vec<&str> = errors.iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["it_capacity_mw", "pue", "occupancy"]);
     assert!(errors.iter().all(|e| e["code"] == "out_of_range"));
     assert_eq!(errors[0]["detail"], problem["detail"]);
