@@ -139,6 +139,29 @@ pub const CONVERGED_PER_100_ABS: f64 = 0.01;
 /// Tests: converged callable prices against the independent tree of
 /// `bench/convertible_barrier_tree.py`. Absolute, per 100.
 pub const INDEPENDENT_TREE_PER_100_ABS: f64 = 0.005;
+/// Tests: a price per 100 against the same figure quoted to 6 decimals
+/// (by a reference script). Absolute, per 100.
+pub const QUOTED_PER_100_ABS: f64 = 5e-7;
+/// Tests: a TF note convertible only at maturity against the closed-form
+/// European TF value, from 1,000 steps up, odd or even: the closed-form
+/// last step leaves an error falling like `1/N` (0.0013 per 100 at 1,000
+/// steps on the CleanSpark note, 0.0002 at 4,000). Absolute, per 100.
+pub const EUROPEAN_TF_PER_100_ABS: f64 = 0.002;
+/// Tests: TF prices against the finite-difference solution of
+/// `bench/convertible_tf_pde.py`, from 1,500 steps up: its own grid error
+/// (coarse and fine grids 2e-4 apart) and the lattice's (at most 0.0036 on
+/// the single-date call). Absolute, per 100.
+pub const TF_PDE_PER_100_ABS: f64 = 0.005;
+/// Tests: a hard-called note against QuantLib's BinomialConvertibleEngine
+/// (`bench/convertible_quantlib_example.py`), the mean of its prices from
+/// 4,000 to 10,000 steps: QuantLib's own spread over those counts (0.002)
+/// and the lattice's at its default steps (within 0.01 of 20,000 steps).
+/// Absolute, per 100.
+pub const QUANTLIB_HARD_CALL_PER_100_ABS: f64 = 0.01;
+/// Tests: a soft-called note against the same mean: QuantLib's trigger
+/// falls between node layers, so its price swings by ±0.045 per 100 over
+/// those step counts. Absolute, per 100.
+pub const QUANTLIB_SOFT_CALL_PER_100_ABS: f64 = 0.05;
 /// Tests: TF prices against the textbook TF tree of the reference file.
 /// Relative to the reference price.
 pub const TF_REFERENCE_REL: f64 = 0.005;
