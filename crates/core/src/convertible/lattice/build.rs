@@ -16,6 +16,18 @@ pub(super) const PRINCIPAL_PER_100: f64 = 100.0;
 /// log stock price: beyond it a node is reached with probability < 1e-15.
 pub const BAND_STD_DEVS: f64 = 8.0;
 
+/// What [`Lattice::build_with`] does when the step count leaves a tree
+/// probability outside `[0, 1]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refine {
+    /// Double the steps, up to [`MAX_STEPS`]: what a price does.
+    UpToCap,
+    /// Refuse, naming `steps`: what a solver's search does to find where
+    /// the requested tree exists, without building ever finer trees near
+    /// the edge.
+    Never,
+}
+
 /// The lattice's per-step data: everything that does not depend on the stock
 /// price, built once and rolled back for any number of stock prices.
 #[derive(Debug, Clone)]
@@ -214,6 +226,17 @@ impl Lattice {
         steps: usize,
         stock: f64,
     ) -> Result<Self> {
+        Self::build_with(input, m, steps, stock, Refine::UpToCap)
+    }
+
+    /// [`Lattice::build`], refining the steps as `refine` says.
+    pub(crate) fn build_with(
+        input: &ConvertibleInput,
+        m: Market,
+        steps: usize,
+        stock: f64,
+        refine: Refine,
+    ) -> Result<Self> {
         let spec = &input.spec;
         let t_mat = input.years_to_maturity();
         let q = spec.dividend_yield;
@@ -223,6 +246,13 @@ impl Lattice {
             let (u, pu, pd) = probabilities(spec.model, m, q, spec.recovery_rate, dt)?;
             if valid_probability(pu) && valid_probability(pd) && valid_probability(pu + pd) {
                 break (u, pu, pd);
+            }
+            if refine == Refine::Never {
+                return Err(CoreError::Inconsistent {
+                    field: "steps".into(),
+                    reason: "the steps leave a tree probability outside [0, 1]: \
+                             the drift is too large for the volatility",
+                });
             }
             if steps >= MAX_STEPS {
                 return Err(CoreError::Inconsistent {

@@ -94,8 +94,8 @@ mod kernels;
 mod rollback;
 mod spec;
 
-pub(crate) use build::Lattice;
 pub use build::{align_steps, BAND_STD_DEVS};
+pub(crate) use build::{Lattice, Refine};
 pub(crate) use rollback::Workspace;
 pub(crate) use spec::Market;
 pub use spec::{
