@@ -283,7 +283,8 @@ mod tests {
         // 319,992,000 / 0.07 = 4,571,314,285.71; at 12% those are worth
         // 319,992,000 × (1 − 1.12^−20) / 0.12 + 4,571,314,285.71 / 1.12^20 =
         // 2,864,055,568.40 in year 0, so the cost is 2,864,055,568.40 / 250
-        // = 11,456,222.27 per MW. numpy-financial 1.0.0's irr of
+        // = 11,456,222.27 per MW. bench/goal_seek_irr.py prints this and
+        // numpy-financial 1.0.0's irr of
         // [−2,864,055,568.40, 319,992,000 × 19, 4,891,306,285.71] is
         // 0.11999999999999944.
         let out = goal_seek(&GoalSeekInput {
