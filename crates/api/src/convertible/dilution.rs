@@ -334,7 +334,8 @@ pub struct DilutionPointResponse {
     pub converts: bool,
     /// Shares delivered to noteholders, to 4 decimals.
     pub shares_issued: Num,
-    /// What the capped call pays the issuer, USD, to cents.
+    /// What the capped call pays the issuer, USD, to cents:
+    /// `N × (min(S, cap) − lower_strike)⁺`, whether or not the notes convert.
     pub capped_call_payoff: Num,
     /// Shares the capped call hands back, `capped_call_payoff /
     /// share_price` (zero under cash settlement, where it pays cash), to 4

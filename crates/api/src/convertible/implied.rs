@@ -39,12 +39,17 @@ note_request! {
         /// Share price today, USD.
         #[wire(bounds::LATTICE_AMOUNT)]
         pub stock_price: Num,
-        /// Volatility; required when solving for `credit_spread`, omitted when
-        /// solving for it.
+        /// Volatility; required when solving for `credit_spread`. When
+        /// solving for `volatility`, optional: the starting value, and of
+        /// several volatilities that reproduce the price the one nearest it
+        /// is answered (without it, the lowest).
         #[wire(bounds::VOLATILITY)]
         pub volatility: Option<Num>,
-        /// Credit spread; required when solving for `volatility`, omitted when
-        /// solving for it.
+        /// Credit spread; required when solving for `volatility`. When
+        /// solving for `credit_spread`, optional: the starting value, and of
+        /// several spreads that reproduce the price (the hazard-rate price
+        /// need not fall as the spread widens) the one nearest it is
+        /// answered (without it, the lowest).
         #[wire(bounds::CREDIT_SPREAD)]
         pub credit_spread: Option<Num>,
         /// What to solve for: `volatility` or `credit_spread`.
@@ -101,6 +106,8 @@ pub struct ImpliedInput {
     pub solve_for: SolveFor,
     /// The target price per 100, dirty.
     pub market_price_per_100: f64,
+    /// The starting value of the solved input, if given.
+    pub start: Option<f64>,
 }
 
 /// Placeholder for the solved volatility; the solver ignores it.
@@ -116,28 +123,25 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
                 requires: field,
             })
         };
-        let absent = |value: Option<Num>, field: &str| match value {
-            Some(_) => Err(CoreError::Inconsistent {
-                field: field.into(),
-                reason: "must be omitted when solving for it",
-            }),
-            None => Ok(()),
-        };
-        let (volatility, spread, solve_for) = match req.solve_for {
+        // The solved field, if given, is where the search starts; the spec
+        // carries it (or a placeholder), which validates its range.
+        let (volatility, spread, solve_for, start) = match req.solve_for {
             SolveForRequest::Volatility => {
-                absent(req.volatility, "volatility")?;
+                let start = req.volatility.map(Num::to_f64);
                 (
-                    PLACEHOLDER_VOLATILITY,
+                    start.unwrap_or(PLACEHOLDER_VOLATILITY),
                     needed(req.credit_spread, "credit_spread")?,
                     SolveFor::Volatility,
+                    start,
                 )
             }
             SolveForRequest::CreditSpread => {
-                absent(req.credit_spread, "credit_spread")?;
+                let start = req.credit_spread.map(Num::to_f64);
                 (
                     needed(req.volatility, "volatility")?,
-                    0.0,
+                    start.unwrap_or(0.0),
                     SolveFor::CreditSpread,
+                    start,
                 )
             }
         };
@@ -148,6 +152,7 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
             input: ConvertibleInput::new(spec)?,
             solve_for,
             market_price_per_100,
+            start,
         })
     }
 }
@@ -170,7 +175,14 @@ pub struct ImpliedResponse {
     pub price_per_note: Num,
     /// The solver's price tolerance, per 100 (absolute).
     pub tolerance_per_100: Num,
-    /// Solver iterations used.
+    /// Every volatility (or spread) found that reproduces the price,
+    /// ascending, to 8 decimals: the price is scanned across the whole
+    /// search range, and more than one value answers where it is not
+    /// monotone in the input (the hazard-rate price in the spread). The
+    /// answer above is the one nearest the request's starting value, or
+    /// the lowest.
+    pub roots: Vec<Num>,
+    /// Lattice prices computed: the scan's 17 and Brent's for each root.
     pub iterations: u32,
     /// The credit model used.
     pub model: CreditModel,
@@ -191,6 +203,11 @@ impl ImpliedResponse {
             price_per_100: per_100(solved.price_per_100)?,
             price_per_note: per_note(solved.price_per_100, input.spec().face)?,
             tolerance_per_100: dec(implied::PRICE_TOLERANCE, 10)?,
+            roots: solved
+                .roots
+                .iter()
+                .map(|&x| dec(x, FRACTION_DECIMALS))
+                .collect::<Result<_, _>>()?,
             iterations: u32::try_from(solved.iterations).unwrap_or(u32::MAX),
             model: input.spec().model.into(),
         })
@@ -199,12 +216,18 @@ impl ImpliedResponse {
 
 /// Computes [`crate::operations::ConvertibleImplied`].
 pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
-    let solved = implied::implied(&req.input, req.solve_for, req.market_price_per_100)?;
+    let solved = implied::implied(
+        &req.input,
+        req.solve_for,
+        req.market_price_per_100,
+        req.start,
+    )?;
     ImpliedResponse::new(&req.input, &solved)
 }
 
-/// The work of an implied solve: as a price at the same steps (Brent's
-/// dozen or so plain rollbacks cost about what a price's greeks do).
+/// The work of an implied solve: as three prices at the same steps (the
+/// scan's 17 plain rollbacks and Brent's half dozen or so a root, where a
+/// price with greeks takes about 8).
 pub fn implied_work_units(req: &ImpliedInput) -> u64 {
-    lattice_units(req.input.steps(), 1)
+    lattice_units(req.input.steps(), 3)
 }
