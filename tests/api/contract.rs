@@ -86,17 +86,6 @@ const UNBOUNDED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-async fn served_spec(app: &TestApp) -> Value {
-    let res = app
-        .http
-        .get(format!("{}/openapi.json", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
-}
-
 /// The schema a `$ref` names, with its component name; any other schema
 /// as it is.
 fn resolve<'a>(spec: &'a Value, schema: &'a Value) -> (&'a Value, Option<&'a str>) {
@@ -410,7 +399,7 @@ fn fields_to_walk(spec: &Value, ops: &[Documented]) -> Vec<Walk> {
 #[tokio::test]
 async fn every_numeric_field_answers_200_within_its_documented_range_and_422_beyond_it() {
     let app = spawn_app().await;
-    let spec = served_spec(&app).await;
+    let spec = app.served_spec().await;
     let ops = operations(&spec);
     let mut failures = Vec::new();
     let mut checked = 0;
@@ -469,7 +458,7 @@ async fn every_numeric_field_answers_200_within_its_documented_range_and_422_bey
 #[tokio::test]
 async fn every_numeric_request_field_has_a_documented_range_and_an_example() {
     let app = spawn_app().await;
-    let spec = served_spec(&app).await;
+    let spec = app.served_spec().await;
     let mut in_examples = BTreeSet::new();
     let mut reachable = BTreeSet::new();
     for op in operations(&spec) {
@@ -532,7 +521,7 @@ async fn every_numeric_request_field_has_a_documented_range_and_an_example() {
 #[tokio::test]
 async fn every_fraction_refuses_a_percentage_and_says_what_it_means() {
     let app = spawn_app().await;
-    let spec = served_spec(&app).await;
+    let spec = app.served_spec().await;
     let mut seen = BTreeSet::new();
     let mut failures = Vec::new();
     for op in operations(&spec) {
@@ -579,7 +568,7 @@ async fn every_fraction_refuses_a_percentage_and_says_what_it_means() {
 #[tokio::test]
 async fn an_array_string_number_or_null_in_place_of_an_object_is_an_invalid_type() {
     let app = spawn_app().await;
-    let spec = served_spec(&app).await;
+    let spec = app.served_spec().await;
     let mut failures = Vec::new();
     let mut checked = 0;
     for op in operations(&spec) {
@@ -640,7 +629,7 @@ async fn an_array_string_number_or_null_in_place_of_an_object_is_an_invalid_type
 #[tokio::test]
 async fn every_request_example_answers_exactly_its_documented_200() {
     let app = spawn_app().await;
-    let spec = served_spec(&app).await;
+    let spec = app.served_spec().await;
     let mut checked = 0;
     for op in operations(&spec) {
         for (name, body) in &op.examples {
@@ -661,7 +650,7 @@ async fn every_request_example_answers_exactly_its_documented_200() {
 #[tokio::test]
 async fn every_error_response_shows_an_example_of_its_own_status_and_code() {
     let app = spawn_app().await;
-    let spec = served_spec(&app).await;
+    let spec = app.served_spec().await;
     let codes = [
         ("400", "malformed_json"),
         ("401", "unauthorized"),

@@ -7,15 +7,7 @@ use crate::helpers::spawn_app;
 const REGENERATE: &str = "cargo run -q -p infraval-server -- openapi > openapi/openapi.json";
 
 async fn served_spec() -> Value {
-    let app = spawn_app().await;
-    let res = app
-        .http
-        .get(format!("{}/openapi.json", app.address))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+    spawn_app().await.served_spec().await
 }
 
 #[tokio::test]
