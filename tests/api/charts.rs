@@ -4,7 +4,6 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_app, TestApp};
-use crate::openapi::served_spec;
 
 const SVG: &str = "image/svg+xml";
 
@@ -18,16 +17,14 @@ const CHARTED: [&str; 6] = [
     "/v1/valuations/sum-of-parts",
 ];
 
-/// The request example of the operation at `path`, from the served spec.
+/// The first request example of the operation at `path`, from the served
+/// spec.
 fn example(spec: &Value, path: &str) -> Value {
-    let schema = spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]
-        ["schema"]["$ref"]
-        .as_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap();
-    spec["components"]["schemas"][schema]["example"].clone()
+    spec["paths"][path]["post"]["requestBody"]["content"]["application/json"]["examples"]
+        .as_object()
+        .and_then(|examples| examples.values().next())
+        .map(|example| example["value"].clone())
+        .unwrap_or_else(|| panic!("{path} has no request example"))
 }
 
 async fn post(app: &TestApp, path: &str, accept: Option<&str>, body: &Value) -> reqwest::Response {
@@ -52,7 +49,7 @@ fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
 #[tokio::test]
 async fn every_charted_operation_answers_its_example_with_an_svg_chart_when_asked() {
     let app = spawn_app().await;
-    let spec = served_spec().await;
+    let spec = app.served_spec().await;
     for path in CHARTED {
         let res = post(&app, path, Some(SVG), &example(&spec, path)).await;
         assert_eq!(res.status(), 200, "{path}");
@@ -69,7 +66,7 @@ async fn every_charted_operation_answers_its_example_with_an_svg_chart_when_aske
 #[tokio::test]
 async fn json_stays_the_default_without_accept_or_with_any_type() {
     let app = spawn_app().await;
-    let spec = served_spec().await;
+    let spec = app.served_spec().await;
     let body = example(&spec, "/v1/convertibles/profile");
     for accept in [
         None,
@@ -96,7 +93,7 @@ async fn json_stays_the_default_without_accept_or_with_any_type() {
 #[tokio::test]
 async fn svg_ranked_above_json_by_q_values_gets_the_chart() {
     let app = spawn_app().await;
-    let spec = served_spec().await;
+    let spec = app.served_spec().await;
     let body = example(&spec, "/v1/colocation/project");
     let res = post(
         &app,
@@ -112,7 +109,7 @@ async fn svg_ranked_above_json_by_q_values_gets_the_chart() {
 #[tokio::test]
 async fn a_type_the_operation_cannot_produce_is_406_problem_json() {
     let app = spawn_app().await;
-    let spec = served_spec().await;
+    let spec = app.served_spec().await;
     let body = example(&spec, "/v1/convertibles/profile");
     let res = post(&app, "/v1/convertibles/profile", Some("image/png"), &body).await;
     let problem = assert_problem(res, 406, "not_acceptable").await;
@@ -157,7 +154,7 @@ async fn svg_from_an_operation_without_a_chart_is_406() {
 #[tokio::test]
 async fn an_invalid_body_is_still_a_422_problem_when_svg_is_asked_for() {
     let app = spawn_app().await;
-    let spec = served_spec().await;
+    let spec = app.served_spec().await;
     let mut body = example(&spec, "/v1/convertibles/profile");
     body["volatility"] = json!(-1);
     let res = post(&app, "/v1/convertibles/profile", Some(SVG), &body).await;
@@ -175,7 +172,7 @@ async fn an_invalid_body_is_still_a_422_problem_when_svg_is_asked_for() {
 
 #[tokio::test]
 async fn the_spec_lists_svg_as_a_second_200_content_type_of_exactly_the_charted_operations() {
-    let spec = served_spec().await;
+    let spec = spawn_app().await.served_spec().await;
     for (path, item) in spec["paths"].as_object().unwrap() {
         let Some(operation) = item.get("post") else {
             continue;

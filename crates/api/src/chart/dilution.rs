@@ -32,7 +32,7 @@ fn title(req: &DilutionRequest, res: &DilutionResponse) -> Title {
         format!(" · capped call to {}", money(c.cap_price.coord()))
     });
     let buyback = match &req.buyback {
-        Some(b) => match (b.amount, b.price) {
+        Some(b) => match (b.amount, b.price_per_share) {
             (Some(amount), Some(price)) => format!(
                 " · buyback {} at {} ({} shares)",
                 money(amount.coord()),

@@ -24,7 +24,7 @@ fn title(req: &ProjectionRequest, res: &ProjectionResponse) -> Title {
         || "no margin without power".to_owned(),
         |m| format!("margin {}", money(m.coord())),
     );
-    let growth = |rate: Option<rust_decimal::Decimal>| {
+    let growth = |rate: Option<crate::wire::Num>| {
         rate.map_or_else(String::new, |g| {
             format!(
                 " {}{}/mo",
@@ -73,7 +73,9 @@ pub(super) fn draw(req: &ProjectionRequest, res: &ProjectionResponse) -> Result<
         res.months
             .iter()
             .find(|m| at(m.month) == *x)
-            .map_or_else(String::new, |m| m.start_date.format("%Y-%m").to_string())
+            .map_or_else(String::new, |m| {
+                m.start_date.get().format("%Y-%m").to_string()
+            })
     };
     let btc: Vec<(i32, f64)> = res
         .months

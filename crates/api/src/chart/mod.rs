@@ -141,3 +141,16 @@ impl Coord for Decimal {
         infraval_core::num::to_f64(*self)
     }
 }
+
+impl Coord for crate::wire::Num {
+    fn coord(&self) -> f64 {
+        self.to_f64()
+    }
+}
+
+impl Coord for crate::wire::Int {
+    #[allow(clippy::cast_precision_loss)] // wire integers are bounded far below 2^53
+    fn coord(&self) -> f64 {
+        self.get() as f64
+    }
+}

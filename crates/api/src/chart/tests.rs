@@ -5,21 +5,23 @@ use std::path::PathBuf;
 
 use roxmltree::Document;
 use serde_json::{json, Value};
-use utoipa::PartialSchema;
 
 use super::layout::{BLUE, GREEN, ORANGE, RED};
 use super::{dilution, mining, profile, project, sensitivity, valuation};
-use crate::operation::Operation;
+use crate::operation::{Examples, Operation};
 use crate::operations::{
     ColocationProject, ColocationSensitivity, ConvertibleDilution, ConvertibleProfile,
     MiningProjection, SumOfParts,
 };
 use plotters::style::RGBColor;
 
-/// The request example of `Op`, as the OpenAPI document shows it.
+/// The first request example of `Op`, as the OpenAPI document shows it.
 fn example<Op: Operation>() -> Value {
-    let schema = serde_json::to_value(<Op::Request as PartialSchema>::schema()).unwrap();
-    schema["example"].clone()
+    <Op::Request as Examples>::examples()
+        .into_iter()
+        .next()
+        .expect("every operation has a request example")
+        .body
 }
 
 /// The chart of the answer to `body`.
@@ -28,6 +30,15 @@ fn chart<Op: Operation>(body: Value) -> String {
     let response = Op::run(request.clone()).unwrap();
     let chart = Op::CHART.expect("the operation declares a chart");
     (chart.draw)(&request, &response).unwrap().into_string()
+}
+
+/// The request example of `Op` named `name`.
+fn named_example<Op: Operation>(name: &str) -> Value {
+    <Op::Request as Examples>::examples()
+        .into_iter()
+        .find(|example| example.name == name)
+        .unwrap_or_else(|| panic!("`{}` has no example `{name}`", Op::ID))
+        .body
 }
 
 /// The chart of the request example.
@@ -147,7 +158,7 @@ fn the_sensitivity_heatmap_labels_every_cell_of_the_first_output() {
         "$100/kW-mo",
         "$8M/MW",
     ]);
-    // The example's first output is the IRR: 12.89% at $100/kW-month and
+    // The example's first output is the IRR: 13.09% at $100/kW-month and
     // $8M/MW, the corner cell, as the JSON answer gives it.
     let request = serde_json::from_value(body).unwrap();
     let response = ColocationSensitivity::run(request).unwrap();
@@ -160,7 +171,7 @@ fn the_sensitivity_heatmap_labels_every_cell_of_the_first_output() {
             assert!(read.has_text(&words), "no cell `{words}`");
         }
     }
-    assert!(read.has_text("12.9%"));
+    assert!(read.has_text("13.1%"));
 }
 
 #[test]
@@ -239,13 +250,24 @@ fn the_dilution_chart_draws_a_line_per_settlement_with_the_conversion_and_cap_pr
         name,
         "Basic shares 280M",
         "Conversion price $19.16",
-        "Capped call cap $30.06",
         "Diluted shares",
         "Dilution (of basic)",
     ]);
+    assert!(!read.text_containing("Capped call"), "{:?}", read.texts);
     assert!(read.text_containing("$1.15B notes converting at $19.16"));
     assert!(
         read.text_containing("buyback $460M at $15.03 (30.6M shares)"),
+        "{:?}",
+        read.texts
+    );
+    // The capped-call example marks its cap: four share prices, two panels.
+    let read = Read::new(&chart::<ConvertibleDilution>(named_example::<
+        ConvertibleDilution,
+    >("with_capped_call")));
+    assert_eq!(read.count("circle", colour), 2 * 4);
+    read.assert_texts(&["Capped call cap $30.06", "Conversion price $19.16"]);
+    assert!(
+        read.text_containing("capped call to $30.06"),
         "{:?}",
         read.texts
     );
