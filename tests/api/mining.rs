@@ -189,7 +189,7 @@ async fn a_halving_inside_a_month_splits_its_subsidy() {
 }
 
 #[tokio::test]
-async fn growth_additions_and_power_costs_follow_the_closed_form() {
+async fn network_growth_runs_ahead_of_the_difficulty_until_it_retargets() {
     let app = spawn_app().await;
     let body = json!({
         "start_date": "2025-12-01",
@@ -211,17 +211,27 @@ async fn growth_additions_and_power_costs_follow_the_closed_form() {
         .json()
         .await
         .unwrap();
-    // December: 60/1,000 × 144 × 3.125 × 31 = 837 BTC; × $100,000 = $83.7M;
-    // power 20 × 60 = 1,200 MW × 24 × 31 × $50 = $44.64M; opex $3.1M; margin $35.96M.
-    // January: 50/1,250 × 144 × 3.125 × 31 = 558 BTC; × $110,000 = $61.38M;
-    // power 1,000 MW × 24 × 31 × 50 = $37.2M; margin 61.38 − 37.2 − 3.1 = $21.08M.
+    // December: network 1,000 EH/s at its difficulty, 144 blocks a day (4,464: retargets
+    // after 2,016 and 4,032 blocks, 432 blocks, 3 days, into the third epoch on 31 Dec).
+    //   60/1,000 × 144 × 3.125 × 31 = 837 BTC; × $100,000 = $83.7M;
+    //   power 20 × 60 = 1,200 MW × 24 × 31 × $50 = $44.64M; opex $3.1M; margin $35.96M.
+    // January: the network grows 25% to 1,250 EH/s, but the difficulty lags (the retarget
+    // rule): blocks come at 144 × 1,250 / 1,000 = 180 a day until the epoch's remaining
+    // 1,584 blocks are found, 8.8 days in. The retarget tunes the difficulty to the epoch's
+    // average, (3 × 1,000 + 8.8 × 1,250) / 11.8 = 1,186.44 EH/s; the next epoch, all at
+    // 1,250, takes 14 × 1,186.44 / 1,250 = 784/59 days and retargets to 1,250, which
+    // holds for the last 22.2 − 784/59 = 525.8/59 days. 50 EH/s mines
+    //   144 × 3.125 × 50 × (8.8 / 1,000 + (784/59) / 1,186.44 + (525.8/59) / 1,250)
+    //   = 22,500 × (0.0088 + 0.0112 + 525.8/73,750) = 450 + 9,464.4/59 = 610.41355932 BTC
+    // (558 at 144 blocks a day). × $110,000 = $67,145,491.53; power 1,000 MW × 24 × 31 × 50
+    // = $37.2M; margin 67,145,491.53 − 37.2M − 3.1M = $26,845,491.53.
     assert_eq!(out["months"][0]["btc_mined"], json!(837.0));
     assert_eq!(out["months"][0]["margin"], json!(35960000.0));
     assert_eq!(out["months"][1]["network_hashrate_ehs"], json!(1250.0));
-    assert_eq!(out["months"][1]["btc_mined"], json!(558.0));
-    assert_eq!(out["months"][1]["margin"], json!(21080000.0));
-    assert_eq!(out["total_btc"], json!(1395.0));
-    assert_eq!(out["total_margin"], json!(57040000.0));
+    assert_eq!(out["months"][1]["btc_mined"], json!(610.41355932));
+    assert_eq!(out["months"][1]["margin"], json!(26845491.53));
+    assert_eq!(out["total_btc"], json!(1447.41355932));
+    assert_eq!(out["total_margin"], json!(62805491.53));
 }
 
 #[tokio::test]

@@ -2,8 +2,8 @@
 
 use infraval_core::error::AtField;
 use infraval_core::mining::{
-    self, Btc, Fleet, Hashrate, JoulesPerTerahash, Miners, PeriodDays, PowerDraw, ProductionInput,
-    Subsidy,
+    self, Btc, Fee, Fleet, Hashrate, JoulesPerTerahash, Miners, PeriodDays, PowerDraw, PowerTerms,
+    ProductionFleet, ProductionInput, SiteCosts, Subsidy,
 };
 use infraval_core::num::{Fraction, Megawatts, Price};
 use infraval_core::CoreError;
@@ -205,12 +205,13 @@ impl TryFrom<ProductionRequest> for ProductionInput {
             (None, None) => None,
         };
         Ok(ProductionInput {
-            fleet,
+            fleet: ProductionFleet::Single { fleet, power },
             network,
             subsidy,
-            fees_per_block: req
-                .fees_per_block_btc
-                .map_or(Ok(Btc::ZERO), |f| Btc::new(f).at("fees_per_block_btc"))?,
+            fee: Fee::PerBlock(
+                req.fees_per_block_btc
+                    .map_or(Ok(Btc::ZERO), |f| Btc::new(f).at("fees_per_block_btc"))?,
+            ),
             uptime: fraction_or(req.uptime, Fraction::ONE, "uptime")?,
             pool_fee: fraction_or(req.pool_fee, Fraction::ZERO, "pool_fee")?,
             period_days: PeriodDays::new(req.period_days.unwrap_or(Decimal::ONE))
@@ -219,9 +220,13 @@ impl TryFrom<ProductionRequest> for ProductionInput {
                 .btc_price
                 .map(|p| Price::new(p).at("btc_price"))
                 .transpose()?,
-            power,
             power_price_per_mwh: opt_usd(req.power_price_per_mwh, "power_price_per_mwh")?,
-            other_opex_per_day: opt_usd(req.other_opex_per_day, "other_opex_per_day")?,
+            power: PowerTerms::default(),
+            costs: SiteCosts {
+                other_opex_per_day: opt_usd(req.other_opex_per_day, "other_opex_per_day")?,
+                ..SiteCosts::default()
+            },
+            start_date: None,
         })
     }
 }

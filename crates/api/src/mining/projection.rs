@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 use infraval_core::error::AtField;
 use infraval_core::mining::{
-    self, Btc, Difficulty, HalvingSchedule, Hashrate, JoulesPerTerahash, MonthlyGrowth,
-    NetworkPath, PricePath, ProjectionInput, ProjectionMonths,
+    self, Btc, Difficulty, Fee, FeeSchedule, HalvingSchedule, Hashrate, JoulesPerTerahash,
+    MonthlyGrowth, NetworkPath, PowerPricePath, PowerTerms, PricePath, ProjectionFleet,
+    ProjectionInput, ProjectionMonths, SiteCosts,
 };
 use infraval_core::num::{Fraction, Price};
 use infraval_core::CoreError;
@@ -311,21 +312,30 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
             start_date: req.start_date,
             months,
             network,
-            fleet: Hashrate::new(req.fleet_hashrate_ehs).at("fleet_hashrate_ehs")?,
-            fleet_additions_ehs,
+            fleet: ProjectionFleet::Single {
+                fleet: Hashrate::new(req.fleet_hashrate_ehs).at("fleet_hashrate_ehs")?,
+                additions_ehs: fleet_additions_ehs,
+                efficiency: req
+                    .efficiency_j_per_th
+                    .map(|e| JoulesPerTerahash::new(e).at("efficiency_j_per_th"))
+                    .transpose()?,
+            },
             halving,
-            fees_per_block: req
-                .fees_per_block_btc
-                .map_or(Ok(Btc::ZERO), |f| Btc::new(f).at("fees_per_block_btc"))?,
+            fees: FeeSchedule::Flat(Fee::PerBlock(
+                req.fees_per_block_btc
+                    .map_or(Ok(Btc::ZERO), |f| Btc::new(f).at("fees_per_block_btc"))?,
+            )),
             uptime: fraction_or(req.uptime, Fraction::ONE, "uptime")?,
             pool_fee: fraction_or(req.pool_fee, Fraction::ZERO, "pool_fee")?,
             btc_price,
-            efficiency: req
-                .efficiency_j_per_th
-                .map(|e| JoulesPerTerahash::new(e).at("efficiency_j_per_th"))
-                .transpose()?,
-            power_price_per_mwh: opt_usd(req.power_price_per_mwh, "power_price_per_mwh")?,
-            other_opex_per_day: opt_usd(req.other_opex_per_day, "other_opex_per_day")?,
+            power_price_per_mwh: opt_usd(req.power_price_per_mwh, "power_price_per_mwh")?
+                .map(PowerPricePath::Flat),
+            power: PowerTerms::default(),
+            costs: SiteCosts {
+                other_opex_per_day: opt_usd(req.other_opex_per_day, "other_opex_per_day")?,
+                ..SiteCosts::default()
+            },
+            hashprice_forward: vec![],
         })
     }
 }
