@@ -2,7 +2,7 @@
 //! purchase cost and one useful life, and the straight-line depreciation of
 //! each.
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::{th_per_eh, Hashrate, JoulesPerTerahash};
@@ -29,19 +29,12 @@ pub struct UsefulLife(u32);
 impl UsefulLife {
     /// Checks `1 ≤ months ≤ 120` ([`MAX_USEFUL_LIFE_MONTHS`]).
     pub fn new(months: u32) -> Result<Self, ValueError> {
-        if months == 0 {
-            Err(ValueError::BelowMinimum {
-                bound: 1.0,
-                value: 0.0,
-            })
-        } else if months > MAX_USEFUL_LIFE_MONTHS {
-            Err(ValueError::AboveMaximum {
-                bound: f64::from(MAX_USEFUL_LIFE_MONTHS),
-                value: f64::from(months),
-            })
-        } else {
-            Ok(UsefulLife(months))
-        }
+        num::within(
+            Decimal::from(months),
+            Decimal::ONE,
+            Decimal::from(MAX_USEFUL_LIFE_MONTHS),
+        )
+        .map(|_| UsefulLife(months))
     }
 
     /// The life, months.
@@ -180,7 +173,11 @@ pub(super) fn depreciation_between(
         .depreciable()?
         .div_or(Decimal::from(purchase.useful_life.months()), "depreciation")?;
     let mut total = Decimal::ZERO;
-    for k in 0..purchase.useful_life.months() {
+    // Life months wholly before `from` charge nothing: start one month
+    // before the calendar months between the two dates.
+    let elapsed = (from.year() - placed.year()) * 12 + from.month() as i32 - placed.month() as i32;
+    let first = u32::try_from(elapsed.saturating_sub(1)).unwrap_or(0);
+    for k in first..purchase.useful_life.months() {
         let add = |n: u32| {
             placed
                 .checked_add_months(Months::new(n))

@@ -57,19 +57,12 @@ pub struct ProjectionMonths(u32);
 impl ProjectionMonths {
     /// Checks `1 ≤ months ≤ 120` ([`MAX_PROJECTION_MONTHS`]).
     pub fn new(months: u32) -> Result<Self, ValueError> {
-        if months == 0 {
-            Err(ValueError::BelowMinimum {
-                bound: 1.0,
-                value: 0.0,
-            })
-        } else if months > MAX_PROJECTION_MONTHS {
-            Err(ValueError::AboveMaximum {
-                bound: f64::from(MAX_PROJECTION_MONTHS),
-                value: f64::from(months),
-            })
-        } else {
-            Ok(ProjectionMonths(months))
-        }
+        num::within(
+            Decimal::from(months),
+            Decimal::ONE,
+            Decimal::from(MAX_PROJECTION_MONTHS),
+        )
+        .map(|_| ProjectionMonths(months))
     }
 
     /// The number of months.
