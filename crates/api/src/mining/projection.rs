@@ -3,17 +3,19 @@
 use chrono::NaiveDate;
 use infraval_core::error::AtField;
 use infraval_core::mining::{
-    self, Btc, Difficulty, Fee, FeeSchedule, HalvingSchedule, Hashrate, JoulesPerTerahash,
-    MonthlyGrowth, NetworkPath, PowerPricePath, PowerTerms, PricePath, ProjectionFleet,
+    self, Btc, Difficulty, Fee, FeeSchedule, FeeShare, HalvingSchedule, HashpriceForward, Hashrate,
+    JoulesPerTerahash, MonthlyGrowth, NetworkPath, PowerPricePath, PricePath, ProjectionFleet,
     ProjectionInput, ProjectionMonths, SiteCosts,
 };
-use infraval_core::num::{Fraction, Price};
+use infraval_core::num::{Fraction, Price, Usd};
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{btc, cents, exactly_one, fraction_or, network, opt_usd, physical};
+use super::cohort::{cohorts, CohortRequest};
+use super::power::{PowerContractRequest, PowerFields, PriceBucketRequest, ShutoffRequest};
+use super::{at_most_one, btc, cents, exactly_one, fraction_or, network, opt_usd, physical};
 use crate::num;
 
 /// A monthly projection's assumptions.
@@ -44,13 +46,26 @@ pub struct ProjectionRequest {
     /// Number of months. Range: [1, 120].
     #[schema(example = 24, minimum = 1, maximum = 120)]
     pub months: u32,
-    /// Fleet hashrate at the start, EH/s. Range: > 0.
-    #[serde(with = "num::decimal")]
+    /// Fleet hashrate at the start, EH/s: the one-cohort shorthand. Give
+    /// this or `cohorts`. Range: > 0.
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(example = 50, minimum = 0)]
-    pub fleet_hashrate_ehs: Decimal,
+    pub fleet_hashrate_ehs: Option<Decimal>,
+    /// The fleet by cohort; give this or `fleet_hashrate_ehs`. At most 50.
+    /// Each cohort hashes from its `purchase_date` (a breakpoint of the
+    /// month it falls in) and is depreciated straight line by calendar
+    /// month over its useful life; the cohorts in service together at most
+    /// the network.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 50)]
+    pub cohorts: Vec<CohortRequest>,
     /// Hashrate added at the start of each month, EH/s, month 1 first;
-    /// negative for retirements. At most one entry per month; missing
-    /// months add nothing. Default none.
+    /// negative for retirements; with `fleet_hashrate_ehs`. At most one
+    /// entry per month; missing months add nothing. Default none.
     #[serde(
         default,
         with = "num::decimal_vec",
@@ -122,7 +137,9 @@ pub struct ProjectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "2028-04-15")]
     pub next_halving_date: Option<NaiveDate>,
-    /// Transaction fees per block, BTC, held constant. Range: ≥ 0. Default 0.
+    /// Transaction fees per block, BTC, held constant. Give at most one of
+    /// this, `fees_per_block_btc_path`, `fee_share` and `fee_share_path`.
+    /// Range: ≥ 0. Default 0.
     #[serde(
         default,
         with = "num::opt_decimal",
@@ -130,6 +147,33 @@ pub struct ProjectionRequest {
     )]
     #[schema(example = 0.03, minimum = 0)]
     pub fees_per_block_btc: Option<Decimal>,
+    /// Fees per block for each month, BTC; exactly `months` entries, each ≥ 0.
+    #[serde(
+        default,
+        with = "num::decimal_vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[schema(example = json!([0.03, 0.035]), max_items = 120)]
+    pub fees_per_block_btc_path: Vec<Decimal>,
+    /// Fees as a share of the whole block reward, `fees / (subsidy + fees)`,
+    /// held constant; the reward is `subsidy / (1 − fee_share)`, so fees
+    /// halve with the subsidy. Range: [0, 0.9].
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 0.01, minimum = 0, maximum = 0.9)]
+    pub fee_share: Option<Decimal>,
+    /// The fee share for each month; exactly `months` entries, each in
+    /// [0, 0.9].
+    #[serde(
+        default,
+        with = "num::decimal_vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[schema(example = json!([0.01, 0.012]), max_items = 120)]
+    pub fee_share_path: Vec<Decimal>,
     /// Share of the time the fleet hashes, a fraction in [0, 1]. Default 1.
     #[serde(
         default,
@@ -172,8 +216,8 @@ pub struct ProjectionRequest {
     )]
     #[schema(example = json!([90000, 92000]))]
     pub btc_price_path: Vec<Decimal>,
-    /// Fleet efficiency, J/TH; with `power_price_per_mwh`, enables power
-    /// cost and margin. Range: > 0.
+    /// Fleet efficiency, J/TH, with `fleet_hashrate_ehs`; with a power
+    /// price, enables power cost and margin. Range: > 0.
     #[serde(
         default,
         with = "num::opt_decimal",
@@ -181,7 +225,8 @@ pub struct ProjectionRequest {
     )]
     #[schema(example = 16.1, minimum = 0)]
     pub efficiency_j_per_th: Option<Decimal>,
-    /// Power price, USD per MWh; requires `efficiency_j_per_th`. Range: ≥ 0.
+    /// Market power price, USD per MWh, every month; or give
+    /// `power_price_path_per_mwh`. Requires an efficiency. Range: ≥ 0.
     #[serde(
         default,
         with = "num::opt_decimal",
@@ -189,7 +234,50 @@ pub struct ProjectionRequest {
     )]
     #[schema(example = 45, minimum = 0)]
     pub power_price_per_mwh: Option<Decimal>,
-    /// Other operating costs, USD per day. Range: ≥ 0. Default 0.
+    /// Market power price for each month, USD per MWh; exactly `months`
+    /// entries, each ≥ 0.
+    #[serde(
+        default,
+        with = "num::decimal_vec",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[schema(example = json!([45, 60]), max_items = 120)]
+    pub power_price_path_per_mwh: Vec<Decimal>,
+    /// How each month's power price spreads over its hours: buckets of
+    /// hours at multiples of the month's price, their shares adding up to 1
+    /// and spread evenly over the month. At most 24. Default: every hour at
+    /// the month's price.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 24)]
+    pub power_price_profile: Vec<PriceBucketRequest>,
+    /// A fixed-price contract for part of the load; requires a market power
+    /// price (for the rest, and for power sold back).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_contract: Option<PowerContractRequest>,
+    /// Paid for each MWh of load the shut-off curtails, USD per MWh;
+    /// requires `shutoff: economic`. Range: ≥ 0.
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 10, minimum = 0)]
+    pub demand_response_credit_per_mwh: Option<Decimal>,
+    /// Paid each month for standing ready to curtail, USD. Range: ≥ 0.
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 1000000, minimum = 0)]
+    pub demand_response_credit_per_month: Option<Decimal>,
+    /// `economic`: in each month a cohort hashes only in the hours its
+    /// hashprice covers its hashcost at that month's power price; `never`
+    /// (the default) switches nothing off. Economic needs a power price and
+    /// an efficiency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shutoff: Option<ShutoffRequest>,
+    /// Other cash operating costs, USD per day. Range: ≥ 0. Default 0.
     #[serde(
         default,
         with = "num::opt_decimal",
@@ -197,6 +285,47 @@ pub struct ProjectionRequest {
     )]
     #[schema(example = 200000, minimum = 0)]
     pub other_opex_per_day: Option<Decimal>,
+    /// Depreciation of the site's infrastructure, USD per day, in the
+    /// all-in cost. Range: ≥ 0. Default 0.
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 60000, minimum = 0)]
+    pub infrastructure_depreciation_per_day: Option<Decimal>,
+    /// Stock-based compensation, USD per day, in the all-in cost.
+    /// Range: ≥ 0. Default 0.
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(example = 40000, minimum = 0)]
+    pub stock_compensation_per_day: Option<Decimal>,
+    /// A hashprice forward curve from month 1: each month's forward price
+    /// and the share of the fleet's hashrate sold forward at it. At most
+    /// `months` entries; later months are unhedged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 120)]
+    pub hashprice_forward: Vec<HashpriceForwardRequest>,
+}
+
+/// One month of a hashprice forward: the miner receives
+/// `hedged_fraction × fleet PH/s × days × (usd_per_ph_day − hashprice)`,
+/// where hashprice is the month's gross USD hashprice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"usd_per_ph_day": 45, "hedged_fraction": 0.5}))]
+pub struct HashpriceForwardRequest {
+    /// The forward hashprice, USD per PH/s per day. Range: ≥ 0.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 45, minimum = 0)]
+    pub usd_per_ph_day: Decimal,
+    /// Share of the fleet's hashrate in service sold forward. Range: [0, 1].
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0.5, minimum = 0, maximum = 1)]
+    pub hedged_fraction: Decimal,
 }
 
 fn growth(v: Option<Decimal>, field: &str) -> Result<MonthlyGrowth, CoreError> {
@@ -307,35 +436,126 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
                 PricePath::List(path(&req.btc_price_path, "btc_price_path", Price::new)?)
             }
         };
-        let fleet_additions_ehs = path(&req.fleet_additions_ehs, "fleet_additions_ehs", Ok)?;
-        Ok(ProjectionInput {
-            start_date: req.start_date,
-            months,
-            network,
-            fleet: ProjectionFleet::Single {
-                fleet: Hashrate::new(req.fleet_hashrate_ehs).at("fleet_hashrate_ehs")?,
-                additions_ehs: fleet_additions_ehs,
+        let fleet = match exactly_one(&[
+            ("fleet_hashrate_ehs", req.fleet_hashrate_ehs.is_some()),
+            ("cohorts", !req.cohorts.is_empty()),
+        ])? {
+            0 => ProjectionFleet::Single {
+                fleet: Hashrate::new(req.fleet_hashrate_ehs.unwrap_or_default())
+                    .at("fleet_hashrate_ehs")?,
+                additions_ehs: path(&req.fleet_additions_ehs, "fleet_additions_ehs", Ok)?,
                 efficiency: req
                     .efficiency_j_per_th
                     .map(|e| JoulesPerTerahash::new(e).at("efficiency_j_per_th"))
                     .transpose()?,
             },
-            halving,
-            fees: FeeSchedule::Flat(Fee::PerBlock(
-                req.fees_per_block_btc
-                    .map_or(Ok(Btc::ZERO), |f| Btc::new(f).at("fees_per_block_btc"))?,
+            _ => {
+                let shorthand = [
+                    ("fleet_additions_ehs", !req.fleet_additions_ehs.is_empty()),
+                    ("efficiency_j_per_th", req.efficiency_j_per_th.is_some()),
+                ];
+                if let Some((field, _)) = shorthand.iter().find(|f| f.1) {
+                    return Err(CoreError::Inconsistent {
+                        field: (*field).into(),
+                        reason:
+                            "describes fleet_hashrate_ehs; with cohorts, each cohort states its own",
+                    });
+                }
+                ProjectionFleet::Cohorts(cohorts(&req.cohorts)?)
+            }
+        };
+        let fees = match at_most_one(&[
+            ("fees_per_block_btc", req.fees_per_block_btc.is_some()),
+            (
+                "fees_per_block_btc_path",
+                !req.fees_per_block_btc_path.is_empty(),
+            ),
+            ("fee_share", req.fee_share.is_some()),
+            ("fee_share_path", !req.fee_share_path.is_empty()),
+        ])? {
+            Some(0) => FeeSchedule::Flat(Fee::PerBlock(
+                Btc::new(req.fees_per_block_btc.unwrap_or_default()).at("fees_per_block_btc")?,
             )),
+            Some(1) => FeeSchedule::PerBlockPath(path(
+                &req.fees_per_block_btc_path,
+                "fees_per_block_btc_path",
+                Btc::new,
+            )?),
+            Some(2) => FeeSchedule::Flat(Fee::Share(
+                FeeShare::new(req.fee_share.unwrap_or_default()).at("fee_share")?,
+            )),
+            Some(_) => {
+                FeeSchedule::SharePath(path(&req.fee_share_path, "fee_share_path", FeeShare::new)?)
+            }
+            None => FeeSchedule::Flat(Fee::ZERO),
+        };
+        let power_price_per_mwh = match at_most_one(&[
+            ("power_price_per_mwh", req.power_price_per_mwh.is_some()),
+            (
+                "power_price_path_per_mwh",
+                !req.power_price_path_per_mwh.is_empty(),
+            ),
+        ])? {
+            Some(0) => {
+                opt_usd(req.power_price_per_mwh, "power_price_per_mwh")?.map(PowerPricePath::Flat)
+            }
+            Some(_) => Some(PowerPricePath::List(path(
+                &req.power_price_path_per_mwh,
+                "power_price_path_per_mwh",
+                Usd::new,
+            )?)),
+            None => None,
+        };
+        let power = PowerFields {
+            profile: &req.power_price_profile,
+            contract: req.power_contract.as_ref(),
+            demand_response_per_mwh: req.demand_response_credit_per_mwh,
+            demand_response_per_month: req.demand_response_credit_per_month,
+            shutoff: req.shutoff,
+        }
+        .terms()?;
+        infraval_core::num::capped_len(
+            &req.hashprice_forward,
+            mining::MAX_PROJECTION_MONTHS as usize,
+        )
+        .at("hashprice_forward")?;
+        let hashprice_forward = req
+            .hashprice_forward
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                Ok(HashpriceForward {
+                    usd_per_ph_day: Usd::new(f.usd_per_ph_day)
+                        .at(format!("hashprice_forward[{i}].usd_per_ph_day"))?,
+                    hedged_fraction: Fraction::new(f.hedged_fraction)
+                        .at(format!("hashprice_forward[{i}].hedged_fraction"))?,
+                })
+            })
+            .collect::<Result<Vec<_>, CoreError>>()?;
+        Ok(ProjectionInput {
+            start_date: req.start_date,
+            months,
+            network,
+            fleet,
+            halving,
+            fees,
             uptime: fraction_or(req.uptime, Fraction::ONE, "uptime")?,
             pool_fee: fraction_or(req.pool_fee, Fraction::ZERO, "pool_fee")?,
             btc_price,
-            power_price_per_mwh: opt_usd(req.power_price_per_mwh, "power_price_per_mwh")?
-                .map(PowerPricePath::Flat),
-            power: PowerTerms::default(),
+            power_price_per_mwh,
+            power,
             costs: SiteCosts {
                 other_opex_per_day: opt_usd(req.other_opex_per_day, "other_opex_per_day")?,
-                ..SiteCosts::default()
+                infrastructure_depreciation_per_day: opt_usd(
+                    req.infrastructure_depreciation_per_day,
+                    "infrastructure_depreciation_per_day",
+                )?,
+                stock_compensation_per_day: opt_usd(
+                    req.stock_compensation_per_day,
+                    "stock_compensation_per_day",
+                )?,
             },
-            hashprice_forward: vec![],
+            hashprice_forward,
         })
     }
 }
@@ -357,7 +577,22 @@ pub struct ProjectionMonthResponse {
     #[serde(with = "num::decimal")]
     #[schema(example = 1070)]
     pub network_hashrate_ehs: Decimal,
-    /// Fleet hashrate for the month, after its additions, EH/s.
+    /// The difficulty on the month's first day (6 dp): the one the start
+    /// hashrate implies in month 1, then the block clock's retargets.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 149477273225784.3)]
+    pub difficulty: Decimal,
+    /// Blocks the network is expected to find in the month (6 dp): more
+    /// than 144 a day while the network outgrows its difficulty.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 4464)]
+    pub blocks: Decimal,
+    /// `blocks / days` (6 dp).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 144)]
+    pub blocks_per_day: Decimal,
+    /// Fleet hashrate in service in the month (after its additions, or the
+    /// cohorts bought by its end), EH/s.
     #[serde(with = "num::decimal")]
     #[schema(example = 50)]
     pub fleet_hashrate_ehs: Decimal,
@@ -377,11 +612,31 @@ pub struct ProjectionMonthResponse {
     #[serde(with = "num::decimal")]
     #[schema(example = 90000)]
     pub btc_price: Decimal,
+    /// The month's gross hashprice: BTC per PH/s per day × `btc_price`, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 38.21)]
+    pub hashprice_usd_per_ph_day: Decimal,
     /// `btc_mined × btc_price`, USD.
     #[serde(with = "num::decimal")]
     #[schema(example = 56269867.29)]
     pub revenue: Decimal,
-    /// Power cost for the month, USD; `null` without efficiency and power price.
+    /// Contracted power sold back at the market price, USD: revenue shown
+    /// apart.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub power_sold_back: Decimal,
+    /// Demand-response credits (per MWh curtailed and monthly), USD:
+    /// revenue shown apart.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub demand_response_credits: Decimal,
+    /// What the hashprice forward paid the miner (negative when the miner
+    /// paid), USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub hedge_settlement: Decimal,
+    /// Power cost for the month, USD; `null` without efficiency and power
+    /// price. With a contract: its payments plus the power bought above it.
     #[serde(with = "num::opt_decimal")]
     #[schema(example = 25603830)]
     pub power_cost: Option<Decimal>,
@@ -389,14 +644,102 @@ pub struct ProjectionMonthResponse {
     #[serde(with = "num::decimal")]
     #[schema(example = 6200000)]
     pub other_opex: Decimal,
-    /// `revenue − power_cost − other_opex`, USD; `null` without power cost.
+    /// `revenue + power_sold_back + demand_response_credits +
+    /// hedge_settlement − power_cost − other_opex`, USD; `null` without
+    /// power cost.
     #[serde(with = "num::opt_decimal")]
     #[schema(example = 24466037.29)]
     pub margin: Option<Decimal>,
+    /// Depreciation of the cohorts' machines and of the site, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub depreciation: Decimal,
+    /// Stock-based compensation, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub stock_compensation: Decimal,
+    /// `(power_cost + other_opex) / btc_mined`, USD; `null` without power
+    /// cost or bitcoin.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 50868.16)]
+    pub cash_cost_per_btc: Option<Decimal>,
+    /// Cash cost plus `(depreciation + stock_compensation) / btc_mined`, USD.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 50868.16)]
+    pub all_in_cost_per_btc: Option<Decimal>,
+    /// Hours the fleet was switched off, weighted by hashrate (6 dp).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub curtailed_hours: Decimal,
     /// Bitcoin mined from month 1 to this month.
     #[serde(with = "num::decimal")]
     #[schema(example = 625.22074766)]
     pub cumulative_btc: Decimal,
+    /// One per cohort, in order; one for `fleet_hashrate_ehs`.
+    pub cohorts: Vec<ProjectionCohortMonthResponse>,
+}
+
+/// One cohort in one month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectionCohortMonthResponse {
+    /// Its hashrate in service, EH/s (zero before its purchase date).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 50)]
+    pub hashrate_ehs: Decimal,
+    /// Bitcoin it mined.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 625.22074766)]
+    pub btc_mined: Decimal,
+    /// Power cost charged to it, USD: its purchases, and its hashrate share
+    /// of a contract's payments.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 25603830)]
+    pub power_cost: Option<Decimal>,
+    /// Depreciation of its machines, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub depreciation: Decimal,
+    /// Hours it was switched off (6 dp).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub curtailed_hours: Decimal,
+}
+
+/// One cohort over the whole projection. Site costs (other opex, site
+/// depreciation, stock compensation) are shared by hashrate-days in service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectionCohortResponse {
+    /// Bitcoin it mined.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 12948.53336055)]
+    pub btc_mined: Decimal,
+    /// Bitcoin per day in service.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 17.73771693)]
+    pub btc_per_day: Decimal,
+    /// Power cost charged to it, USD.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 657242056.8)]
+    pub power_cost: Option<Decimal>,
+    /// Depreciation of its machines, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub depreciation: Decimal,
+    /// (Its power cost + its share of other opex) per BTC, USD.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 62033.44)]
+    pub cash_cost_per_btc: Option<Decimal>,
+    /// Cash cost plus its depreciation and its share of the site's
+    /// depreciation and stock compensation, per BTC, USD.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 62033.44)]
+    pub all_in_cost_per_btc: Option<Decimal>,
+    /// Hours it was switched off (6 dp).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub curtailed_hours: Decimal,
 }
 
 /// A monthly projection.
@@ -407,20 +750,57 @@ pub struct ProjectionResponse {
     pub months: Vec<ProjectionMonthResponse>,
     /// Bitcoin mined over the horizon.
     #[serde(with = "num::decimal")]
-    #[schema(example = 13500.5)]
+    #[schema(example = 12948.53336055)]
     pub total_btc: Decimal,
     /// Revenue over the horizon, USD.
     #[serde(with = "num::decimal")]
-    #[schema(example = 1300000000)]
+    #[schema(example = 1300774669.64)]
     pub total_revenue: Decimal,
     /// Power cost over the horizon, USD; `null` without efficiency and power price.
     #[serde(with = "num::opt_decimal")]
-    #[schema(example = 620000000)]
+    #[schema(example = 657242056.8)]
     pub total_power_cost: Option<Decimal>,
     /// Margin over the horizon, USD; `null` without power cost.
     #[serde(with = "num::opt_decimal")]
-    #[schema(example = 530000000)]
+    #[schema(example = 497532612.84)]
     pub total_margin: Option<Decimal>,
+    /// Contracted power sold back over the horizon, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub total_power_sold_back: Decimal,
+    /// Demand-response credits over the horizon, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub total_demand_response_credits: Decimal,
+    /// Hashprice forward settlements over the horizon, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub total_hedge_settlement: Decimal,
+    /// Depreciation over the horizon, USD.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub total_depreciation: Decimal,
+    /// `total_btc` per day of the horizon.
+    #[serde(with = "num::decimal")]
+    #[schema(example = 17.73771693)]
+    pub btc_per_day: Decimal,
+    /// (Power cost + other opex) per BTC over the horizon, USD: CoinShares'
+    /// cash cost.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 62033.44)]
+    pub cash_cost_per_btc: Option<Decimal>,
+    /// Cash cost plus depreciation and stock-based compensation per BTC
+    /// over the horizon, USD: CoinShares' all-in cost.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 62033.44)]
+    pub all_in_cost_per_btc: Option<Decimal>,
+    /// Hours the fleet was switched off over the horizon, weighted by
+    /// hashrate (6 dp).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 0)]
+    pub curtailed_hours: Decimal,
+    /// One per cohort, in order; one for `fleet_hashrate_ehs`.
+    pub cohorts: Vec<ProjectionCohortResponse>,
 }
 
 impl From<&mining::Projection> for ProjectionResponse {
@@ -434,22 +814,66 @@ impl From<&mining::Projection> for ProjectionResponse {
                     start_date: m.start_date,
                     days: m.days,
                     network_hashrate_ehs: physical(m.network_hashrate_ehs),
+                    difficulty: physical(m.difficulty),
+                    blocks: physical(m.blocks),
+                    blocks_per_day: physical(m.blocks_per_day),
                     fleet_hashrate_ehs: physical(m.fleet_hashrate_ehs),
                     block_subsidy_btc: btc(m.block_subsidy_btc),
                     halving_in_month: m.halving_in_month,
                     btc_mined: btc(m.btc_mined),
                     btc_price: cents(m.btc_price),
+                    hashprice_usd_per_ph_day: cents(m.hashprice_usd_per_ph_day),
                     revenue: cents(m.revenue),
+                    power_sold_back: cents(m.power_sold_back),
+                    demand_response_credits: cents(m.demand_response_credits),
+                    hedge_settlement: cents(m.hedge_settlement),
                     power_cost: m.power_cost.map(cents),
                     other_opex: cents(m.other_opex),
                     margin: m.margin.map(cents),
+                    depreciation: cents(m.depreciation),
+                    stock_compensation: cents(m.stock_compensation),
+                    cash_cost_per_btc: m.cash_cost_per_btc.map(cents),
+                    all_in_cost_per_btc: m.all_in_cost_per_btc.map(cents),
+                    curtailed_hours: physical(m.curtailed_hours),
                     cumulative_btc: btc(m.cumulative_btc),
+                    cohorts: m
+                        .cohorts
+                        .iter()
+                        .map(|c| ProjectionCohortMonthResponse {
+                            hashrate_ehs: physical(c.hashrate_ehs),
+                            btc_mined: btc(c.btc_mined),
+                            power_cost: c.power_cost.map(cents),
+                            depreciation: cents(c.depreciation),
+                            curtailed_hours: physical(c.curtailed_hours),
+                        })
+                        .collect(),
                 })
                 .collect(),
             total_btc: btc(p.total_btc),
             total_revenue: cents(p.total_revenue),
             total_power_cost: p.total_power_cost.map(cents),
             total_margin: p.total_margin.map(cents),
+            total_power_sold_back: cents(p.total_power_sold_back),
+            total_demand_response_credits: cents(p.total_demand_response_credits),
+            total_hedge_settlement: cents(p.total_hedge_settlement),
+            total_depreciation: cents(p.total_depreciation),
+            btc_per_day: btc(p.btc_per_day),
+            cash_cost_per_btc: p.cash_cost_per_btc.map(cents),
+            all_in_cost_per_btc: p.all_in_cost_per_btc.map(cents),
+            curtailed_hours: physical(p.curtailed_hours),
+            cohorts: p
+                .cohorts
+                .iter()
+                .map(|c| ProjectionCohortResponse {
+                    btc_mined: btc(c.btc_mined),
+                    btc_per_day: btc(c.btc_per_day),
+                    power_cost: c.power_cost.map(cents),
+                    depreciation: cents(c.depreciation),
+                    cash_cost_per_btc: c.cash_cost_per_btc.map(cents),
+                    all_in_cost_per_btc: c.all_in_cost_per_btc.map(cents),
+                    curtailed_hours: physical(c.curtailed_hours),
+                })
+                .collect(),
         }
     }
 }

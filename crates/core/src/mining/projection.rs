@@ -203,6 +203,8 @@ pub struct ProjectionMonth {
     pub difficulty: Decimal,
     /// Blocks the network is expected to find in the month.
     pub blocks: Decimal,
+    /// `blocks / days`.
+    pub blocks_per_day: Decimal,
     /// Fleet hashrate in service in the month, EH/s.
     pub fleet_hashrate_ehs: Decimal,
     /// Subsidy on the month's first day, BTC.
@@ -770,6 +772,7 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
             network_hashrate_ehs: network,
             difficulty: Difficulty::from_hashrate_ehs(chain.difficulty_ehs_at_start)?,
             blocks: chain.blocks,
+            blocks_per_day: chain.blocks.div_or(days_d, "blocks_per_day")?,
             fleet_hashrate_ehs: fleet_ehs,
             block_subsidy_btc: chain.subsidy_at_start,
             halving_in_month: chain.halving_in_month,
@@ -1149,7 +1152,7 @@ mod tests {
         assert_eq!(feb.blocks, dec!(4032));
         assert!(close(feb.btc_mined, dec!(630)));
         assert!(close(march.blocks, dec!(51120) / dec!(11)));
-        assert!(march.blocks / Decimal::from(march.days) > dec!(144));
+        assert!(march.blocks_per_day > dec!(144));
         assert!(close(march.btc_mined, dec!(79875) / dec!(121)));
         assert!(march.btc_mined > dec!(634.09));
         // The difficulty on 1 March is still the one tuned to 1,000 EH/s:
