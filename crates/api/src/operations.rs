@@ -287,8 +287,9 @@ macro_rules! for_each_operation {
                 tag: "mining",
                 request: $crate::mining::projection::ProjectionRequest => infraval_core::mining::ProjectionInput,
                 response: $crate::mining::projection::ProjectionResponse, "The monthly table and its totals",
-                runs: Inline,
+                runs: Blocking,
                 compute: $crate::mining::projection::projection,
+                work_units: $crate::mining::projection::projection_work_units,
             }
 
             /// Sum-of-the-parts value per share, with diluted shares solved consistently.

@@ -878,6 +878,28 @@ impl From<&mining::Projection> for ProjectionResponse {
     }
 }
 
+/// The work of a projection, in work units (a unit is about a 1,000-step
+/// convertible price, some 10 million instructions).
+///
+/// # Formula
+/// ```text
+/// units = ⌈months × (32 + cohorts × price buckets) / 8,000⌉
+/// ```
+/// From callgrind (`crates/core/examples/mining_instructions.rs`): 1.0
+/// million instructions for the README's 24 months of one fleet (about
+/// 40,000 a month), 167 million for 120 months of 50 cohorts and 24 buckets
+/// (about 1,200 per cohort, bucket and month): 1 and 19 units.
+pub fn projection_work_units(input: &ProjectionInput) -> u64 {
+    let cohorts = match &input.fleet {
+        ProjectionFleet::Single { .. } => 1,
+        ProjectionFleet::Cohorts(c) => c.get().len() as u64,
+    };
+    let buckets = input.power.profile.as_ref().map_or(1, |p| p.len() as u64);
+    u64::from(input.months.get())
+        .saturating_mul(cohorts.saturating_mul(buckets).saturating_add(32))
+        .div_ceil(8_000)
+}
+
 /// Computes [`crate::operations::MiningProjection`].
 pub fn projection(input: ProjectionInput) -> Result<ProjectionResponse, CoreError> {
     Ok(ProjectionResponse::from(&mining::projection(&input)?))
@@ -887,6 +909,49 @@ pub fn projection(input: ProjectionInput) -> Result<ProjectionResponse, CoreErro
 mod tests {
 
     use super::*;
+
+    #[test]
+    fn work_units_grow_with_months_cohorts_and_buckets() {
+        // 24 months of one fleet: ⌈24 × 33 / 8,000⌉ = 1. 120 months of 2 cohorts and a
+        // 2-bucket profile: ⌈120 × 36 / 8,000⌉ = 1; with 50 cohorts and 24 buckets the same
+        // formula gives ⌈120 × 1,232 / 8,000⌉ = ⌈18.48⌉ = 19.
+        let mut req: ProjectionRequest = serde_json::from_value(serde_json::json!({
+            "start_date": "2025-12-01",
+            "months": 24,
+            "fleet_hashrate_ehs": 50,
+            "network_hashrate_ehs": 1070,
+            "block_height": 927000,
+            "btc_price": 90000
+        }))
+        .unwrap();
+        let units = |r: &ProjectionRequest| {
+            projection_work_units(&ProjectionInput::try_from(r.clone()).unwrap())
+        };
+        assert_eq!(units(&req), 1);
+        req.months = 120;
+        req.fleet_hashrate_ehs = None;
+        req.cohorts = serde_json::from_value(serde_json::json!([
+            {"hashrate_ehs": 1, "efficiency_j_per_th": 20},
+            {"hashrate_ehs": 1, "efficiency_j_per_th": 30}
+        ]))
+        .unwrap();
+        req.power_price_per_mwh = Some(rust_decimal_macros::dec!(45));
+        req.power_price_profile = serde_json::from_value(serde_json::json!([
+            {"share_of_hours": 0.5, "price_multiple": 0.5},
+            {"share_of_hours": 0.5, "price_multiple": 1.5}
+        ]))
+        .unwrap();
+        assert_eq!(units(&req), 1);
+        req.cohorts = vec![req.cohorts[0].clone(); 50];
+        req.power_price_profile = (0..24)
+            .map(|_| PriceBucketRequest {
+                share_of_hours: rust_decimal_macros::dec!(0.04),
+                price_multiple: Decimal::ONE,
+            })
+            .collect();
+        req.power_price_profile[23].share_of_hours = rust_decimal_macros::dec!(0.08);
+        assert_eq!(units(&req), 19);
+    }
 
     #[test]
     fn a_negative_price_in_a_path_names_its_index() {

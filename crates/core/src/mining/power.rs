@@ -102,6 +102,16 @@ impl PriceProfile {
         Ok(PriceProfile(buckets))
     }
 
+    /// The number of buckets.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Always false: a profile has at least one bucket.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     fn flat() -> Self {
         PriceProfile(vec![PriceBucket {
             share_of_hours: Decimal::ONE,
@@ -281,7 +291,7 @@ pub(super) struct Dispatch {
 /// gives the hashprice-against-hashcost rule of the module docs.
 pub(super) fn dispatch(period: &Period<'_>, units: &[Unit]) -> Result<Dispatch> {
     let flat = PriceProfile::flat();
-    let profile = period.terms.profile.as_ref().unwrap_or(&flat);
+    let profile = &period.terms.profile.as_ref().unwrap_or(&flat).0;
     let keep = Decimal::ONE.sub_or(period.pool_fee.get(), "btc_mined")?;
     let dr_rate = period
         .terms
@@ -293,11 +303,28 @@ pub(super) fn dispatch(period: &Period<'_>, units: &[Unit]) -> Result<Dispatch> 
     for u in units {
         hashrate_days = hashrate_days.add_or(u.hashrate_ehs.mul_or(u.days, "weight")?, "weight")?;
     }
+    // Per bucket, once: its price, and what a MW-day of hashing gives up
+    // in it, `(price + dr_per_mwh) × 24`.
+    let prices = period
+        .power_price
+        .map(|price| {
+            profile
+                .iter()
+                .map(|b| {
+                    let p = price.mul_or(b.price_multiple, "power price")?;
+                    let forgone = p
+                        .add_or(dr_rate, "hashcost")?
+                        .mul_or(hours_per_day(), "hashcost")?;
+                    Ok((p, forgone))
+                })
+                .collect::<Result<Vec<_>>>()
+        })
+        .transpose()?;
 
-    // Per unit and bucket: whether it hashes and the MWh it draws doing so.
-    let buckets = profile.0.len();
-    let mut hashing = vec![vec![true; buckets]; units.len()];
-    let mut energy = vec![vec![Decimal::ZERO; buckets]; units.len()];
+    // Per unit and bucket (row-major): the MWh it draws while hashing, zero
+    // while curtailed.
+    let buckets = profile.len();
+    let mut energy = vec![Decimal::ZERO; units.len() * buckets];
     let mut outcomes = Vec::with_capacity(units.len());
     let mut demand_response = Decimal::ZERO;
     let mut energy_mwh = Decimal::ZERO;
@@ -310,44 +337,42 @@ pub(super) fn dispatch(period: &Period<'_>, units: &[Unit]) -> Result<Dispatch> 
                     .mul_or(u.days, "energy")
             })
             .transpose()?;
-        let earned = match (economic, period.btc_price, u.power_mw) {
-            (true, Some(price), Some(_)) => Some(
+        // What it earns over the period against its MW-days: it hashes in a
+        // bucket while `earned ≥ mw × days × forgone_b`.
+        let test = match (economic, period.btc_price, u.power_mw, &prices) {
+            (true, Some(price), Some(mw), Some(_)) => Some((
                 u.gross_btc
                     .mul_or(price, "hashprice")?
                     .mul_or(keep, "hashprice")?,
-            ),
+                mw.mul_or(u.days, "hashcost")?,
+            )),
             _ => None,
         };
         let mut hashing_share = Decimal::ZERO;
         let mut curtailed_share = Decimal::ZERO;
-        for (b, bucket) in profile.0.iter().enumerate() {
-            if let (Some(earned), Some(mw), Some(price)) = (earned, u.power_mw, period.power_price)
-            {
-                let cost = mw
-                    .mul_or(
-                        price
-                            .mul_or(bucket.price_multiple, "hashcost")?
-                            .add_or(dr_rate, "hashcost")?,
-                        "hashcost",
-                    )?
-                    .mul_or(hours_per_day(), "hashcost")?
-                    .mul_or(u.days, "hashcost")?;
-                hashing[i][b] = earned >= cost;
-            }
+        for (b, bucket) in profile.iter().enumerate() {
+            let hashes = match (test, &prices) {
+                (Some((earned, mw_days)), Some(prices)) => {
+                    earned >= mw_days.mul_or(prices[b].1, "hashcost")?
+                }
+                _ => true,
+            };
             let mwh = match running_mwh {
                 Some(m) if buckets == 1 => m,
                 Some(m) => m.mul_or(bucket.share_of_hours, "energy")?,
                 None => Decimal::ZERO,
             };
-            if hashing[i][b] {
+            if hashes {
                 hashing_share = hashing_share.add_or(bucket.share_of_hours, "hashing hours")?;
-                energy[i][b] = mwh;
+                energy[i * buckets + b] = mwh;
                 energy_mwh = energy_mwh.add_or(mwh, "energy")?;
             } else {
                 curtailed_share =
                     curtailed_share.add_or(bucket.share_of_hours, "curtailed_hours")?;
-                demand_response = demand_response
-                    .add_or(mwh.mul_or(dr_rate, "demand response")?, "demand response")?;
+                if !dr_rate.is_zero() {
+                    demand_response = demand_response
+                        .add_or(mwh.mul_or(dr_rate, "demand response")?, "demand response")?;
+                }
             }
         }
         let btc = u
@@ -375,8 +400,8 @@ pub(super) fn dispatch(period: &Period<'_>, units: &[Unit]) -> Result<Dispatch> 
         });
     }
 
-    let known = period.power_price.is_some() && units.iter().all(|u| u.power_mw.is_some());
-    let Some(price) = period.power_price.filter(|_| known) else {
+    let known = units.iter().all(|u| u.power_mw.is_some());
+    let Some(prices) = prices.filter(|_| known) else {
         return Ok(Dispatch {
             units: outcomes,
             power_cost: None,
@@ -397,39 +422,39 @@ pub(super) fn dispatch(period: &Period<'_>, units: &[Unit]) -> Result<Dispatch> 
                 .mul_or(period.days, "power_cost")
         })
         .transpose()?;
-    for (b, bucket) in profile.0.iter().enumerate() {
-        let p = price.mul_or(bucket.price_multiple, "power_cost")?;
-        match contract_mwh {
-            None => {
-                for (i, cost) in costs.iter_mut().enumerate() {
-                    let c = energy[i][b].mul_or(p, "power_cost")?;
-                    *cost = cost.add_or(c, "power_cost")?;
-                    total = total.add_or(c, "power_cost")?;
-                }
-            }
+    for (b, bucket) in profile.iter().enumerate() {
+        let bucket_energy = |i: usize| energy[i * buckets + b];
+        // Without a contract every MWh is bought at the bucket's price; with
+        // one, only what exceeds it, at the average price per MWh drawn.
+        let price_per_mwh_drawn = match contract_mwh {
+            None => prices[b].0,
             Some(k) => {
                 let k_b = k.mul_or(bucket.share_of_hours, "power_cost")?;
                 let mut e_b = Decimal::ZERO;
-                for row in &energy {
-                    e_b = e_b.add_or(row[b], "power_cost")?;
+                for i in 0..units.len() {
+                    e_b = e_b.add_or(bucket_energy(i), "power_cost")?;
                 }
                 let bought = e_b.sub_or(k_b, "power_cost")?;
                 if bought > Decimal::ZERO {
-                    let purchase = bought.mul_or(p, "power_cost")?;
-                    total = total.add_or(purchase, "power_cost")?;
-                    for (i, cost) in costs.iter_mut().enumerate() {
-                        let c = purchase
-                            .mul_or(energy[i][b], "power_cost")?
-                            .div_or(e_b, "power_cost")?;
-                        *cost = cost.add_or(c, "power_cost")?;
-                    }
+                    bought
+                        .mul_or(prices[b].0, "power_cost")?
+                        .div_or(e_b, "power_cost")?
                 } else {
                     sold_back = sold_back.add_or(
-                        bought.abs().mul_or(p, "power_sold_back")?,
+                        bought.abs().mul_or(prices[b].0, "power_sold_back")?,
                         "power_sold_back",
                     )?;
+                    Decimal::ZERO
                 }
             }
+        };
+        if price_per_mwh_drawn.is_zero() {
+            continue;
+        }
+        for (i, cost) in costs.iter_mut().enumerate() {
+            let c = bucket_energy(i).mul_or(price_per_mwh_drawn, "power_cost")?;
+            *cost = cost.add_or(c, "power_cost")?;
+            total = total.add_or(c, "power_cost")?;
         }
     }
     if let (Some(k), Some(contract)) = (contract_mwh, period.terms.contract) {
