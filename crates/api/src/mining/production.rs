@@ -202,7 +202,9 @@ pub struct ProductionRequest {
     )]
     #[schema(example = 40000, minimum = 0)]
     pub stock_compensation_per_day: Option<Decimal>,
-    /// The period's first day (ISO 8601); dates the cohorts' purchases.
+    /// The period's first day (ISO 8601), with `cohorts`: a cohort past its
+    /// useful life on this day is no longer depreciated, and one bought
+    /// after it is refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "2025-12-01")]
     pub start_date: Option<NaiveDate>,
@@ -293,6 +295,12 @@ impl TryFrom<ProductionRequest> for ProductionInput {
                     )),
                     None => None,
                 };
+                if req.start_date.is_some() {
+                    return Err(CoreError::Inconsistent {
+                        field: "start_date".into(),
+                        reason: "dates the cohorts' purchases; fleet_hashrate_ehs has none",
+                    });
+                }
                 ProductionFleet::Single { fleet, power }
             }
             _ => {
