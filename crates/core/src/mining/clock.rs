@@ -323,8 +323,18 @@ impl Clock {
                 retargets += 1;
             }
             if due.halving {
-                self.halve()?;
-                halving_in_month = true;
+                if due.month_end {
+                    // A halving on the month's last instant belongs to the next
+                    // month, whose first day it sets: pin the clock on it exactly.
+                    if let NextHalving::AtHeight { blocks, .. } | NextHalving::AfterBlocks(blocks) =
+                        self.next_halving
+                    {
+                        self.blocks = blocks;
+                    }
+                } else {
+                    self.halve()?;
+                    halving_in_month = true;
+                }
             }
         }
         self.count_event()?;
@@ -441,6 +451,26 @@ mod tests {
         let days = dec!(360) / dec!(158.4);
         let average = (dec!(11500) + days * dec!(1100)) / (dec!(11.5) + days);
         assert!(close(clock.difficulty_ehs, average));
+    }
+
+    #[test]
+    fn a_halving_at_a_month_s_end_belongs_to_the_next_month() {
+        // 4,464 blocks to the halving = 31 days at 144 a day: it falls as January ends,
+        // so February starts at 1.5625 BTC and carries the halving flag.
+        let mut clock = Clock::new(
+            DifficultyRule::Retarget,
+            dec!(1000),
+            &HalvingSchedule::FromHeight {
+                start_height: 1_050_000 - 4_464,
+            },
+            date(2028, 1, 1),
+        )
+        .unwrap();
+        let jan = clock.month(dec!(31), dec!(1000), Fee::ZERO, &[]).unwrap();
+        assert!(!jan.halving_in_month);
+        let feb = clock.month(dec!(60), dec!(1000), Fee::ZERO, &[]).unwrap();
+        assert!(feb.halving_in_month);
+        assert_eq!(feb.subsidy_at_start, dec!(1.5625));
     }
 
     #[test]
