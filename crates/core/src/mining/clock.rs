@@ -417,6 +417,36 @@ mod tests {
     }
 
     #[test]
+    fn the_clock_refuses_to_pass_more_than_its_cap_of_events() {
+        // A month at the difficulty passes two retargets (after 2,016 and 4,032 of its
+        // 4,464 blocks) and its end: three events. With 19,998 already passed the third is
+        // the 20,001st, over the cap.
+        let mut clock = Clock::new(
+            DifficultyRule::Retarget,
+            dec!(1000),
+            &constant_subsidy(),
+            date(2026, 3, 1),
+        )
+        .unwrap();
+        clock.events = MAX_CLOCK_EVENTS - 2;
+        assert!(matches!(
+            clock.month(dec!(31), dec!(1000), Fee::ZERO, &[]),
+            Err(CoreError::Overflow {
+                quantity: "retarget epochs"
+            })
+        ));
+        let mut clock = Clock::new(
+            DifficultyRule::Retarget,
+            dec!(1000),
+            &constant_subsidy(),
+            date(2026, 3, 1),
+        )
+        .unwrap();
+        clock.events = MAX_CLOCK_EVENTS - 3;
+        assert!(clock.month(dec!(31), dec!(1000), Fee::ZERO, &[]).is_ok());
+    }
+
+    #[test]
     fn a_retarget_moves_the_difficulty_at_most_fourfold() {
         // A network ten times its difficulty: 1,440 blocks a day, the epoch ends after
         // 1.4 days and the difficulty rises to 4 × 100, not to 1,000.
