@@ -1,80 +1,49 @@
 //! A fleet by cohort on the wire: `cohorts[]` of both mining operations.
 
-use chrono::NaiveDate;
 use infraval_core::error::AtField;
-use infraval_core::mining::{
-    Cohort, Cohorts, Hashrate, JoulesPerTerahash, Purchase, UsefulLife, MAX_COHORTS,
-};
+use infraval_core::mining::{Cohort, Cohorts, Hashrate, JoulesPerTerahash, Purchase, UsefulLife};
 use infraval_core::num::{Fraction, Usd};
 use infraval_core::CoreError;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::at_most_one;
-use crate::num;
+use crate::bounds;
+use crate::wire::{Date, Int, Num, Wire};
 
 /// Machines bought together: one hashrate, one efficiency, one purchase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "hashrate_ehs": 25,
-    "efficiency_j_per_th": 17.5,
-    "purchase_cost_usd_per_th": 14,
-    "purchase_date": "2025-03-01",
-    "useful_life_months": 36,
-    "residual_fraction": 0.1
-}))]
 pub struct CohortRequest {
-    /// The cohort's hashrate, EH/s. Range: > 0; the cohorts in service
+    /// The cohort's hashrate, EH/s. the cohorts in service
     /// together at most the network.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 25, exclusive_minimum = 0)]
-    pub hashrate_ehs: Decimal,
-    /// Its efficiency, J/TH (= W per TH/s). Range: > 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 17.5, exclusive_minimum = 0)]
-    pub efficiency_j_per_th: Decimal,
+    #[wire(bounds::HASHRATE_EHS)]
+    pub hashrate_ehs: Num,
+    /// Its efficiency, J/TH (= W per TH/s).
+    #[wire(bounds::EFFICIENCY_J_PER_TH)]
+    pub efficiency_j_per_th: Num,
     /// What it cost in total, USD; give this or `purchase_cost_usd_per_th`
     /// (or neither, for no depreciation), with `useful_life_months`.
-    /// Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 350000000, minimum = 0)]
-    pub purchase_cost_usd: Option<Decimal>,
+    ///
+    #[wire(bounds::USD)]
+    pub purchase_cost_usd: Option<Num>,
     /// What it cost per TH/s, USD; the total is
-    /// `purchase_cost_usd_per_th × hashrate_ehs × 10^6`. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 14, minimum = 0)]
-    pub purchase_cost_usd_per_th: Option<Decimal>,
+    /// `purchase_cost_usd_per_th × hashrate_ehs × 10^6`.
+    #[wire(bounds::USD_PER_TH)]
+    pub purchase_cost_usd_per_th: Option<Num>,
     /// When it was bought and placed in service (ISO 8601). In a
     /// projection it hashes from this date (from the start if earlier;
     /// default: the start date); its depreciation runs from it. A
     /// production request needs `start_date` with it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = "2025-03-01")]
-    pub purchase_date: Option<NaiveDate>,
+    pub purchase_date: Option<Date>,
     /// Useful life, months, over which `cost × (1 − residual_fraction)` is
-    /// depreciated straight line; requires a purchase cost. Range: [1, 120].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 36, minimum = 1, maximum = 120)]
-    pub useful_life_months: Option<u32>,
+    /// depreciated straight line; requires a purchase cost.
+    #[wire(bounds::USEFUL_LIFE_MONTHS)]
+    pub useful_life_months: Option<Int>,
     /// Residual value at the end of the life, a fraction of the cost;
-    /// requires a purchase cost. Range: [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.1, minimum = 0, maximum = 1)]
-    pub residual_fraction: Option<Decimal>,
+    /// requires a purchase cost. Default 0.
+    #[wire(bounds::FRACTION)]
+    pub residual_fraction: Option<Num>,
 }
 
 /// `cohorts[i].field`.
@@ -83,9 +52,9 @@ fn field(i: usize, name: &str) -> String {
 }
 
 fn cohort(i: usize, req: &CohortRequest) -> Result<Cohort, CoreError> {
-    let hashrate = Hashrate::new(req.hashrate_ehs).at(field(i, "hashrate_ehs"))?;
-    let efficiency =
-        JoulesPerTerahash::new(req.efficiency_j_per_th).at(field(i, "efficiency_j_per_th"))?;
+    let hashrate = Hashrate::new(req.hashrate_ehs.get()).at(field(i, "hashrate_ehs"))?;
+    let efficiency = JoulesPerTerahash::new(req.efficiency_j_per_th.get())
+        .at(field(i, "efficiency_j_per_th"))?;
     let cost = match at_most_one(&[
         ("purchase_cost_usd", req.purchase_cost_usd.is_some()),
         (
@@ -94,11 +63,11 @@ fn cohort(i: usize, req: &CohortRequest) -> Result<Cohort, CoreError> {
         ),
     ])? {
         Some(0) => Some(
-            Usd::new(req.purchase_cost_usd.unwrap_or_default())
+            Usd::new(req.purchase_cost_usd.unwrap_or_default().get())
                 .at(field(i, "purchase_cost_usd"))?,
         ),
         Some(_) => {
-            let per_th = Usd::new(req.purchase_cost_usd_per_th.unwrap_or_default())
+            let per_th = Usd::new(req.purchase_cost_usd_per_th.unwrap_or_default().get())
                 .at(field(i, "purchase_cost_usd_per_th"))?;
             Some(
                 Purchase::cost_from_usd_per_th(per_th, hashrate)
@@ -110,10 +79,10 @@ fn cohort(i: usize, req: &CohortRequest) -> Result<Cohort, CoreError> {
     let purchase = match (cost, req.useful_life_months) {
         (Some(cost), Some(life)) => Some(Purchase {
             cost,
-            useful_life: UsefulLife::new(life).at(field(i, "useful_life_months"))?,
+            useful_life: UsefulLife::new(life.to_u32()).at(field(i, "useful_life_months"))?,
             residual: req
                 .residual_fraction
-                .map_or(Ok(Fraction::ZERO), Fraction::new)
+                .map_or(Ok(Fraction::ZERO), |r| Fraction::new(r.get()))
                 .at(field(i, "residual_fraction"))?,
         }),
         (Some(_), None) => {
@@ -141,7 +110,7 @@ fn cohort(i: usize, req: &CohortRequest) -> Result<Cohort, CoreError> {
     Ok(Cohort {
         hashrate,
         efficiency,
-        purchase_date: req.purchase_date,
+        purchase_date: req.purchase_date.map(Date::get),
         purchase,
     })
 }
@@ -157,9 +126,8 @@ fn at_index(error: CoreError, i: usize, name: &str) -> CoreError {
     }
 }
 
-/// The validated cohorts: 1 to 50 ([`MAX_COHORTS`]).
+/// The validated cohorts: 1 to 50 ([`infraval_core::mining::MAX_COHORTS`], checked on the wire).
 pub(crate) fn cohorts(list: &[CohortRequest]) -> Result<Cohorts, CoreError> {
-    infraval_core::num::capped_len(list, MAX_COHORTS).at("cohorts")?;
     let cohorts = list
         .iter()
         .enumerate()
@@ -196,7 +164,7 @@ mod tests {
     #[test]
     fn a_cohort_fault_names_the_cohort_and_its_field() {
         let mut bad = s21();
-        bad.useful_life_months = Some(121);
+        bad.useful_life_months = Some(121.into());
         let err = cohorts(&[s21(), bad]).unwrap_err();
         assert_eq!(err.field(), Some("cohorts[1].useful_life_months"));
 
@@ -206,7 +174,7 @@ mod tests {
         assert_eq!(err.field(), Some("cohorts[0].purchase_cost_usd"));
 
         let mut both = s21();
-        both.purchase_cost_usd = Some(dec!(1));
+        both.purchase_cost_usd = Some(dec!(1).into());
         assert!(matches!(
             cohorts(&[both]),
             Err(CoreError::ExactlyOneOf { .. })

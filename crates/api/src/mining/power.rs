@@ -3,49 +3,41 @@
 //! shut-off rule.
 
 use infraval_core::error::AtField;
-use infraval_core::mining::{
-    PowerContract, PowerTerms, PriceBucket, PriceProfile, Shutoff, MAX_PRICE_BUCKETS,
-};
+use infraval_core::mining::{PowerContract, PowerTerms, PriceBucket, PriceProfile, Shutoff};
 use infraval_core::num::{Megawatts, Usd};
 use infraval_core::CoreError;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::opt_usd;
-use crate::num;
+use crate::bounds;
+use crate::wire::{Num, Wire};
 
 /// A share of a period's hours at a multiple of its power price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"share_of_hours": 0.05, "price_multiple": 4.8}))]
 pub struct PriceBucketRequest {
-    /// Share of the hours, a fraction. Range: (0, 1]; the buckets' shares
+    /// Share of the hours, a fraction. the buckets' shares
     /// add up to 1.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.05, exclusive_minimum = 0, maximum = 1)]
-    pub share_of_hours: Decimal,
+    #[wire(bounds::SHARE_OF_HOURS)]
+    pub share_of_hours: Num,
     /// The price in those hours as a multiple of the period's price.
-    /// Range: [0, 100].
-    #[serde(with = "num::decimal")]
-    #[schema(example = 4.8, minimum = 0, maximum = 100)]
-    pub price_multiple: Decimal,
+    ///
+    #[wire(bounds::PRICE_MULTIPLE)]
+    pub price_multiple: Num,
 }
 
 /// A fixed-price contract for part of the load: bought every hour, used or
 /// not; what the fleet does not use is sold back at the market price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"mw": 300, "price_per_mwh": 35}))]
 pub struct PowerContractRequest {
-    /// Load contracted, MW. Range: > 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 300, exclusive_minimum = 0)]
-    pub mw: Decimal,
-    /// Its price, USD per MWh. Range: ≥ 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 35, minimum = 0)]
-    pub price_per_mwh: Decimal,
+    /// Load contracted, MW.
+    #[wire(bounds::POWER_MW)]
+    pub mw: Num,
+    /// Its price, USD per MWh.
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub price_per_mwh: Num,
 }
 
 /// Whether machines switch off when power costs more than they earn.
@@ -65,15 +57,13 @@ pub enum ShutoffRequest {
 pub(crate) struct PowerFields<'a> {
     pub profile: &'a [PriceBucketRequest],
     pub contract: Option<&'a PowerContractRequest>,
-    pub demand_response_per_mwh: Option<Decimal>,
-    pub demand_response_per_month: Option<Decimal>,
+    pub demand_response_per_mwh: Option<Num>,
+    pub demand_response_per_month: Option<Num>,
     pub shutoff: Option<ShutoffRequest>,
 }
 
 impl PowerFields<'_> {
     pub(crate) fn terms(&self) -> Result<PowerTerms, CoreError> {
-        infraval_core::num::capped_len(self.profile, MAX_PRICE_BUCKETS)
-            .at("power_price_profile")?;
         let profile = if self.profile.is_empty() {
             None
         } else {
@@ -82,9 +72,11 @@ impl PowerFields<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, b)| {
-                    PriceBucket::new(b.share_of_hours, b.price_multiple).map_err(|(name, e)| {
-                        CoreError::invalid(format!("power_price_profile[{i}].{name}"), e)
-                    })
+                    PriceBucket::new(b.share_of_hours.get(), b.price_multiple.get()).map_err(
+                        |(name, e)| {
+                            CoreError::invalid(format!("power_price_profile[{i}].{name}"), e)
+                        },
+                    )
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Some(PriceProfile::new(buckets)?)
@@ -93,8 +85,9 @@ impl PowerFields<'_> {
             .contract
             .map(|c| {
                 Ok::<_, CoreError>(PowerContract {
-                    mw: Megawatts::new(c.mw).at("power_contract.mw")?,
-                    price_per_mwh: Usd::new(c.price_per_mwh).at("power_contract.price_per_mwh")?,
+                    mw: Megawatts::new(c.mw.get()).at("power_contract.mw")?,
+                    price_per_mwh: Usd::new(c.price_per_mwh.get())
+                        .at("power_contract.price_per_mwh")?,
                 })
             })
             .transpose()?;
@@ -127,12 +120,12 @@ mod tests {
     fn a_bucket_fault_names_the_bucket_and_its_field() {
         let profile = [
             PriceBucketRequest {
-                share_of_hours: dec!(0.9),
-                price_multiple: dec!(0.8),
+                share_of_hours: dec!(0.9).into(),
+                price_multiple: dec!(0.8).into(),
             },
             PriceBucketRequest {
-                share_of_hours: dec!(0.1),
-                price_multiple: dec!(150),
+                share_of_hours: dec!(0.1).into(),
+                price_multiple: dec!(150).into(),
             },
         ];
         let fields = PowerFields {

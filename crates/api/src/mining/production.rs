@@ -1,6 +1,5 @@
 //! Production and unit economics of a fleet: `POST /v1/mining/production`.
 
-use chrono::NaiveDate;
 use infraval_core::error::AtField;
 use infraval_core::mining::{
     self, Btc, Fee, FeeShare, Fleet, Hashrate, JoulesPerTerahash, Miners, PeriodDays, PowerDraw,
@@ -18,230 +17,208 @@ use super::{
     at_most_one, btc, cents, exactly_one, fraction_or, network, opt_usd, physical,
     HASHPRICE_BTC_DP, SHARE_DP,
 };
-use crate::num;
+use serde_json::json;
+
+use crate::wire::{Date, Int, Num, Wire, NESTED};
+use crate::{bounds, Example, Examples};
 
 /// A fleet, its network and, optionally, its economics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "fleet_hashrate_ehs": 50,
-    "miner_count": 245199,
-    "th_per_miner": 204,
-    "network_hashrate_ehs": 1070,
-    "block_height": 927000,
-    "fees_per_block_btc": 0.03,
-    "uptime": 0.95,
-    "pool_fee": 0,
-    "period_days": 31,
-    "btc_price": 90000,
-    "efficiency_j_per_th": 16.1,
-    "power_price_per_mwh": 45,
-    "other_opex_per_day": 200000
-}))]
 pub struct ProductionRequest {
     /// The fleet's operating hashrate, EH/s: the one-cohort shorthand. Give
-    /// this or `cohorts`. Range: > 0, at most the network.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 50, minimum = 0)]
-    pub fleet_hashrate_ehs: Option<Decimal>,
+    /// this or `cohorts`. at most the network.
+    #[wire(bounds::HASHRATE_EHS)]
+    pub fleet_hashrate_ehs: Option<Num>,
     /// The fleet by cohort; give this or `fleet_hashrate_ehs`. At most 50;
     /// together at most the network. Each cohort hashes (subject to
     /// `shutoff`) and is depreciated at its straight-line run rate,
     /// `cost × (1 − residual) / life × 12 / 365` a day, until its life ends
     /// (dated by `start_date`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 50)]
+    #[wire(bounds::COHORTS)]
     pub cohorts: Vec<CohortRequest>,
     /// Number of machines; with `th_per_miner`, checked against
-    /// `fleet_hashrate_ehs` (within 2%). Range: > 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 245199, minimum = 1)]
-    pub miner_count: Option<u64>,
-    /// Average hashrate per machine, TH/s; requires `miner_count`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 204, minimum = 0)]
-    pub th_per_miner: Option<Decimal>,
-    /// Network hashrate, EH/s; give this or `difficulty`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1070, minimum = 0)]
-    pub network_hashrate_ehs: Option<Decimal>,
+    /// `fleet_hashrate_ehs` (within 2%).
+    #[wire(bounds::MINER_COUNT)]
+    pub miner_count: Option<Int>,
+    /// Average hashrate per machine, TH/s; requires `miner_count`.
+    #[wire(bounds::TH_PER_MINER)]
+    pub th_per_miner: Option<Num>,
+    /// Network hashrate, EH/s; give this or `difficulty`.
+    #[wire(bounds::HASHRATE_EHS)]
+    pub network_hashrate_ehs: Option<Num>,
     /// Network difficulty; the hashrate is `difficulty × 2^32 / 600` H/s.
-    /// Give this or `network_hashrate_ehs`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 149300000000000_u64, minimum = 0)]
-    pub difficulty: Option<Decimal>,
-    /// Block subsidy, BTC; give this or `block_height`. Range: [0, 50].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 3.125, minimum = 0, maximum = 50)]
-    pub block_subsidy_btc: Option<Decimal>,
+    /// Give this or `network_hashrate_ehs`.
+    #[wire(bounds::DIFFICULTY)]
+    pub difficulty: Option<Num>,
+    /// Block subsidy, BTC; give this or `block_height`.
+    #[wire(bounds::BLOCK_SUBSIDY_BTC)]
+    pub block_subsidy_btc: Option<Num>,
     /// Current block height; the subsidy is `50 × 2^−⌊height / 210,000⌋`.
     /// Give this or `block_subsidy_btc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 927000, minimum = 0)]
-    pub block_height: Option<u64>,
-    /// Transaction fees per block, BTC; or give `fee_share`. Range: ≥ 0.
+    #[wire(bounds::BLOCK_HEIGHT)]
+    pub block_height: Option<Int>,
+    /// Transaction fees per block, BTC; or give `fee_share`.
     /// Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.03, minimum = 0)]
-    pub fees_per_block_btc: Option<Decimal>,
+    #[wire(bounds::FEES_PER_BLOCK_BTC)]
+    pub fees_per_block_btc: Option<Num>,
     /// Fees as a share of the whole block reward, `fees / (subsidy + fees)`;
     /// the reward is then `subsidy / (1 − fee_share)`. Or give
-    /// `fees_per_block_btc`. Range: [0, 0.9].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.01, minimum = 0, maximum = 0.9)]
-    pub fee_share: Option<Decimal>,
+    /// `fees_per_block_btc`.
+    #[wire(bounds::FEE_SHARE)]
+    pub fee_share: Option<Num>,
     /// Share of the time the fleet hashes, a fraction in [0, 1]. Default 1.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.95, minimum = 0, maximum = 1)]
-    pub uptime: Option<Decimal>,
+    #[wire(bounds::FRACTION)]
+    pub uptime: Option<Num>,
     /// Share of the reward the pool keeps, a fraction in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0, minimum = 0, maximum = 1)]
-    pub pool_fee: Option<Decimal>,
-    /// Days for `btc_for_period`. Range: (0, 3,660]. Default 1.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 31, minimum = 0, maximum = 3660)]
-    pub period_days: Option<Decimal>,
-    /// BTC price, USD; enables every USD figure. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 90000, minimum = 0)]
-    pub btc_price: Option<Decimal>,
-    /// Fleet efficiency, J/TH (= W per TH/s); give this or `power_mw`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 16.1, minimum = 0)]
-    pub efficiency_j_per_th: Option<Decimal>,
+    #[wire(bounds::POOL_FEE)]
+    pub pool_fee: Option<Num>,
+    /// Days for `btc_for_period`. Default 1.
+    #[wire(bounds::PERIOD_DAYS)]
+    pub period_days: Option<Num>,
+    /// BTC price, USD; enables every USD figure.
+    #[wire(bounds::BTC_PRICE)]
+    pub btc_price: Option<Num>,
+    /// Fleet efficiency, J/TH (= W per TH/s); give this or `power_mw`.
+    #[wire(bounds::EFFICIENCY_J_PER_TH)]
+    pub efficiency_j_per_th: Option<Num>,
     /// Fleet power draw while running, MW; give this or `efficiency_j_per_th`.
-    /// Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 805, minimum = 0)]
-    pub power_mw: Option<Decimal>,
-    /// Power price, USD per MWh; requires a power draw. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 45, minimum = 0)]
-    pub power_price_per_mwh: Option<Decimal>,
+    ///
+    #[wire(bounds::POWER_MW)]
+    pub power_mw: Option<Num>,
+    /// Power price, USD per MWh; requires a power draw.
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub power_price_per_mwh: Option<Num>,
     /// Other cash operating costs (hosting, staff, cash SG&A), USD per day,
-    /// in the cash and all-in costs. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 200000, minimum = 0)]
-    pub other_opex_per_day: Option<Decimal>,
+    /// in the cash and all-in costs.
+    #[wire(bounds::USD)]
+    pub other_opex_per_day: Option<Num>,
     /// Depreciation of the site's infrastructure, USD per day, in the all-in
-    /// cost. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 60000, minimum = 0)]
-    pub infrastructure_depreciation_per_day: Option<Decimal>,
+    /// cost. Default 0.
+    #[wire(bounds::USD)]
+    pub infrastructure_depreciation_per_day: Option<Num>,
     /// Stock-based compensation, USD per day, in the all-in cost (as
-    /// CoinShares counts it). Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 40000, minimum = 0)]
-    pub stock_compensation_per_day: Option<Decimal>,
+    /// CoinShares counts it). Default 0.
+    #[wire(bounds::USD)]
+    pub stock_compensation_per_day: Option<Num>,
     /// The period's first day (ISO 8601), with `cohorts`: a cohort past its
     /// useful life on this day is no longer depreciated, and one bought
     /// after it is refused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = "2025-12-01")]
-    pub start_date: Option<NaiveDate>,
+    pub start_date: Option<Date>,
     /// How the power price spreads over the period's hours: buckets of
     /// hours at multiples of `power_price_per_mwh`, their shares adding up
     /// to 1. At most 24. Default: every hour at the price.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 24)]
+    #[wire(bounds::PRICE_PROFILE)]
     pub power_price_profile: Vec<PriceBucketRequest>,
     /// A fixed-price contract for part of the load; requires
     /// `power_price_per_mwh` (the market price for the rest and for power
     /// sold back).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub power_contract: Option<PowerContractRequest>,
     /// Paid for each MWh of load the shut-off curtails, USD per MWh;
-    /// requires `shutoff: economic`. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 10, minimum = 0)]
-    pub demand_response_credit_per_mwh: Option<Decimal>,
+    /// requires `shutoff: economic`.
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub demand_response_credit_per_mwh: Option<Num>,
     /// Paid each month for standing ready to curtail, USD (per day:
-    /// `× 12 / 365`). Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1000000, minimum = 0)]
-    pub demand_response_credit_per_month: Option<Decimal>,
+    /// `× 12 / 365`).
+    #[wire(bounds::USD)]
+    pub demand_response_credit_per_month: Option<Num>,
     /// `economic`: a cohort hashes only in the hours its hashprice covers
     /// its hashcost; `never` (the default) switches nothing off. Economic
     /// needs `btc_price`, `power_price_per_mwh` and a power draw.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shutoff: Option<ShutoffRequest>,
+}
+
+impl Examples for ProductionRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "cleanspark_fleet",
+                summary: "CleanSpark's 50 EH/s fleet on a 1,070 EH/s network, at $90,000 and $45 per MWh",
+                body: json!({
+                    "fleet_hashrate_ehs": 50,
+                    "network_hashrate_ehs": 1070,
+                    "block_height": 927000,
+                    "fees_per_block_btc": 0.03,
+                    "uptime": 0.95,
+                    "pool_fee": 0.01,
+                    "period_days": 31,
+                    "btc_price": 90000,
+                    "efficiency_j_per_th": 16.1,
+                    "power_price_per_mwh": 45,
+                    "other_opex_per_day": 200000
+                }),
+            },
+            Example {
+                name: "machines_difficulty_and_power",
+                summary: "The same fleet as 245,199 machines of 204 TH/s, from the difficulty, a given subsidy and its power draw",
+                body: json!({
+                    "fleet_hashrate_ehs": 50,
+                    "miner_count": 245199,
+                    "th_per_miner": 204,
+                    "difficulty": 149300000000000_u64,
+                    "block_subsidy_btc": 3.125,
+                    "btc_price": 90000,
+                    "power_mw": 805,
+                    "power_price_per_mwh": 45
+                }),
+            },
+            Example {
+                name: "three_cohorts_and_cost_per_btc",
+                summary: "The same 50 EH/s as three cohorts bought from 2023 to 2025, with site depreciation and stock pay: cash and all-in cost per BTC",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "cohorts": [
+                        {"hashrate_ehs": 15, "efficiency_j_per_th": 19.5, "purchase_cost_usd_per_th": 18,
+                         "purchase_date": "2023-06-01", "useful_life_months": 36},
+                        {"hashrate_ehs": 25, "efficiency_j_per_th": 15, "purchase_cost_usd_per_th": 16,
+                         "purchase_date": "2024-09-01", "useful_life_months": 36, "residual_fraction": 0.1},
+                        {"hashrate_ehs": 10, "efficiency_j_per_th": 13.5, "purchase_cost_usd_per_th": 17,
+                         "purchase_date": "2025-06-01", "useful_life_months": 36, "residual_fraction": 0.1}
+                    ],
+                    "network_hashrate_ehs": 1070,
+                    "block_height": 927000,
+                    "fees_per_block_btc": 0.03,
+                    "uptime": 0.95,
+                    "period_days": 31,
+                    "btc_price": 90000,
+                    "power_price_per_mwh": 45,
+                    "other_opex_per_day": 200000,
+                    "infrastructure_depreciation_per_day": 150000,
+                    "stock_compensation_per_day": 80000
+                }),
+            },
+            Example {
+                name: "power_terms_and_shutoff",
+                summary: "Two cohorts under a price profile, a 300 MW contract and demand-response credits, switched off while power costs more than they earn",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "cohorts": [
+                        {"hashrate_ehs": 10, "efficiency_j_per_th": 20, "purchase_cost_usd": 150000000,
+                         "purchase_date": "2025-01-01", "useful_life_months": 36, "residual_fraction": 0.1},
+                        {"hashrate_ehs": 10, "efficiency_j_per_th": 30}
+                    ],
+                    "network_hashrate_ehs": 1000,
+                    "block_subsidy_btc": 3.125,
+                    "fee_share": 0.04,
+                    "period_days": 30,
+                    "btc_price": 100000,
+                    "power_price_per_mwh": 40,
+                    "power_price_profile": [
+                        {"share_of_hours": 0.9, "price_multiple": 0.8},
+                        {"share_of_hours": 0.1, "price_multiple": 2.8}
+                    ],
+                    "power_contract": {"mw": 300, "price_per_mwh": 35},
+                    "demand_response_credit_per_mwh": 10,
+                    "demand_response_credit_per_month": 1000000,
+                    "shutoff": "economic",
+                    "other_opex_per_day": 50000
+                }),
+            },
+        ]
+    }
 }
 
 /// A field of the one-fleet shorthand given with `cohorts`.
@@ -262,7 +239,7 @@ impl TryFrom<ProductionRequest> for ProductionInput {
         ])? {
             0 => {
                 let miners = match (req.miner_count, req.th_per_miner) {
-                    (Some(count), Some(th)) => Some(Miners::new(count, th)?),
+                    (Some(count), Some(th)) => Some(Miners::new(count.to_u64(), th.get())?),
                     (Some(_), None) => {
                         return Err(CoreError::MissingDependency {
                             field: "miner_count",
@@ -278,7 +255,7 @@ impl TryFrom<ProductionRequest> for ProductionInput {
                     (None, None) => None,
                 };
                 let fleet = Fleet::new(
-                    Hashrate::new(req.fleet_hashrate_ehs.unwrap_or_default())
+                    Hashrate::new(req.fleet_hashrate_ehs.unwrap_or_default().get())
                         .at("fleet_hashrate_ehs")?,
                     miners,
                 )?;
@@ -287,11 +264,11 @@ impl TryFrom<ProductionRequest> for ProductionInput {
                     ("power_mw", req.power_mw.is_some()),
                 ])? {
                     Some(0) => Some(PowerDraw::Efficiency(
-                        JoulesPerTerahash::new(req.efficiency_j_per_th.unwrap_or_default())
+                        JoulesPerTerahash::new(req.efficiency_j_per_th.unwrap_or_default().get())
                             .at("efficiency_j_per_th")?,
                     )),
                     Some(_) => Some(PowerDraw::Megawatts(
-                        Megawatts::new(req.power_mw.unwrap_or_default()).at("power_mw")?,
+                        Megawatts::new(req.power_mw.unwrap_or_default().get()).at("power_mw")?,
                     )),
                     None => None,
                 };
@@ -322,19 +299,21 @@ impl TryFrom<ProductionRequest> for ProductionInput {
             ("block_height", req.block_height.is_some()),
         ])? {
             0 => Subsidy::Given(
-                Btc::subsidy(req.block_subsidy_btc.unwrap_or_default()).at("block_subsidy_btc")?,
+                Btc::subsidy(req.block_subsidy_btc.unwrap_or_default().get())
+                    .at("block_subsidy_btc")?,
             ),
-            _ => Subsidy::FromHeight(req.block_height.unwrap_or_default()),
+            _ => Subsidy::FromHeight(req.block_height.unwrap_or_default().to_u64()),
         };
         let fee = match at_most_one(&[
             ("fees_per_block_btc", req.fees_per_block_btc.is_some()),
             ("fee_share", req.fee_share.is_some()),
         ])? {
             Some(0) => Fee::PerBlock(
-                Btc::new(req.fees_per_block_btc.unwrap_or_default()).at("fees_per_block_btc")?,
+                Btc::new(req.fees_per_block_btc.unwrap_or_default().get())
+                    .at("fees_per_block_btc")?,
             ),
             Some(_) => {
-                Fee::Share(FeeShare::new(req.fee_share.unwrap_or_default()).at("fee_share")?)
+                Fee::Share(FeeShare::new(req.fee_share.unwrap_or_default().get()).at("fee_share")?)
             }
             None => Fee::ZERO,
         };
@@ -353,11 +332,11 @@ impl TryFrom<ProductionRequest> for ProductionInput {
             fee,
             uptime: fraction_or(req.uptime, Fraction::ONE, "uptime")?,
             pool_fee: fraction_or(req.pool_fee, Fraction::ZERO, "pool_fee")?,
-            period_days: PeriodDays::new(req.period_days.unwrap_or(Decimal::ONE))
+            period_days: PeriodDays::new(req.period_days.map_or(Decimal::ONE, Num::get))
                 .at("period_days")?,
             btc_price: req
                 .btc_price
-                .map(|p| Price::new(p).at("btc_price"))
+                .map(|p| Price::new(p.get()).at("btc_price"))
                 .transpose()?,
             power_price_per_mwh: opt_usd(req.power_price_per_mwh, "power_price_per_mwh")?,
             power,
@@ -372,7 +351,7 @@ impl TryFrom<ProductionRequest> for ProductionInput {
                     "stock_compensation_per_day",
                 )?,
             },
-            start_date: req.start_date,
+            start_date: req.start_date.map(Date::get),
         })
     }
 }
@@ -384,115 +363,67 @@ impl TryFrom<ProductionRequest> for ProductionInput {
 #[serde(deny_unknown_fields)]
 pub struct ProductionResponse {
     /// Network hashrate used, EH/s (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1070)]
-    pub network_hashrate_ehs: Decimal,
+    pub network_hashrate_ehs: Num,
     /// Block subsidy used, BTC.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 3.125)]
-    pub block_subsidy_btc: Decimal,
+    pub block_subsidy_btc: Num,
     /// Fees per block used, BTC: `fees_per_block_btc`, or
     /// `subsidy × fee_share / (1 − fee_share)`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.03)]
-    pub fees_per_block_btc: Decimal,
+    pub fees_per_block_btc: Num,
     /// fleet / network, a fraction (12 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.046728971963)]
-    pub fleet_share: Decimal,
+    pub fleet_share: Num,
     /// `fleet_share × 144 × (subsidy + fees) × uptime × (1 − pool_fee)`, BTC
     /// per day, less the hours the shut-off switches cohorts off.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 20.16841121)]
-    pub btc_per_day: Decimal,
+    pub btc_per_day: Num,
     /// `btc_per_day × period_days`, BTC.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 625.22074766)]
-    pub btc_for_period: Decimal,
+    pub btc_for_period: Num,
     /// Gross reward per PH/s per day, `144 × (subsidy + fees) / (network_ehs × 1,000)`,
     /// BTC (10 dp), before uptime and pool fee.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.0004245981)]
-    pub hashprice_btc_per_ph_day: Decimal,
+    pub hashprice_btc_per_ph_day: Num,
     /// `hashprice_btc_per_ph_day × btc_price`, USD per PH/s per day.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 38.21)]
-    pub hashprice_usd_per_ph_day: Option<Decimal>,
+    pub hashprice_usd_per_ph_day: Option<Num>,
     /// Power draw while running, MW (`efficiency_j_per_th × fleet_hashrate_ehs`, or given).
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 805)]
-    pub power_mw: Option<Decimal>,
+    pub power_mw: Option<Num>,
     /// Fleet efficiency, J/TH (given, or `power_mw / fleet_hashrate_ehs`).
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 16.1)]
-    pub efficiency_j_per_th: Option<Decimal>,
+    pub efficiency_j_per_th: Option<Num>,
     /// Power cost per PH/s per running day, `J/TH × $/MWh × 24 / 1,000`, USD.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 17.39)]
-    pub hashcost_usd_per_ph_day: Option<Decimal>,
+    pub hashcost_usd_per_ph_day: Option<Num>,
     /// `power_mw × 24 × uptime × power_price_per_mwh`, USD per day, for the
     /// hours hashing (at each bucket's price with a profile); with a
     /// contract, its payments plus the power bought above it.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 825930)]
-    pub power_cost_per_day: Option<Decimal>,
+    pub power_cost_per_day: Option<Num>,
     /// `btc_per_day × btc_price`, USD per day.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 1815157.01)]
-    pub revenue_per_day: Option<Decimal>,
+    pub revenue_per_day: Option<Num>,
     /// Power cost plus other opex, USD per day (cash).
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 1025930)]
-    pub cost_per_day: Option<Decimal>,
+    pub cost_per_day: Option<Num>,
     /// Revenue plus credits (power sold back, demand response) minus cost,
     /// USD per day.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 789227.01)]
-    pub margin_per_day: Option<Decimal>,
+    pub margin_per_day: Option<Num>,
     /// Contracted power sold back at the market price, USD per day: revenue
     /// shown apart.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub power_sold_back_per_day: Decimal,
+    pub power_sold_back_per_day: Num,
     /// Demand-response credits, USD per day: revenue shown apart.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub demand_response_credits_per_day: Decimal,
+    pub demand_response_credits_per_day: Num,
     /// Depreciation of the cohorts' machines and of the site, USD per day.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub depreciation_per_day: Decimal,
+    pub depreciation_per_day: Num,
     /// Power cost per BTC mined, USD (Galaxy's marginal cost).
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 40951.66)]
-    pub cost_per_btc: Option<Decimal>,
+    pub cost_per_btc: Option<Num>,
     /// (Power cost + other opex) per BTC mined, USD: CoinShares' cash cost.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50868.16)]
-    pub cash_cost_per_btc: Option<Decimal>,
+    pub cash_cost_per_btc: Option<Num>,
     /// Cash cost plus depreciation (machines and site) and stock-based
     /// compensation, per BTC mined, USD: CoinShares' all-in cost. Equals
     /// the cash cost when none of those is given.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50868.16)]
-    pub all_in_cost_per_btc: Option<Decimal>,
+    pub all_in_cost_per_btc: Option<Num>,
     /// BTC price at which the daily margin is zero, USD:
     /// `(cost − credits) / btc_per_day` (the cash cost without credits).
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50868.16)]
-    pub breakeven_btc_price: Option<Decimal>,
+    pub breakeven_btc_price: Option<Num>,
     /// Power price at which the daily margin is zero, USD per MWh:
     /// `(revenue + demand response − other_opex) / MWh drawn a day`.
     /// Negative when other opex alone exceeds revenue; `null` with a
     /// contract or a price profile, where no single price applies.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 88)]
-    pub breakeven_power_price_per_mwh: Option<Decimal>,
+    pub breakeven_power_price_per_mwh: Option<Num>,
     /// Hours of the period the fleet was switched off, weighted by
     /// hashrate (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub curtailed_hours: Decimal,
+    pub curtailed_hours: Num,
     /// One per cohort, in order; one for `fleet_hashrate_ehs`.
     pub cohorts: Vec<ProductionCohortResponse>,
 }
@@ -504,37 +435,21 @@ pub struct ProductionResponse {
 #[serde(deny_unknown_fields)]
 pub struct ProductionCohortResponse {
     /// Its hashrate, EH/s.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 50)]
-    pub hashrate_ehs: Decimal,
+    pub hashrate_ehs: Num,
     /// Its efficiency, J/TH; `null` when unknown.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 16.1)]
-    pub efficiency_j_per_th: Option<Decimal>,
+    pub efficiency_j_per_th: Option<Num>,
     /// Bitcoin it mines per day.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 20.16841121)]
-    pub btc_per_day: Decimal,
+    pub btc_per_day: Num,
     /// Power cost charged to it, USD per day.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 825930)]
-    pub power_cost_per_day: Option<Decimal>,
+    pub power_cost_per_day: Option<Num>,
     /// Depreciation of its machines, USD per day.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub depreciation_per_day: Decimal,
+    pub depreciation_per_day: Num,
     /// Its cash cost per BTC, USD.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50868.16)]
-    pub cash_cost_per_btc: Option<Decimal>,
+    pub cash_cost_per_btc: Option<Num>,
     /// Its all-in cost per BTC, USD.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50868.16)]
-    pub all_in_cost_per_btc: Option<Decimal>,
+    pub all_in_cost_per_btc: Option<Num>,
     /// Hours of the period it was switched off (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub curtailed_hours: Decimal,
+    pub curtailed_hours: Num,
 }
 
 impl From<&mining::Production> for ProductionResponse {
@@ -544,11 +459,13 @@ impl From<&mining::Production> for ProductionResponse {
             network_hashrate_ehs: physical(p.network_hashrate_ehs),
             block_subsidy_btc: btc(p.block_subsidy_btc),
             fees_per_block_btc: btc(p.fees_per_block_btc),
-            fleet_share: num::round(p.fleet_share, SHARE_DP).normalize(),
+            fleet_share: crate::num::round(p.fleet_share, SHARE_DP),
             btc_per_day: btc(p.btc_per_day),
             btc_for_period: btc(p.btc_for_period),
-            hashprice_btc_per_ph_day: num::round(p.hashprice_btc_per_ph_day, HASHPRICE_BTC_DP)
-                .normalize(),
+            hashprice_btc_per_ph_day: crate::num::round(
+                p.hashprice_btc_per_ph_day,
+                HASHPRICE_BTC_DP,
+            ),
             hashprice_usd_per_ph_day: usd(p.hashprice_usd_per_ph_day),
             power_mw: p.power_mw.map(physical),
             efficiency_j_per_th: p.efficiency_j_per_th.map(physical),
@@ -607,7 +524,7 @@ mod tests {
     #[test]
     fn both_network_forms_are_refused() {
         let req = ProductionRequest {
-            difficulty: Some(dec!(1)),
+            difficulty: Some(dec!(1).into()),
             ..production_example()
         };
         assert!(matches!(
@@ -619,7 +536,7 @@ mod tests {
     #[test]
     fn a_miner_count_without_its_hashrate_is_refused() {
         let req = ProductionRequest {
-            miner_count: Some(10),
+            miner_count: Some(10.into()),
             ..production_example()
         };
         assert_eq!(

@@ -1,6 +1,5 @@
 //! Monthly projections of a fleet: `POST /v1/mining/projection`.
 
-use chrono::NaiveDate;
 use infraval_core::error::AtField;
 use infraval_core::mining::{
     self, Btc, Difficulty, Fee, FeeSchedule, FeeShare, HalvingSchedule, HashpriceForward, Hashrate,
@@ -16,332 +15,356 @@ use utoipa::ToSchema;
 use super::cohort::{cohorts, CohortRequest};
 use super::power::{PowerContractRequest, PowerFields, PriceBucketRequest, ShutoffRequest};
 use super::{at_most_one, btc, cents, exactly_one, fraction_or, network, opt_usd, physical};
-use crate::num;
+use serde_json::json;
+
+use crate::wire::{Date, Int, Num, Wire, NESTED};
+use crate::{bounds, Example, Examples};
 
 /// A monthly projection's assumptions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "start_date": "2025-12-01",
-    "months": 24,
-    "fleet_hashrate_ehs": 50,
-    "fleet_additions_ehs": [0, 0, 0, 2, 0, 0, 2, 0, 0, 2],
-    "network_hashrate_ehs": 1070,
-    "network_growth_per_month": 0.02,
-    "block_height": 927000,
-    "fees_per_block_btc": 0.03,
-    "uptime": 0.95,
-    "pool_fee": 0,
-    "btc_price": 90000,
-    "btc_price_growth_per_month": 0.01,
-    "efficiency_j_per_th": 16.1,
-    "power_price_per_mwh": 45,
-    "other_opex_per_day": 200000
-}))]
 pub struct ProjectionRequest {
     /// First day of month 1 (ISO 8601). Months are calendar months from
     /// this date.
-    #[schema(example = "2025-12-01")]
-    pub start_date: NaiveDate,
-    /// Number of months. Range: [1, 120].
-    #[schema(example = 24, minimum = 1, maximum = 120)]
-    pub months: u32,
+    pub start_date: Date,
+    /// Number of months.
+    #[wire(bounds::PROJECTION_MONTHS)]
+    pub months: Int,
     /// Fleet hashrate at the start, EH/s: the one-cohort shorthand. Give
-    /// this or `cohorts`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 50, minimum = 0)]
-    pub fleet_hashrate_ehs: Option<Decimal>,
+    /// this or `cohorts`.
+    #[wire(bounds::HASHRATE_EHS)]
+    pub fleet_hashrate_ehs: Option<Num>,
     /// The fleet by cohort; give this or `fleet_hashrate_ehs`. At most 50.
     /// Each cohort hashes from its `purchase_date` (a breakpoint of the
     /// month it falls in) and is depreciated straight line by calendar
     /// month over its useful life; the cohorts in service together at most
     /// the network.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 50)]
+    #[wire(bounds::COHORTS)]
     pub cohorts: Vec<CohortRequest>,
     /// Hashrate added at the start of each month, EH/s, month 1 first;
     /// negative for retirements; with `fleet_hashrate_ehs`. At most one
     /// entry per month; missing months add nothing. Default none.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([0, 0, 0, 2]))]
-    pub fleet_additions_ehs: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::FLEET_ADDITIONS_EHS)]
+    pub fleet_additions_ehs: Vec<Num>,
     /// Network hashrate in month 1, EH/s; grows by
     /// `network_growth_per_month`. Give exactly one of this, `difficulty`,
-    /// `network_hashrate_path_ehs` or `difficulty_path`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1070, minimum = 0)]
-    pub network_hashrate_ehs: Option<Decimal>,
+    /// `network_hashrate_path_ehs` or `difficulty_path`.
+    #[wire(bounds::HASHRATE_EHS)]
+    pub network_hashrate_ehs: Option<Num>,
     /// Difficulty in month 1 (hashrate `difficulty × 2^32 / 600` H/s);
-    /// grows by `network_growth_per_month`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 149300000000000_u64, minimum = 0)]
-    pub difficulty: Option<Decimal>,
+    /// grows by `network_growth_per_month`.
+    #[wire(bounds::DIFFICULTY)]
+    pub difficulty: Option<Num>,
     /// Growth of the network hashrate per month, a fraction (0.02 = 2%),
-    /// with `network_hashrate_ehs` or `difficulty`. Range: (−1, 10]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.02)]
-    pub network_growth_per_month: Option<Decimal>,
+    /// with `network_hashrate_ehs` or `difficulty`. Default 0.
+    #[wire(bounds::GROWTH_PER_MONTH)]
+    pub network_growth_per_month: Option<Num>,
     /// Network hashrate for each month, EH/s; exactly `months` entries, each > 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([1070, 1090]))]
-    pub network_hashrate_path_ehs: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::NETWORK_HASHRATE_PATH_EHS)]
+    pub network_hashrate_path_ehs: Vec<Num>,
     /// Difficulty for each month; exactly `months` entries, each > 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([149300000000000_u64, 152000000000000_u64]))]
-    pub difficulty_path: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::DIFFICULTY_PATH)]
+    pub difficulty_path: Vec<Num>,
     /// Block height on `start_date`; blocks then come every 10 minutes and
     /// the subsidy halves every 210,000 blocks. Give this or `block_subsidy_btc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 927000, minimum = 0)]
-    pub block_height: Option<u64>,
+    #[wire(bounds::BLOCK_HEIGHT)]
+    pub block_height: Option<Int>,
     /// Block subsidy at the start, BTC; constant unless `next_halving_date`
-    /// is given. Range: [0, 50].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 3.125, minimum = 0, maximum = 50)]
-    pub block_subsidy_btc: Option<Decimal>,
+    /// is given.
+    #[wire(bounds::BLOCK_SUBSIDY_BTC)]
+    pub block_subsidy_btc: Option<Num>,
     /// Date of the next halving (with `block_subsidy_btc`); later halvings
     /// follow every 210,000 blocks at 144 a day (1,458⅓ days). On or after
     /// `start_date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = "2028-04-15")]
-    pub next_halving_date: Option<NaiveDate>,
+    pub next_halving_date: Option<Date>,
     /// Transaction fees per block, BTC, held constant. Give at most one of
     /// this, `fees_per_block_btc_path`, `fee_share` and `fee_share_path`.
-    /// Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.03, minimum = 0)]
-    pub fees_per_block_btc: Option<Decimal>,
+    /// Default 0.
+    #[wire(bounds::FEES_PER_BLOCK_BTC)]
+    pub fees_per_block_btc: Option<Num>,
     /// Fees per block for each month, BTC; exactly `months` entries, each ≥ 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([0.03, 0.035]), max_items = 120)]
-    pub fees_per_block_btc_path: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::FEES_PER_BLOCK_BTC_PATH)]
+    pub fees_per_block_btc_path: Vec<Num>,
     /// Fees as a share of the whole block reward, `fees / (subsidy + fees)`,
     /// held constant; the reward is `subsidy / (1 − fee_share)`, so fees
-    /// halve with the subsidy. Range: [0, 0.9].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.01, minimum = 0, maximum = 0.9)]
-    pub fee_share: Option<Decimal>,
+    /// halve with the subsidy.
+    #[wire(bounds::FEE_SHARE)]
+    pub fee_share: Option<Num>,
     /// The fee share for each month; exactly `months` entries, each in
     /// [0, 0.9].
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([0.01, 0.012]), max_items = 120)]
-    pub fee_share_path: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::FEE_SHARE_PATH)]
+    pub fee_share_path: Vec<Num>,
     /// Share of the time the fleet hashes, a fraction in [0, 1]. Default 1.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.95, minimum = 0, maximum = 1)]
-    pub uptime: Option<Decimal>,
+    #[wire(bounds::FRACTION)]
+    pub uptime: Option<Num>,
     /// Share of the reward the pool keeps, a fraction in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0, minimum = 0, maximum = 1)]
-    pub pool_fee: Option<Decimal>,
+    #[wire(bounds::POOL_FEE)]
+    pub pool_fee: Option<Num>,
     /// BTC price in month 1, USD; grows by `btc_price_growth_per_month`.
-    /// Give this or `btc_price_path`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 90000, minimum = 0)]
-    pub btc_price: Option<Decimal>,
+    /// Give this or `btc_price_path`.
+    #[wire(bounds::BTC_PRICE)]
+    pub btc_price: Option<Num>,
     /// Growth of the BTC price per month, a fraction, with `btc_price`.
-    /// Range: (−1, 10]. Default 0 (flat).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.01)]
-    pub btc_price_growth_per_month: Option<Decimal>,
+    /// Default 0 (flat).
+    #[wire(bounds::GROWTH_PER_MONTH)]
+    pub btc_price_growth_per_month: Option<Num>,
     /// BTC price for each month, USD; exactly `months` entries, each > 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([90000, 92000]))]
-    pub btc_price_path: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::BTC_PRICE_PATH)]
+    pub btc_price_path: Vec<Num>,
     /// Fleet efficiency, J/TH, with `fleet_hashrate_ehs`; with a power
-    /// price, enables power cost and margin. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 16.1, minimum = 0)]
-    pub efficiency_j_per_th: Option<Decimal>,
+    /// price, enables power cost and margin.
+    #[wire(bounds::EFFICIENCY_J_PER_TH)]
+    pub efficiency_j_per_th: Option<Num>,
     /// Market power price, USD per MWh, every month; or give
-    /// `power_price_path_per_mwh`. Requires an efficiency. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 45, minimum = 0)]
-    pub power_price_per_mwh: Option<Decimal>,
+    /// `power_price_path_per_mwh`. Requires an efficiency.
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub power_price_per_mwh: Option<Num>,
     /// Market power price for each month, USD per MWh; exactly `months`
     /// entries, each ≥ 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([45, 60]), max_items = 120)]
-    pub power_price_path_per_mwh: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::POWER_PRICE_PATH_PER_MWH)]
+    pub power_price_path_per_mwh: Vec<Num>,
     /// How each month's power price spreads over its hours: buckets of
     /// hours at multiples of the month's price, their shares adding up to 1
     /// and spread evenly over the month. At most 24. Default: every hour at
     /// the month's price.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 24)]
+    #[wire(bounds::PRICE_PROFILE)]
     pub power_price_profile: Vec<PriceBucketRequest>,
     /// A fixed-price contract for part of the load; requires a market power
     /// price (for the rest, and for power sold back).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub power_contract: Option<PowerContractRequest>,
     /// Paid for each MWh of load the shut-off curtails, USD per MWh;
-    /// requires `shutoff: economic`. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 10, minimum = 0)]
-    pub demand_response_credit_per_mwh: Option<Decimal>,
-    /// Paid each month for standing ready to curtail, USD. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1000000, minimum = 0)]
-    pub demand_response_credit_per_month: Option<Decimal>,
+    /// requires `shutoff: economic`.
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub demand_response_credit_per_mwh: Option<Num>,
+    /// Paid each month for standing ready to curtail, USD.
+    #[wire(bounds::USD)]
+    pub demand_response_credit_per_month: Option<Num>,
     /// `economic`: in each month a cohort hashes only in the hours its
     /// hashprice covers its hashcost at that month's power price; `never`
     /// (the default) switches nothing off. Economic needs a power price and
     /// an efficiency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shutoff: Option<ShutoffRequest>,
-    /// Other cash operating costs, USD per day. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 200000, minimum = 0)]
-    pub other_opex_per_day: Option<Decimal>,
+    /// Other cash operating costs, USD per day. Default 0.
+    #[wire(bounds::USD)]
+    pub other_opex_per_day: Option<Num>,
     /// Depreciation of the site's infrastructure, USD per day, in the
-    /// all-in cost. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 60000, minimum = 0)]
-    pub infrastructure_depreciation_per_day: Option<Decimal>,
+    /// all-in cost. Default 0.
+    #[wire(bounds::USD)]
+    pub infrastructure_depreciation_per_day: Option<Num>,
     /// Stock-based compensation, USD per day, in the all-in cost.
-    /// Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 40000, minimum = 0)]
-    pub stock_compensation_per_day: Option<Decimal>,
+    /// Default 0.
+    #[wire(bounds::USD)]
+    pub stock_compensation_per_day: Option<Num>,
     /// A hashprice forward curve from month 1: each month's forward price
     /// and the share of the fleet's hashrate sold forward at it. At most
     /// `months` entries; later months are unhedged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    #[schema(max_items = 120)]
+    #[wire(bounds::HASHPRICE_FORWARD)]
     pub hashprice_forward: Vec<HashpriceForwardRequest>,
+}
+
+impl Examples for ProjectionRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "growth",
+                summary: "CleanSpark's fleet over 24 months: 2% network growth a month, BTC up 1% a month",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 24,
+                    "fleet_hashrate_ehs": 50,
+                    "network_hashrate_ehs": 1070,
+                    "network_growth_per_month": 0.02,
+                    "block_height": 927000,
+                    "fees_per_block_btc": 0.03,
+                    "uptime": 0.95,
+                    "pool_fee": 0,
+                    "btc_price": 90000,
+                    "btc_price_growth_per_month": 0.01,
+                    "efficiency_j_per_th": 16.1,
+                    "power_price_per_mwh": 45,
+                    "other_opex_per_day": 200000
+                }),
+            },
+            Example {
+                name: "paths_and_a_halving_date",
+                summary: "Three months along given hashrate and price paths, adding 2 EH/s a month, across the April 2028 halving",
+                body: json!({
+                    "start_date": "2028-03-01",
+                    "months": 3,
+                    "fleet_hashrate_ehs": 50,
+                    "fleet_additions_ehs": [0, 2, 2],
+                    "network_hashrate_path_ehs": [1200, 1220, 1240],
+                    "block_subsidy_btc": 3.125,
+                    "next_halving_date": "2028-04-15",
+                    "btc_price_path": [90000, 92000, 94000],
+                    "efficiency_j_per_th": 16.1,
+                    "power_price_per_mwh": 45
+                }),
+            },
+            Example {
+                name: "with_difficulty_path",
+                summary: "The network from its difficulty path",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 2,
+                    "fleet_hashrate_ehs": 50,
+                    "difficulty_path": [149300000000000_u64, 152000000000000_u64],
+                    "block_height": 927000,
+                    "btc_price": 90000
+                }),
+            },
+            Example {
+                name: "with_difficulty",
+                summary: "The network from today's difficulty, growing 2% a month",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 12,
+                    "fleet_hashrate_ehs": 50,
+                    "difficulty": 149300000000000_u64,
+                    "network_growth_per_month": 0.02,
+                    "block_height": 927000,
+                    "btc_price": 90000
+                }),
+            },
+            Example {
+                name: "hedged_cohorts_under_power_terms",
+                summary: "Four cohorts over a year: a price profile, a 300 MW contract, the shut-off, site costs and three months of hashprice forward",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 12,
+                    "cohorts": [
+                        {"hashrate_ehs": 15, "efficiency_j_per_th": 19.5, "purchase_cost_usd_per_th": 18,
+                         "purchase_date": "2023-06-01", "useful_life_months": 36},
+                        {"hashrate_ehs": 25, "efficiency_j_per_th": 15, "purchase_cost_usd_per_th": 16,
+                         "purchase_date": "2024-09-01", "useful_life_months": 36, "residual_fraction": 0.1},
+                        {"hashrate_ehs": 10, "efficiency_j_per_th": 13.5, "purchase_cost_usd_per_th": 17,
+                         "purchase_date": "2025-06-01", "useful_life_months": 36, "residual_fraction": 0.1},
+                        {"hashrate_ehs": 5, "efficiency_j_per_th": 12, "purchase_cost_usd_per_th": 21,
+                         "purchase_date": "2026-06-01", "useful_life_months": 36, "residual_fraction": 0.1}
+                    ],
+                    "network_hashrate_ehs": 1070,
+                    "network_growth_per_month": 0.02,
+                    "block_height": 927000,
+                    "fee_share": 0.01,
+                    "uptime": 0.95,
+                    "btc_price": 90000,
+                    "btc_price_growth_per_month": 0.01,
+                    "power_price_per_mwh": 45,
+                    "power_price_profile": [
+                        {"share_of_hours": 0.95, "price_multiple": 0.85},
+                        {"share_of_hours": 0.05, "price_multiple": 3.85}
+                    ],
+                    "power_contract": {"mw": 300, "price_per_mwh": 35},
+                    "demand_response_credit_per_month": 500000,
+                    "shutoff": "economic",
+                    "other_opex_per_day": 200000,
+                    "infrastructure_depreciation_per_day": 150000,
+                    "stock_compensation_per_day": 80000,
+                    "hashprice_forward": [
+                        {"usd_per_ph_day": 40, "hedged_fraction": 0.25},
+                        {"usd_per_ph_day": 40, "hedged_fraction": 0.25},
+                        {"usd_per_ph_day": 40, "hedged_fraction": 0.25}
+                    ]
+                }),
+            },
+            Example {
+                name: "riot_august_2023",
+                summary: "A Riot-like August 2023: half the hours at $60/MWh and half at $180, 345 MW contracted at $30, demand response",
+                body: json!({
+                    "start_date": "2023-08-01",
+                    "months": 1,
+                    "fleet_hashrate_ehs": 12.5,
+                    "efficiency_j_per_th": 30,
+                    "uptime": 0.74,
+                    "network_hashrate_ehs": 400,
+                    "block_subsidy_btc": 6.25,
+                    "fees_per_block_btc": 0.2,
+                    "btc_price": 29000,
+                    "power_price_per_mwh": 120,
+                    "power_price_profile": [
+                        {"share_of_hours": 0.5, "price_multiple": 0.5},
+                        {"share_of_hours": 0.5, "price_multiple": 1.5}
+                    ],
+                    "power_contract": {"mw": 345, "price_per_mwh": 30},
+                    "demand_response_credit_per_month": 7400000,
+                    "shutoff": "economic"
+                }),
+            },
+            Example {
+                name: "monthly_fee_and_power_paths",
+                summary: "Two cohorts, the second bought mid-May, along monthly fee and power price paths, paid $5 per MWh curtailed",
+                body: json!({
+                    "start_date": "2026-04-01",
+                    "months": 3,
+                    "cohorts": [
+                        {"hashrate_ehs": 10, "efficiency_j_per_th": 20, "purchase_cost_usd": 150000000,
+                         "purchase_date": "2026-04-01", "useful_life_months": 36, "residual_fraction": 0.1},
+                        {"hashrate_ehs": 10, "efficiency_j_per_th": 40, "purchase_date": "2026-05-16"}
+                    ],
+                    "network_hashrate_path_ehs": [1000, 1050, 1100],
+                    "block_subsidy_btc": 3.125,
+                    "fees_per_block_btc_path": [0.03, 0.04, 0.05],
+                    "btc_price_path": [100000, 95000, 105000],
+                    "power_price_path_per_mwh": [50, 40, 45],
+                    "demand_response_credit_per_mwh": 5,
+                    "shutoff": "economic"
+                }),
+            },
+            Example {
+                name: "share_of_fees_by_month",
+                summary: "Fees as a share of the reward, month by month",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 2,
+                    "fleet_hashrate_ehs": 50,
+                    "network_hashrate_ehs": 1070,
+                    "block_height": 927000,
+                    "fee_share_path": [0.01, 0.02],
+                    "btc_price": 90000
+                }),
+            },
+        ]
+    }
 }
 
 /// One month of a hashprice forward: the miner receives
 /// `hedged_fraction × fleet PH/s × days × (usd_per_ph_day − hashprice)`,
 /// where hashprice is the month's gross USD hashprice.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"usd_per_ph_day": 45, "hedged_fraction": 0.5}))]
 pub struct HashpriceForwardRequest {
-    /// The forward hashprice, USD per PH/s per day. Range: ≥ 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 45, minimum = 0)]
-    pub usd_per_ph_day: Decimal,
-    /// Share of the fleet's hashrate in service sold forward. Range: [0, 1].
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.5, minimum = 0, maximum = 1)]
-    pub hedged_fraction: Decimal,
+    /// The forward hashprice, USD per PH/s per day.
+    #[wire(bounds::HASHPRICE_USD_PER_PH_DAY)]
+    pub usd_per_ph_day: Num,
+    /// Share of the fleet's hashrate in service sold forward.
+    #[wire(bounds::FRACTION)]
+    pub hedged_fraction: Num,
 }
 
-fn growth(v: Option<Decimal>, field: &str) -> Result<MonthlyGrowth, CoreError> {
-    MonthlyGrowth::new(v.unwrap_or(Decimal::ZERO)).at(field)
+fn growth(v: Option<Num>, field: &str) -> Result<MonthlyGrowth, CoreError> {
+    MonthlyGrowth::new(v.map_or(Decimal::ZERO, Num::get)).at(field)
 }
 
 fn path<T>(
-    values: &[Decimal],
+    values: &[Num],
     field: &str,
     check: impl Fn(Decimal) -> Result<T, infraval_core::ValueError>,
 ) -> Result<Vec<T>, CoreError> {
-    infraval_core::num::capped_len(values, mining::MAX_PROJECTION_MONTHS as usize).at(field)?;
     values
         .iter()
         .enumerate()
-        .map(|(i, v)| check(*v).at(format!("{field}[{i}]")))
+        .map(|(i, v)| check(v.get()).at(format!("{field}[{i}]")))
         .collect()
 }
 
@@ -349,7 +372,7 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
     type Error = CoreError;
 
     fn try_from(req: ProjectionRequest) -> Result<Self, CoreError> {
-        let months = ProjectionMonths::new(req.months).at("months")?;
+        let months = ProjectionMonths::new(req.months.to_u32()).at("months")?;
         let network = match exactly_one(&[
             ("network_hashrate_ehs", req.network_hashrate_ehs.is_some()),
             ("difficulty", req.difficulty.is_some()),
@@ -397,16 +420,16 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
                     });
                 }
                 HalvingSchedule::FromHeight {
-                    start_height: req.block_height.unwrap_or_default(),
+                    start_height: req.block_height.unwrap_or_default().to_u64(),
                 }
             }
             _ => {
-                let subsidy = Btc::subsidy(req.block_subsidy_btc.unwrap_or_default())
+                let subsidy = Btc::subsidy(req.block_subsidy_btc.unwrap_or_default().get())
                     .at("block_subsidy_btc")?;
                 match req.next_halving_date {
                     Some(next_halving) => HalvingSchedule::OnDate {
                         subsidy,
-                        next_halving,
+                        next_halving: next_halving.get(),
                     },
                     None => HalvingSchedule::Constant { subsidy },
                 }
@@ -417,7 +440,8 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
             ("btc_price_path", !req.btc_price_path.is_empty()),
         ])? {
             0 => {
-                let initial = Price::new(req.btc_price.unwrap_or_default()).at("btc_price")?;
+                let initial =
+                    Price::new(req.btc_price.unwrap_or_default().get()).at("btc_price")?;
                 match req.btc_price_growth_per_month {
                     Some(g) => PricePath::Growth {
                         initial,
@@ -441,12 +465,12 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
             ("cohorts", !req.cohorts.is_empty()),
         ])? {
             0 => ProjectionFleet::Single {
-                fleet: Hashrate::new(req.fleet_hashrate_ehs.unwrap_or_default())
+                fleet: Hashrate::new(req.fleet_hashrate_ehs.unwrap_or_default().get())
                     .at("fleet_hashrate_ehs")?,
                 additions_ehs: path(&req.fleet_additions_ehs, "fleet_additions_ehs", Ok)?,
                 efficiency: req
                     .efficiency_j_per_th
-                    .map(|e| JoulesPerTerahash::new(e).at("efficiency_j_per_th"))
+                    .map(|e| JoulesPerTerahash::new(e.get()).at("efficiency_j_per_th"))
                     .transpose()?,
             },
             _ => {
@@ -474,7 +498,8 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
             ("fee_share_path", !req.fee_share_path.is_empty()),
         ])? {
             Some(0) => FeeSchedule::Flat(Fee::PerBlock(
-                Btc::new(req.fees_per_block_btc.unwrap_or_default()).at("fees_per_block_btc")?,
+                Btc::new(req.fees_per_block_btc.unwrap_or_default().get())
+                    .at("fees_per_block_btc")?,
             )),
             Some(1) => FeeSchedule::PerBlockPath(path(
                 &req.fees_per_block_btc_path,
@@ -482,7 +507,7 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
                 Btc::new,
             )?),
             Some(2) => FeeSchedule::Flat(Fee::Share(
-                FeeShare::new(req.fee_share.unwrap_or_default()).at("fee_share")?,
+                FeeShare::new(req.fee_share.unwrap_or_default().get()).at("fee_share")?,
             )),
             Some(_) => {
                 FeeSchedule::SharePath(path(&req.fee_share_path, "fee_share_path", FeeShare::new)?)
@@ -514,26 +539,21 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
             shutoff: req.shutoff,
         }
         .terms()?;
-        infraval_core::num::capped_len(
-            &req.hashprice_forward,
-            mining::MAX_PROJECTION_MONTHS as usize,
-        )
-        .at("hashprice_forward")?;
         let hashprice_forward = req
             .hashprice_forward
             .iter()
             .enumerate()
             .map(|(i, f)| {
                 Ok(HashpriceForward {
-                    usd_per_ph_day: Usd::new(f.usd_per_ph_day)
+                    usd_per_ph_day: Usd::new(f.usd_per_ph_day.get())
                         .at(format!("hashprice_forward[{i}].usd_per_ph_day"))?,
-                    hedged_fraction: Fraction::new(f.hedged_fraction)
+                    hedged_fraction: Fraction::new(f.hedged_fraction.get())
                         .at(format!("hashprice_forward[{i}].hedged_fraction"))?,
                 })
             })
             .collect::<Result<Vec<_>, CoreError>>()?;
         Ok(ProjectionInput {
-            start_date: req.start_date,
+            start_date: req.start_date.get(),
             months,
             network,
             fleet,
@@ -565,116 +585,68 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
 #[serde(deny_unknown_fields)]
 pub struct ProjectionMonthResponse {
     /// 1 for the first month.
-    #[schema(example = 1)]
     pub month: u32,
     /// First day of the month.
-    #[schema(example = "2025-12-01")]
-    pub start_date: NaiveDate,
+    pub start_date: Date,
     /// Days in the month (calendar).
-    #[schema(example = 31)]
     pub days: u32,
     /// Network hashrate for the month, EH/s.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1070)]
-    pub network_hashrate_ehs: Decimal,
+    pub network_hashrate_ehs: Num,
     /// The difficulty on the month's first day (6 dp): the one the start
     /// hashrate implies in month 1, then the block clock's retargets.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 149477273225784.3)]
-    pub difficulty: Decimal,
+    pub difficulty: Num,
     /// Blocks the network is expected to find in the month (6 dp): more
     /// than 144 a day while the network outgrows its difficulty.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 4464)]
-    pub blocks: Decimal,
+    pub blocks: Num,
     /// `blocks / days` (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 144)]
-    pub blocks_per_day: Decimal,
+    pub blocks_per_day: Num,
     /// Fleet hashrate in service in the month (after its additions, or the
     /// cohorts bought by its end), EH/s.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 50)]
-    pub fleet_hashrate_ehs: Decimal,
+    pub fleet_hashrate_ehs: Num,
     /// Block subsidy on the month's first day, BTC.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 3.125)]
-    pub block_subsidy_btc: Decimal,
+    pub block_subsidy_btc: Num,
     /// Whether a halving falls in the month (its subsidy is then split at
     /// the halving day).
-    #[schema(example = false)]
     pub halving_in_month: bool,
     /// Bitcoin mined in the month.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 625.22074766)]
-    pub btc_mined: Decimal,
+    pub btc_mined: Num,
     /// BTC price for the month, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 90000)]
-    pub btc_price: Decimal,
+    pub btc_price: Num,
     /// The month's gross hashprice: BTC per PH/s per day × `btc_price`, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 38.21)]
-    pub hashprice_usd_per_ph_day: Decimal,
+    pub hashprice_usd_per_ph_day: Num,
     /// `btc_mined × btc_price`, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 56269867.29)]
-    pub revenue: Decimal,
+    pub revenue: Num,
     /// Contracted power sold back at the market price, USD: revenue shown
     /// apart.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub power_sold_back: Decimal,
+    pub power_sold_back: Num,
     /// Demand-response credits (per MWh curtailed and monthly), USD:
     /// revenue shown apart.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub demand_response_credits: Decimal,
+    pub demand_response_credits: Num,
     /// What the hashprice forward paid the miner (negative when the miner
     /// paid), USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub hedge_settlement: Decimal,
+    pub hedge_settlement: Num,
     /// Power cost for the month, USD; `null` without efficiency and power
     /// price. With a contract: its payments plus the power bought above it.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 25603830)]
-    pub power_cost: Option<Decimal>,
+    pub power_cost: Option<Num>,
     /// Other opex for the month, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 6200000)]
-    pub other_opex: Decimal,
+    pub other_opex: Num,
     /// `revenue + power_sold_back + demand_response_credits +
     /// hedge_settlement − power_cost − other_opex`, USD; `null` without
     /// power cost.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 24466037.29)]
-    pub margin: Option<Decimal>,
+    pub margin: Option<Num>,
     /// Depreciation of the cohorts' machines and of the site, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub depreciation: Decimal,
+    pub depreciation: Num,
     /// Stock-based compensation, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub stock_compensation: Decimal,
+    pub stock_compensation: Num,
     /// `(power_cost + other_opex) / btc_mined`, USD; `null` without power
     /// cost or bitcoin.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50868.16)]
-    pub cash_cost_per_btc: Option<Decimal>,
+    pub cash_cost_per_btc: Option<Num>,
     /// Cash cost plus `(depreciation + stock_compensation) / btc_mined`, USD.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 50868.16)]
-    pub all_in_cost_per_btc: Option<Decimal>,
+    pub all_in_cost_per_btc: Option<Num>,
     /// Hours the fleet was switched off, weighted by hashrate (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub curtailed_hours: Decimal,
+    pub curtailed_hours: Num,
     /// Bitcoin mined from month 1 to this month.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 625.22074766)]
-    pub cumulative_btc: Decimal,
+    pub cumulative_btc: Num,
     /// One per cohort, in order; one for `fleet_hashrate_ehs`.
     pub cohorts: Vec<ProjectionCohortMonthResponse>,
 }
@@ -684,26 +656,16 @@ pub struct ProjectionMonthResponse {
 #[serde(deny_unknown_fields)]
 pub struct ProjectionCohortMonthResponse {
     /// Its hashrate in service, EH/s (zero before its purchase date).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 50)]
-    pub hashrate_ehs: Decimal,
+    pub hashrate_ehs: Num,
     /// Bitcoin it mined.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 625.22074766)]
-    pub btc_mined: Decimal,
+    pub btc_mined: Num,
     /// Power cost charged to it, USD: its purchases, and its hashrate share
     /// of a contract's payments.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 25603830)]
-    pub power_cost: Option<Decimal>,
+    pub power_cost: Option<Num>,
     /// Depreciation of its machines, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub depreciation: Decimal,
+    pub depreciation: Num,
     /// Hours it was switched off (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub curtailed_hours: Decimal,
+    pub curtailed_hours: Num,
 }
 
 /// One cohort over the whole projection. Site costs (other opex, site
@@ -712,34 +674,20 @@ pub struct ProjectionCohortMonthResponse {
 #[serde(deny_unknown_fields)]
 pub struct ProjectionCohortResponse {
     /// Bitcoin it mined.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 12948.53336055)]
-    pub btc_mined: Decimal,
+    pub btc_mined: Num,
     /// Bitcoin per day in service.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 17.73771693)]
-    pub btc_per_day: Decimal,
+    pub btc_per_day: Num,
     /// Power cost charged to it, USD.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 657242056.8)]
-    pub power_cost: Option<Decimal>,
+    pub power_cost: Option<Num>,
     /// Depreciation of its machines, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub depreciation: Decimal,
+    pub depreciation: Num,
     /// (Its power cost + its share of other opex) per BTC, USD.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 62033.44)]
-    pub cash_cost_per_btc: Option<Decimal>,
+    pub cash_cost_per_btc: Option<Num>,
     /// Cash cost plus its depreciation and its share of the site's
     /// depreciation and stock compensation, per BTC, USD.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 62033.44)]
-    pub all_in_cost_per_btc: Option<Decimal>,
+    pub all_in_cost_per_btc: Option<Num>,
     /// Hours it was switched off (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub curtailed_hours: Decimal,
+    pub curtailed_hours: Num,
 }
 
 /// A monthly projection.
@@ -749,56 +697,32 @@ pub struct ProjectionResponse {
     /// One row per month.
     pub months: Vec<ProjectionMonthResponse>,
     /// Bitcoin mined over the horizon.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 12948.53336055)]
-    pub total_btc: Decimal,
+    pub total_btc: Num,
     /// Revenue over the horizon, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1300774669.64)]
-    pub total_revenue: Decimal,
+    pub total_revenue: Num,
     /// Power cost over the horizon, USD; `null` without efficiency and power price.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 657242056.8)]
-    pub total_power_cost: Option<Decimal>,
+    pub total_power_cost: Option<Num>,
     /// Margin over the horizon, USD; `null` without power cost.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 497532612.84)]
-    pub total_margin: Option<Decimal>,
+    pub total_margin: Option<Num>,
     /// Contracted power sold back over the horizon, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub total_power_sold_back: Decimal,
+    pub total_power_sold_back: Num,
     /// Demand-response credits over the horizon, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub total_demand_response_credits: Decimal,
+    pub total_demand_response_credits: Num,
     /// Hashprice forward settlements over the horizon, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub total_hedge_settlement: Decimal,
+    pub total_hedge_settlement: Num,
     /// Depreciation over the horizon, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub total_depreciation: Decimal,
+    pub total_depreciation: Num,
     /// `total_btc` per day of the horizon.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 17.73771693)]
-    pub btc_per_day: Decimal,
+    pub btc_per_day: Num,
     /// (Power cost + other opex) per BTC over the horizon, USD: CoinShares'
     /// cash cost.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 62033.44)]
-    pub cash_cost_per_btc: Option<Decimal>,
+    pub cash_cost_per_btc: Option<Num>,
     /// Cash cost plus depreciation and stock-based compensation per BTC
     /// over the horizon, USD: CoinShares' all-in cost.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 62033.44)]
-    pub all_in_cost_per_btc: Option<Decimal>,
+    pub all_in_cost_per_btc: Option<Num>,
     /// Hours the fleet was switched off over the horizon, weighted by
     /// hashrate (6 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub curtailed_hours: Decimal,
+    pub curtailed_hours: Num,
     /// One per cohort, in order; one for `fleet_hashrate_ehs`.
     pub cohorts: Vec<ProjectionCohortResponse>,
 }
@@ -811,7 +735,7 @@ impl From<&mining::Projection> for ProjectionResponse {
                 .iter()
                 .map(|m| ProjectionMonthResponse {
                     month: m.month,
-                    start_date: m.start_date,
+                    start_date: m.start_date.into(),
                     days: m.days,
                     network_hashrate_ehs: physical(m.network_hashrate_ehs),
                     difficulty: physical(m.difficulty),
@@ -928,14 +852,14 @@ mod tests {
             projection_work_units(&ProjectionInput::try_from(r.clone()).unwrap())
         };
         assert_eq!(units(&req), 1);
-        req.months = 120;
+        req.months = 120.into();
         req.fleet_hashrate_ehs = None;
         req.cohorts = serde_json::from_value(serde_json::json!([
             {"hashrate_ehs": 1, "efficiency_j_per_th": 20},
             {"hashrate_ehs": 1, "efficiency_j_per_th": 30}
         ]))
         .unwrap();
-        req.power_price_per_mwh = Some(rust_decimal_macros::dec!(45));
+        req.power_price_per_mwh = Some(rust_decimal_macros::dec!(45).into());
         req.power_price_profile = serde_json::from_value(serde_json::json!([
             {"share_of_hours": 0.5, "price_multiple": 0.5},
             {"share_of_hours": 0.5, "price_multiple": 1.5}
@@ -945,11 +869,11 @@ mod tests {
         req.cohorts = vec![req.cohorts[0].clone(); 50];
         req.power_price_profile = (0..24)
             .map(|_| PriceBucketRequest {
-                share_of_hours: rust_decimal_macros::dec!(0.04),
-                price_multiple: Decimal::ONE,
+                share_of_hours: rust_decimal_macros::dec!(0.04).into(),
+                price_multiple: Decimal::ONE.into(),
             })
             .collect();
-        req.power_price_profile[23].share_of_hours = rust_decimal_macros::dec!(0.08);
+        req.power_price_profile[23].share_of_hours = rust_decimal_macros::dec!(0.08).into();
         assert_eq!(units(&req), 19);
     }
 
