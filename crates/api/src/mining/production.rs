@@ -68,10 +68,10 @@ pub struct ProductionRequest {
     /// `fees_per_block_btc`.
     #[wire(bounds::FEE_SHARE)]
     pub fee_share: Option<Num>,
-    /// Share of the time the fleet hashes, a fraction in [0, 1]. Default 1.
+    /// Share of the time the fleet hashes. Default 1.
     #[wire(bounds::FRACTION)]
     pub uptime: Option<Num>,
-    /// Share of the reward the pool keeps, a fraction in [0, 1]. Default 0.
+    /// Share of the reward the pool keeps. Default 0.
     #[wire(bounds::POOL_FEE)]
     pub pool_fee: Option<Num>,
     /// Days for `btc_for_period`. Default 1.

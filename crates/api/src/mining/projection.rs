@@ -61,11 +61,11 @@ pub struct ProjectionRequest {
     /// with `network_hashrate_ehs` or `difficulty`. Default 0.
     #[wire(bounds::GROWTH_PER_MONTH)]
     pub network_growth_per_month: Option<Num>,
-    /// Network hashrate for each month, EH/s; exactly `months` entries, each > 0.
+    /// Network hashrate for each month, EH/s; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[wire(bounds::NETWORK_HASHRATE_PATH_EHS)]
     pub network_hashrate_path_ehs: Vec<Num>,
-    /// Difficulty for each month; exactly `months` entries, each > 0.
+    /// Difficulty for each month; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[wire(bounds::DIFFICULTY_PATH)]
     pub difficulty_path: Vec<Num>,
@@ -86,7 +86,7 @@ pub struct ProjectionRequest {
     /// Default 0.
     #[wire(bounds::FEES_PER_BLOCK_BTC)]
     pub fees_per_block_btc: Option<Num>,
-    /// Fees per block for each month, BTC; exactly `months` entries, each ≥ 0.
+    /// Fees per block for each month, BTC; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[wire(bounds::FEES_PER_BLOCK_BTC_PATH)]
     pub fees_per_block_btc_path: Vec<Num>,
@@ -95,15 +95,14 @@ pub struct ProjectionRequest {
     /// halve with the subsidy.
     #[wire(bounds::FEE_SHARE)]
     pub fee_share: Option<Num>,
-    /// The fee share for each month; exactly `months` entries, each in
-    /// [0, 0.9].
+    /// The fee share for each month; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[wire(bounds::FEE_SHARE_PATH)]
     pub fee_share_path: Vec<Num>,
-    /// Share of the time the fleet hashes, a fraction in [0, 1]. Default 1.
+    /// Share of the time the fleet hashes. Default 1.
     #[wire(bounds::FRACTION)]
     pub uptime: Option<Num>,
-    /// Share of the reward the pool keeps, a fraction in [0, 1]. Default 0.
+    /// Share of the reward the pool keeps. Default 0.
     #[wire(bounds::POOL_FEE)]
     pub pool_fee: Option<Num>,
     /// BTC price in month 1, USD; grows by `btc_price_growth_per_month`.
@@ -114,7 +113,7 @@ pub struct ProjectionRequest {
     /// Default 0 (flat).
     #[wire(bounds::GROWTH_PER_MONTH)]
     pub btc_price_growth_per_month: Option<Num>,
-    /// BTC price for each month, USD; exactly `months` entries, each > 0.
+    /// BTC price for each month, USD; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[wire(bounds::BTC_PRICE_PATH)]
     pub btc_price_path: Vec<Num>,
@@ -126,8 +125,7 @@ pub struct ProjectionRequest {
     /// `power_price_path_per_mwh`. Requires an efficiency.
     #[wire(bounds::POWER_PRICE_PER_MWH)]
     pub power_price_per_mwh: Option<Num>,
-    /// Market power price for each month, USD per MWh; exactly `months`
-    /// entries, each ≥ 0.
+    /// Market power price for each month, USD per MWh; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[wire(bounds::POWER_PRICE_PATH_PER_MWH)]
     pub power_price_path_per_mwh: Vec<Num>,
