@@ -15,7 +15,7 @@ use crate::wire::{Date, Int, Num, Wire};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct CohortRequest {
-    /// The cohort's hashrate, EH/s. the cohorts in service
+    /// The cohort's hashrate, EH/s; the cohorts in service
     /// together at most the network.
     #[wire(bounds::HASHRATE_EHS)]
     pub hashrate_ehs: Num,
@@ -24,7 +24,6 @@ pub struct CohortRequest {
     pub efficiency_j_per_th: Num,
     /// What it cost in total, USD; give this or `purchase_cost_usd_per_th`
     /// (or neither, for no depreciation), with `useful_life_months`.
-    ///
     #[wire(bounds::USD)]
     pub purchase_cost_usd: Option<Num>,
     /// What it cost per TH/s, USD; the total is

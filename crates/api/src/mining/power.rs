@@ -17,12 +17,11 @@ use crate::wire::{Num, Wire};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct PriceBucketRequest {
-    /// Share of the hours, a fraction. the buckets' shares
+    /// Share of the hours, a fraction; the buckets' shares
     /// add up to 1.
     #[wire(bounds::SHARE_OF_HOURS)]
     pub share_of_hours: Num,
     /// The price in those hours as a multiple of the period's price.
-    ///
     #[wire(bounds::PRICE_MULTIPLE)]
     pub price_multiple: Num,
 }

@@ -27,7 +27,7 @@ use crate::{bounds, Example, Examples};
 #[serde(deny_unknown_fields)]
 pub struct ProductionRequest {
     /// The fleet's operating hashrate, EH/s: the one-cohort shorthand. Give
-    /// this or `cohorts`. at most the network.
+    /// this or `cohorts`; at most the network.
     #[wire(bounds::HASHRATE_EHS)]
     pub fleet_hashrate_ehs: Option<Num>,
     /// The fleet by cohort; give this or `fleet_hashrate_ehs`. At most 50;
@@ -84,7 +84,6 @@ pub struct ProductionRequest {
     #[wire(bounds::EFFICIENCY_J_PER_TH)]
     pub efficiency_j_per_th: Option<Num>,
     /// Fleet power draw while running, MW; give this or `efficiency_j_per_th`.
-    ///
     #[wire(bounds::POWER_MW)]
     pub power_mw: Option<Num>,
     /// Power price, USD per MWh; requires a power draw.
