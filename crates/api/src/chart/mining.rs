@@ -49,7 +49,8 @@ fn title(req: &ProjectionRequest, res: &ProjectionResponse) -> Title {
         ),
         inputs: format!(
             "Fleet {} EH/s · network {} EH/s{} · BTC {}{}{power} · from {}",
-            decimal(req.fleet_hashrate_ehs.coord(), 2),
+            // The first month's fleet: a single fleet's or the cohorts' sum.
+            first.map_or_else(String::new, |m| decimal(m.fleet_hashrate_ehs.coord(), 2)),
             first.map_or_else(String::new, |m| decimal(m.network_hashrate_ehs.coord(), 1)),
             growth(req.network_growth_per_month),
             first.map_or_else(String::new, |m| money(m.btc_price.coord())),
