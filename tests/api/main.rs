@@ -2,6 +2,7 @@
 //!
 //! Set `TEST_LOG=1` to see the server's logs.
 
+mod batch;
 mod build_cost;
 mod colocation;
 mod convertible_pricing;

@@ -14,6 +14,7 @@
 //! are refused (see [`num`]). Money and share counts are carried as
 //! [`rust_decimal::Decimal`] inside the service.
 
+pub mod batch;
 pub mod build_cost;
 pub mod colocation;
 pub mod convertible;

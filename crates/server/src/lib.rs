@@ -5,6 +5,7 @@
 //! operation list in `infraval-api`.
 
 pub mod auth;
+pub mod batch;
 pub mod compute;
 pub mod config;
 pub mod error;

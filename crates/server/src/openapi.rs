@@ -32,6 +32,7 @@ its `field`.",
         (name = "convertibles", description = "Convertible notes: terms, dilution, yield, and fair value on a credit-risky lattice with greeks, implied volatility or spread, and price profiles"),
         (name = "mining", description = "Bitcoin-mining production, unit economics and projections"),
         (name = "valuations", description = "Sum-of-the-parts company valuation"),
+        (name = "batch", description = "Many operations in one request, under scenarios, optionally streamed"),
     )
 )]
 pub struct ApiDoc;
