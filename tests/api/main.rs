@@ -3,6 +3,7 @@
 //! Set `TEST_LOG=1` to see the server's logs.
 
 mod batch;
+mod batch_cli;
 mod build_cost;
 mod colocation;
 mod convertible_pricing;

@@ -28,6 +28,10 @@ pub struct Cli {
 pub enum Command {
     /// Start the HTTP service (the default).
     Serve(ServeArgs),
+    /// Run batch items from a JSON Lines file, optionally one shard of it,
+    /// e.g. `infraval batch --input book.jsonl --output results.jsonl
+    /// --shard 0/3`.
+    Batch(crate::batch_file::BatchArgs),
     /// Print the OpenAPI 3.1 document to stdout, e.g.
     /// `infraval openapi > openapi/openapi.json`.
     Openapi,

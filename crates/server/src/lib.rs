@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod batch;
+pub mod batch_file;
 pub mod compute;
 pub mod config;
 pub mod error;
