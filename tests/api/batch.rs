@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use infraval_api::batch::BatchRequest;
 use infraval_server::config::Settings;
 use serde_json::{json, Value};
 
@@ -286,4 +287,26 @@ async fn ndjson_streams_one_result_per_line_with_its_index() {
     }
     assert_eq!(lines[0]["body"], lines[19]["body"]);
     assert_eq!(lines[20]["problem"]["code"], "missing_field");
+}
+
+#[tokio::test]
+async fn the_client_sends_a_batch_and_reads_each_result() {
+    let app = spawn_app().await;
+    let request: BatchRequest = serde_json::from_value(json!({"items": [
+        item("a", "colocation.arr", arr_body()),
+        item("b", "build-cost", json!({})),
+    ]}))
+    .unwrap();
+    let answer = app.client.batch(&request).await.unwrap();
+    assert_eq!(answer.results.len(), 2);
+    assert_eq!(answer.results[0].status, 200);
+    assert_eq!(
+        answer.results[0].body.as_ref().unwrap()["arr"],
+        json!(399_990_000.0)
+    );
+    let problem = answer.results[1].problem.as_ref().unwrap();
+    assert_eq!(
+        (problem.status, problem.code.as_str()),
+        (422, "missing_field")
+    );
 }

@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 use crate::json::BodyError;
 use crate::problem::Problem;
 
+/// The path of `POST /v1/batch`.
+pub const PATH: &str = "/v1/batch";
+
 /// The most items in one batch request.
 pub const MAX_ITEMS: usize = 1_000;
 /// The most scenarios in one batch request.
