@@ -310,3 +310,34 @@ async fn the_client_sends_a_batch_and_reads_each_result() {
         (422, "missing_field")
     );
 }
+
+#[tokio::test]
+async fn a_streamed_batch_gives_its_work_back_before_its_last_line() {
+    let app = spawn_app_with(Settings {
+        heavy_work_limit: 30,
+        ..Settings::for_tests()
+    })
+    .await;
+    // 100 units each, over the limit together: while any is admitted, a
+    // price is refused.
+    let heavy = with(base(), json!({"steps": 10_000}));
+    let items: Vec<Value> = (0..4)
+        .map(|i| item(&i.to_string(), "convertibles.price", heavy.clone()))
+        .collect();
+    for _ in 0..3 {
+        let text = app
+            .http
+            .post(format!("{}/v1/batch", app.address))
+            .header("accept", "application/x-ndjson")
+            .json(&json!({"items": items}))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(text.lines().count(), 4);
+        let res = app.post_json("/v1/convertibles/price", &base()).await;
+        assert_eq!(res.status().as_u16(), 200);
+    }
+}

@@ -13,9 +13,15 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn infraval(args: &[&str]) -> Output {
+/// `infraval batch --input input --output output` and `extra` arguments.
+fn infraval_batch(input: &Path, output: &Path, extra: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_infraval"))
-        .args(args)
+        .arg("batch")
+        .arg("--input")
+        .arg(input)
+        .arg("--output")
+        .arg(output)
+        .args(extra)
         .output()
         .expect("the binary runs")
 }
@@ -61,15 +67,7 @@ fn three_shards_put_together_equal_the_whole_run() {
     write_lines(&input, &book);
 
     let whole = dir.join("whole.jsonl");
-    let run = infraval(&[
-        "batch",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        whole.to_str().unwrap(),
-        "--threads",
-        "2",
-    ]);
+    let run = infraval_batch(&input, &whole, &["--threads", "2"]);
     let summary = String::from_utf8_lossy(&run.stderr);
     assert!(run.status.success(), "{summary}");
     // Every 25th item is broken: indices 0, 12, 25, 37, …: 24 of 300.
@@ -94,15 +92,7 @@ fn three_shards_put_together_equal_the_whole_run() {
     let mut merged = Vec::new();
     for shard in 0..3 {
         let output = dir.join(format!("shard-{shard}.jsonl"));
-        let run = infraval(&[
-            "batch",
-            "--input",
-            input.to_str().unwrap(),
-            "--output",
-            output.to_str().unwrap(),
-            "--shard",
-            &format!("{shard}/3"),
-        ]);
+        let run = infraval_batch(&input, &output, &["--shard", &format!("{shard}/3")]);
         assert!(
             run.status.success(),
             "{}",
@@ -134,26 +124,14 @@ fn a_line_that_is_not_an_item_fails_the_run_with_its_line_number() {
     lines.push("{\"id\": \"x\", \"operation\": ".to_owned());
     std::fs::write(&input, lines.join("\n")).unwrap();
     let output = dir.join("out.jsonl");
-    let run = infraval(&[
-        "batch",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
-    ]);
+    let run = infraval_batch(&input, &output, &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success(), "{stderr}");
     assert!(stderr.contains("book.jsonl:5:"), "{stderr}");
 
     let duplicated = format!("{}\n{}\n", lines[1], lines[1]);
     std::fs::write(&input, duplicated).unwrap();
-    let run = infraval(&[
-        "batch",
-        "--input",
-        input.to_str().unwrap(),
-        "--output",
-        output.to_str().unwrap(),
-    ]);
+    let run = infraval_batch(&input, &output, &[]);
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(!run.status.success(), "{stderr}");
     assert!(

@@ -10,7 +10,8 @@
 //! never fails the batch.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use actix_web::http::header;
 use actix_web::web::{self, Bytes};
@@ -207,18 +208,23 @@ pub async fn handle(
     if wants_ndjson(&req) {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Bytes>();
         let runner = Arc::clone(&pool);
+        // The work is given back before the last line is sent, so that a
+        // client's next request, sent on reading it, is not refused for it.
+        let remaining = AtomicUsize::new(plan.cells.len());
+        let admitted = Mutex::new(Some(admitted));
         runner.0.spawn(move || {
             plan.cells.into_par_iter().for_each_with(tx, |tx, cell| {
                 // The client went away: leave the rest uncomputed.
-                if tx.is_closed() {
-                    return;
+                let result = (!tx.is_closed()).then(|| cell.run(request_id.as_deref()));
+                if remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+                    drop(admitted.lock().map(|mut held| held.take()));
                 }
-                let mut line =
-                    serde_json::to_vec(&cell.run(request_id.as_deref())).unwrap_or_default();
-                line.push(b'\n');
-                let _ = tx.send(Bytes::from(line));
+                if let Some(result) = result {
+                    let mut line = serde_json::to_vec(&result).unwrap_or_default();
+                    line.push(b'\n');
+                    let _ = tx.send(Bytes::from(line));
+                }
             });
-            drop(admitted);
         });
         let lines = futures_util::stream::poll_fn(move |cx| {
             rx.poll_recv(cx)
