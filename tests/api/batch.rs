@@ -341,3 +341,27 @@ async fn a_streamed_batch_gives_its_work_back_before_its_last_line() {
         assert_eq!(res.status().as_u16(), 200);
     }
 }
+
+#[tokio::test]
+async fn the_batch_example_answers_its_documented_200_but_for_request_ids() {
+    let app = spawn_app().await;
+    let spec = app.served_spec().await;
+    let post = &spec["paths"]["/v1/batch"]["post"];
+    let example = &post["requestBody"]["content"]["application/json"]["examples"]["sites"]["value"];
+    let documented =
+        &post["responses"]["200"]["content"]["application/json"]["examples"]["sites"]["value"];
+    let results = batch(&app, example).await;
+    let answered: Vec<Value> = results
+        .into_iter()
+        .map(|mut result| {
+            if let Some(problem) = result.get_mut("problem") {
+                *problem = without_request_id(problem.take());
+            }
+            result
+        })
+        .collect();
+    assert_eq!(json!({ "results": answered }), *documented);
+    // The example shows a failing item and a scenario.
+    assert_eq!(answered.len(), 4);
+    assert_eq!(answered[2]["status"], 422);
+}

@@ -6,6 +6,7 @@ mod batch;
 mod batch_cli;
 mod build_cost;
 mod colocation;
+mod contract;
 mod convertible_pricing;
 mod convertibles;
 mod errors;

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 use crate::json::BodyError;
 use crate::problem::Problem;
+use crate::wire::{Num, Wire};
 
 /// The path of `POST /v1/batch`.
 pub const PATH: &str = "/v1/batch";
@@ -36,18 +37,10 @@ pub const MAX_WORK_UNITS: u64 = 20_000;
 /// all (a default 1,000-step convertible price is one unit; every other
 /// cheap operation is one unit too). Item ids and scenario names are
 /// unique.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+// Wire, with no field rules: the caps are checked by `check`, with the
+// batch's own errors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "items": [
-        {"id": "site-a", "operation": "colocation.arr",
-         "body": {"it_capacity_mw": 250, "rate_per_kw_month": 133.33}},
-        {"id": "site-b", "operation": "build-cost", "body": {"it_capacity_mw": 250}}
-    ],
-    "scenarios": [
-        {"name": "rents down 10%", "shocks": [{"field": "rate_per_kw_month", "multiply": 0.9}]}
-    ]
-}))]
 pub struct BatchRequest {
     /// The items, 1 to 1,000, with unique ids.
     pub items: Vec<BatchItem>,
@@ -110,42 +103,16 @@ pub struct Shock {
     #[schema(value_type = Option<Object>)]
     pub set: Option<Value>,
     /// Add this to the value: `credit_spread` + 0.02.
-    #[serde(
-        default,
-        with = "crate::num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub add: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub add: Option<Num>,
     /// Multiply the value by this: `btc_price` × 0.5.
-    #[serde(
-        default,
-        with = "crate::num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub multiply: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiply: Option<Num>,
 }
 
 /// The answer to a batch in `application/json`: every result in request
 /// order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"results": [
-    {"index": 0, "id": "site-a", "status": 200, "body": {
-        "arr": 399990000.0, "it_capacity_mw": 250.0, "leased_kw": 250000.0,
-        "monthly_revenue": 33332500.0, "occupancy": 1.0, "rate_per_kw_month": 133.33,
-        "revenue_per_mw_year": 1599960.0, "solved": "arr"}},
-    {"index": 0, "id": "site-a", "scenario": "rents down 10%", "status": 200, "body": {
-        "arr": 359991000.0, "it_capacity_mw": 250.0, "leased_kw": 250000.0,
-        "monthly_revenue": 29999250.0, "occupancy": 1.0, "rate_per_kw_month": 119.997,
-        "revenue_per_mw_year": 1439964.0, "solved": "arr"}},
-    {"index": 1, "id": "site-b", "status": 422, "problem": {
-        "type": "/problems/missing_field", "title": "A required field is missing",
-        "status": 422, "detail": "missing field `cost_per_mw`", "code": "missing_field",
-        "field": "cost_per_mw"}},
-    {"index": 1, "id": "site-b", "scenario": "rents down 10%", "status": 422, "problem": {
-        "type": "/problems/missing_field", "title": "A required field is missing",
-        "status": 422, "detail": "missing field `cost_per_mw`", "code": "missing_field",
-        "field": "cost_per_mw"}}
-]}))]
 pub struct BatchResponse {
     /// One result per item and scenario: each item's base, then its
     /// scenarios in request order; items in request order.
@@ -247,6 +214,39 @@ impl BatchError {
 }
 
 impl BatchRequest {
+    /// The example of the OpenAPI document: two sites, one of them missing
+    /// a field, and a scenario that cuts rents by a tenth.
+    pub fn example() -> BatchRequest {
+        let site = |id: &str, operation: &str, body: Value| BatchItem {
+            id: id.to_owned(),
+            operation: operation.to_owned(),
+            body,
+        };
+        BatchRequest {
+            items: vec![
+                site(
+                    "site-a",
+                    "colocation.arr",
+                    serde_json::json!({"it_capacity_mw": 250, "rate_per_kw_month": 133.33}),
+                ),
+                site(
+                    "site-b",
+                    "build-cost",
+                    serde_json::json!({"it_capacity_mw": 250}),
+                ),
+            ],
+            scenarios: vec![Scenario {
+                name: "rents down 10%".to_owned(),
+                shocks: vec![Shock {
+                    field: "rate_per_kw_month".to_owned(),
+                    set: None,
+                    add: None,
+                    multiply: Some(Num::new(Decimal::new(9, 1))),
+                }],
+            }],
+        }
+    }
+
     /// Checks the caps, the unique ids and names, and the shocks' form;
     /// the work cap is checked once the cells are prepared.
     pub fn check(&self) -> Result<(), BatchError> {
@@ -358,26 +358,23 @@ impl Shock {
             *value = set.clone();
             return Ok(());
         }
-        let number =
-            crate::num::decimal::deserialize(&*value).map_err(|e| BodyError::InvalidType {
-                field: self.field.clone(),
-                detail: format!("a shock's `add` or `multiply` needs a number: {e}"),
-            })?;
+        let number = Num::deserialize(&*value).map_err(|e| BodyError::InvalidType {
+            field: self.field.clone(),
+            detail: format!("a shock's `add` or `multiply` needs a number: {e}"),
+        })?;
         let shocked = match (self.add, self.multiply) {
-            (Some(add), _) => number.checked_add(add),
-            (None, Some(multiply)) => number.checked_mul(multiply),
-            (None, None) => Some(number),
+            (Some(add), _) => number.get().checked_add(add.get()),
+            (None, Some(multiply)) => number.get().checked_mul(multiply.get()),
+            (None, None) => Some(number.get()),
         }
         .ok_or_else(|| BodyError::InvalidValue {
             field: self.field.clone(),
             detail: "the shocked value is beyond ±7.9e28".to_owned(),
         })?;
-        *value = crate::num::decimal::serialize(&shocked, serde_json::value::Serializer).map_err(
-            |e| BodyError::InvalidValue {
-                field: self.field.clone(),
-                detail: e.to_string(),
-            },
-        )?;
+        *value = serde_json::to_value(Num::from(shocked)).map_err(|e| BodyError::InvalidValue {
+            field: self.field.clone(),
+            detail: e.to_string(),
+        })?;
         Ok(())
     }
 }

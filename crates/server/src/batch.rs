@@ -136,6 +136,39 @@ impl Cell {
     }
 }
 
+/// The cells of item `index`: its base, then each scenario.
+fn item_cells<'a>(
+    index: usize,
+    item: &'a BatchItem,
+    scenarios: &'a [Option<&'a Scenario>],
+) -> impl Iterator<Item = Cell> + 'a {
+    scenarios
+        .iter()
+        .map(move |scenario| Cell::new(index, item, *scenario))
+}
+
+/// The base, then each scenario.
+fn base_and(scenarios: &[Scenario]) -> Vec<Option<&Scenario>> {
+    std::iter::once(None)
+        .chain(scenarios.iter().map(Some))
+        .collect()
+}
+
+/// Answers a batch on the calling thread, one cell after another, without
+/// the work cap: the OpenAPI document's example answer.
+pub fn answer_here(request: &BatchRequest) -> Result<BatchResponse, BatchError> {
+    request.check()?;
+    let scenarios = base_and(&request.scenarios);
+    let results = request
+        .items
+        .iter()
+        .enumerate()
+        .flat_map(|(index, item)| item_cells(index, item, &scenarios))
+        .map(|cell| cell.run(None))
+        .collect();
+    Ok(BatchResponse { results })
+}
+
 /// A checked batch request as cells: each item's base, then its scenarios,
 /// items in request order.
 pub struct Plan {
@@ -149,18 +182,12 @@ impl Plan {
     /// [`MAX_WORK_UNITS`].
     pub fn new(request: &BatchRequest) -> Result<Plan, BatchError> {
         request.check()?;
-        let scenarios: Vec<Option<&Scenario>> = std::iter::once(None)
-            .chain(request.scenarios.iter().map(Some))
-            .collect();
+        let scenarios = base_and(&request.scenarios);
         let cells: Vec<Cell> = request
             .items
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(index, item)| {
-                scenarios
-                    .iter()
-                    .map(move |scenario| Cell::new(index, item, *scenario))
-            })
+            .flat_map_iter(|(index, item)| item_cells(index, item, &scenarios))
             .collect();
         let work_units = cells
             .iter()

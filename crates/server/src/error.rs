@@ -11,7 +11,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use infraval_api::batch::BatchError;
 pub use infraval_api::json::BodyError;
-use infraval_api::problem::{core_code_and_title, Problem, PROBLEM_JSON};
+use infraval_api::problem::{core_code_and_title, FieldProblem, Problem, PROBLEM_JSON};
+use infraval_api::wire::FieldErrors;
 use infraval_api::OperationError;
 use infraval_core::CoreError;
 
@@ -33,6 +34,9 @@ pub enum ApiError {
         /// The id given.
         operation: String,
     },
+    /// Fields out of their ranges, every one of them.
+    #[error(transparent)]
+    Fields(#[from] FieldErrors),
     /// No route has this path.
     #[error("no route matches `{path}`")]
     NotFound {
@@ -72,6 +76,7 @@ impl From<OperationError> for ApiError {
     fn from(err: OperationError) -> Self {
         match err {
             OperationError::Body(body) => ApiError::Body(body),
+            OperationError::Fields(fields) => ApiError::Fields(fields),
             OperationError::Core(core) => ApiError::Core(core),
             OperationError::Response(err) => {
                 tracing::error!(error = %err, "a response failed to serialise; answering 500");
@@ -88,6 +93,10 @@ impl ApiError {
         match self {
             ApiError::Core(core) => {
                 let (code, title) = core_code_and_title(core);
+                (S::UNPROCESSABLE_ENTITY, code, title)
+            }
+            ApiError::Fields(fields) => {
+                let (code, title) = core_code_and_title(fields.first());
                 (S::UNPROCESSABLE_ENTITY, code, title)
             }
             ApiError::Body(body) => match body {
@@ -126,7 +135,7 @@ impl ApiError {
                     "duplicate_field",
                     "A field is given twice",
                 ),
-                BodyError::InvalidType { .. } => (
+                BodyError::NotAnObject { .. } | BodyError::InvalidType { .. } => (
                     S::UNPROCESSABLE_ENTITY,
                     "invalid_type",
                     "A field has the wrong type",
@@ -194,6 +203,7 @@ impl ApiError {
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiError::Core(core) => core.field(),
+            ApiError::Fields(fields) => fields.first().field(),
             ApiError::Body(body) => body.field(),
             ApiError::Batch(batch) => Some(batch.field()),
             ApiError::UnknownOperation { .. } => Some("operation"),
@@ -202,6 +212,35 @@ impl ApiError {
             | ApiError::Unauthorized
             | ApiError::Overloaded { .. }
             | ApiError::Internal => None,
+        }
+    }
+
+    /// Every field at fault, each with its code and words.
+    fn field_problems(&self) -> Vec<FieldProblem> {
+        let of_core = |err: &CoreError| {
+            err.field().map(|field| FieldProblem {
+                field: field.to_owned(),
+                code: core_code_and_title(err).0.to_owned(),
+                detail: err.to_string(),
+            })
+        };
+        match self {
+            ApiError::Fields(fields) => fields.all().iter().filter_map(of_core).collect(),
+            ApiError::Core(core) => of_core(core).into_iter().collect(),
+            ApiError::Body(_) | ApiError::Batch(_) | ApiError::UnknownOperation { .. } => self
+                .field()
+                .map(|field| FieldProblem {
+                    field: field.to_owned(),
+                    code: self.status_and_code().1.to_owned(),
+                    detail: self.to_string(),
+                })
+                .into_iter()
+                .collect(),
+            ApiError::NotFound { .. }
+            | ApiError::MethodNotAllowed { .. }
+            | ApiError::Unauthorized
+            | ApiError::Overloaded { .. }
+            | ApiError::Internal => Vec::new(),
         }
     }
 
@@ -216,6 +255,7 @@ impl ApiError {
             code: code.to_owned(),
             field: self.field().map(str::to_owned),
             request_id: crate::telemetry::current_request_id(),
+            errors: self.field_problems(),
         }
     }
 }
