@@ -2,6 +2,8 @@
 //!
 //! Set `TEST_LOG=1` to see the server's logs.
 
+mod batch;
+mod batch_cli;
 mod build_cost;
 mod charts;
 mod colocation;

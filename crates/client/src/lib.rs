@@ -173,6 +173,21 @@ impl Client {
         read(response).await
     }
 
+    /// `POST /v1/batch`: many operations in one request, optionally under
+    /// scenarios; each item's result has its own status.
+    pub async fn batch(
+        &self,
+        request: &infraval_api::batch::BatchRequest,
+    ) -> Result<infraval_api::batch::BatchResponse, ClientError> {
+        let response = self
+            .http
+            .post(self.url(infraval_api::batch::PATH)?)
+            .json(request)
+            .send()
+            .await?;
+        read(response).await
+    }
+
     /// Calls the operation `Op` (`POST` its path with `request`).
     pub async fn call<Op: Operation>(
         &self,
