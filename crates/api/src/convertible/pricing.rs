@@ -266,6 +266,7 @@ macro_rules! note_request {
                             to_date: c.to_date,
                             price_per_100: to_f64(c.price),
                             trigger: c.trigger.map(to_f64),
+                            test: None,
                         })
                         .collect(),
                     put_schedule: self
@@ -276,6 +277,7 @@ macro_rules! note_request {
                     model: self.model.unwrap_or_default().into(),
                     recovery_rate: opt(self.recovery_rate),
                     steps: self.steps.map(|s| s as usize),
+                    contract: Default::default(),
                 })
             }
         }

@@ -35,5 +35,6 @@ pub fn cleanspark_spec(model: Model, steps: Option<usize>) -> ConvertibleSpec {
         model,
         recovery_rate: 0.0,
         steps,
+        contract: Default::default(),
     }
 }

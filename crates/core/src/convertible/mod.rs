@@ -16,13 +16,16 @@
 //!   greeks, convergence diagnostic, price profile, implied volatility and
 //!   implied credit spread.
 
+pub mod contract;
 pub mod dilution;
 pub mod implied;
 pub mod lattice;
 pub mod make_whole;
+pub mod monte_carlo;
 pub mod pricing;
 pub mod schedule;
 pub mod terms;
+pub mod trading_days;
 pub mod yield_;
 
 pub use dilution::Settlement;

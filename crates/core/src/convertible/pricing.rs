@@ -164,6 +164,7 @@ fn bump_change(
 ///     model: Model::TsiveriotisFernandes,
 ///     recovery_rate: 0.0,
 ///     steps: None,
+///     contract: Default::default(),
 /// })
 /// .unwrap();
 /// let v = price(&input).unwrap();
@@ -497,10 +498,12 @@ mod tests {
             to_date: date(2032, 12, 15),
             price_per_100: 100.0,
             trigger: Some(1.3),
+            test: None,
         };
         let hard = CallPeriod {
             from_date: date(2026, 12, 15),
             trigger: None,
+            test: None,
             ..soft
         };
         let put = PutDate {
@@ -541,6 +544,7 @@ mod tests {
             to_date: date(2032, 12, 15),
             price_per_100: 100.0,
             trigger: None,
+            test: None,
         }];
         let hard = value(callable.clone());
         callable.call_schedule[0].trigger = Some(1.3);

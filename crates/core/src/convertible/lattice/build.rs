@@ -548,6 +548,7 @@ mod tests {
             to_date: date(2032, 12, 15),
             price_per_100: 100.0,
             trigger: Some(1.3),
+            test: None,
         }];
         let input = input(spec);
         let lattice = Lattice::build(&input, input.market(), 1000, 15.03).unwrap();

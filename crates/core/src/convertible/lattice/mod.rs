@@ -126,6 +126,7 @@ pub(crate) mod tests {
             model: Model::TsiveriotisFernandes,
             recovery_rate: 0.0,
             steps: None,
+            contract: Default::default(),
         }
     }
 

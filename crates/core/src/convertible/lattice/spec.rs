@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::convertible::contract::{self, ContractTerms, TriggerTest};
 use crate::convertible::schedule::{self, CouponPeriod, DayCount, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{finite_f64, positive_f64};
@@ -81,6 +82,9 @@ pub struct CallPeriod {
     /// Soft call: callable only while `S ≥ trigger × conversion price`
     /// (e.g. 1.3). `None` for a hard call.
     pub trigger: Option<f64>,
+    /// The soft call's N-of-M test (20 of 30 trading days in the template);
+    /// `None`: a single observation, the trigger read on the day itself.
+    pub test: Option<TriggerTest>,
 }
 
 /// A date on which the holder may put the note back to the issuer.
@@ -139,6 +143,9 @@ pub struct ConvertibleSpec {
     /// Lattice steps, in `[10, 20,000]`; `None` means [`DEFAULT_STEPS`], or
     /// [`DEFAULT_CALL_PUT_STEPS`] with a call or put schedule.
     pub steps: Option<usize>,
+    /// The template's contingent terms: contingent conversion, make-whole
+    /// shares and the fundamental change.
+    pub contract: ContractTerms,
 }
 
 /// A validated [`ConvertibleSpec`] with its coupon schedule.
@@ -365,6 +372,15 @@ impl ConvertibleInput {
             if let Some(t) = c.trigger {
                 check_positive(t, MAX_TRIGGER, &format!("call_schedule[{i}].trigger"))?;
             }
+            if let Some(test) = c.test {
+                if c.trigger.is_none() {
+                    return Err(CoreError::Inconsistent {
+                        field: format!("call_schedule[{i}].trigger_days"),
+                        reason: "an N-of-M test needs a soft call's `trigger`",
+                    });
+                }
+                test.check(&format!("call_schedule[{i}]"))?;
+            }
         }
         for (i, p) in spec.put_schedule.iter().enumerate() {
             date_within(p.date, format!("put_schedule[{i}].date"), life.0, life.1)?;
@@ -374,6 +390,12 @@ impl ConvertibleInput {
                 &format!("put_schedule[{i}].price"),
             )?;
         }
+        contract::check(
+            &spec.contract,
+            spec.issue_date,
+            spec.maturity_date,
+            MAX_TRIGGER,
+        )?;
         let default = if spec.call_schedule.is_empty() && spec.put_schedule.is_empty() {
             DEFAULT_STEPS
         } else {
@@ -500,7 +522,7 @@ impl ConvertibleInput {
     /// The lowest stock price at which a live call forces conversion: the
     /// larger of `call price / shares` and a soft call's trigger level, over
     /// the call periods not yet over.
-    pub(super) fn call_barrier(&self) -> Option<f64> {
+    pub(crate) fn call_barrier(&self) -> Option<f64> {
         let shares = self.conversion_shares_per_100();
         self.spec
             .call_schedule
@@ -533,7 +555,7 @@ impl ConvertibleInput {
             .collect()
     }
 
-    pub(super) fn time_of(&self, date: NaiveDate) -> f64 {
+    pub(crate) fn time_of(&self, date: NaiveDate) -> f64 {
         schedule::years_between(self.spec.valuation_date, date)
     }
 
@@ -548,7 +570,7 @@ impl ConvertibleInput {
     /// Interest accrued at `t` years after valuation, per 100, counting a
     /// coupon as still owed on its own payment date (the lattice values a
     /// coupon date cum-coupon).
-    pub(super) fn accrued_at(&self, t: f64) -> f64 {
+    pub(crate) fn accrued_at(&self, t: f64) -> f64 {
         for p in &self.periods {
             let start = self.time_of(p.accrual_start);
             let end = self.time_of(p.payment_date);
@@ -603,6 +625,7 @@ mod tests {
                         to_date: date(2033, 1, 1),
                         price_per_100: 100.0,
                         trigger: None,
+                        test: None,
                     }]
                 }),
             ),

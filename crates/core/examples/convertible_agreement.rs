@@ -1,0 +1,67 @@
+//! The agreement table of issue 15: the exact daily engine against the
+//! lattice on a CleanSpark-like note (0%, 52.1832 shares per $1,000,
+//! 2025-12-15 to 2032-02-15, call from 2029-02-20 at 100 with a 130%
+//! trigger, r 4%), over vol 0.45/0.65/0.85 × spot 10/15.03/22, without and
+//! with a 5% spread, with the 20-of-30 test and with a single observation.
+//!
+//! `taskset -c 0 cargo run --release -p infraval-core --example convertible_agreement`
+#![allow(missing_docs)]
+
+use std::time::Instant;
+
+use infraval_core::convertible::contract::TriggerTest;
+use infraval_core::convertible::lattice::{CallPeriod, ConvertibleInput, ConvertibleSpec, Model};
+use infraval_core::convertible::monte_carlo::{self, Settings};
+use infraval_core::convertible::pricing::fair_value_per_100;
+
+#[path = "../benches/common/cleanspark.rs"]
+mod cleanspark;
+
+use cleanspark::date;
+
+fn note(vol: f64, spot: f64, spread: f64, test: Option<TriggerTest>, model: Model) -> ConvertibleInput {
+    let mut spec: ConvertibleSpec = cleanspark::cleanspark_spec(model, None);
+    spec.maturity_date = date(2032, 2, 15);
+    spec.volatility = vol;
+    spec.stock_price = spot;
+    spec.credit_spread = spread;
+    spec.call_schedule = vec![CallPeriod {
+        from_date: date(2029, 2, 20),
+        to_date: date(2032, 2, 15),
+        price_per_100: 100.0,
+        trigger: Some(1.3),
+        test,
+    }];
+    ConvertibleInput::new(spec).expect("valid note")
+}
+
+fn main() {
+    let model = match std::env::args().nth(1).as_deref() {
+        Some("hazard_rate") => Model::HazardRate,
+        _ => Model::TsiveriotisFernandes,
+    };
+    let nofm = Some(TriggerTest { trigger_days: 20, window_days: 30 });
+    println!("| spread | vol | spot | exact 20 of 30 | SE | ms | lattice | lattice − exact | exact 1 of 1 | lattice single |");
+    println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for spread in [0.0, 0.05] {
+        for vol in [0.45, 0.65, 0.85] {
+            for spot in [10.0, 15.03, 22.0] {
+                let input = note(vol, spot, spread, nofm, model);
+                let start = Instant::now();
+                let exact = monte_carlo::price(&input, Settings::default()).expect("prices");
+                let ms = start.elapsed().as_secs_f64() * 1e3;
+                let lattice = fair_value_per_100(&input).expect("prices");
+                let single = note(vol, spot, spread, None, model);
+                let exact1 = monte_carlo::price(&single, Settings::default()).expect("prices");
+                let lattice1 = fair_value_per_100(&single).expect("prices");
+                println!(
+                    "| {spread} | {vol} | {spot} | {:.3} | {:.3} | {ms:.0} | {lattice:.3} | {:+.3} | {:.3} | {lattice1:.3} |",
+                    exact.price_per_100,
+                    exact.standard_error_per_100,
+                    lattice - exact.price_per_100,
+                    exact1.price_per_100,
+                );
+            }
+        }
+    }
+}

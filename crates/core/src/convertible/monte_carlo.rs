@@ -1,0 +1,783 @@
+//! The exact engine: Monte Carlo over daily paths, which prices the
+//! template's N-of-M call test and the quarterly contingent-conversion test
+//! as the indenture words them.
+//!
+//! # Paths
+//! The stock is read on every trading day (a weekday, see
+//! [`super::trading_days`]) from the valuation date to maturity. As on the
+//! lattice, the escrowed stock `S* = S − PV(discrete dividends)` is
+//! lognormal with volatility σ under TF, and under the hazard-rate model
+//! `√(σ² − h)` before default with drift `r − q + h` (so the total
+//! variance stays σ²); default is not drawn but weighted: a path carries
+//! the survival probability `e^{−(h + λ)t}` of neither default nor a
+//! fundamental change (intensity `λ`) by `t`, and the default and
+//! fundamental-change legs are added day by day. Paths come in antithetic
+//! pairs, drawn from a seeded xoshiro256++ stream, so a run is reproducible.
+//!
+//! # Decisions (stated rules)
+//! Each day, in this order:
+//! 1. **Fundamental change** (intensity λ, between the day before and
+//!    today): the holder takes the better of the put at par plus accrued
+//!    (cash) and conversion with the make-whole shares at today's price.
+//! 2. **Maturity**: the better of `100 + final coupon` and conversion.
+//! 3. **Call**: on a day in a call period when the test passes (an N-of-M
+//!    test reads the `window_days` trading days *before* the notice day; a
+//!    single-observation trigger reads today; a hard call always passes),
+//!    the issuer calls if the note is worth more than the call price plus
+//!    accrued. Its worth is taken as the larger of the conversion value
+//!    and the European note's closed-form value (a lower bound of the
+//!    holder's value): a call that forces conversion is always made. The
+//!    holder then takes the better of the call price plus accrued (cash)
+//!    and conversion with the make-whole shares. There is no notice
+//!    period: both happen at today's close.
+//! 4. **Put**: the holder puts if the put price plus accrued is above
+//!    the same lower bound of the note's worth.
+//! 5. **Voluntary conversion**, where conversion is open (from
+//!    `conversion_start_date`; before a contingent-conversion
+//!    `until_date`, only in a quarter opened by the test) and dividends
+//!    are still to come: the holder converts if the conversion value is
+//!    above the European note's value. Without dividends converting early
+//!    is never worth more than holding, so it is not tested.
+//! 6. A coupon paid today goes to the holder (cash).
+//!
+//! The rules in 3 to 5 compare with a closed form, not least squares: they
+//! are exact for the template's call (a 130% trigger forces conversion),
+//! and elsewhere a lower bound of the optimal holder's value.
+//!
+//! # Credit
+//! TF: conversion is discounted at `r`, every cash amount at `r + s`.
+//! Hazard rate: both at `r`, weighted by survival, with `recovery × 100`
+//! paid on default.
+//!
+//! # Variance reduction and error
+//! Antithetic pairs, and two control variates read at the day each path
+//! stops, whose means are known by optional stopping: the discounted
+//! escrowed stock `e^{−(r − q + h)t} S*_t` (a martingale) and the
+//! conditional expectation of the European note's discounted payoff (a
+//! martingale, in closed form). Their coefficients are fitted by least
+//! squares over the pairs; the standard error is that of the adjusted pair
+//! means.
+
+use chrono::{Datelike, NaiveDate};
+use rand_distr::{Distribution, StandardNormal};
+use rand_xoshiro::rand_core::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use super::lattice::{ConvertibleInput, Model};
+use super::make_whole::MakeWholeTable;
+use super::trading_days;
+use crate::error::{CoreError, ValueError};
+use crate::Result;
+
+/// Paths in a default run: 16,384 antithetic pairs. The CleanSpark-like
+/// note at σ 65% then has a standard error of about 0.03 per 100
+/// (`bench/RESULTS.md`).
+pub const DEFAULT_PATHS: usize = 32_768;
+/// The fewest paths a request may ask for.
+pub const MIN_PATHS: usize = 1_024;
+/// The most paths a request may ask for.
+pub const MAX_PATHS: usize = 1_048_576;
+/// The most `paths × trading days` in one run (e.g. 130,000 paths over the
+/// CleanSpark note's 1,610 days; the default run is 53 million), which
+/// bounds its run time to a few seconds on one core.
+pub const MAX_PATH_DAYS: f64 = 2.1e8;
+/// The seed of a run that names none.
+pub const DEFAULT_SEED: u64 = 20_320_215;
+
+/// How many paths, from which seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Settings {
+    /// Paths, in `[MIN_PATHS, MAX_PATHS]`, rounded up to an even count;
+    /// default [`DEFAULT_PATHS`].
+    pub paths: Option<usize>,
+    /// The seed; default [`DEFAULT_SEED`].
+    pub seed: Option<u64>,
+}
+
+/// The exact engine's answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ExactValuation {
+    /// Fair value per 100 of face, dirty.
+    pub price_per_100: f64,
+    /// The standard error of the price, per 100.
+    pub standard_error_per_100: f64,
+    /// Paths simulated (antithetic pairs × 2).
+    pub paths: usize,
+    /// The seed used.
+    pub seed: u64,
+    /// Days on the monitoring grid.
+    pub trading_days: usize,
+    /// The probability, under the pricing measure, that the issuer calls
+    /// the note before maturity.
+    pub call_probability: f64,
+    /// The probability that the note is converted (on a call, a fundamental
+    /// change, voluntarily, or at maturity).
+    pub conversion_probability: f64,
+    /// The probability that the holder puts the note (a put date or the
+    /// fundamental-change put).
+    pub put_probability: f64,
+    /// The expected time to the first of conversion, call, put, default,
+    /// fundamental change and maturity, years.
+    pub expected_life_years: f64,
+}
+
+/// Everything about one day of the grid that no path changes.
+#[derive(Debug, Clone, Copy)]
+struct Day {
+    date: NaiveDate,
+    /// Years from valuation.
+    t: f64,
+    /// The log-stock step from the day before: mean and standard deviation.
+    drift: f64,
+    vol: f64,
+    /// PV today of the dividends after today, per share.
+    dividends_pv: f64,
+    /// Time-0 discount × survival to today, for conversion and for cash.
+    equity_df: f64,
+    cash_df: f64,
+    /// Survival to today (no default, no fundamental change).
+    survival: f64,
+    /// The fundamental change between yesterday and today: its probability,
+    /// and that times the time-0 discount, for conversion and for cash.
+    fc_probability: f64,
+    fc_equity: f64,
+    fc_cash: f64,
+    /// The default leg up to and including today, time-0, per 100.
+    default_leg: f64,
+    coupon: f64,
+    accrued: f64,
+    /// Call price plus accrued; infinite where there is no call.
+    call_dirty: f64,
+    /// Single observation: `ln(trigger level − dividends_pv)`, the log
+    /// escrowed stock the trigger needs today (−∞ for a hard call). With an
+    /// N-of-M test: NaN.
+    log_call_level: f64,
+    /// N and the window's bit mask of the test read today, if any.
+    call_test: Option<(u32, u64)>,
+    /// The log escrowed stock at which today's close counts for a call test
+    /// (`S ≥ L ⟺ ln S* ≥ ln(L − PV(dividends))`; +∞: nothing to record).
+    log_call_observe: f64,
+    /// Put price plus accrued; negative infinity where there is no put.
+    put_dirty: f64,
+    /// Conversion is open today (from `conversion_start_date`).
+    conversion_open: bool,
+    /// Conversion needs no contingent test today.
+    conversion_free: bool,
+    /// The same for the contingent-conversion test, and whether today
+    /// closes a calendar quarter (the test is read then).
+    log_coco_observe: f64,
+    quarter_end: bool,
+    /// Coupons after today, PV today at the cash rate, per 100.
+    coupons_after_pv: f64,
+    /// Early conversion may pay today (dividends still to come).
+    early_conversion: bool,
+    /// A decision needs today's stock price whatever the call test says
+    /// (a fundamental change, a put, early conversion, maturity).
+    needs_stock: bool,
+}
+
+/// `ln(level − dividends_pv)`: the log escrowed stock at which the stock
+/// reaches `level` (−∞ when the dividends alone reach it).
+fn log_escrowed(level: f64, dividends_pv: f64) -> f64 {
+    if level > dividends_pv {
+        (level - dividends_pv).ln()
+    } else {
+        f64::NEG_INFINITY
+    }
+}
+
+/// What one path did.
+#[derive(Debug, Clone, Copy, Default)]
+struct PathOutcome {
+    value: f64,
+    stock_control: f64,
+    european_control: f64,
+    called: f64,
+    converted: f64,
+    put: f64,
+    life: f64,
+}
+
+/// The European note: the closed forms used as a control and as a lower
+/// bound of the note's worth.
+#[derive(Debug, Clone, Copy)]
+struct European {
+    shares: f64,
+    /// Strike: `redemption / shares`.
+    strike: f64,
+    redemption: f64,
+    maturity: f64,
+    growth: f64,
+    sigma: f64,
+    q: f64,
+    /// Time-t discount rates of the cash leg and of survival-weighted
+    /// amounts; the control's time-0 discount rates.
+    cash_rate: f64,
+    control_equity_rate: f64,
+    control_cash_rate: f64,
+    /// Hazard: `recovery × 100 × h / (r + h)`; the rate `r + h`.
+    recovery_leg: f64,
+    recovery_rate: f64,
+}
+
+fn normal_cdf(x: f64) -> f64 {
+    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
+}
+
+impl European {
+    /// `(N(d1), N(−d2))` for escrowed stock `s` at time `t`.
+    fn weights(&self, s: f64, t: f64) -> (f64, f64) {
+        let left = self.maturity - t;
+        if left <= 0.0 {
+            return if s >= self.strike {
+                (1.0, 0.0)
+            } else {
+                (0.0, 1.0)
+            };
+        }
+        let sd = self.sigma * left.sqrt();
+        let d1 = ((s / self.strike).ln() + (self.growth + 0.5 * self.sigma * self.sigma) * left) / sd;
+        (normal_cdf(d1), normal_cdf(-(d1 - sd)))
+    }
+
+    /// The note held to maturity, today's money at `t`, per 100: the
+    /// conversion leg, the redemption leg, the coupons still to come and
+    /// (hazard) the recovery leg.
+    fn value(&self, s: f64, t: f64, coupons_after_pv: f64) -> f64 {
+        let left = (self.maturity - t).max(0.0);
+        let (n1, n2) = self.weights(s, t);
+        self.shares * s * (-self.q * left).exp() * n1
+            + self.redemption * (-self.cash_rate * left).exp() * n2
+            + coupons_after_pv
+            + self.recovery_leg * (1.0 - (-self.recovery_rate * left).exp())
+    }
+
+    /// The martingale `E_t[X]`, `X` the European payoff discounted to time
+    /// 0 at the control's rates.
+    fn control(&self, s: f64, t: f64) -> f64 {
+        let left = (self.maturity - t).max(0.0);
+        let (n1, n2) = self.weights(s, t);
+        (-self.control_equity_rate * self.maturity).exp()
+            * self.shares
+            * s
+            * (self.growth * left).exp()
+            * n1
+            + (-self.control_cash_rate * self.maturity).exp() * self.redemption * n2
+    }
+}
+
+/// The day's grid, the closed forms and the constants of one run.
+struct Plan {
+    days: Vec<Day>,
+    european: European,
+    shares: f64,
+    stock_star0: f64,
+    growth: f64,
+    make_whole: Option<MakeWholeTable>,
+    fc_on: bool,
+    coco: Option<(u32, u64)>,
+    redemption: f64,
+    hazard_plus_fc: f64,
+}
+
+fn window_mask(window: u32) -> u64 {
+    if window >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << window) - 1
+    }
+}
+
+fn quarter(d: NaiveDate) -> (i32, u32) {
+    (d.year(), (d.month() - 1) / 3)
+}
+
+impl Plan {
+    fn new(input: &ConvertibleInput) -> Result<Self> {
+        let spec = input.spec();
+        let dates = trading_days::grid(spec.valuation_date, spec.maturity_date);
+        let n = dates.len();
+        let r = spec.risk_free_rate;
+        let q = spec.dividend_yield;
+        let s = spec.credit_spread;
+        let (h, sigma, spread_tf) = match spec.model {
+            Model::TsiveriotisFernandes => (0.0, spec.volatility, s),
+            Model::HazardRate => {
+                let h = s / (1.0 - spec.recovery_rate);
+                let var = spec.volatility * spec.volatility - h;
+                if var <= 0.0 {
+                    return Err(CoreError::Inconsistent {
+                        field: "volatility".into(),
+                        reason: "the hazard_rate model needs volatility² above the hazard rate \
+                                 credit_spread / (1 − recovery_rate); use tsiveriotis_fernandes",
+                    });
+                }
+                (h, var.sqrt(), 0.0)
+            }
+        };
+        let lambda = spec.contract.fundamental_change_intensity();
+        let out = h + lambda;
+        let growth = r - q + h;
+        let shares = input.conversion_shares_per_100();
+        let conversion_price = input.conversion_price();
+
+        let mut coupon = vec![0.0; n];
+        for p in input.coupon_periods() {
+            if p.payment_date > spec.valuation_date {
+                if let Some(k) = trading_days::place(&dates, p.payment_date) {
+                    coupon[k] += p.amount_per_100;
+                }
+            }
+        }
+        let redemption = 100.0 + coupon[n - 1];
+        let times: Vec<f64> = dates.iter().map(|d| input.time_of(*d)).collect();
+        let maturity = times[n - 1];
+        let cash_rate = r + spread_tf + h;
+        let mut coupons_after_pv = vec![0.0; n];
+        for k in (0..n.saturating_sub(1)).rev() {
+            let dt = times[k + 1] - times[k];
+            let next_coupon = if k + 1 < n - 1 { coupon[k + 1] } else { 0.0 };
+            coupons_after_pv[k] = (coupons_after_pv[k + 1] + next_coupon) * (-cash_rate * dt).exp();
+        }
+
+        // Calls: per day the cheapest live period, as on the lattice.
+        let mut call_dirty = vec![f64::INFINITY; n];
+        let mut call_level = vec![0.0; n];
+        let mut call_test: Vec<Option<(u32, u64)>> = vec![None; n];
+        for c in &spec.call_schedule {
+            let (Some(first), last) = (
+                trading_days::place(&dates, c.from_date),
+                trading_days::place(&dates, c.to_date),
+            ) else {
+                continue;
+            };
+            // A to_date on a weekend covers the Friday before it.
+            let last = match last {
+                Some(k) if dates[k] == c.to_date => k,
+                Some(k) => k.saturating_sub(1),
+                None => n - 1,
+            };
+            let level = c.trigger.map_or(0.0, |t| t * conversion_price);
+            for k in first..=last.min(n - 1) {
+                let accrued = if coupon[k] > 0.0 {
+                    coupon[k]
+                } else {
+                    input.accrued_at(times[k])
+                };
+                let dirty = c.price_per_100 + accrued;
+                if dirty < call_dirty[k] {
+                    call_dirty[k] = dirty;
+                    match c.test.filter(|t| !t.is_single_observation()) {
+                        Some(t) => {
+                            call_level[k] = level;
+                            call_test[k] = Some((t.trigger_days, window_mask(t.window_days)));
+                        }
+                        None => {
+                            call_level[k] = level;
+                            call_test[k] = None;
+                        }
+                    }
+                }
+            }
+        }
+        // Each day's close is compared with the trigger of the next day a
+        // test is read, so that the window holds that test's days.
+        let mut call_observe = vec![f64::INFINITY; n];
+        let mut next_level = f64::INFINITY;
+        for k in (0..n).rev() {
+            call_observe[k] = next_level;
+            if call_test[k].is_some() {
+                next_level = call_level[k];
+            }
+        }
+
+        let mut put_dirty = vec![f64::NEG_INFINITY; n];
+        for p in &spec.put_schedule {
+            if p.date <= spec.valuation_date {
+                continue;
+            }
+            if let Some(k) = trading_days::place(&dates, p.date) {
+                let accrued = if coupon[k] > 0.0 {
+                    coupon[k]
+                } else {
+                    input.accrued_at(times[k])
+                };
+                put_dirty[k] = put_dirty[k].max(p.price_per_100 + accrued);
+            }
+        }
+
+        let coco = spec.contract.contingent_conversion;
+        let start = spec.conversion_start_date;
+        let mut days = Vec::with_capacity(n);
+        let mut survival_before = 1.0;
+        let mut default_leg = 0.0;
+        let mut before = 0.0;
+        let recovery_100 = match spec.model {
+            Model::HazardRate => spec.recovery_rate * 100.0,
+            Model::TsiveriotisFernandes => 0.0,
+        };
+        for k in 0..n {
+            let t = times[k];
+            let dt = t - before;
+            before = t;
+            let survival = (-out * t).exp();
+            let lost = survival_before - survival;
+            survival_before = survival;
+            let (fc_probability, default_probability) = if out > 0.0 {
+                (lambda / out * lost, h / out * lost)
+            } else {
+                (0.0, 0.0)
+            };
+            default_leg += default_probability * (-r * t).exp() * recovery_100;
+            let dividends_pv: f64 = spec
+                .dividends
+                .iter()
+                .map(|d| (d.amount, input.time_of(d.ex_date)))
+                .filter(|&(_, te)| te > t)
+                .map(|(amount, te)| amount * (-r * (te - t)).exp())
+                .sum();
+            let date = dates[k];
+            let early_conversion = q > 0.0 || dividends_pv > 0.0;
+            let quarter_end = k + 1 < n && quarter(dates[k + 1]) != quarter(date);
+            days.push(Day {
+                date,
+                t,
+                drift: (growth - 0.5 * sigma * sigma) * dt,
+                vol: sigma * dt.sqrt(),
+                dividends_pv,
+                equity_df: (-r * t).exp() * survival,
+                cash_df: (-(r + spread_tf) * t).exp() * survival,
+                survival,
+                fc_probability,
+                fc_equity: fc_probability * (-r * t).exp(),
+                fc_cash: fc_probability * (-(r + spread_tf) * t).exp(),
+                default_leg,
+                coupon: coupon[k],
+                accrued: if coupon[k] > 0.0 {
+                    coupon[k]
+                } else {
+                    input.accrued_at(t)
+                },
+                call_dirty: call_dirty[k],
+                log_call_level: if call_test[k].is_some() {
+                    f64::NAN
+                } else {
+                    log_escrowed(call_level[k], dividends_pv)
+                },
+                call_test: call_test[k],
+                log_call_observe: log_escrowed(call_observe[k], dividends_pv),
+                put_dirty: put_dirty[k],
+                conversion_open: start.is_none_or(|s| date >= s),
+                conversion_free: coco.is_none_or(|c| date >= c.until_date),
+                log_coco_observe: coco.map_or(f64::INFINITY, |c| {
+                    log_escrowed(c.trigger * conversion_price, dividends_pv)
+                }),
+                quarter_end,
+                coupons_after_pv: coupons_after_pv[k],
+                early_conversion,
+                needs_stock: lambda > 0.0
+                    || put_dirty[k].is_finite()
+                    || early_conversion
+                    || k == n - 1,
+            });
+        }
+        let stock_star0 = spec.stock_price - input.dividends_pv();
+        Ok(Plan {
+            european: European {
+                shares,
+                strike: redemption / shares,
+                redemption,
+                maturity,
+                growth,
+                sigma,
+                q,
+                cash_rate,
+                control_equity_rate: r + h + lambda,
+                control_cash_rate: r + spread_tf + h + lambda,
+                recovery_leg: if h > 0.0 {
+                    recovery_100 * h / (r + h)
+                } else {
+                    0.0
+                },
+                recovery_rate: r + h,
+            },
+            days,
+            shares,
+            stock_star0,
+            growth,
+            make_whole: spec.contract.make_whole.clone(),
+            fc_on: lambda > 0.0,
+            coco: coco.map(|c| (c.test.trigger_days, window_mask(c.test.window_days))),
+            redemption,
+            hazard_plus_fc: out,
+        })
+    }
+
+    /// Conversion value per 100 with the make-whole shares of `date`.
+    fn make_whole_value(&self, date: NaiveDate, s: f64) -> f64 {
+        let extra = self
+            .make_whole
+            .as_ref()
+            .map_or(0.0, |t| t.additional_shares_per_1000_f64(date, s) / 10.0);
+        (self.shares + extra) * s
+    }
+
+    /// The decisions of day `k` at log escrowed stock `x`, given whether the
+    /// call test passes and contingent conversion is open: `(time-0 value,
+    /// converted, called, put)` when the path stops today. Adds the
+    /// fundamental-change leg of the day to `fc_value` and its
+    /// probabilities to `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn decide(
+        &self,
+        k: usize,
+        day: &Day,
+        x: f64,
+        test: bool,
+        coco_open: bool,
+        out: &mut PathOutcome,
+        fc_value: &mut f64,
+    ) -> Option<(f64, bool, bool, bool)> {
+        let star = x.exp();
+        let s = star + day.dividends_pv;
+        let conversion = self.shares * s;
+        if self.fc_on {
+            let put = 100.0 + day.accrued;
+            let converted = self.make_whole_value(day.date, s);
+            if converted >= put {
+                *fc_value += day.fc_equity * converted;
+                out.converted += day.fc_probability;
+            } else {
+                *fc_value += day.fc_cash * put;
+                out.put += day.fc_probability;
+            }
+        }
+        if k == self.days.len() - 1 {
+            return Some(if conversion >= self.redemption {
+                (day.equity_df * conversion, true, false, false)
+            } else {
+                (day.cash_df * self.redemption, false, false, false)
+            });
+        }
+        let may_convert = day.conversion_open && (day.conversion_free || coco_open);
+        let worth = || {
+            let held = self.european.value(star, day.t, day.coupons_after_pv);
+            if may_convert {
+                held.max(conversion)
+            } else {
+                held
+            }
+        };
+        if test && (conversion >= day.call_dirty || worth() > day.call_dirty) {
+            let converted = self.make_whole_value(day.date, s);
+            return Some(if converted >= day.call_dirty {
+                (day.equity_df * converted, true, true, false)
+            } else {
+                (day.cash_df * day.call_dirty, false, true, false)
+            });
+        }
+        if day.put_dirty.is_finite() && day.put_dirty > worth() {
+            return Some((day.cash_df * day.put_dirty, false, false, true));
+        }
+        if may_convert
+            && day.early_conversion
+            && conversion > self.european.value(star, day.t, day.coupons_after_pv)
+        {
+            return Some((day.equity_df * conversion, true, false, false));
+        }
+        None
+    }
+
+    /// One path, its normals `z` taken with sign `sign`.
+    fn path(&self, z: &[f64], sign: f64) -> PathOutcome {
+        let mut x = self.stock_star0.ln();
+        let mut call_mask = 0u64;
+        let mut coco_mask = 0u64;
+        let mut coco_open = false;
+        let mut out = PathOutcome::default();
+        let mut fc_value = 0.0;
+        let mut coupons = 0.0;
+        for (k, day) in self.days.iter().enumerate() {
+            x += day.drift + sign * day.vol * z[k];
+            let test = day.call_dirty.is_finite()
+                && match day.call_test {
+                    Some((needed, mask)) => (call_mask & mask).count_ones() >= needed,
+                    None => x >= day.log_call_level,
+                };
+            if test || day.needs_stock {
+                if let Some(stop) = self.decide(k, day, x, test, coco_open, &mut out, &mut fc_value)
+                {
+                    let (value, converted, called, put) = stop;
+                    let star = x.exp();
+                    out.value = value + fc_value + coupons + day.default_leg;
+                    out.stock_control = (-self.growth * day.t).exp() * star - self.stock_star0;
+                    out.european_control = self.european.control(star, day.t);
+                    let w = day.survival;
+                    out.converted += if converted { w } else { 0.0 };
+                    out.called = if called { w } else { 0.0 };
+                    out.put += if put { w } else { 0.0 };
+                    out.life = if self.hazard_plus_fc > 0.0 {
+                        (1.0 - w) / self.hazard_plus_fc
+                    } else {
+                        day.t
+                    };
+                    return out;
+                }
+            }
+            coupons += day.cash_df * day.coupon;
+            call_mask = (call_mask << 1) | u64::from(x >= day.log_call_observe);
+            if let Some((needed, mask)) = self.coco {
+                coco_mask = (coco_mask << 1) | u64::from(x >= day.log_coco_observe);
+                if day.quarter_end {
+                    coco_open = (coco_mask & mask).count_ones() >= needed;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Sums over antithetic pairs, for the control-variate regression.
+#[derive(Debug, Default)]
+struct Moments {
+    n: f64,
+    sum: [f64; 3],
+    /// Upper triangle of `Σ y_i y_j` for `y = (value, stock, european)`.
+    cross: [[f64; 3]; 3],
+    called: f64,
+    converted: f64,
+    put: f64,
+    life: f64,
+}
+
+impl Moments {
+    fn add(&mut self, a: &PathOutcome, b: &PathOutcome) {
+        let y = [
+            0.5 * (a.value + b.value),
+            0.5 * (a.stock_control + b.stock_control),
+            0.5 * (a.european_control + b.european_control),
+        ];
+        self.n += 1.0;
+        for i in 0..3 {
+            self.sum[i] += y[i];
+            for j in i..3 {
+                self.cross[i][j] += y[i] * y[j];
+            }
+        }
+        self.called += a.called + b.called;
+        self.converted += a.converted + b.converted;
+        self.put += a.put + b.put;
+        self.life += a.life + b.life;
+    }
+
+    /// The control-variate price and its standard error, given the
+    /// European control's mean.
+    fn estimate(&self, european_mean: f64) -> (f64, f64) {
+        let n = self.n;
+        let mean = self.sum.map(|s| s / n);
+        let cov = |i: usize, j: usize| {
+            let (i, j) = if i <= j { (i, j) } else { (j, i) };
+            self.cross[i][j] / n - mean[i] * mean[j]
+        };
+        let (saa, sab, sbb) = (cov(1, 1), cov(1, 2), cov(2, 2));
+        let (sva, svb) = (cov(0, 1), cov(0, 2));
+        let det = saa * sbb - sab * sab;
+        let (ba, bb) = if det > 1e-12 * (saa * sbb).max(f64::MIN_POSITIVE) {
+            ((sva * sbb - svb * sab) / det, (svb * saa - sva * sab) / det)
+        } else if saa > 0.0 {
+            (sva / saa, 0.0)
+        } else {
+            (0.0, 0.0)
+        };
+        let price = mean[0] - ba * mean[1] - bb * (mean[2] - european_mean);
+        let residual = (cov(0, 0) - ba * sva - bb * svb).max(0.0) * n / (n - 3.0).max(1.0);
+        (price, (residual / n).sqrt())
+    }
+}
+
+/// The paths of a run, checked against the caps, naming `paths`.
+fn paths_of(settings: Settings, days: usize) -> Result<usize> {
+    let paths = settings.paths.unwrap_or(DEFAULT_PATHS);
+    if paths < MIN_PATHS {
+        return Err(CoreError::invalid(
+            "paths",
+            ValueError::BelowMinimum {
+                bound: MIN_PATHS as f64,
+                value: paths as f64,
+            },
+        ));
+    }
+    if paths > MAX_PATHS {
+        return Err(CoreError::invalid(
+            "paths",
+            ValueError::AboveMaximum {
+                bound: MAX_PATHS as f64,
+                value: paths as f64,
+            },
+        ));
+    }
+    let paths = paths + paths % 2;
+    if paths as f64 * days as f64 > MAX_PATH_DAYS {
+        return Err(CoreError::Inconsistent {
+            field: "paths".into(),
+            reason: "paths × trading days to maturity must be at most 210,000,000 \
+                     (e.g. 130,000 paths over 6 years)",
+        });
+    }
+    Ok(paths)
+}
+
+/// The days on the monitoring grid of a note: its work, for a cost estimate.
+pub fn trading_days(input: &ConvertibleInput) -> usize {
+    let spec = input.spec();
+    trading_days::grid(spec.valuation_date, spec.maturity_date).len()
+}
+
+/// The note's fair value on daily paths, with its standard error and the
+/// probabilities of call, conversion and put: see the module docs.
+///
+/// # Errors
+/// `paths` outside `[MIN_PATHS, MAX_PATHS]` or `paths × trading days`
+/// above [`MAX_PATH_DAYS`]; under the hazard-rate model, `volatility²` not
+/// above the hazard rate.
+pub fn price(input: &ConvertibleInput, settings: Settings) -> Result<ExactValuation> {
+    let plan = Plan::new(input)?;
+    let n_days = plan.days.len();
+    let paths = paths_of(settings, n_days)?;
+    let seed = settings.seed.unwrap_or(DEFAULT_SEED);
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    let mut z = vec![0.0; n_days];
+    let mut moments = Moments::default();
+    for _ in 0..paths / 2 {
+        for zk in z.iter_mut() {
+            *zk = StandardNormal.sample(&mut rng);
+        }
+        let a = plan.path(&z, 1.0);
+        let b = plan.path(&z, -1.0);
+        moments.add(&a, &b);
+    }
+    let european_mean = plan.european.control(plan.stock_star0, 0.0);
+    let (price, se) = moments.estimate(european_mean);
+    let n = paths as f64;
+    let valuation = ExactValuation {
+        price_per_100: price,
+        standard_error_per_100: se,
+        paths,
+        seed,
+        trading_days: n_days,
+        call_probability: moments.called / n,
+        conversion_probability: moments.converted / n,
+        put_probability: moments.put / n,
+        expected_life_years: moments.life / n,
+    };
+    if [price, se, valuation.expected_life_years]
+        .iter()
+        .all(|v| v.is_finite())
+    {
+        Ok(valuation)
+    } else {
+        Err(CoreError::Overflow {
+            quantity: "convertible price",
+        })
+    }
+}
