@@ -27,6 +27,25 @@ pub const MAX_WINDOW_DAYS: u32 = 64;
 /// expected takeover a year.
 pub const MAX_FUNDAMENTAL_CHANGE_INTENSITY: f64 = 1.0;
 
+/// Trading days in a year, for the effective trigger's scale only (the
+/// daily engine counts the weekdays of the calendar).
+pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;
+
+/// The effective trigger's coefficient β: calibrated, not derived.
+///
+/// The lattice watches a soft call's trigger at every step, so it calls
+/// as soon as the stock touches the barrier; a daily 20-of-30 test calls
+/// later and higher, which is worth about 1.2 to 2.1 per 100 to the holder
+/// on the CleanSpark-like note. Raising the lattice's trigger by
+/// `exp(β σ √(N/252))` closes that gap: over the issue's grid (vol 0.45,
+/// 0.65, 0.85 × spot 10, 15.03, 22, spread 0 and 5%, TF), β from 0.3 to
+/// 1.2 in steps of 0.1 left the lattice at most 1.24, 0.98, 0.72, 0.47,
+/// 0.21, **0.04**, 0.27, 0.51, 0.74 and 0.97 per 100 from the exact engine
+/// at 130,000 paths (`crates/core/examples/convertible_agreement.rs`,
+/// `bench/RESULTS.md`). The fit is for the template's 20-of-30 test on a
+/// 130% trigger; other tests use the same formula with their `N`.
+pub const EFFECTIVE_TRIGGER_BETA: f64 = 0.8;
+
 /// An N-of-M test on a trigger: it passes on a day when the stock closed at
 /// or above the trigger on at least `trigger_days` of the `window_days`
 /// trading days before it.
@@ -74,6 +93,23 @@ impl TriggerTest {
             });
         }
         Ok(self)
+    }
+
+    /// The factor by which the lattice raises a trigger read by this test,
+    /// so that its single observation at each step calls about when the
+    /// daily N-of-M test does: see [`EFFECTIVE_TRIGGER_BETA`].
+    ///
+    /// # Formula
+    /// ```text
+    /// factor = exp(β × σ × √(N / 252))        (1 for a single observation)
+    /// ```
+    /// σ is the annual volatility and `N / 252` the years of trigger days the
+    /// test needs: the stock's typical move over those days.
+    pub fn effective_trigger_factor(self, volatility: f64) -> f64 {
+        if self.is_single_observation() {
+            return 1.0;
+        }
+        (EFFECTIVE_TRIGGER_BETA * volatility * (f64::from(self.trigger_days) / TRADING_DAYS_PER_YEAR).sqrt()).exp()
     }
 
     /// Whether the test is one observation (1 of 1), which is what a call

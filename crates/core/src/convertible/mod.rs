@@ -18,6 +18,7 @@
 
 pub mod contract;
 pub mod dilution;
+pub mod engine;
 pub mod implied;
 pub mod lattice;
 pub mod make_whole;

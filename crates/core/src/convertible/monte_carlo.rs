@@ -63,10 +63,11 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::lattice::{ConvertibleInput, Model};
+use super::lattice::{ConvertibleInput, Market, Model, MAX_AMOUNT};
 use super::make_whole::MakeWholeTable;
 use super::trading_days;
-use crate::error::{CoreError, ValueError};
+use crate::error::{AtField, CoreError, ValueError};
+use crate::num::positive_f64;
 use crate::Result;
 
 /// Paths in a default run: 16,384 antithetic pairs. The CleanSpark-like
@@ -293,18 +294,18 @@ fn quarter(d: NaiveDate) -> (i32, u32) {
 }
 
 impl Plan {
-    fn new(input: &ConvertibleInput) -> Result<Self> {
+    fn new(input: &ConvertibleInput, market: Market) -> Result<Self> {
         let spec = input.spec();
         let dates = trading_days::grid(spec.valuation_date, spec.maturity_date);
         let n = dates.len();
-        let r = spec.risk_free_rate;
+        let r = market.risk_free_rate;
         let q = spec.dividend_yield;
-        let s = spec.credit_spread;
+        let s = market.credit_spread;
         let (h, sigma, spread_tf) = match spec.model {
-            Model::TsiveriotisFernandes => (0.0, spec.volatility, s),
+            Model::TsiveriotisFernandes => (0.0, market.volatility, s),
             Model::HazardRate => {
                 let h = s / (1.0 - spec.recovery_rate);
-                let var = spec.volatility * spec.volatility - h;
+                let var = market.volatility * market.volatility - h;
                 if var <= 0.0 {
                     return Err(CoreError::Inconsistent {
                         field: "volatility".into(),
@@ -741,7 +742,59 @@ pub fn trading_days(input: &ConvertibleInput) -> usize {
 /// above [`MAX_PATH_DAYS`]; under the hazard-rate model, `volatility²` not
 /// above the hazard rate.
 pub fn price(input: &ConvertibleInput, settings: Settings) -> Result<ExactValuation> {
-    let plan = Plan::new(input)?;
+    price_in(input, input.market(), settings)
+}
+
+/// The most share prices in a profile priced by the exact engine.
+pub const MAX_PROFILE_POINTS: usize = 20;
+
+/// [`price`] at each of `stock_prices` (checked as the lattice's profile
+/// checks them, at most [`MAX_PROFILE_POINTS`]), each run from the same
+/// seed.
+pub fn profile(
+    input: &ConvertibleInput,
+    stock_prices: &[f64],
+    settings: Settings,
+) -> Result<Vec<ExactValuation>> {
+    if stock_prices.len() > MAX_PROFILE_POINTS {
+        return Err(CoreError::invalid(
+            "stock_prices",
+            ValueError::TooLong {
+                len: stock_prices.len(),
+                cap: MAX_PROFILE_POINTS,
+            },
+        ));
+    }
+    stock_prices
+        .iter()
+        .enumerate()
+        .map(|(i, &s)| {
+            let field = format!("stock_prices[{i}]");
+            let s = positive_f64(s).at(field.as_str())?;
+            if s > MAX_AMOUNT {
+                return Err(CoreError::invalid(
+                    field,
+                    ValueError::AboveMaximum {
+                        bound: MAX_AMOUNT,
+                        value: s,
+                    },
+                ));
+            }
+            input.check_stock_above_dividends(s, &field)?;
+            let mut spec = input.spec().clone();
+            spec.stock_price = s;
+            price(&ConvertibleInput::new(spec)?, settings)
+        })
+        .collect()
+}
+
+/// [`price`] in market `market` (the solvers' bumped volatility or spread).
+pub(crate) fn price_in(
+    input: &ConvertibleInput,
+    market: Market,
+    settings: Settings,
+) -> Result<ExactValuation> {
+    let plan = Plan::new(input, market)?;
     let n_days = plan.days.len();
     let paths = paths_of(settings, n_days)?;
     let seed = settings.seed.unwrap_or(DEFAULT_SEED);

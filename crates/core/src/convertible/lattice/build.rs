@@ -257,7 +257,9 @@ impl Lattice {
             }
             let first = step_of(input.time_of(c.from_date).max(0.0), dt, steps);
             let last = step_of(input.time_of(c.to_date), dt, steps);
-            let trigger = c.trigger.map_or(0.0, |t| t * conversion_price);
+            let trigger = c
+                .lattice_trigger(m.volatility)
+                .map_or(0.0, |t| t * conversion_price);
             for i in first..=last {
                 let accrued = if coupon[i] > 0.0 {
                     coupon[i]
@@ -327,7 +329,7 @@ impl Lattice {
         // a barrier within a few spacings of today's price.
         let escrowed = stock - dividends_pv[0];
         let centre_shift = input
-            .call_barrier()
+            .call_barrier(m.volatility)
             .map(|barrier| ((barrier - dividends_pv[0]) / escrowed).ln() / log_u)
             .filter(|x| x.is_finite() && x.abs() <= (n1 + 2) as f64)
             .map_or(0.0, |x| {

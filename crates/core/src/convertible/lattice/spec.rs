@@ -87,6 +87,20 @@ pub struct CallPeriod {
     pub test: Option<TriggerTest>,
 }
 
+impl CallPeriod {
+    /// The trigger as the lattice reads it, a multiple of the conversion
+    /// price: a soft call's trigger raised by its N-of-M test's effective
+    /// factor at volatility `volatility` (see
+    /// [`TriggerTest::effective_trigger_factor`]); `None` for a hard call.
+    pub fn lattice_trigger(&self, volatility: f64) -> Option<f64> {
+        self.trigger.map(|t| {
+            t * self
+                .test
+                .map_or(1.0, |test| test.effective_trigger_factor(volatility))
+        })
+    }
+}
+
 /// A date on which the holder may put the note back to the issuer.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PutDate {
@@ -522,7 +536,7 @@ impl ConvertibleInput {
     /// The lowest stock price at which a live call forces conversion: the
     /// larger of `call price / shares` and a soft call's trigger level, over
     /// the call periods not yet over.
-    pub(crate) fn call_barrier(&self) -> Option<f64> {
+    pub(crate) fn call_barrier(&self, volatility: f64) -> Option<f64> {
         let shares = self.conversion_shares_per_100();
         self.spec
             .call_schedule
@@ -530,7 +544,7 @@ impl ConvertibleInput {
             .filter(|c| c.to_date >= self.spec.valuation_date)
             .map(|c| {
                 let forced = c.price_per_100 / shares;
-                c.trigger
+                c.lattice_trigger(volatility)
                     .map_or(forced, |t| forced.max(t * self.conversion_price()))
             })
             .min_by(f64::total_cmp)
