@@ -13,7 +13,12 @@ fn cpu_ms() -> f64 {
     let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
     let after = stat.rsplit(')').next().unwrap_or_default();
     let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
     (ticks(11) + ticks(12)) * 10.0
 }
@@ -28,7 +33,13 @@ mod cleanspark;
 
 use cleanspark::date;
 
-fn note(vol: f64, spot: f64, spread: f64, test: Option<TriggerTest>, model: Model) -> ConvertibleInput {
+fn note(
+    vol: f64,
+    spot: f64,
+    spread: f64,
+    test: Option<TriggerTest>,
+    model: Model,
+) -> ConvertibleInput {
     let mut spec: ConvertibleSpec = cleanspark::cleanspark_spec(model, None);
     spec.maturity_date = date(2032, 2, 15);
     spec.volatility = vol;
@@ -49,7 +60,10 @@ fn main() {
         Some("hazard_rate") => Model::HazardRate,
         _ => Model::TsiveriotisFernandes,
     };
-    let nofm = Some(TriggerTest { trigger_days: 20, window_days: 30 });
+    let nofm = Some(TriggerTest {
+        trigger_days: 20,
+        window_days: 30,
+    });
     println!("| spread | vol | spot | exact 20 of 30 | SE | CPU ms | lattice (effective trigger) | lattice − exact | exact 1 of 1 | lattice single |");
     println!("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for spread in [0.0, 0.05] {

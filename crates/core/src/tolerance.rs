@@ -139,6 +139,19 @@ pub const CONVERGED_PER_100_ABS: f64 = 0.01;
 /// Tests: converged callable prices against the independent tree of
 /// `bench/convertible_barrier_tree.py`. Absolute, per 100.
 pub const INDEPENDENT_TREE_PER_100_ABS: f64 = 0.005;
+/// Tests: the exact (Monte Carlo) engine against the independent numpy
+/// paths of `bench/convertible_daily_mc.py`, in combined standard errors
+/// `√(se_ours² + se_numpy²)`.
+pub const INDEPENDENT_MC_SIGMAS: f64 = 4.0;
+/// Tests: two exact-engine prices that must be ordered (a property), in
+/// standard errors of their difference.
+pub const MC_ORDER_SIGMAS: f64 = 3.0;
+/// Issue 15's floor: the exact engine's default run has a standard error
+/// of at most this on the CleanSpark-like note. Per 100.
+pub const EXACT_STANDARD_ERROR_PER_100: f64 = 0.05;
+/// Issue 15's floor: the lattice with the effective trigger against the
+/// exact engine on the grid. Absolute, per 100.
+pub const EFFECTIVE_TRIGGER_PER_100_ABS: f64 = 0.25;
 /// Tests: TF prices against the textbook TF tree of the reference file.
 /// Relative to the reference price.
 pub const TF_REFERENCE_REL: f64 = 0.005;

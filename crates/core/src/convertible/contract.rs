@@ -109,7 +109,10 @@ impl TriggerTest {
         if self.is_single_observation() {
             return 1.0;
         }
-        (EFFECTIVE_TRIGGER_BETA * volatility * (f64::from(self.trigger_days) / TRADING_DAYS_PER_YEAR).sqrt()).exp()
+        (EFFECTIVE_TRIGGER_BETA
+            * volatility
+            * (f64::from(self.trigger_days) / TRADING_DAYS_PER_YEAR).sqrt())
+        .exp()
     }
 
     /// Whether the test is one observation (1 of 1), which is what a call
@@ -241,7 +244,10 @@ pub(crate) fn check(
         let field = "fundamental_change.intensity_per_year";
         let v = f.intensity_per_year;
         if !v.is_finite() {
-            return Err(CoreError::invalid(field, ValueError::NotFinite { value: v }));
+            return Err(CoreError::invalid(
+                field,
+                ValueError::NotFinite { value: v },
+            ));
         }
         if v < 0.0 {
             return Err(CoreError::invalid(

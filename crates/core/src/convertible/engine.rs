@@ -58,7 +58,11 @@ impl Engine {
     /// [`CoreError::Inconsistent`] on `engine` when the lattice is asked for
     /// a note with terms it does not price; on `paths` or `seed` when they
     /// are given for the lattice.
-    pub fn resolve(choice: EngineChoice, input: &ConvertibleInput, settings: Settings) -> Result<Self> {
+    pub fn resolve(
+        choice: EngineChoice,
+        input: &ConvertibleInput,
+        settings: Settings,
+    ) -> Result<Self> {
         let unpriced = lattice_cannot_price(input);
         let engine = match choice {
             EngineChoice::MonteCarlo => Engine::MonteCarlo(settings),
@@ -75,7 +79,11 @@ impl Engine {
             }
         };
         if engine == Engine::Lattice && settings != Settings::default() {
-            let field = if settings.paths.is_some() { "paths" } else { "seed" };
+            let field = if settings.paths.is_some() {
+                "paths"
+            } else {
+                "seed"
+            };
             return Err(CoreError::Inconsistent {
                 field: field.into(),
                 reason: "applies to the monte_carlo engine only",

@@ -1,10 +1,10 @@
 //! Implied volatility and implied credit spread of a convertible note: the
 //! value of one market input that makes the lattice price equal a market price.
 
+use super::engine::Engine;
 use super::lattice::{
     ConvertibleInput, Market, Model, Workspace, MAX_CREDIT_SPREAD, MAX_VOLATILITY,
 };
-use super::engine::Engine;
 use super::monte_carlo;
 use super::pricing::price_at;
 use crate::error::{AtField, CoreError};

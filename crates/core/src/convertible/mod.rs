@@ -17,6 +17,7 @@
 //!   implied credit spread.
 
 pub mod contract;
+pub mod desk;
 pub mod dilution;
 pub mod engine;
 pub mod implied;

@@ -237,7 +237,8 @@ impl European {
             };
         }
         let sd = self.sigma * left.sqrt();
-        let d1 = ((s / self.strike).ln() + (self.growth + 0.5 * self.sigma * self.sigma) * left) / sd;
+        let d1 =
+            ((s / self.strike).ln() + (self.growth + 0.5 * self.sigma * self.sigma) * left) / sd;
         (normal_cdf(d1), normal_cdf(-(d1 - sd)))
     }
 
