@@ -147,6 +147,31 @@ pub mod decimal_vec {
     }
 }
 
+/// Adapter for `Vec<Vec<Decimal>>` fields (a table of rows).
+pub mod decimal_matrix {
+    use super::*;
+
+    /// Writes an array of arrays of JSON numbers.
+    pub fn serialize<S: Serializer>(
+        value: &[Vec<Decimal>],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            value
+                .iter()
+                .map(|row| row.iter().map(|d| Wire(*d)).collect::<Vec<_>>()),
+        )
+    }
+
+    /// Reads an array of arrays of JSON numbers, refusing strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<Vec<Decimal>>, D::Error> {
+        Vec::<Vec<Wire>>::deserialize(deserializer)
+            .map(|rows| rows.into_iter().map(|r| r.into_iter().map(|w| w.0).collect()).collect())
+    }
+}
+
 /// Serde adapter for `Option<Vec<Decimal>>`; pair it with `#[serde(default)]`.
 pub mod opt_decimal_vec {
     use rust_decimal::Decimal;

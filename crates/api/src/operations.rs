@@ -198,7 +198,7 @@ macro_rules! for_each_operation {
                 id: "convertibles.price",
                 path: "/v1/convertibles/price",
                 tag: "convertibles",
-                request: $crate::convertible::pricing::PriceRequest => infraval_core::convertible::lattice::ConvertibleInput,
+                request: $crate::convertible::pricing::PriceRequest => $crate::convertible::pricing::PriceInput,
                 response: $crate::convertible::pricing::PriceResponse, "The note's fair value, greeks and convergence",
                 runs: Blocking,
                 compute: $crate::convertible::pricing::price,

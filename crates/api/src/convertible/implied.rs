@@ -2,6 +2,7 @@
 //! `POST /v1/convertibles/implied`.
 
 use chrono::NaiveDate;
+use infraval_core::convertible::engine::Engine;
 use infraval_core::convertible::implied::{self, Implied, SolveFor};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, PutDate,
@@ -14,8 +15,9 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::contract::EngineUsed;
 use super::pricing::{
-    conversion_rate, dec, lattice_units, note_request, opt, per_100, per_note, CallRequest,
+    exact_units, conversion_rate, dec, lattice_units, note_request, opt, per_100, per_note, CallRequest,
     CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
 };
 use crate::num;
@@ -76,6 +78,8 @@ pub struct ImpliedInput {
     pub solve_for: SolveFor,
     /// The target price per 100, dirty.
     pub market_price_per_100: f64,
+    /// The engine whose price is matched.
+    pub engine: Engine,
 }
 
 /// Placeholder for the solved volatility; the solver ignores it.
@@ -119,10 +123,13 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
         let spec = req.spec(to_f64(req.stock_price), volatility, spread)?;
         let market_price_per_100 =
             positive_f64(to_f64(req.market_price_per_100)).at("market_price_per_100")?;
+        let input = ConvertibleInput::new(spec)?;
+        let engine = req.engine(&input)?;
         Ok(ImpliedInput {
-            input: ConvertibleInput::new(spec)?,
+            input,
             solve_for,
             market_price_per_100,
+            engine,
         })
     }
 }
@@ -149,7 +156,10 @@ pub struct ImpliedResponse {
     )]
     #[schema(example = 0.0551)]
     pub credit_spread: Option<Decimal>,
-    /// The lattice price at the solved value, per 100, dirty.
+    /// The engine whose price was matched: `lattice` or `monte_carlo` (from
+    /// the same seed at every trial value).
+    pub engine: EngineUsed,
+    /// The engine's price at the solved value, per 100, dirty.
     #[serde(with = "num::decimal")]
     #[schema(example = 100)]
     pub price_per_100: Decimal,
@@ -170,13 +180,21 @@ pub struct ImpliedResponse {
 
 impl ImpliedResponse {
     /// Builds the response from the solver's result.
-    pub fn new(input: &ConvertibleInput, solved: &Implied) -> Result<Self, CoreError> {
+    pub fn new(
+        input: &ConvertibleInput,
+        solved: &Implied,
+        engine: Engine,
+    ) -> Result<Self, CoreError> {
         let value = Some(dec(solved.value, FRACTION_DECIMALS)?);
         let (solve_for, volatility, credit_spread) = match solved.solve_for {
             SolveFor::Volatility => (SolveForRequest::Volatility, value, None),
             SolveFor::CreditSpread => (SolveForRequest::CreditSpread, None, value),
         };
         Ok(ImpliedResponse {
+            engine: match engine {
+                Engine::Lattice => EngineUsed::Lattice,
+                Engine::MonteCarlo(_) => EngineUsed::MonteCarlo,
+            },
             solve_for,
             volatility,
             credit_spread,
@@ -191,12 +209,19 @@ impl ImpliedResponse {
 
 /// Computes [`crate::operations::ConvertibleImplied`].
 pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
-    let solved = implied::implied(&req.input, req.solve_for, req.market_price_per_100)?;
-    ImpliedResponse::new(&req.input, &solved)
+    let solved = implied::implied_by(
+        &req.input,
+        req.solve_for,
+        req.market_price_per_100,
+        req.engine,
+    )?;
+    ImpliedResponse::new(&req.input, &solved, req.engine)
 }
 
 /// The work of an implied solve: as a price at the same steps (Brent's
 /// dozen or so plain rollbacks cost about what a price's greeks do).
+/// With the exact engine, a dozen runs.
 pub fn implied_work_units(req: &ImpliedInput) -> u64 {
     lattice_units(req.input.steps(), 1)
+        .saturating_add(exact_units(&req.input, req.engine).saturating_mul(12))
 }

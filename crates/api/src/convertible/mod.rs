@@ -20,6 +20,7 @@ use rust_decimal::Decimal;
 
 use crate::num;
 
+pub mod contract;
 pub mod dilution;
 pub mod implied;
 pub mod pricing;

@@ -18,6 +18,9 @@
 //! The core computes in `f64` (a lattice); rounding happens only here.
 
 use chrono::NaiveDate;
+use infraval_core::convertible::desk::{self, Event, EventKind, Placement};
+use infraval_core::convertible::engine::Engine;
+use infraval_core::convertible::monte_carlo::{self, ExactValuation};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate, MAX_AMOUNT,
 };
@@ -31,6 +34,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::contract::EngineUsed;
 use crate::num;
 
 /// Decimal places of values per 100 of face in responses.
@@ -124,6 +128,19 @@ pub struct CallRequest {
     )]
     #[schema(example = 1.3)]
     pub trigger: Option<Decimal>,
+    /// The soft call's N-of-M test: callable on a day when the stock closed
+    /// at or above the trigger on at least `trigger_days` of the
+    /// `window_days` trading days (weekdays) before it (20 of 30 in the
+    /// template). Give both or neither; without them the trigger is read
+    /// once, on the day itself (on the lattice: at every step). Range: 1 to
+    /// `window_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = 20, minimum = 1, maximum = 64)]
+    pub trigger_days: Option<u32>,
+    /// The N-of-M test's window, trading days. Range: 1 to 64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = 30, minimum = 1, maximum = 64)]
+    pub window_days: Option<u32>,
 }
 
 /// A date on which the holder may put the note back to the issuer.
@@ -218,6 +235,33 @@ macro_rules! note_request {
             #[serde(default, skip_serializing_if = "Option::is_none")]
             #[schema(example = 1000, minimum = 10, maximum = 20000)]
             pub steps: Option<u32>,
+            /// Contingent conversion (the template's quarterly 130% test);
+            /// omit for a note convertible at any time.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub contingent_conversion: Option<$crate::convertible::contract::ContingentConversionRequest>,
+            /// The make-whole table, applied to conversions after a notice
+            /// of redemption or on a fundamental change.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub make_whole: Option<$crate::convertible::contract::MakeWholeRequest>,
+            /// The fundamental change (a takeover) and its intensity.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub fundamental_change: Option<$crate::convertible::contract::FundamentalChangeRequest>,
+            /// `auto` (default), `lattice` or `monte_carlo`: see the engine
+            /// values. `auto` is the lattice unless the note has terms only
+            /// the exact engine prices.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub engine: Option<$crate::convertible::contract::EngineRequest>,
+            /// Monte Carlo paths (`monte_carlo` only), rounded up to an even
+            /// count. Default 32,768. Range: 1,024 to 1,048,576, and paths ×
+            /// trading days to maturity at most 210,000,000.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schema(example = 32768, minimum = 1024, maximum = 1048576)]
+            pub paths: Option<u32>,
+            /// Monte Carlo seed (`monte_carlo` only). Default 20320215; the
+            /// same seed and paths give the same answer.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[schema(example = 20320215)]
+            pub seed: Option<u64>,
             $($extra)*
         }
 
@@ -261,14 +305,19 @@ macro_rules! note_request {
                     call_schedule: self
                         .call_schedule
                         .iter()
-                        .map(|c| CallPeriod {
+                        .enumerate()
+                        .map(|(i, c)| Ok(CallPeriod {
                             from_date: c.from_date,
                             to_date: c.to_date,
                             price_per_100: to_f64(c.price),
                             trigger: c.trigger.map(to_f64),
-                            test: None,
-                        })
-                        .collect(),
+                            test: $crate::convertible::contract::trigger_test(
+                                c.trigger_days,
+                                c.window_days,
+                                &format!("call_schedule[{i}]"),
+                            )?,
+                        }))
+                        .collect::<Result<_, CoreError>>()?,
                     put_schedule: self
                         .put_schedule
                         .iter()
@@ -277,8 +326,37 @@ macro_rules! note_request {
                     model: self.model.unwrap_or_default().into(),
                     recovery_rate: opt(self.recovery_rate),
                     steps: self.steps.map(|s| s as usize),
-                    contract: Default::default(),
+                    contract: infraval_core::convertible::contract::ContractTerms {
+                        contingent_conversion: self
+                            .contingent_conversion
+                            .as_ref()
+                            .map($crate::convertible::contract::ContingentConversionRequest::core)
+                            .transpose()?,
+                        make_whole: match &self.make_whole {
+                            Some(table) => Some(table.core($crate::convertible::pricing::conversion_rate_decimal(
+                                self.conversion_rate,
+                                self.conversion_price,
+                            )?)?),
+                            None => None,
+                        },
+                        fundamental_change: self
+                            .fundamental_change
+                            .as_ref()
+                            .map($crate::convertible::contract::FundamentalChangeRequest::core),
+                    },
                 })
+            }
+
+            /// The engine the request asks for, resolved for `input`.
+            fn engine(&self, input: &ConvertibleInput) -> Result<infraval_core::convertible::engine::Engine, CoreError> {
+                infraval_core::convertible::engine::Engine::resolve(
+                    self.engine.unwrap_or_default().into(),
+                    input,
+                    infraval_core::convertible::monte_carlo::Settings {
+                        paths: self.paths.map(|p| p as usize),
+                        seed: self.seed,
+                    },
+                )
             }
         }
     };
@@ -286,6 +364,27 @@ macro_rules! note_request {
 
 pub(crate) fn opt(value: Option<Decimal>) -> f64 {
     value.map_or(0.0, to_f64)
+}
+
+/// The conversion rate in decimals, for the make-whole table's cap: the
+/// given rate, or `1,000 / conversion_price` (the f64 check of
+/// [`conversion_rate`] has already named a bad or missing field).
+pub(crate) fn conversion_rate_decimal(
+    rate: Option<Decimal>,
+    price: Option<Decimal>,
+) -> Result<Decimal, CoreError> {
+    conversion_rate(rate, price)?;
+    match (rate, price) {
+        (Some(r), _) => Ok(r),
+        (None, Some(p)) => Decimal::ONE_THOUSAND
+            .checked_div(p)
+            .ok_or(CoreError::Overflow {
+                quantity: "conversion_rate",
+            }),
+        (None, None) => Err(CoreError::Overflow {
+            quantity: "conversion_rate",
+        }),
+    }
 }
 
 /// Shares per $1,000 from exactly one of `conversion_rate` and `conversion_price`.
@@ -352,7 +451,16 @@ note_request! {
     }
 }
 
-impl TryFrom<PriceRequest> for ConvertibleInput {
+/// A validated price request: the note and the engine that prices it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceInput {
+    /// The note and market.
+    pub input: ConvertibleInput,
+    /// The engine, resolved from `engine`, `paths` and `seed`.
+    pub engine: Engine,
+}
+
+impl TryFrom<PriceRequest> for PriceInput {
     type Error = CoreError;
 
     fn try_from(req: PriceRequest) -> Result<Self, CoreError> {
@@ -361,7 +469,9 @@ impl TryFrom<PriceRequest> for ConvertibleInput {
             to_f64(req.volatility),
             to_f64(req.credit_spread),
         )?;
-        ConvertibleInput::new(spec)
+        let input = ConvertibleInput::new(spec)?;
+        let engine = req.engine(&input)?;
+        Ok(PriceInput { input, engine })
     }
 }
 
@@ -403,6 +513,8 @@ pub struct ProfileInput {
     pub input: ConvertibleInput,
     /// The share prices, USD.
     pub stock_prices: Vec<f64>,
+    /// The engine that prices each point.
+    pub engine: Engine,
 }
 
 impl TryFrom<ProfileRequest> for ProfileInput {
@@ -415,9 +527,12 @@ impl TryFrom<ProfileRequest> for ProfileInput {
             None => return Err(CoreError::invalid("stock_prices", ValueError::Empty)),
         };
         let spec = req.spec(first, to_f64(req.volatility), to_f64(req.credit_spread))?;
+        let input = ConvertibleInput::new(spec)?;
+        let engine = req.engine(&input)?;
         Ok(ProfileInput {
-            input: ConvertibleInput::new(spec)?,
+            input,
             stock_prices,
+            engine,
         })
     }
 }
@@ -464,10 +579,90 @@ pub struct ConvergenceResponse {
     pub richardson_price_per_100: Decimal,
 }
 
+/// What falls on a date of the event table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKindResponse {
+    /// A coupon payment.
+    Coupon,
+    /// The first day of a call period.
+    CallStart,
+    /// The last day of a call period.
+    CallEnd,
+    /// A put date.
+    Put,
+    /// The last trading day of a quarter, when the contingent-conversion test is read.
+    ContingentConversionTest,
+    /// The free-conversion date.
+    ContingentConversionEnd,
+    /// An effective date of the make-whole table.
+    MakeWhole,
+    /// An ex-dividend date.
+    ExDividend,
+    /// The first conversion date.
+    ConversionStart,
+    /// The maturity date.
+    Maturity,
+}
+
+impl From<EventKind> for EventKindResponse {
+    fn from(k: EventKind) -> Self {
+        match k {
+            EventKind::Coupon => EventKindResponse::Coupon,
+            EventKind::CallStart => EventKindResponse::CallStart,
+            EventKind::CallEnd => EventKindResponse::CallEnd,
+            EventKind::Put => EventKindResponse::Put,
+            EventKind::ContingentConversionTest => EventKindResponse::ContingentConversionTest,
+            EventKind::ContingentConversionEnd => EventKindResponse::ContingentConversionEnd,
+            EventKind::MakeWhole => EventKindResponse::MakeWhole,
+            EventKind::ExDividend => EventKindResponse::ExDividend,
+            EventKind::ConversionStart => EventKindResponse::ConversionStart,
+            EventKind::Maturity => EventKindResponse::Maturity,
+        }
+    }
+}
+
+/// One date of the note as the engine that answered placed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventResponse {
+    /// What falls on the date.
+    pub kind: EventKindResponse,
+    /// The contractual date.
+    #[schema(example = "2029-02-20")]
+    pub date: NaiveDate,
+    /// The step it was placed on: a lattice step (0 is the valuation date,
+    /// the nearest step), or a day of the daily grid (1 is the first
+    /// trading day after valuation; a weekend date moves to the Monday).
+    #[schema(example = 1085)]
+    pub step: u32,
+    /// Years from valuation of that step (Act/365F).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 3.18)]
+    pub step_years: Decimal,
+}
+
+impl EventResponse {
+    fn new(e: &Event) -> Result<Self, CoreError> {
+        Ok(EventResponse {
+            kind: e.kind.into(),
+            date: e.date,
+            step: u32::try_from(e.step).unwrap_or(u32::MAX),
+            step_years: dec(e.step_years, FRACTION_DECIMALS)?,
+        })
+    }
+}
+
 /// A note's fair value and analytics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriceResponse {
+    /// The engine that gave `price_per_100`: `lattice` or `monte_carlo`.
+    /// Greeks, `steps` and `convergence` always come from the lattice,
+    /// which prices an N-of-M call test through its effective trigger and
+    /// leaves out contingent conversion, make-whole shares and the
+    /// fundamental change.
+    pub engine: EngineUsed,
     /// The credit model used.
     pub model: CreditModel,
     /// Lattice steps used (the request's, or more where the hazard-rate tree
@@ -583,15 +778,140 @@ pub struct PriceResponse {
     pub cs01_per_note_per_bp: Decimal,
     /// Convergence diagnostic.
     pub convergence: ConvergenceResponse,
+    /// The lattice's price per 100, dirty (equal to `price_per_100` when
+    /// the lattice answered).
+    #[serde(with = "num::decimal")]
+    #[schema(example = 103.718817)]
+    pub lattice_price_per_100: Decimal,
+    /// The exact engine's standard error, per 100; `null` for the lattice.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 0.033)]
+    pub standard_error_per_100: Option<Decimal>,
+    /// Monte Carlo paths used; `null` for the lattice.
+    #[schema(example = 32768)]
+    pub paths: Option<u32>,
+    /// Monte Carlo seed used; `null` for the lattice.
+    #[schema(example = 20320215)]
+    pub seed: Option<u64>,
+    /// The probability under the pricing measure that the issuer calls the
+    /// note; from the exact engine, `null` for the lattice.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 0.41)]
+    pub call_probability: Option<Decimal>,
+    /// The probability that the note is converted (on a call, a
+    /// fundamental change, voluntarily or at maturity); exact engine only.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 0.55)]
+    pub conversion_probability: Option<Decimal>,
+    /// The probability that the holder puts the note (a put date or the
+    /// fundamental-change put); exact engine only.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 0)]
+    pub put_probability: Option<Decimal>,
+    /// Expected years to the first of conversion, call, put, default,
+    /// fundamental change and maturity, under the pricing measure; exact
+    /// engine only.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = 4.9)]
+    pub expected_life_years: Option<Decimal>,
+    /// Yield to maturity at the clean price, a nominal annual decimal
+    /// fraction compounded at the coupon frequency (semi-annually for a
+    /// zero); `null` when no yield in [−95%, 1,000%] reaches the price.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = -0.0053)]
+    pub yield_to_maturity: Option<Decimal>,
+    /// Yield to the first put date at its price; `null` without a put.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = json!(null))]
+    pub yield_to_put: Option<Decimal>,
+    /// Yield to the first call date (the first `from_date` after valuation)
+    /// at its price; `null` without a call.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = json!(null))]
+    pub yield_to_call: Option<Decimal>,
+    /// The least of the three yields.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = -0.0053)]
+    pub yield_to_worst: Option<Decimal>,
+    /// Years for the coupon's advantage over the dividends on the
+    /// conversion shares to pay back the premium over parity; 0 at or
+    /// below parity, `null` when the advantage is not positive (a zero
+    /// coupon).
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = json!(null))]
+    pub breakeven_years: Option<Decimal>,
+    /// What the note is worth per 100 if a takeover were announced today at
+    /// `stock_price`: the better of the put at par plus accrued and
+    /// conversion with the make-whole shares; `null` without `make_whole`
+    /// or `fundamental_change`.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = json!(null))]
+    pub takeover_value_per_100: Option<Decimal>,
+    /// Every coupon, call, put, contingent-conversion, make-whole, dividend
+    /// and maturity date after valuation, as the engine that answered
+    /// placed it.
+    pub events: Vec<EventResponse>,
 }
 
 impl PriceResponse {
-    /// Builds the response from the core valuation, rounding as documented.
-    pub fn new(input: &ConvertibleInput, v: &Valuation) -> Result<Self, CoreError> {
+    /// Builds the response from the lattice valuation and, when it ran, the
+    /// exact engine's, rounding as documented.
+    pub fn new(
+        input: &ConvertibleInput,
+        v: &Valuation,
+        exact: Option<&ExactValuation>,
+    ) -> Result<Self, CoreError> {
         let face = input.spec().face;
         let note = face / 100.0;
         let g = &v.greeks;
+        let price = exact.map_or(v.price_per_100, |e| e.price_per_100);
+        let clean = price - v.accrued_per_100;
+        let v = &Valuation {
+            price_per_100: price,
+            clean_price_per_100: clean,
+            premium_to_parity: price / v.conversion_value_per_100 - 1.0,
+            premium_to_bond_floor: price / v.bond_floor_per_100 - 1.0,
+            ..*v
+        };
+        let yields = desk::yields(input, clean)?;
+        let fraction = |x: Option<f64>| x.map(|x| dec(x, FRACTION_DECIMALS)).transpose();
+        let placement = match exact {
+            Some(_) => Placement::DailyGrid,
+            None => Placement::Lattice { steps: v.steps },
+        };
+        let spec = input.spec();
+        let takeover = (spec.contract.make_whole.is_some()
+            || spec.contract.fundamental_change.is_some())
+        .then(|| {
+            let s = spec.stock_price;
+            let extra = spec.contract.make_whole.as_ref().map_or(0.0, |t| {
+                t.additional_shares_per_1000_f64(spec.valuation_date, s) / 10.0
+            });
+            (100.0 + v.accrued_per_100).max((input.conversion_shares_per_100() + extra) * s)
+        });
         Ok(PriceResponse {
+            engine: match exact {
+                Some(_) => EngineUsed::MonteCarlo,
+                None => EngineUsed::Lattice,
+            },
+            lattice_price_per_100: per_100(exact.map_or(price, |_| v.price_per_100))?,
+            standard_error_per_100: exact.map(|e| per_100(e.standard_error_per_100)).transpose()?,
+            paths: exact.map(|e| u32::try_from(e.paths).unwrap_or(u32::MAX)),
+            seed: exact.map(|e| e.seed),
+            call_probability: fraction(exact.map(|e| e.call_probability))?,
+            conversion_probability: fraction(exact.map(|e| e.conversion_probability))?,
+            put_probability: fraction(exact.map(|e| e.put_probability))?,
+            expected_life_years: fraction(exact.map(|e| e.expected_life_years))?,
+            yield_to_maturity: fraction(yields.yield_to_maturity)?,
+            yield_to_put: fraction(yields.yield_to_put)?,
+            yield_to_call: fraction(yields.yield_to_call)?,
+            yield_to_worst: fraction(yields.yield_to_worst)?,
+            breakeven_years: fraction(desk::breakeven_years(input, price))?,
+            takeover_value_per_100: takeover.map(per_100).transpose()?,
+            events: desk::events(input, placement)
+                .iter()
+                .map(EventResponse::new)
+                .collect::<Result<_, _>>()?,
             model: v.model.into(),
             steps: u32::try_from(v.steps).unwrap_or(u32::MAX),
             price_per_100: per_100(v.price_per_100)?,
@@ -659,20 +979,27 @@ pub struct ProfilePointResponse {
     #[serde(with = "num::decimal")]
     #[schema(example = 78.43235)]
     pub conversion_value_per_100: Decimal,
-    /// dV/dS per 100 per USD 1 of share price.
-    #[serde(with = "num::decimal")]
+    /// dV/dS per 100 per USD 1 of share price, from the tree; `null` from
+    /// the exact engine.
+    #[serde(with = "num::opt_decimal")]
     #[schema(example = 4.02)]
-    pub delta_per_100: Decimal,
-    /// dV/dS of one note.
-    #[serde(with = "num::decimal")]
+    pub delta_per_100: Option<Decimal>,
+    /// dV/dS of one note; `null` from the exact engine.
+    #[serde(with = "num::opt_decimal")]
     #[schema(example = 40.2)]
-    pub delta_per_note: Decimal,
+    pub delta_per_note: Option<Decimal>,
+    /// The exact engine's standard error, per 100; `null` from the lattice.
+    #[serde(with = "num::opt_decimal")]
+    #[schema(example = json!(null))]
+    pub standard_error_per_100: Option<Decimal>,
 }
 
 /// The price profile across share prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileResponse {
+    /// The engine that priced the points.
+    pub engine: EngineUsed,
     /// The credit model used.
     pub model: CreditModel,
     /// Lattice steps requested.
@@ -687,6 +1014,7 @@ impl ProfileResponse {
     pub fn new(input: &ConvertibleInput, points: &[ProfilePoint]) -> Result<Self, CoreError> {
         let face = input.spec().face;
         Ok(ProfileResponse {
+            engine: EngineUsed::Lattice,
             model: input.spec().model.into(),
             steps: u32::try_from(input.steps()).unwrap_or(u32::MAX),
             points: points
@@ -698,8 +1026,41 @@ impl ProfileResponse {
                         price_per_note: per_note(p.price_per_100, face)?,
                         bond_floor_per_100: per_100(p.bond_floor_per_100)?,
                         conversion_value_per_100: per_100(p.conversion_value_per_100)?,
-                        delta_per_100: greek(p.delta_per_100)?,
-                        delta_per_note: greek(p.delta_per_100 * face / 100.0)?,
+                        delta_per_100: Some(greek(p.delta_per_100)?),
+                        delta_per_note: Some(greek(p.delta_per_100 * face / 100.0)?),
+                        standard_error_per_100: None,
+                    })
+                })
+                .collect::<Result<_, CoreError>>()?,
+        })
+    }
+
+    /// Builds the response from the exact engine's points.
+    pub fn exact(
+        input: &ConvertibleInput,
+        stock_prices: &[f64],
+        points: &[ExactValuation],
+    ) -> Result<Self, CoreError> {
+        let face = input.spec().face;
+        let shares = input.conversion_shares_per_100();
+        let floor = input.bond_floor_per_100();
+        Ok(ProfileResponse {
+            engine: EngineUsed::MonteCarlo,
+            model: input.spec().model.into(),
+            steps: u32::try_from(input.steps()).unwrap_or(u32::MAX),
+            points: stock_prices
+                .iter()
+                .zip(points)
+                .map(|(&s, p)| {
+                    Ok(ProfilePointResponse {
+                        stock_price: dec(s, 10)?,
+                        price_per_100: per_100(p.price_per_100)?,
+                        price_per_note: per_note(p.price_per_100, face)?,
+                        bond_floor_per_100: per_100(floor)?,
+                        conversion_value_per_100: per_100(shares * s)?,
+                        delta_per_100: None,
+                        delta_per_note: None,
+                        standard_error_per_100: Some(per_100(p.standard_error_per_100)?),
                     })
                 })
                 .collect::<Result<_, CoreError>>()?,
@@ -708,15 +1069,28 @@ impl ProfileResponse {
 }
 
 /// Computes [`crate::operations::ConvertiblePrice`].
-pub fn price(input: ConvertibleInput) -> Result<PriceResponse, CoreError> {
-    let valuation = infraval_core::convertible::pricing::price(&input)?;
-    PriceResponse::new(&input, &valuation)
+pub fn price(req: PriceInput) -> Result<PriceResponse, CoreError> {
+    let valuation = infraval_core::convertible::pricing::price(&req.input)?;
+    let exact = match req.engine {
+        Engine::MonteCarlo(settings) => Some(monte_carlo::price(&req.input, settings)?),
+        Engine::Lattice => None,
+    };
+    PriceResponse::new(&req.input, &valuation, exact.as_ref())
 }
 
 /// Computes [`crate::operations::ConvertibleProfile`].
 pub fn profile(req: ProfileInput) -> Result<ProfileResponse, CoreError> {
-    let points = infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
-    ProfileResponse::new(&req.input, &points)
+    match req.engine {
+        Engine::Lattice => {
+            let points =
+                infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
+            ProfileResponse::new(&req.input, &points)
+        }
+        Engine::MonteCarlo(settings) => {
+            let points = monte_carlo::profile(&req.input, &req.stock_prices, settings)?;
+            ProfileResponse::exact(&req.input, &req.stock_prices, &points)
+        }
+    }
 }
 
 /// Lattice node updates in a work unit: one 1,000-step tree.
@@ -732,13 +1106,38 @@ pub(crate) fn lattice_units(steps: usize, rollbacks: usize) -> u64 {
         .div_ceil(NODES_PER_UNIT)
 }
 
-/// The work of a price: steps² / 10⁶ (a unit for the default 1,000 steps).
-pub fn price_work_units(input: &ConvertibleInput) -> u64 {
-    lattice_units(input.steps(), 1)
+/// Monte Carlo path-days in a work unit: about a 1,000-step tree's time.
+const PATH_DAYS_PER_UNIT: u64 = 500_000;
+
+/// The work of one exact run of `engine` on `input`: paths × trading days
+/// / 500,000 (about 105 units for the CleanSpark note's default run); 0
+/// for the lattice.
+pub(crate) fn exact_units(input: &ConvertibleInput, engine: Engine) -> u64 {
+    match engine {
+        Engine::Lattice => 0,
+        Engine::MonteCarlo(settings) => {
+            let paths = settings.paths.unwrap_or(monte_carlo::DEFAULT_PATHS) as u64;
+            paths
+                .saturating_mul(monte_carlo::trading_days(input) as u64)
+                .div_ceil(PATH_DAYS_PER_UNIT)
+        }
+    }
+}
+
+/// The work of a price: steps² / 10⁶ (a unit for the default 1,000 steps),
+/// plus the exact engine's run.
+pub fn price_work_units(req: &PriceInput) -> u64 {
+    lattice_units(req.input.steps(), 1).saturating_add(exact_units(&req.input, req.engine))
 }
 
 /// The work of a profile: one rollback per share price, an eighth of a
 /// price with greeks each.
+/// With the exact engine, one run per share price.
 pub fn profile_work_units(req: &ProfileInput) -> u64 {
-    lattice_units(req.input.steps(), req.stock_prices.len()).div_ceil(8)
+    lattice_units(req.input.steps(), req.stock_prices.len())
+        .div_ceil(8)
+        .saturating_add(
+            exact_units(&req.input, req.engine)
+                .saturating_mul(u64::try_from(req.stock_prices.len()).unwrap_or(u64::MAX)),
+        )
 }
