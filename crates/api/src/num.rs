@@ -167,8 +167,11 @@ pub mod decimal_matrix {
     pub fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Vec<Vec<Decimal>>, D::Error> {
-        Vec::<Vec<Wire>>::deserialize(deserializer)
-            .map(|rows| rows.into_iter().map(|r| r.into_iter().map(|w| w.0).collect()).collect())
+        Vec::<Vec<Wire>>::deserialize(deserializer).map(|rows| {
+            rows.into_iter()
+                .map(|r| r.into_iter().map(|w| w.0).collect())
+                .collect()
+        })
     }
 }
 

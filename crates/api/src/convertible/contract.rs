@@ -103,7 +103,11 @@ pub struct ContingentConversionRequest {
     pub until_date: NaiveDate,
     /// The trigger, a multiple of the conversion price. Default 1.3. Range:
     /// > 0, ≤ 100.
-    #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(example = 1.3)]
     pub trigger: Option<Decimal>,
     /// Trading days at or above the trigger needed. Default 20. Range: 1 to
@@ -156,7 +160,11 @@ pub struct FundamentalChangeRequest {
     /// Takeovers per year, a Poisson intensity. Default 0. Range: [0, 1].
     /// On the event the holder takes the better of the put at par plus
     /// accrued and conversion with the make-whole shares.
-    #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "num::opt_decimal",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[schema(example = 0.02, minimum = 0, maximum = 1)]
     pub intensity_per_year: Option<Decimal>,
 }

@@ -17,8 +17,9 @@ use utoipa::ToSchema;
 
 use super::contract::EngineUsed;
 use super::pricing::{
-    exact_units, conversion_rate, dec, lattice_units, note_request, opt, per_100, per_note, CallRequest,
-    CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
+    conversion_rate, dec, exact_units, lattice_units, note_request, opt, per_100, per_note,
+    CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE,
+    FRACTION_DECIMALS,
 };
 use crate::num;
 

@@ -20,10 +20,10 @@
 use chrono::NaiveDate;
 use infraval_core::convertible::desk::{self, Event, EventKind, Placement};
 use infraval_core::convertible::engine::Engine;
-use infraval_core::convertible::monte_carlo::{self, ExactValuation};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate, MAX_AMOUNT,
 };
+use infraval_core::convertible::monte_carlo::{self, ExactValuation};
 use infraval_core::convertible::pricing::{ProfilePoint, Valuation};
 use infraval_core::convertible::schedule::DayCount;
 use infraval_core::error::{AtField, ValueError};
@@ -895,7 +895,9 @@ impl PriceResponse {
                 None => EngineUsed::Lattice,
             },
             lattice_price_per_100: per_100(exact.map_or(price, |_| v.price_per_100))?,
-            standard_error_per_100: exact.map(|e| per_100(e.standard_error_per_100)).transpose()?,
+            standard_error_per_100: exact
+                .map(|e| per_100(e.standard_error_per_100))
+                .transpose()?,
             paths: exact.map(|e| u32::try_from(e.paths).unwrap_or(u32::MAX)),
             seed: exact.map(|e| e.seed),
             call_probability: fraction(exact.map(|e| e.call_probability))?,

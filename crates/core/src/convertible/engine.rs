@@ -10,7 +10,7 @@
 //!   at the default 32,768 paths).
 
 use super::lattice::ConvertibleInput;
-use super::monte_carlo::Settings;
+use super::monte_carlo::{self, Settings};
 use crate::error::CoreError;
 use crate::Result;
 
@@ -57,16 +57,20 @@ impl Engine {
     /// # Errors
     /// [`CoreError::Inconsistent`] on `engine` when the lattice is asked for
     /// a note with terms it does not price; on `paths` or `seed` when they
-    /// are given for the lattice.
+    /// are given for the lattice; the exact engine's caps on `paths`.
     pub fn resolve(
         choice: EngineChoice,
         input: &ConvertibleInput,
         settings: Settings,
     ) -> Result<Self> {
         let unpriced = lattice_cannot_price(input);
+        let exact = || -> Result<Self> {
+            monte_carlo::paths_of(settings, monte_carlo::trading_days(input))?;
+            Ok(Engine::MonteCarlo(settings))
+        };
         let engine = match choice {
-            EngineChoice::MonteCarlo => Engine::MonteCarlo(settings),
-            EngineChoice::Auto if !unpriced.is_empty() => Engine::MonteCarlo(settings),
+            EngineChoice::MonteCarlo => exact()?,
+            EngineChoice::Auto if !unpriced.is_empty() => exact()?,
             EngineChoice::Auto | EngineChoice::Lattice => {
                 if !unpriced.is_empty() {
                     return Err(CoreError::Inconsistent {

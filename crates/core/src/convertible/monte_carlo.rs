@@ -698,7 +698,7 @@ impl Moments {
 }
 
 /// The paths of a run, checked against the caps, naming `paths`.
-fn paths_of(settings: Settings, days: usize) -> Result<usize> {
+pub(crate) fn paths_of(settings: Settings, days: usize) -> Result<usize> {
     let paths = settings.paths.unwrap_or(DEFAULT_PATHS);
     if paths < MIN_PATHS {
         return Err(CoreError::invalid(
