@@ -312,6 +312,10 @@ async fn the_exact_engine_answers_with_its_error_probabilities_and_the_daily_gri
     assert!(se > 0.0 && se < 0.15, "{se}");
     // bench/convertible_daily_mc.py: 118.8010 ± 0.0163.
     assert!((f(&out["price_per_100"]) - 118.801).abs() < 4.0 * se.hypot(0.0163));
+    // The lattice's price beside it, with the effective trigger.
+    let lattice = f(&out["lattice_price_per_100"]);
+    assert!((lattice - 118.801).abs() < 0.25, "{lattice}");
+    assert_ne!(lattice, f(&out["price_per_100"]));
     let call = f(&out["call_probability"]);
     let conversion = f(&out["conversion_probability"]);
     assert!(

@@ -864,7 +864,8 @@ impl PriceResponse {
         let face = input.spec().face;
         let note = face / 100.0;
         let g = &v.greeks;
-        let price = exact.map_or(v.price_per_100, |e| e.price_per_100);
+        let lattice_price = v.price_per_100;
+        let price = exact.map_or(lattice_price, |e| e.price_per_100);
         let clean = price - v.accrued_per_100;
         let v = &Valuation {
             price_per_100: price,
@@ -894,7 +895,7 @@ impl PriceResponse {
                 Some(_) => EngineUsed::MonteCarlo,
                 None => EngineUsed::Lattice,
             },
-            lattice_price_per_100: per_100(exact.map_or(price, |_| v.price_per_100))?,
+            lattice_price_per_100: per_100(lattice_price)?,
             standard_error_per_100: exact
                 .map(|e| per_100(e.standard_error_per_100))
                 .transpose()?,
