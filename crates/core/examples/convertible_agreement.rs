@@ -24,14 +24,12 @@ fn cpu_ms() -> f64 {
 }
 
 use infraval_core::convertible::contract::TriggerTest;
-use infraval_core::convertible::lattice::{CallPeriod, ConvertibleInput, ConvertibleSpec, Model};
+use infraval_core::convertible::lattice::{ConvertibleInput, Model};
 use infraval_core::convertible::monte_carlo::{self, Settings};
 use infraval_core::convertible::pricing::fair_value_per_100;
 
 #[path = "../benches/common/cleanspark.rs"]
 mod cleanspark;
-
-use cleanspark::date;
 
 fn note(
     vol: f64,
@@ -40,19 +38,10 @@ fn note(
     test: Option<TriggerTest>,
     model: Model,
 ) -> ConvertibleInput {
-    let mut spec: ConvertibleSpec = cleanspark::cleanspark_spec(model, None);
-    spec.maturity_date = date(2032, 2, 15);
-    spec.volatility = vol;
-    spec.stock_price = spot;
-    spec.credit_spread = spread;
-    spec.call_schedule = vec![CallPeriod {
-        from_date: date(2029, 2, 20),
-        to_date: date(2032, 2, 15),
-        price_per_100: 100.0,
-        trigger: Some(1.3),
-        test,
-    }];
-    ConvertibleInput::new(spec).expect("valid note")
+    ConvertibleInput::new(cleanspark::cleanspark_2032_spec(
+        model, vol, spot, spread, test,
+    ))
+    .expect("valid note")
 }
 
 fn main() {

@@ -4,7 +4,7 @@
 //! and its reproducibility.
 
 use infraval_core::convertible::contract::TriggerTest;
-use infraval_core::convertible::lattice::{CallPeriod, ConvertibleInput, Model};
+use infraval_core::convertible::lattice::{ConvertibleInput, Model};
 use infraval_core::convertible::monte_carlo::{self, ExactValuation, Settings};
 use infraval_core::convertible::pricing::fair_value_per_100;
 use infraval_core::tolerance::{
@@ -15,25 +15,14 @@ use infraval_core::tolerance::{
 mod cleanspark;
 mod common;
 
-use cleanspark::date;
 use common::report;
 
 /// The CleanSpark-like note: 0%, 52.1832 shares per $1,000,
 /// 2025-12-15 to 2032-02-15, callable at 100 from 2029-02-20 with a 130%
 /// trigger read by `test`, r 4%.
 fn note(vol: f64, spot: f64, spread: f64, test: Option<TriggerTest>) -> ConvertibleInput {
-    let mut spec = cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, None);
-    spec.maturity_date = date(2032, 2, 15);
-    spec.volatility = vol;
-    spec.stock_price = spot;
-    spec.credit_spread = spread;
-    spec.call_schedule = vec![CallPeriod {
-        from_date: date(2029, 2, 20),
-        to_date: date(2032, 2, 15),
-        price_per_100: 100.0,
-        trigger: Some(1.3),
-        test,
-    }];
+    let spec =
+        cleanspark::cleanspark_2032_spec(Model::TsiveriotisFernandes, vol, spot, spread, test);
     ConvertibleInput::new(spec).expect("valid note")
 }
 

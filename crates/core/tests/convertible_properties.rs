@@ -11,7 +11,7 @@ use infraval_core::convertible::contract::{
 };
 use infraval_core::convertible::desk;
 use infraval_core::convertible::lattice::{
-    CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
+    CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
 };
 use infraval_core::convertible::make_whole::{MakeWholeFields, MakeWholeTable};
 use infraval_core::convertible::monte_carlo::{self, ExactValuation, Settings};
@@ -28,19 +28,7 @@ use cleanspark::date;
 use common::report;
 
 fn spec(vol: f64, spot: f64, spread: f64, test: Option<TriggerTest>) -> ConvertibleSpec {
-    let mut spec = cleanspark::cleanspark_spec(Model::TsiveriotisFernandes, None);
-    spec.maturity_date = date(2032, 2, 15);
-    spec.volatility = vol;
-    spec.stock_price = spot;
-    spec.credit_spread = spread;
-    spec.call_schedule = vec![CallPeriod {
-        from_date: date(2029, 2, 20),
-        to_date: date(2032, 2, 15),
-        price_per_100: 100.0,
-        trigger: Some(1.3),
-        test,
-    }];
-    spec
+    cleanspark::cleanspark_2032_spec(Model::TsiveriotisFernandes, vol, spot, spread, test)
 }
 
 const TWENTY_OF_THIRTY: Option<TriggerTest> = Some(TriggerTest {

@@ -18,6 +18,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::lattice::date_within;
 use super::terms::MAX_CONVERSION_RATE;
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Num};
@@ -167,25 +168,7 @@ impl MakeWholeTable {
         last: (NaiveDate, &'static str),
     ) -> Result<()> {
         for (i, &date) in self.effective_dates.iter().enumerate() {
-            let field = format!("{FIELD}.effective_dates[{i}]");
-            if date < first.0 {
-                return Err(CoreError::DateOrder {
-                    field,
-                    date,
-                    relation: "on or after",
-                    other_field: first.1,
-                    other: first.0,
-                });
-            }
-            if date > last.0 {
-                return Err(CoreError::DateOrder {
-                    field,
-                    date,
-                    relation: "on or before",
-                    other_field: last.1,
-                    other: last.0,
-                });
-            }
+            date_within(date, format!("{FIELD}.effective_dates[{i}]"), first, last)?;
         }
         Ok(())
     }

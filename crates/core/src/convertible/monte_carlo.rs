@@ -68,11 +68,11 @@ use rand_distr::{Distribution, StandardNormal};
 use rand_xoshiro::rand_core::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::lattice::{ConvertibleInput, Market, Model, MAX_AMOUNT};
+use super::lattice::{ConvertibleInput, Market, Model};
 use super::make_whole::MakeWholeTable;
+use super::pricing::check_profile_price;
 use super::trading_days;
-use crate::error::{AtField, CoreError, ValueError};
-use crate::num::positive_f64;
+use crate::error::{CoreError, ValueError};
 use crate::Result;
 
 /// Paths in a default run: 16,384 antithetic pairs. The CleanSpark-like
@@ -305,20 +305,11 @@ impl Plan {
         let r = market.risk_free_rate;
         let q = spec.dividend_yield;
         let s = market.credit_spread;
-        let (h, sigma, spread_tf) = match spec.model {
-            Model::TsiveriotisFernandes => (0.0, market.volatility, s),
-            Model::HazardRate => {
-                let h = s / (1.0 - spec.recovery_rate);
-                let var = market.volatility * market.volatility - h;
-                if var <= 0.0 {
-                    return Err(CoreError::Inconsistent {
-                        field: "volatility".into(),
-                        reason: "the hazard_rate model needs volatility² above the hazard rate \
-                                 credit_spread / (1 − recovery_rate); use tsiveriotis_fernandes",
-                    });
-                }
-                (h, var.sqrt(), 0.0)
-            }
+        let (h, sigma) = market.diffusion(spec.model, spec.recovery_rate)?;
+        // TF discounts cash at r + s; the hazard-rate model weights by survival.
+        let spread_tf = match spec.model {
+            Model::TsiveriotisFernandes => s,
+            Model::HazardRate => 0.0,
         };
         let lambda = spec.contract.fundamental_change_intensity();
         let out = h + lambda;
@@ -762,18 +753,7 @@ pub fn profile(
         .iter()
         .enumerate()
         .map(|(i, &s)| {
-            let field = format!("stock_prices[{i}]");
-            let s = positive_f64(s).at(field.as_str())?;
-            if s > MAX_AMOUNT {
-                return Err(CoreError::invalid(
-                    field,
-                    ValueError::AboveMaximum {
-                        bound: MAX_AMOUNT,
-                        value: s,
-                    },
-                ));
-            }
-            input.check_stock_above_dividends(s, &field)?;
+            check_profile_price(input, i, s)?;
             let mut spec = input.spec().clone();
             spec.stock_price = s;
             price(&ConvertibleInput::new(spec)?, settings)

@@ -108,16 +108,8 @@ fn probabilities(
             Ok((u, p, 1.0 - p))
         }
         Model::HazardRate => {
-            let h = m.credit_spread / (1.0 - recovery);
-            let var = m.volatility * m.volatility - h;
-            if var <= 0.0 {
-                return Err(CoreError::Inconsistent {
-                    field: "volatility".into(),
-                    reason: "the hazard_rate model needs volatility² above the hazard rate \
-                             credit_spread / (1 − recovery_rate); use tsiveriotis_fernandes",
-                });
-            }
-            let u = (var * dt).sqrt().exp();
+            let (h, sigma) = m.diffusion(model, recovery)?;
+            let u = (sigma * dt.sqrt()).exp();
             let d = 1.0 / u;
             let survival = (-h * dt).exp();
             Ok((

@@ -88,7 +88,7 @@ mod spec;
 pub(crate) use build::Lattice;
 pub use build::{align_steps, BAND_STD_DEVS};
 pub(crate) use rollback::Workspace;
-pub(crate) use spec::Market;
+pub(crate) use spec::{date_within, Market};
 pub use spec::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
     DEFAULT_CALL_PUT_STEPS, DEFAULT_STEPS, MAX_AMOUNT, MAX_CREDIT_SPREAD, MAX_RATE,

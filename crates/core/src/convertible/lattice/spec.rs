@@ -178,6 +178,33 @@ pub(crate) struct Market {
     pub(crate) credit_spread: f64,
 }
 
+impl Market {
+    /// The default intensity `h` and the diffusion volatility of the stock
+    /// before default: `(0, σ)` under TF; under the hazard-rate model
+    /// `h = credit_spread / (1 − recovery)` and `√(σ² − h)`, so that the
+    /// total variance stays σ².
+    ///
+    /// # Errors
+    /// [`CoreError::Inconsistent`] on `volatility` when `σ² ≤ h`.
+    pub(crate) fn diffusion(self, model: Model, recovery: f64) -> Result<(f64, f64)> {
+        match model {
+            Model::TsiveriotisFernandes => Ok((0.0, self.volatility)),
+            Model::HazardRate => {
+                let h = self.credit_spread / (1.0 - recovery);
+                let var = self.volatility * self.volatility - h;
+                if var <= 0.0 {
+                    return Err(CoreError::Inconsistent {
+                        field: "volatility".into(),
+                        reason: "the hazard_rate model needs volatility² above the hazard rate \
+                                 credit_spread / (1 − recovery_rate); use tsiveriotis_fernandes",
+                    });
+                }
+                Ok((h, var.sqrt()))
+            }
+        }
+    }
+}
+
 fn check_range(value: f64, min: f64, max: f64, field: &str) -> Result<f64> {
     let v = finite_f64(value).at(field)?;
     if v < min {
@@ -206,7 +233,7 @@ fn check_positive(value: f64, max: f64, field: &str) -> Result<f64> {
     Ok(v)
 }
 
-fn date_within(
+pub(crate) fn date_within(
     date: NaiveDate,
     field: String,
     first: (NaiveDate, &'static str),
