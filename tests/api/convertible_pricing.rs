@@ -494,3 +494,41 @@ async fn bad_contract_terms_are_422_naming_the_field() {
         assert_eq!(body["field"], field, "{change}: {body}");
     }
 }
+
+#[tokio::test]
+async fn implied_and_profile_run_the_exact_engine_when_asked() {
+    let app = spawn_app().await;
+    let exact = with(
+        cleanspark_2032(),
+        json!({"engine": "monte_carlo", "paths": 2048, "seed": 5}),
+    );
+    let res = app.post_json("/v1/convertibles/price", &exact).await;
+    let priced: Value = res.json().await.unwrap();
+    let target = f(&priced["price_per_100"]);
+    // The exact engine's own price at σ 0.65 gives back σ 0.65: the solver
+    // runs it from the same seed at every trial.
+    let implied = with(
+        exact.clone(),
+        json!({"volatility": null, "solve_for": "volatility", "market_price_per_100": target}),
+    );
+    let res = app.post_json("/v1/convertibles/implied", &implied).await;
+    let status = res.status().as_u16();
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["engine"], "monte_carlo");
+    assert!((f(&out["volatility"]) - 0.65).abs() < 1e-4, "{out}");
+    let profile = with(
+        exact,
+        json!({"stock_price": null, "stock_prices": [10, 15.03, 22]}),
+    );
+    let res = app.post_json("/v1/convertibles/profile", &profile).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["engine"], "monte_carlo");
+    let points = out["points"].as_array().unwrap();
+    assert!(points[1]["delta_per_100"].is_null());
+    assert!(f(&points[1]["standard_error_per_100"]) > 0.0);
+    // The middle point is the price above, from the same seed and paths.
+    assert_eq!(points[1]["price_per_100"], priced["price_per_100"]);
+    assert!(f(&points[0]["price_per_100"]) < f(&points[2]["price_per_100"]));
+}

@@ -70,7 +70,9 @@ pub fn implied(
 /// [`implied`] with the price from `engine`: the exact engine runs from
 /// the same seed at every trial value (common random numbers), so its
 /// price is a deterministic function of the solved input; each trial
-/// costs one run (about 0.4 s of CPU on the CleanSpark-like note).
+/// costs one run (about 0.4 s of CPU on the CleanSpark-like note). It
+/// searches within ±0.05, then ±0.2, of the lattice's answer before the
+/// whole bracket, whose far ends its paths cannot price.
 pub fn implied_by(
     input: &ConvertibleInput,
     solve_for: SolveFor,
@@ -144,13 +146,33 @@ pub fn implied_by(
         fraction: 0.25,
         tries: 40,
     };
-    let (low, high) = match solve_for {
+    let ends = |lo: f64, hi: f64| match solve_for {
         SolveFor::Volatility => ((lo, back), (hi, Inward::Never)),
         SolveFor::CreditSpread => ((lo, Inward::Never), (hi, back)),
     };
-    let solved = goal
-        .ends(low, high, &mut price)
-        .and_then(|(low, high)| goal.solve(low, high, &mut price));
+    // The exact engine's few thousand paths cannot price the bracket's far
+    // ends (at σ = 5 the stock's log spread over six years is 12): it
+    // searches first around the lattice's answer, ±0.05 then ±0.2.
+    let guess = match engine {
+        Engine::MonteCarlo(_) => implied_by(input, solve_for, target, Engine::Lattice)
+            .ok()
+            .map(|i| i.value),
+        Engine::Lattice => None,
+    };
+    let mut attempt = |a: f64, b: f64| {
+        let (low, high) = ends(a, b);
+        goal.ends(low, high, &mut price)
+            .and_then(|(low, high)| goal.solve(low, high, &mut price))
+    };
+    let near = guess
+        .into_iter()
+        .flat_map(|g| [0.05, 0.2].map(|w| ((g - w).max(lo), (g + w).min(hi))))
+        .map(|(a, b)| attempt(a, b))
+        .find(Result::is_ok);
+    let solved = match near {
+        Some(found) => found,
+        None => attempt(lo, hi),
+    };
     match solved {
         Ok(root) => Ok(Implied {
             solve_for,
