@@ -158,6 +158,10 @@ pub const EXACT_STANDARD_ERROR_PER_100: f64 = 0.05;
 /// Issue 15's floor: the lattice with the effective trigger against the
 /// exact engine on the grid. Absolute, per 100.
 pub const EFFECTIVE_TRIGGER_PER_100_ABS: f64 = 0.25;
+/// The exact engine's least-squares early conversion (weekly, a fitted
+/// policy: a lower bound) against the lattice's node-by-node choice, per
+/// 100, on top of its standard errors: 0.02 to 0.03 seen.
+pub const EARLY_CONVERSION_PER_100_ABS: f64 = 0.1;
 /// Tests: TF prices against the textbook TF tree of the reference file.
 /// Relative to the reference price.
 pub const TF_REFERENCE_REL: f64 = 0.005;

@@ -119,9 +119,9 @@ fn in_the_exact_engine_an_n_of_m_call_is_worth_at_least_the_single_observation_c
 }
 
 /// A note whose holder may want to convert early: a stock paying 0.15 a
-/// quarter and a 2% dividend yield. (The exact engine does not model
-/// voluntary early conversion, so contingent conversion moves its price
-/// only through the call and put rules; the lattice refuses the term.)
+/// quarter and a 2% dividend yield. (Contingent conversion closes the
+/// exact engine's early-conversion days outside an open quarter; the
+/// lattice refuses the term.)
 fn dividend_payer(vol: f64, spot: f64) -> ConvertibleSpec {
     let mut s = spec(vol, spot, 0.03, TWENTY_OF_THIRTY);
     s.dividend_yield = 0.02;
