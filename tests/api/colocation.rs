@@ -261,6 +261,28 @@ async fn goal_seek_finds_the_break_even_build_cost() {
 }
 
 #[tokio::test]
+async fn goal_seek_finds_the_readme_cost_for_a_twelve_percent_irr_past_the_zero_cost_end() {
+    let app = spawn_app().await;
+    // The README's project; at cost 0 there is no IRR, and this answered
+    // 422 no_solution. Hand calculation and numpy-financial:
+    // crates/core/src/goal_seek.rs and bench/goal_seek_irr.py, 11,456,222.27
+    // per MW.
+    let body = json!({
+        "project": {"it_capacity_mw": 250, "cost_per_mw": 10000000, "rate_per_kw_month": 133.33,
+                    "lease_start_month": 12, "opex_fraction": 0.2, "discount_rate": 0.09,
+                    "horizon_years": 20, "exit_cap_rate": 0.07},
+        "variable": "cost_per_mw",
+        "metric": "irr",
+        "target": 0.12
+    });
+    let res = app.post_json("/v1/colocation/goal-seek", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    let value = out["value"].as_f64().unwrap();
+    assert!((value - 11_456_222.273_6).abs() < 2.0, "{value}");
+}
+
+#[tokio::test]
 async fn an_unreachable_goal_is_refused() {
     let app = spawn_app().await;
     let body = json!({

@@ -136,6 +136,43 @@ async fn the_implied_spread_of_a_note_at_100_lies_between_5_and_10_percent() {
 }
 
 #[tokio::test]
+async fn every_implied_hazard_rate_spread_is_listed_and_the_one_nearest_the_start_answered() {
+    let app = spawn_app().await;
+    // At σ 60% and recovery 0.4 the hazard-rate price first falls and then
+    // rises with the spread: the price at 8% is reached twice.
+    let hazard = with(
+        base(),
+        json!({"model": "hazard_rate", "recovery_rate": 0.4, "credit_spread": 0.08}),
+    );
+    let priced: Value = app
+        .post_json("/v1/convertibles/price", &hazard)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let target = f(&priced["price_per_100"]);
+    let solve = |start: f64| {
+        with(
+            hazard.clone(),
+            json!({"credit_spread": start, "solve_for": "credit_spread",
+                   "market_price_per_100": target}),
+        )
+    };
+    for (start, which) in [(0.07, 0), (0.2, 1)] {
+        let res = app
+            .post_json("/v1/convertibles/implied", &solve(start))
+            .await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        let roots = body["roots"].as_array().unwrap();
+        assert_eq!(roots.len(), 2, "{body}");
+        assert_eq!(body["credit_spread"], roots[which], "{body}");
+        // The target is rounded to 6 decimals: a few 1e-7 of spread.
+        assert!((f(&roots[0]) - 0.08).abs() < 1e-5, "{body}");
+    }
+}
+
+#[tokio::test]
 async fn an_unattainable_market_price_is_a_422_with_the_bounds() {
     let app = spawn_app().await;
     let request = with(

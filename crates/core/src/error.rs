@@ -131,7 +131,10 @@ pub enum CoreError {
         reason: &'static str,
     },
     /// A target outside what the model can reach.
-    #[error("target {quantity} {target} is outside the attainable range [{min}, {max}]")]
+    #[error(
+        "target {quantity} {target} is outside the attainable range [{min}, {max}]{}",
+        moved_ends(.moved)
+    )]
     Unattainable {
         /// What was being solved for.
         quantity: &'static str,
@@ -141,7 +144,36 @@ pub enum CoreError {
         min: f64,
         /// The highest attainable value.
         max: f64,
+        /// The ends of the searched range at which the model could not be
+        /// evaluated, each moved inward to where it could.
+        moved: Vec<MovedEnd>,
     },
+}
+
+/// An end of a searched range moved inward because the model could not be
+/// evaluated there (see [`CoreError::Unattainable`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovedEnd {
+    /// `"low"` or `"high"`.
+    pub end: &'static str,
+    /// Where the end was, in the solved quantity's unit.
+    pub from: f64,
+    /// Where the model could first be evaluated, moving inward.
+    pub to: f64,
+    /// Why it could not at `from`.
+    pub reason: Box<CoreError>,
+}
+
+fn moved_ends(moved: &[MovedEnd]) -> String {
+    moved
+        .iter()
+        .map(|m| {
+            format!(
+                "; the {} end moved from {} to {}, as at {} {}",
+                m.end, m.from, m.to, m.from, m.reason
+            )
+        })
+        .collect()
 }
 
 fn join(names: &[&'static str]) -> String {

@@ -263,7 +263,8 @@ pub struct DilutionPointResponse {
     #[serde(with = "num::decimal")]
     #[schema(example = 21677346.6667)]
     pub shares_issued: Decimal,
-    /// What the capped call pays the issuer, USD, to cents.
+    /// What the capped call pays the issuer, USD, to cents:
+    /// `N × (min(S, cap) − lower_strike)⁺`, whether or not the notes convert.
     #[serde(with = "num::decimal")]
     #[schema(example = 650320400)]
     pub capped_call_payoff: Decimal,

@@ -51,13 +51,18 @@ note_request! {
         #[serde(with = "num::decimal")]
         #[schema(example = 15.03)]
         pub stock_price: Decimal,
-        /// Volatility; required when solving for `credit_spread`, omitted when
-        /// solving for it. Range: (0, 5].
+        /// Volatility; required when solving for `credit_spread`. When
+        /// solving for `volatility`, optional: the starting value, and of
+        /// several volatilities that reproduce the price the one nearest it
+        /// is answered (without it, the lowest). Range: (0, 5].
         #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
         #[schema(example = 0.6)]
         pub volatility: Option<Decimal>,
-        /// Credit spread; required when solving for `volatility`, omitted when
-        /// solving for it. Range: [0, 1].
+        /// Credit spread; required when solving for `volatility`. When
+        /// solving for `credit_spread`, optional: the starting value, and of
+        /// several spreads that reproduce the price (the hazard-rate price
+        /// need not fall as the spread widens) the one nearest it is
+        /// answered (without it, the lowest). Range: [0, 1].
         #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
         #[schema(example = 0.05)]
         pub credit_spread: Option<Decimal>,
@@ -81,6 +86,8 @@ pub struct ImpliedInput {
     pub market_price_per_100: f64,
     /// The engine whose price is matched.
     pub engine: Engine,
+    /// The starting value of the solved input, if given.
+    pub start: Option<f64>,
 }
 
 /// Placeholder for the solved volatility; the solver ignores it.
@@ -96,28 +103,25 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
                 requires: field,
             })
         };
-        let absent = |value: Option<Decimal>, field: &str| match value {
-            Some(_) => Err(CoreError::Inconsistent {
-                field: field.into(),
-                reason: "must be omitted when solving for it",
-            }),
-            None => Ok(()),
-        };
-        let (volatility, spread, solve_for) = match req.solve_for {
+        // The solved field, if given, is where the search starts; the spec
+        // carries it (or a placeholder), which validates its range.
+        let (volatility, spread, solve_for, start) = match req.solve_for {
             SolveForRequest::Volatility => {
-                absent(req.volatility, "volatility")?;
+                let start = req.volatility.map(to_f64);
                 (
-                    PLACEHOLDER_VOLATILITY,
+                    start.unwrap_or(PLACEHOLDER_VOLATILITY),
                     needed(req.credit_spread, "credit_spread")?,
                     SolveFor::Volatility,
+                    start,
                 )
             }
             SolveForRequest::CreditSpread => {
-                absent(req.credit_spread, "credit_spread")?;
+                let start = req.credit_spread.map(to_f64);
                 (
                     needed(req.volatility, "volatility")?,
-                    0.0,
+                    start.unwrap_or(0.0),
                     SolveFor::CreditSpread,
+                    start,
                 )
             }
         };
@@ -131,6 +135,7 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
             solve_for,
             market_price_per_100,
             engine,
+            start,
         })
     }
 }
@@ -172,8 +177,19 @@ pub struct ImpliedResponse {
     #[serde(with = "num::decimal")]
     #[schema(example = 0.000001)]
     pub tolerance_per_100: Decimal,
-    /// Solver iterations used.
-    #[schema(example = 9)]
+    /// Every volatility (or spread) found that reproduces the price,
+    /// ascending, to 8 decimals: the lattice's price is scanned across the
+    /// whole search range, and more than one value answers where it is not
+    /// monotone in the input (the hazard-rate price in the spread); the
+    /// exact engine solves within 0.2 of each lattice root. The answer
+    /// above is the one nearest the request's starting value, or the
+    /// lowest.
+    #[serde(with = "num::decimal_vec")]
+    #[schema(example = json!([0.52883799]))]
+    pub roots: Vec<Decimal>,
+    /// Prices computed: the lattice's scan (17) and Brent's for each root,
+    /// and with the exact engine its runs.
+    #[schema(example = 21)]
     pub iterations: u32,
     /// The credit model used.
     pub model: CreditModel,
@@ -202,6 +218,11 @@ impl ImpliedResponse {
             price_per_100: per_100(solved.price_per_100)?,
             price_per_note: per_note(solved.price_per_100, input.spec().face)?,
             tolerance_per_100: dec(implied::PRICE_TOLERANCE, 10)?,
+            roots: solved
+                .roots
+                .iter()
+                .map(|&x| dec(x, FRACTION_DECIMALS))
+                .collect::<Result<_, _>>()?,
             iterations: u32::try_from(solved.iterations).unwrap_or(u32::MAX),
             model: input.spec().model.into(),
         })
@@ -214,15 +235,17 @@ pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
         &req.input,
         req.solve_for,
         req.market_price_per_100,
+        req.start,
         req.engine,
     )?;
     ImpliedResponse::new(&req.input, &solved, req.engine)
 }
 
-/// The work of an implied solve: as a price at the same steps (Brent's
-/// dozen or so plain rollbacks cost about what a price's greeks do).
-/// With the exact engine, a dozen runs.
+/// The work of an implied solve: as three prices at the same steps (the
+/// scan's 17 plain rollbacks and Brent's half dozen or so a root, where a
+/// price with greeks takes about 8); with the exact engine, a dozen runs
+/// more.
 pub fn implied_work_units(req: &ImpliedInput) -> u64 {
-    lattice_units(req.input.steps(), 1)
+    lattice_units(req.input.steps(), 3)
         .saturating_add(exact_units(&req.input, req.engine).saturating_mul(12))
 }
