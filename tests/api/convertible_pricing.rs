@@ -1,5 +1,4 @@
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use infraval_api::wire::Num;
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_app};
@@ -36,8 +35,8 @@ fn f(value: &Value) -> f64 {
         .unwrap_or_else(|| panic!("a number, got {value}"))
 }
 
-fn d(value: Decimal) -> f64 {
-    value.to_f64().unwrap()
+fn d(value: Num) -> f64 {
+    value.to_f64()
 }
 
 #[tokio::test]
@@ -91,7 +90,7 @@ async fn the_typed_client_prices_the_seasoned_coupon_note_clean_and_dirty() {
     assert!((d(out.price_per_100) - 124.58623).abs() / 124.58623 < 0.005);
     assert_eq!(
         out.clean_price_per_100,
-        out.price_per_100 - out.accrued_per_100
+        out.price_per_100.get() - out.accrued_per_100.get()
     );
 }
 

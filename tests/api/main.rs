@@ -4,6 +4,7 @@
 
 mod build_cost;
 mod colocation;
+mod contract;
 mod convertible_pricing;
 mod convertibles;
 mod errors;

@@ -14,8 +14,8 @@
 //! let client = infraval_client::Client::new("http://127.0.0.1:8080")?;
 //! let arr = client
 //!     .colocation_arr(&ArrRequest {
-//!         it_capacity_mw: Some(Decimal::from(250)),
-//!         rate_per_kw_month: Some(Decimal::new(13333, 2)),
+//!         it_capacity_mw: Some(250.into()),
+//!         rate_per_kw_month: Some(Decimal::new(13333, 2).into()),
 //!         ..Default::default()
 //!     })
 //!     .await?;

@@ -51,6 +51,25 @@ pub enum ValueError {
         /// The offending value.
         value: f64,
     },
+    /// A fraction written as a percentage (9 for 0.09): above the range,
+    /// while the value divided by 100 lies within it.
+    #[error("is a fraction: {value} means {percent}%; did you mean {suggestion}?")]
+    PercentForFraction {
+        /// The offending value.
+        value: f64,
+        /// The value read as a fraction, in percent (`value × 100`).
+        percent: f64,
+        /// `value / 100`, which lies within the range.
+        suggestion: f64,
+    },
+    /// A value outside a fixed set, such as the coupon frequencies.
+    #[error("must be one of {}, got {value}", join_numbers(.allowed))]
+    NotOneOf {
+        /// The values allowed.
+        allowed: &'static [i64],
+        /// The offending value.
+        value: i64,
+    },
     /// A list longer than its documented cap.
     #[error("has {len} items; at most {cap} are allowed")]
     TooLong {
@@ -148,6 +167,14 @@ pub enum CoreError {
         /// evaluated, each moved inward to where it could.
         moved: Vec<MovedEnd>,
     },
+}
+
+fn join_numbers(values: &[i64]) -> String {
+    let text: Vec<String> = values.iter().map(i64::to_string).collect();
+    match text.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => text.concat(),
+    }
 }
 
 /// An end of a searched range moved inward because the model could not be

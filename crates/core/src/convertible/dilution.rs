@@ -207,12 +207,12 @@ impl Buyback {
     /// remainder of the amount is left unspent.
     ///
     /// Errors name `buyback.amount` (in `(0, MAX_PRINCIPAL]`) or
-    /// `buyback.price` (in `(0, MAX_SHARE_PRICE]`).
+    /// `buyback.price_per_share` (in `(0, MAX_SHARE_PRICE]`).
     pub fn by_amount(amount: Decimal, price: Decimal) -> Result<Self> {
         let amount = num::positive(amount)
             .and_then(|a| num::at_most(a, MAX_PRINCIPAL))
             .at("buyback.amount")?;
-        let price = terms::share_price(price).at("buyback.price")?;
+        let price = terms::share_price(price).at("buyback.price_per_share")?;
         let shares = amount.div_or(price.get(), "buyback.shares")?.floor();
         Ok(Buyback { shares })
     }
