@@ -14,6 +14,7 @@ mod hostile;
 mod mining;
 mod openapi;
 mod operations;
+mod readme;
 mod resilience;
 mod shutdown;
 mod valuations;
