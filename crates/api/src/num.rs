@@ -16,7 +16,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -74,39 +73,10 @@ fn from_shortest(v: f64) -> Option<Decimal> {
     }
 }
 
-/// A number as the wire writes it: Decimals become JSON numbers.
-/// The double nearest to `value`.
-///
-/// # Formula
-/// A Decimal is `m / 10^s`. When `|m| ≤ 2^53` and `s ≤ 22`, both `m` and
-/// `10^s` are exact doubles, and IEEE division rounds their quotient
-/// correctly: one division gives the nearest double. That covers every
-/// rounded money figure and ratio the service returns. Anything else is
-/// read back from its exact decimal text by Rust's correctly rounding
-/// parser: `rust_decimal`'s own `to_f64` can be a unit in the last place
-/// off (`7420281594238694e-23` became `7.420281594238695e-8`).
-fn to_f64(value: &Decimal) -> Option<f64> {
-    const POW10: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-    ];
-    const EXACT: i64 = 1 << 53;
-    // Through i64: converting an i128 to f64 is a library call, an i64 one
-    // instruction.
-    let mantissa = i64::try_from(value.mantissa()).ok();
-    match (POW10.get(value.scale() as usize), mantissa) {
-        // Both conversions are exact: |mantissa| ≤ 2^53.
-        #[allow(clippy::cast_precision_loss)]
-        (Some(scale), Some(m)) if (-EXACT..=EXACT).contains(&m) => Some(m as f64 / scale),
-        _ => value.to_string().parse().ok().or_else(|| value.to_f64()),
-    }
-}
-
+/// A number as the wire writes it: the double nearest to the Decimal
+/// ([`infraval_core::num::to_f64`]), as a JSON number.
 fn write<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    match to_f64(value) {
-        Some(v) => serializer.serialize_f64(v),
-        None => Err(serde::ser::Error::custom("decimal out of f64 range")),
-    }
+    serializer.serialize_f64(infraval_core::num::to_f64(*value))
 }
 
 /// Wraps a Decimal so that collections and options can reuse the adapters.
@@ -271,29 +241,22 @@ mod tests {
             proptest::prop_assert_eq!(from_shortest(v).map(|d| d.normalize()), Some(exact.normalize()));
         }
 
-        #[test]
-        fn a_decimal_goes_out_as_the_double_nearest_to_it(
-            mantissa in -(1i64 << 60)..(1i64 << 60),
-            scale in 0u32..=28,
-        ) {
-            let value = Decimal::from_i128_with_scale(i128::from(mantissa), scale);
-            // Rust's float parsing rounds the exact decimal text correctly.
-            let nearest: f64 = value.to_string().parse().unwrap();
-            proptest::prop_assert_eq!(to_f64(&value), Some(nearest), "{}", value);
-        }
     }
 
     #[test]
-    fn money_goes_out_as_the_nearest_double() {
-        for (value, expected) in [
-            (dec!(399990000.00), 399_990_000.0),
-            (dec!(133.33), 133.33),
-            (dec!(-0.01), -0.01),
-            (dec!(0.1), 0.1),
-            (Decimal::MAX, 7.922_816_251_426_434e28),
-        ] {
-            assert_eq!(to_f64(&value), Some(expected), "{value}");
+    fn a_decimal_goes_out_as_the_double_nearest_to_it() {
+        #[derive(serde::Serialize)]
+        struct Out {
+            #[serde(with = "decimal")]
+            x: Decimal,
         }
+        let text = |x| serde_json::to_string(&Out { x }).unwrap();
+        assert_eq!(text(dec!(133.33)), r#"{"x":133.33}"#);
+        // rust_decimal's own to_f64 would write 7.420281594238695e-8.
+        assert_eq!(
+            text(Decimal::new(7_420_281_594_238_694, 23)),
+            r#"{"x":7.420281594238694e-8}"#
+        );
     }
 
     #[test]

@@ -15,22 +15,15 @@ use rust_decimal::Decimal;
 
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{capped_len, to_f64, Num};
+use crate::solve::{Crossing, Goal, Width};
+use crate::tolerance::{IRR_NPV_REL, IRR_RATE_ABS};
 use crate::Result;
 
 /// The most periods a cash-flow series may have: 50 years of months.
 pub const MAX_PERIODS: usize = 601;
 
-/// Tolerances of the IRR solver, all in one place.
-pub mod tolerance {
-    /// The solver stops when a Newton or bisection step moves the rate by
-    /// less than this (absolute, in rate units: 1e-12 is 1e-10 percent).
-    pub const IRR_STEP: f64 = 1e-12;
-    /// The largest |NPV| accepted at the IRR, relative to Σ|flows|. The
-    /// solver aims far below it; this is the acceptance check.
-    pub const IRR_NPV_RELATIVE: f64 = 1e-9;
-    /// The most solver iterations inside a bracket.
-    pub const IRR_MAX_ITERATIONS: usize = 200;
-}
+/// The most IRR solver iterations inside a bracket.
+pub const IRR_MAX_ITERATIONS: u32 = 200;
 
 /// The lowest and highest discount rates accepted by [`npv`].
 pub const MIN_RATE: Decimal = Decimal::from_parts(99, 0, 0, true, 2);
@@ -88,11 +81,10 @@ fn check_rate(rate: Decimal, field: &'static str) -> Result<()> {
 ///    the root unique, and the grid is searched outward from 0% instead;
 ///    for other flows this is the lowest root on the grid.
 ///    No bracket is [`CoreError::NoSolution`].
-/// 3. Newton's method inside the bracket, falling back to bisection when a
-///    step would leave it, until a step is below
-///    [`tolerance::IRR_STEP`].
+/// 3. The bracket is narrowed by [`crate::solve`] (Brent's method) until
+///    it is narrower than [`IRR_RATE_ABS`].
 /// 4. The NPV at the root is recomputed in `Decimal` and must be within
-///    [`tolerance::IRR_NPV_RELATIVE`] × Σ|flows|.
+///    [`IRR_NPV_REL`] × Σ|flows|.
 ///
 /// # Example
 /// Excel's `IRR` documentation: -70,000 then 12,000, 15,000, 18,000,
@@ -116,7 +108,7 @@ pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
     })?;
     // The acceptance check: the NPV at the rate, in exact arithmetic.
     let residual = to_f64(npv(rate, flows)?).abs();
-    if residual > tolerance::IRR_NPV_RELATIVE * scale {
+    if residual > IRR_NPV_REL * scale {
         return Err(CoreError::NoSolution {
             quantity: "irr",
             reason: "the solver did not converge to a rate with zero NPV",
@@ -130,7 +122,7 @@ pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
 pub(crate) fn irr_f64(flows: &[f64]) -> Result<f64> {
     let root = irr_root(flows)?;
     let scale: f64 = flows.iter().map(|f| f.abs()).sum();
-    if npv_f64(root, flows).0.abs() > tolerance::IRR_NPV_RELATIVE * scale {
+    if npv_f64(root, flows).abs() > IRR_NPV_REL * scale {
         return Err(CoreError::NoSolution {
             quantity: "irr",
             reason: "the solver did not converge to a rate with zero NPV",
@@ -161,40 +153,46 @@ const SCAN: [f64; 20] = [
     2.0, 5.0, 20.0, 100.0,
 ];
 
-/// NPV and its derivative in `f64`, by Horner's rule in v = 1 / (1 + r).
-fn npv_f64(rate: f64, flows: &[f64]) -> (f64, f64) {
+/// NPV in `f64`, by Horner's rule in v = 1 / (1 + r).
+fn npv_f64(rate: f64, flows: &[f64]) -> f64 {
     let v = 1.0 / (1.0 + rate);
-    let mut value = 0.0;
-    let mut slope = 0.0;
-    // value = Σ f_t v^t; d/dr = Σ -t f_t v^(t+1).
-    for (t, f) in flows.iter().enumerate().rev() {
-        value = value * v + f;
-        slope = slope * v - (t as f64) * f;
-    }
-    (value, slope * v)
+    flows.iter().rev().fold(0.0, |value, f| value * v + f)
 }
 
+/// `NPV(r) = 0`, stopping when the bracket is narrower than
+/// [`IRR_RATE_ABS`].
+const IRR: Goal<f64> = Goal {
+    target: 0.0,
+    value_tolerance: 0.0,
+    width: Width {
+        absolute: IRR_RATE_ABS,
+        relative: 0.0,
+    },
+    max_iterations: IRR_MAX_ITERATIONS,
+    quantity: "irr",
+};
+
 fn solve_irr(flows: &[f64]) -> Option<f64> {
-    if sign_changes(flows) == 1 {
-        return solve_single_root(flows);
+    let npv = |r: f64| Ok(npv_f64(r, flows));
+    let crossing = if sign_changes(flows) == 1 {
+        // With one sign change the NPV is monotonic in r on (-1, ∞), so the
+        // root is unique and any bracket finds it: search the grid outward
+        // from 0%, where most IRRs lie, to take fewer evaluations than a
+        // full scan.
+        let zero = SCAN.iter().position(|r| *r == 0.0)?;
+        IRR.crossings(SCAN[zero..].iter().copied(), npv)
+            .next()
+            .or_else(|| {
+                IRR.crossings(SCAN[..=zero].iter().rev().copied(), npv)
+                    .next()
+            })
+    } else {
+        IRR.crossings(SCAN, npv).next()
+    }?;
+    match crossing {
+        Crossing::At(point) => Some(point.x),
+        Crossing::Between(low, high) => IRR.solve(low, high, npv).ok().map(|root| root.x),
     }
-    let mut lo = SCAN[0];
-    let mut f_lo = npv_f64(lo, flows).0;
-    if f_lo == 0.0 {
-        return Some(lo);
-    }
-    for &hi in &SCAN[1..] {
-        let f_hi = npv_f64(hi, flows).0;
-        if f_hi == 0.0 {
-            return Some(hi);
-        }
-        if f_lo.is_finite() && f_hi.is_finite() && (f_lo < 0.0) != (f_hi < 0.0) {
-            return newton_in_bracket(flows, lo, hi, f_lo);
-        }
-        lo = hi;
-        f_lo = f_hi;
-    }
-    None
 }
 
 /// How often the flows change sign, zeros skipped.
@@ -208,61 +206,6 @@ fn sign_changes(flows: &[f64]) -> usize {
         last = f;
     }
     changes
-}
-
-/// With one sign change the NPV is monotonic in r on (-1, ∞), so the root
-/// is unique and any bracket finds it: search the scan grid outward from
-/// 0%, where most IRRs lie, to take fewer evaluations than a full scan.
-fn solve_single_root(flows: &[f64]) -> Option<f64> {
-    let zero = SCAN.iter().position(|r| *r == 0.0)?;
-    let f0 = npv_f64(0.0, flows).0;
-    if f0 == 0.0 {
-        return Some(0.0);
-    }
-    let (mut lo, mut f_lo) = (0.0, f0);
-    for &r in SCAN.iter().skip(zero + 1) {
-        let f = npv_f64(r, flows).0;
-        if f.is_finite() && (f < 0.0) != (f0 < 0.0) {
-            return newton_in_bracket(flows, lo, r, f_lo);
-        }
-        (lo, f_lo) = (r, f);
-    }
-    let mut hi = 0.0;
-    for &r in SCAN.iter().take(zero).rev() {
-        let f = npv_f64(r, flows).0;
-        if f.is_finite() && (f < 0.0) != (f0 < 0.0) {
-            return newton_in_bracket(flows, r, hi, f);
-        }
-        hi = r;
-    }
-    None
-}
-
-fn newton_in_bracket(flows: &[f64], mut lo: f64, mut hi: f64, f_lo: f64) -> Option<f64> {
-    let lo_negative = f_lo < 0.0;
-    let mut x = 0.5 * (lo + hi);
-    for _ in 0..tolerance::IRR_MAX_ITERATIONS {
-        let (f, df) = npv_f64(x, flows);
-        if f == 0.0 {
-            return Some(x);
-        }
-        if (f < 0.0) == lo_negative {
-            lo = x;
-        } else {
-            hi = x;
-        }
-        let newton = x - f / df;
-        let next = if df != 0.0 && newton.is_finite() && newton > lo && newton < hi {
-            newton
-        } else {
-            0.5 * (lo + hi)
-        };
-        if (next - x).abs() < tolerance::IRR_STEP {
-            return Some(next);
-        }
-        x = next;
-    }
-    None
 }
 
 /// Payback period: when the running total of the flows first turns
@@ -319,6 +262,7 @@ pub fn discount_rate(value: Decimal) -> Result<Decimal, ValueError> {
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
@@ -356,7 +300,7 @@ mod tests {
     fn irr_of_a_one_period_doubling_is_one_hundred_percent() {
         // -100 now, +200 later: 200 / (1 + r) = 100 ⇒ r = 1.
         let r = irr(&flows(&[-100, 200])).unwrap();
-        assert!((to_f64(r) - 1.0).abs() < 1e-12, "{r}");
+        assert_abs_diff_eq!(to_f64(r), 1.0, epsilon = IRR_RATE_ABS);
     }
 
     #[test]
@@ -454,14 +398,14 @@ mod tests {
             match irr(&f) {
                 Ok(r) => {
                     let residual = to_f64(npv(r, &f).unwrap()).abs();
-                    prop_assert!(residual <= tolerance::IRR_NPV_RELATIVE * scale);
+                    prop_assert!(residual <= IRR_NPV_REL * scale);
                 }
                 // Rates near -99% over many periods leave Decimal's range.
                 Err(CoreError::Overflow { .. }) => {}
                 // Only when the inflows are too small to reach -99%.
                 Err(e) => {
                     let float: Vec<f64> = f.iter().map(|v| to_f64(*v)).collect();
-                    prop_assert!(npv_f64(SCAN[0], &float).0 < 0.0, "{e}");
+                    prop_assert!(npv_f64(SCAN[0], &float) < 0.0, "{e}");
                 }
             }
         }

@@ -2,29 +2,17 @@
 //! target, e.g. the rent that earns a 12% IRR, or the build cost per MW
 //! at which the NPV is zero.
 
-use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::CoreError;
-use crate::num::{to_f64, Checked};
+use crate::num::to_f64;
 use crate::project::{project, Metric, ProjectInput, Variable};
+use crate::solve::{Goal, Inward, Root, SolveError, Stop, Width};
+use crate::tolerance::{GOAL_SEEK_BRACKET_REL, GOAL_SEEK_MONEY_ABS, GOAL_SEEK_RATIO_ABS};
 use crate::Result;
 
-/// Tolerances of the goal-seek solver, all in one place.
-pub mod tolerance {
-    use rust_decimal::Decimal;
-
-    /// Target tolerance for money metrics: absolute, half a cent.
-    pub const MONEY: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
-    /// Target tolerance for rates, ratios and years: absolute, 1e-9
-    /// (a ten-millionth of a percentage point).
-    pub const RATIO: Decimal = Decimal::from_parts(1, 0, 0, false, 9);
-    /// The solver gives up narrowing when the bracket is narrower than
-    /// this, relative to max(1, |value|).
-    pub const BRACKET_RELATIVE: f64 = 1e-14;
-    /// The most model evaluations inside the bracket.
-    pub const MAX_ITERATIONS: u32 = 200;
-}
+/// The most model evaluations inside the bracket.
+pub const MAX_ITERATIONS: u32 = 200;
 
 /// The validated input of [`goal_seek`].
 #[derive(Debug, Clone, PartialEq)]
@@ -84,12 +72,13 @@ pub fn default_bracket(variable: Variable) -> (Decimal, Decimal) {
     }
 }
 
-/// The tolerance on a metric's target.
+/// The tolerance on a metric's target: [`GOAL_SEEK_MONEY_ABS`] for money,
+/// [`GOAL_SEEK_RATIO_ABS`] for rates, ratios and years.
 pub fn tolerance_of(metric: Metric) -> Decimal {
     if metric.is_money() {
-        tolerance::MONEY
+        GOAL_SEEK_MONEY_ABS
     } else {
-        tolerance::RATIO
+        GOAL_SEEK_RATIO_ABS
     }
 }
 
@@ -99,10 +88,10 @@ pub fn tolerance_of(metric: Metric) -> Decimal {
 /// `g(x) = metric(project(base with variable = x)) − target` must change
 /// sign between the bracket's ends; otherwise the target is
 /// [`CoreError::Unattainable`], reporting the metric at both ends. Inside
-/// the bracket, regula falsi with the Illinois modification (a
-/// bisection-safe secant), until `|g(x)| ≤` [`tolerance_of`]`(metric)`. If
-/// the bracket shrinks to [`tolerance::BRACKET_RELATIVE`] first, the metric
-/// jumps across the target and the answer is [`CoreError::NoSolution`].
+/// the bracket, Brent's method ([`crate::solve`]), until `|g(x)| ≤`
+/// [`tolerance_of`]`(metric)`. If the bracket shrinks to
+/// [`GOAL_SEEK_BRACKET_REL`] first, the metric jumps across the
+/// target and the answer is [`CoreError::NoSolution`].
 /// For metrics monotonic in the variable (IRR or NPV in rent or cost)
 /// the root is unique.
 pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
@@ -112,7 +101,7 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
             reason,
         });
     }
-    let (mut lo, mut hi) = input
+    let (lo, hi) = input
         .bracket
         .unwrap_or_else(|| default_bracket(input.variable));
     if lo >= hi {
@@ -123,90 +112,76 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
     }
     let bracket = (lo, hi);
     let tolerance = tolerance_of(input.metric);
+    let goal = Goal {
+        target: input.target,
+        value_tolerance: tolerance,
+        width: Width {
+            absolute: 0.0,
+            relative: GOAL_SEEK_BRACKET_REL,
+        },
+        max_iterations: MAX_ITERATIONS,
+        quantity: "goal_seek",
+    };
     let eval = |x: Decimal| -> Result<Decimal> {
         let mut p = input.base.clone();
         input.variable.set(&mut p, x)?;
         input.metric.of(&project(&p)?)
     };
-    let done = |value: Decimal, achieved: Decimal, iterations: u32| GoalSeek {
-        value,
-        achieved,
-        bracket,
-        tolerance,
-        iterations,
-    };
-    let at_lo = eval(lo)?;
-    let at_hi = eval(hi)?;
-    let mut g_lo = at_lo.sub_or(input.target, "goal_seek")?;
-    let g_hi = at_hi.sub_or(input.target, "goal_seek")?;
-    if g_lo.abs() <= tolerance {
-        return Ok(done(lo, at_lo, 0));
-    }
-    if g_hi.abs() <= tolerance {
-        return Ok(done(hi, at_hi, 0));
-    }
-    if g_lo.is_sign_negative() == g_hi.is_sign_negative() {
-        return Err(CoreError::Unattainable {
-            quantity: input.metric.name(),
-            target: to_f64(input.target),
-            min: to_f64(at_lo.min(at_hi)),
-            max: to_f64(at_lo.max(at_hi)),
-        });
-    }
-    // Illinois weights, in f64: they only choose the next point.
-    let (mut w_lo, mut w_hi) = (to_f64(g_lo), to_f64(g_hi));
-    let mut last_side = 0i8;
-    for iteration in 1..=tolerance::MAX_ITERATIONS {
-        let (flo, fhi) = (to_f64(lo), to_f64(hi));
-        let secant = fhi - w_hi * (fhi - flo) / (w_hi - w_lo);
-        let x = match Decimal::from_f64(secant).filter(|x| *x > lo && *x < hi) {
-            Some(x) => x,
-            // lo + (hi - lo) / 2 cannot overflow where (lo + hi) / 2 could.
-            None => lo.add_or(
-                hi.sub_or(lo, "goal_seek")?
-                    .div_or(Decimal::TWO, "goal_seek")?,
-                "goal_seek",
-            )?,
-        };
-        let achieved = eval(x)?;
-        let g = achieved.sub_or(input.target, "goal_seek")?;
-        if g.abs() <= tolerance {
-            return Ok(done(x, achieved, iteration));
-        }
-        if g.is_sign_negative() == g_lo.is_sign_negative() {
-            lo = x;
-            g_lo = g;
-            w_lo = to_f64(g);
-            if last_side == -1 {
-                w_hi /= 2.0;
-            }
-            last_side = -1;
-        } else {
-            hi = x;
-            w_hi = to_f64(g);
-            if last_side == 1 {
-                w_lo /= 2.0;
-            }
-            last_side = 1;
-        }
-        let scale = to_f64(x.abs()).max(1.0);
-        if to_f64(hi.sub_or(lo, "goal_seek")?) <= tolerance::BRACKET_RELATIVE * scale {
-            break;
-        }
-    }
-    Err(CoreError::NoSolution {
+    let no_solution = CoreError::NoSolution {
         quantity: input.metric.name(),
         reason: "the metric jumps across the target, or the solver ran out of iterations",
-    })
+    };
+    let (low, high) = goal
+        .ends((lo, Inward::Never), (hi, Inward::Never), eval)
+        .map_err(|e| solve_error(e, input, &no_solution))?;
+    match goal.solve(low, high, eval) {
+        Ok(Root {
+            x,
+            value,
+            iterations,
+            stop: Stop::Value,
+        }) => Ok(GoalSeek {
+            value: x,
+            achieved: value,
+            bracket,
+            tolerance,
+            iterations,
+        }),
+        Ok(Root {
+            stop: Stop::Bracket,
+            ..
+        }) => Err(no_solution),
+        Err(e) => Err(solve_error(e, input, &no_solution)),
+    }
+}
+
+/// The goal seek's error for a solver's failure.
+fn solve_error(
+    error: SolveError<Decimal>,
+    input: &GoalSeekInput,
+    no_solution: &CoreError,
+) -> CoreError {
+    match error {
+        SolveError::NoSignChange { low, high } => CoreError::Unattainable {
+            quantity: input.metric.name(),
+            target: to_f64(input.target),
+            min: to_f64(low.value.min(high.value)),
+            max: to_f64(low.value.max(high.value)),
+        },
+        SolveError::Undefined { error, .. } | SolveError::Overflow(error) => error,
+        _ => no_solution.clone(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use approx::{abs_diff_eq, assert_abs_diff_eq};
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     use super::*;
     use crate::project::tests::sandersville;
+    use crate::tolerance::{Exact, MONEY_HAND_CALC_ABS};
 
     fn seek(variable: Variable, metric: Metric, target: Decimal) -> Result<GoalSeek> {
         goal_seek(&GoalSeekInput {
@@ -223,7 +198,11 @@ mod tests {
         // Yield = rate × 250,000 × 12 / 2.5B ⇒ 0.16 ⇒ rate = 133.333…
         let out = seek(Variable::RatePerKwMonth, Metric::YieldOnCost, dec!(0.16)).unwrap();
         assert_eq!(out.value.round_dp(4), dec!(133.3333));
-        assert!((out.achieved - dec!(0.16)).abs() <= tolerance::RATIO);
+        assert_abs_diff_eq!(
+            Exact(out.achieved),
+            Exact(dec!(0.16)),
+            epsilon = GOAL_SEEK_RATIO_ABS
+        );
     }
 
     #[test]
@@ -232,12 +211,16 @@ mod tests {
         // 5,000M (see project tests); NPV = 0 when the year-0 build cost is
         // 5,000M, i.e. $20M per MW.
         let out = seek(Variable::CostPerMw, Metric::Npv, Decimal::ZERO).unwrap();
-        assert!(
-            (out.value - dec!(20000000)).abs() < dec!(0.001),
-            "{}",
-            out.value
+        assert_abs_diff_eq!(
+            Exact(out.value),
+            Exact(dec!(20000000)),
+            epsilon = MONEY_HAND_CALC_ABS
         );
-        assert!(out.achieved.abs() <= tolerance::MONEY);
+        assert_abs_diff_eq!(
+            Exact(out.achieved),
+            Exact(Decimal::ZERO),
+            epsilon = GOAL_SEEK_MONEY_ABS
+        );
     }
 
     #[test]
@@ -284,12 +267,12 @@ mod tests {
                 target,
                 bracket: Some((dec!(10), dec!(1000))),
             }).unwrap();
-            prop_assert!((out.achieved - target).abs() <= tolerance::RATIO);
+            prop_assert!(abs_diff_eq!(Exact(out.achieved), Exact(target), epsilon = GOAL_SEEK_RATIO_ABS));
             // And the model agrees when run again at the value found.
             let mut p = sandersville();
             Variable::RatePerKwMonth.set(&mut p, out.value).unwrap();
             let irr = project(&p).unwrap().irr.unwrap();
-            prop_assert!((irr - target).abs() <= tolerance::RATIO);
+            prop_assert!(abs_diff_eq!(Exact(irr), Exact(target), epsilon = GOAL_SEEK_RATIO_ABS));
         }
     }
 }

@@ -18,6 +18,8 @@ pub mod mining;
 pub mod num;
 pub mod project;
 pub mod sensitivity;
+pub mod solve;
+pub mod tolerance;
 pub mod valuation;
 
 pub use error::{CoreError, ValueError};

@@ -5,7 +5,7 @@
 //! user-controlled `Decimal`s goes through [`Checked`], so an overflow is a
 //! [`CoreError::Overflow`], never a panic.
 
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 
 use crate::error::{CoreError, ValueError};
@@ -93,6 +93,14 @@ pub trait Num: Copy + PartialOrd + Checked + std::fmt::Debug {
     fn is_negative(self) -> bool;
     /// As a Decimal, or [`CoreError::Overflow`] naming `quantity`.
     fn into_decimal(self, quantity: &'static str) -> Result<Decimal, CoreError>;
+    /// The absolute value.
+    fn abs(self) -> Self;
+    /// The nearest `f64` (see [`to_f64`]).
+    fn as_f64(self) -> f64;
+    /// The value of a finite `f64` (for a Decimal, rounded to about 15
+    /// significant digits by `Decimal::from_f64`); `None` for NaN, an
+    /// infinity or a magnitude beyond the type's range.
+    fn try_from_f64(value: f64) -> Option<Self>;
 }
 
 impl Num for Decimal {
@@ -116,20 +124,22 @@ impl Num for Decimal {
     fn into_decimal(self, _quantity: &'static str) -> Result<Decimal, CoreError> {
         Ok(self)
     }
+    fn abs(self) -> Self {
+        Decimal::abs(&self)
+    }
+    fn as_f64(self) -> f64 {
+        to_f64(self)
+    }
+    fn try_from_f64(value: f64) -> Option<Self> {
+        Decimal::from_f64(value)
+    }
 }
 
 impl Num for f64 {
     const ZERO: Self = 0.0;
     const ONE: Self = 1.0;
     fn from_decimal(value: Decimal) -> Self {
-        // mantissa / 10^scale: two roundings, so within 1 ulp of the
-        // correctly rounded value, and far faster than `to_f64`.
-        let scale = value.scale() as usize;
-        let mantissa = value.mantissa() as f64;
-        match POWERS_OF_TEN.get(scale) {
-            Some(p) => mantissa / p,
-            None => to_f64(value),
-        }
+        to_f64(value)
     }
     fn from_u64(value: u64) -> Self {
         value as f64
@@ -165,19 +175,112 @@ impl Num for f64 {
             .map(|d| d.normalize())
             .map_err(|_| CoreError::Overflow { quantity })
     }
+    fn abs(self) -> Self {
+        f64::abs(self)
+    }
+    fn as_f64(self) -> f64 {
+        self
+    }
+    fn try_from_f64(value: f64) -> Option<Self> {
+        value.is_finite().then_some(value)
+    }
 }
 
-/// 10^0 to 10^28, each exact in `f64` up to 10^22 and correctly rounded
-/// beyond.
-const POWERS_OF_TEN: [f64; 29] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
-];
-
-/// A Decimal as `f64`, for messages and for the `f64` pricing code.
+/// The double nearest to a Decimal: the one conversion from `Decimal` to
+/// `f64` in the service (the `f64` pricing code, the `f64` model path, error
+/// messages and the wire writer all use it).
+///
+/// # Formula
+/// A Decimal is `m / 10^s`. When `|m| ≤ 2^53` and `s ≤ 22`, both `m` and
+/// `10^s` are exact doubles, and IEEE division rounds their quotient
+/// correctly: one division gives the nearest double. That covers every
+/// rounded money figure and ratio the service handles. Anything else (a
+/// 28-digit result of Decimal arithmetic) is divided exactly in integers by
+/// [`nearest_quotient`]. `rust_decimal`'s own `to_f64` can be a unit in the
+/// last place off (`7420281594238694e-23` became `7.420281594238695e-8`),
+/// and so can `m as f64 / 10^s`, which rounds twice.
+///
+/// # Example
+/// ```
+/// use infraval_core::num::to_f64;
+/// use rust_decimal::Decimal;
+/// assert_eq!(to_f64(Decimal::new(13333, 2)), 133.33);
+/// assert_eq!(to_f64(Decimal::new(7420281594238694, 23)), 7.420281594238694e-8);
+/// ```
 pub fn to_f64(value: Decimal) -> f64 {
-    // Every Decimal is within f64's range; the conversion only rounds.
-    value.to_f64().unwrap_or(f64::NAN)
+    const POW10: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+    const EXACT: i64 = 1 << 53;
+    // Through i64: converting an i128 to f64 is a library call, an i64 one
+    // instruction.
+    let mantissa = i64::try_from(value.mantissa()).ok();
+    match (POW10.get(value.scale() as usize), mantissa) {
+        // Both conversions are exact: |mantissa| ≤ 2^53.
+        #[allow(clippy::cast_precision_loss)]
+        (Some(scale), Some(m)) if (-EXACT..=EXACT).contains(&m) => m as f64 / scale,
+        _ => {
+            let x = nearest_quotient(value.mantissa().unsigned_abs(), value.scale());
+            if value.is_sign_negative() {
+                -x
+            } else {
+                x
+            }
+        }
+    }
+}
+
+/// 5^0 to 5^28: `10^s = 5^s × 2^s`, and the `2^s` is an exponent.
+const POW5: [u128; 29] = {
+    let mut p = [1u128; 29];
+    let mut i = 1;
+    while i < 29 {
+        p[i] = p[i - 1] * 5;
+        i += 1;
+    }
+    p
+};
+
+/// The double nearest to `m / 10^s` (`m < 2^96`, `s ≤ 28`), rounding half
+/// to even, by integer division.
+///
+/// # Formula
+/// With `d = 5^s` and `k` chosen so that `q = ⌊m·2^k / d⌋` has 55 to 57
+/// bits (`m·2^k` stays below 2^121): the top 53 bits of `q`, rounded half
+/// to even on the bits below them and the remainder `m·2^k − q·d` (the
+/// sticky bit), times `2^(dropped bits − k − s)`, which is exact. One
+/// 128-bit division, a tenth of the cost of writing the exact text and
+/// parsing it back, with the same answer (a proptest checks both over every
+/// mantissa and scale).
+fn nearest_quotient(m: u128, s: u32) -> f64 {
+    fn bits(x: u128) -> u32 {
+        u128::BITS - x.leading_zeros()
+    }
+    let Some(&d) = POW5.get(s as usize) else {
+        return f64::NAN;
+    };
+    if m == 0 {
+        return 0.0;
+    }
+    let k = (55 + bits(d)).saturating_sub(bits(m));
+    let n = m << k;
+    let q = n / d;
+    let sticky = n - q * d != 0;
+    // bounded: q ≥ 2^54, so at least 2 bits are dropped.
+    let dropped = bits(q) - 53;
+    let mut mantissa = q >> dropped;
+    let rest = q & ((1 << dropped) - 1);
+    let half = 1u128 << (dropped - 1);
+    if rest > half || (rest == half && (sticky || mantissa & 1 == 1)) {
+        mantissa += 1;
+    }
+    // bounded: dropped ≤ 43, k ≤ 120, s ≤ 28, so the exponent is in
+    // [−147, 44] and 2^exponent a normal double.
+    let exponent = dropped as i32 - k as i32 - s as i32;
+    let scale = f64::from_bits(((exponent + 1023) as u64) << 52);
+    // mantissa ≤ 2^53: exact through u64, and so is the product.
+    (mantissa as u64) as f64 * scale
 }
 
 /// Checks `value > 0`.
@@ -379,6 +482,70 @@ mod tests {
         assert_eq!((-1.0e-7_f64).into_decimal("x"), Ok(dec!(-0.0000001)));
         assert!(f64::NAN.into_decimal("x").is_err());
         assert!(1e30_f64.into_decimal("x").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_decimal_converts_to_the_double_nearest_to_it(
+            mantissa in -(1i64 << 60)..(1i64 << 60),
+            scale in 0u32..=28,
+        ) {
+            let value = Decimal::from_i128_with_scale(i128::from(mantissa), scale);
+            // Rust's float parsing rounds the exact decimal text correctly.
+            let nearest: f64 = value.to_string().parse().unwrap();
+            proptest::prop_assert_eq!(to_f64(value), nearest, "{}", value);
+        }
+
+        #[test]
+        fn a_full_precision_decimal_converts_to_the_double_nearest_to_it(
+            lo in proptest::num::u32::ANY,
+            mid in proptest::num::u32::ANY,
+            hi in proptest::num::u32::ANY,
+            negative in proptest::bool::ANY,
+            scale in 0u32..=28,
+        ) {
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let nearest: f64 = value.to_string().parse().unwrap();
+            proptest::prop_assert_eq!(to_f64(value), nearest, "{}", value);
+            proptest::prop_assert_eq!(<f64 as Num>::from_decimal(value), nearest, "{}", value);
+        }
+    }
+
+    #[test]
+    fn a_decimal_halfway_between_two_doubles_rounds_to_the_even_one() {
+        // 2^53 + 1 lies halfway between the doubles 2^53 and 2^53 + 2: even
+        // is 2^53; 2^53 + 3 between 2^53 + 2 and 2^53 + 4: even is + 4.
+        let two53 = 9_007_199_254_740_992_i64;
+        assert_eq!(to_f64(Decimal::from(two53 + 1)), 9_007_199_254_740_992.0);
+        assert_eq!(to_f64(Decimal::from(two53 + 3)), 9_007_199_254_740_996.0);
+        // The same at scale 2, and just above the tie it rounds up.
+        assert_eq!(
+            to_f64(Decimal::new((two53 + 1) * 100, 2)),
+            9_007_199_254_740_992.0
+        );
+        assert_eq!(
+            to_f64(Decimal::new((two53 + 1) * 100 + 1, 2)),
+            9_007_199_254_740_994.0
+        );
+    }
+
+    #[test]
+    fn money_converts_to_the_nearest_double() {
+        for (value, expected) in [
+            (dec!(399990000.00), 399_990_000.0),
+            (dec!(133.33), 133.33),
+            (dec!(-0.01), -0.01),
+            (dec!(0.1), 0.1),
+            (Decimal::MAX, 7.922_816_251_426_434e28),
+            (Decimal::MIN, -7.922_816_251_426_434e28),
+            // rust_decimal's own to_f64 gives 7.420281594238695e-8.
+            (
+                Decimal::new(7_420_281_594_238_694, 23),
+                7.420_281_594_238_694e-8,
+            ),
+        ] {
+            assert_eq!(to_f64(value), expected, "{value}");
+        }
     }
 
     #[test]

@@ -872,12 +872,16 @@ impl Metric {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use approx::{abs_diff_eq, assert_abs_diff_eq};
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     use super::*;
     use crate::build_cost::{Phase, Phases, SpendCurve};
     use crate::num::{to_f64, Megawatts};
+    use crate::tolerance::{
+        Exact, CENT_ABS, DECIMAL_DIGITS_ABS, F64_MODEL_REL, IRR_NPV_REL, MONEY_HAND_CALC_ABS,
+    };
 
     /// The 250 MW Sandersville site at $10M/MW, all spent in year 0, rent
     /// of $400M a year from year 1, fully leased, no opex, no growth.
@@ -909,23 +913,27 @@ pub(crate) mod tests {
         }
     }
 
-    fn close(a: Decimal, b: Decimal, tolerance: Decimal) -> bool {
-        (a - b).abs() <= tolerance
-    }
-
     #[test]
     fn the_reference_site_yields_sixteen_percent_on_cost() {
         // seed-figures.md: $400M / $2.5B = 16% at 100% occupancy, zero opex
         // and zero growth; spread over an 8% exit cap rate is 8 points.
         let out = project(&sandersville()).unwrap();
         assert_eq!(out.total_cost, dec!(2500000000));
-        assert!(close(out.stabilized_arr, dec!(400000000), dec!(0.0001)));
-        assert!(close(out.yield_on_cost.unwrap(), dec!(0.16), dec!(1e-15)));
-        assert!(close(
-            out.development_spread.unwrap(),
-            dec!(0.08),
-            dec!(1e-15)
-        ));
+        assert_abs_diff_eq!(
+            Exact(out.stabilized_arr),
+            Exact(dec!(400000000)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(out.yield_on_cost.unwrap()),
+            Exact(dec!(0.16)),
+            epsilon = DECIMAL_DIGITS_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(out.development_spread.unwrap()),
+            Exact(dec!(0.08)),
+            epsilon = DECIMAL_DIGITS_ABS
+        );
     }
 
     #[test]
@@ -936,17 +944,33 @@ pub(crate) mod tests {
         let out = project(&sandersville()).unwrap();
         assert_eq!(out.years.len(), 21);
         assert_eq!(out.years[0].cash_flow, dec!(-2500000000));
-        assert!(close(out.years[1].cash_flow, dec!(400000000), dec!(0.0001)));
-        assert!(close(out.exit_value, dec!(5000000000), dec!(0.001)));
-        assert!(close(out.payback_years.unwrap(), dec!(6.25), dec!(1e-12)));
+        assert_abs_diff_eq!(
+            Exact(out.years[1].cash_flow),
+            Exact(dec!(400000000)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(out.exit_value),
+            Exact(dec!(5000000000)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(out.payback_years.unwrap()),
+            Exact(dec!(6.25)),
+            epsilon = DECIMAL_DIGITS_ABS
+        );
         // NPV at 8%: -2,500 + 400 × a(20, 8%) + 5,000 / 1.08^20, with
         // a(20, 8%) = (1 - 1.08^-20) / 0.08 = 9.818147 and
         // 1.08^-20 = 0.214548: -2,500 + 3,927.259 + 1,072.741 = 2,500.000M.
         // (At a rate equal to the cap rate, a perpetuity of 400 is worth
         // 5,000 whatever the horizon: 5,000 - 2,500 = 2,500M exactly.)
-        assert!(close(out.npv, dec!(2500000000), dec!(0.01)));
+        assert_abs_diff_eq!(Exact(out.npv), Exact(dec!(2500000000)), epsilon = CENT_ABS);
         // Equity multiple: (20 × 400 + 5,000) / 2,500 = 5.2.
-        assert!(close(out.equity_multiple.unwrap(), dec!(5.2), dec!(1e-12)));
+        assert_abs_diff_eq!(
+            Exact(out.equity_multiple.unwrap()),
+            Exact(dec!(5.2)),
+            epsilon = DECIMAL_DIGITS_ABS
+        );
     }
 
     #[test]
@@ -968,7 +992,8 @@ pub(crate) mod tests {
         let irr = out.irr.unwrap();
         let flows: Vec<Decimal> = out.years.iter().map(|y| y.cash_flow).collect();
         let residual = to_f64(cash_flow::npv(irr, &flows).unwrap()).abs();
-        assert!(residual < 1e-9 * 15_500_000_000.0, "{residual}");
+        // Σ|flows| = 2,500M + 20 × 400M + 5,000M = 15,500M.
+        assert!(residual <= IRR_NPV_REL * 15_500_000_000.0, "{residual}");
     }
 
     #[test]
@@ -992,7 +1017,11 @@ pub(crate) mod tests {
         let rate = input.rate_per_kw_month.get();
         let out = project(&input).unwrap();
         let expected = dec!(250000) * rate * dec!(12.18);
-        assert!(close(out.years[1].rent_revenue, expected, dec!(0.0001)));
+        assert_abs_diff_eq!(
+            Exact(out.years[1].rent_revenue),
+            Exact(expected),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
         assert_eq!(out.years[0].occupancy, dec!(0.5));
     }
 
@@ -1032,9 +1061,21 @@ pub(crate) mod tests {
         });
         let out = project(&input).unwrap();
         let y = &out.years[3];
-        assert!(close(y.noi, dec!(300000000), dec!(0.0001)));
-        assert!(close(y.tax, dec!(36750000), dec!(0.0001)));
-        assert!(close(y.cash_flow, dec!(255250000), dec!(0.0001)));
+        assert_abs_diff_eq!(
+            Exact(y.noi),
+            Exact(dec!(300000000)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(y.tax),
+            Exact(dec!(36750000)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(y.cash_flow),
+            Exact(dec!(255250000)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
     }
 
     #[test]
@@ -1092,8 +1133,8 @@ pub(crate) mod tests {
                 match (metric.of(&exact), fast) {
                     (Ok(a), Ok(b)) => {
                         let (a, b) = (to_f64(a), to_f64(b));
-                        let tol = if *metric == Metric::Npv { 1e-9 * scale } else { 1e-9 * a.abs().max(1.0) };
-                        prop_assert!((a - b).abs() <= tol, "{:?}: {} vs {}", metric, a, b);
+                        let scale = if *metric == Metric::Npv { scale } else { a.abs().max(1.0) };
+                        prop_assert!(abs_diff_eq!(a, b, epsilon = F64_MODEL_REL * scale), "{:?}: {} vs {}", metric, a, b);
                     }
                     (Err(_), Err(_)) => {}
                     (a, b) => prop_assert!(false, "{:?}: {:?} vs {:?}", metric, a, b),

@@ -189,10 +189,13 @@ pub fn sensitivity(input: &SensitivityInput) -> Result<Vec<Grid>> {
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_relative_eq;
     use rust_decimal_macros::dec;
 
     use super::*;
+    use crate::num::to_f64;
     use crate::project::tests::sandersville;
+    use crate::tolerance::F64_ROUNDING_REL;
 
     fn grid(rows: Axis, columns: Axis, outputs: Vec<Metric>) -> Result<Vec<Grid>> {
         sensitivity(&SensitivityInput {
@@ -229,10 +232,7 @@ mod tests {
         let out = grid(rows, columns, vec![Metric::YieldOnCost, Metric::Arr]).unwrap();
         let near = |cell: &Result<Decimal>, expected: Decimal| {
             let v = cell.clone().unwrap();
-            assert!(
-                (v - expected).abs() <= expected.abs() * dec!(1e-12),
-                "{v} vs {expected}"
-            );
+            assert_relative_eq!(to_f64(v), to_f64(expected), max_relative = F64_ROUNDING_REL);
         };
         near(&out[0].cells[0][0], dec!(0.15));
         near(&out[0].cells[1][1], dec!(0.2));

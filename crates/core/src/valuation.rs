@@ -705,16 +705,14 @@ pub fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     use super::*;
     use crate::convertible::{ConversionFields, Principal};
     use crate::mining::Btc;
-
-    /// The one tolerance of these tests: absolute, USD per share, for
-    /// results that pass through a 28-digit division.
-    const PER_SHARE_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 18);
+    use crate::tolerance::{Exact, CENT_ABS, CONVERSION_PRICE_ABS, PER_SHARE_ABS};
 
     fn usd(v: Decimal) -> Usd {
         Usd::new(v).unwrap()
@@ -848,12 +846,17 @@ mod tests {
             assert_eq!(out.solutions.len(), 1);
             let s = &out.solutions[0];
             assert_eq!(s.notes[0].regime, Regime::Converted);
-            assert!((s.notes[0].claim - claim * THOUSAND).abs() < PER_SHARE_TOLERANCE);
-            assert!((s.notes[0].shares_issued - shares * THOUSAND).abs() < PER_SHARE_TOLERANCE);
-            assert!(
-                (s.value_per_share - v).abs() < PER_SHARE_TOLERANCE,
-                "{settlement:?}"
+            assert_abs_diff_eq!(
+                Exact(s.notes[0].claim),
+                Exact(claim * THOUSAND),
+                epsilon = PER_SHARE_ABS
             );
+            assert_abs_diff_eq!(
+                Exact(s.notes[0].shares_issued),
+                Exact(shares * THOUSAND),
+                epsilon = PER_SHARE_ABS
+            );
+            assert_abs_diff_eq!(Exact(s.value_per_share), Exact(v), epsilon = PER_SHARE_ABS);
         }
     }
 
@@ -897,7 +900,11 @@ mod tests {
         let s = &out.solutions[0];
         assert_eq!(s.notes[0].regime, Regime::Debt);
         assert_eq!(s.notes[1].regime, Regime::Converted);
-        assert!((s.value_per_share - dec!(700) / dec!(120)).abs() < PER_SHARE_TOLERANCE);
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(700) / dec!(120)),
+            epsilon = PER_SHARE_ABS
+        );
     }
 
     #[test]
@@ -917,8 +924,16 @@ mod tests {
         assert_eq!(out.solutions.len(), 1);
         let s = &out.solutions[0];
         assert_eq!(s.notes[0].regime, Regime::Debt);
-        assert!((s.notes[0].conversion_price - dec!(19.16325)).abs() < dec!(0.00001));
-        assert!((s.value_per_share - dec!(2_003_000_000) / basic).abs() < PER_SHARE_TOLERANCE);
+        assert_abs_diff_eq!(
+            Exact(s.notes[0].conversion_price),
+            Exact(dec!(19.16325)),
+            epsilon = CONVERSION_PRICE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(2_003_000_000) / basic),
+            epsilon = PER_SHARE_ABS
+        );
     }
 
     #[test]
@@ -932,9 +947,10 @@ mod tests {
         assert_eq!(out.solutions.len(), 1);
         assert_eq!(s.notes[0].regime, Regime::Converted);
         assert_eq!(s.notes[0].shares_issued, dec!(60_010_680));
-        assert!(
-            (s.value_per_share - dec!(7_453_000_000) / (basic + dec!(60_010_680))).abs()
-                < PER_SHARE_TOLERANCE
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(7_453_000_000) / (basic + dec!(60_010_680))),
+            epsilon = PER_SHARE_ABS
         );
     }
 
@@ -956,7 +972,11 @@ mod tests {
         );
         assert_eq!(s.waterfall.last().unwrap().cumulative, s.equity_value);
         let per_share: Decimal = s.waterfall.iter().map(|w| w.per_share).sum();
-        assert!((per_share - s.value_per_share).abs() < PER_SHARE_TOLERANCE);
+        assert_abs_diff_eq!(
+            Exact(per_share),
+            Exact(s.value_per_share),
+            epsilon = PER_SHARE_ABS
+        );
     }
 
     #[test]
@@ -1016,13 +1036,17 @@ mod tests {
             remaining_capex: Usd::ZERO,
         };
         let v = site.value().unwrap();
-        assert!(
-            (v.value - dec!(2_500_000_000)).abs() < dec!(0.01),
-            "{}",
-            v.value
+        assert_abs_diff_eq!(
+            Exact(v.value),
+            Exact(dec!(2_500_000_000)),
+            epsilon = CENT_ABS
         );
         assert_eq!(v.remaining_capex, dec!(2_500_000_000));
-        assert!((v.gross_value - dec!(5_000_000_000)).abs() < dec!(0.01));
+        assert_abs_diff_eq!(
+            Exact(v.gross_value),
+            Exact(dec!(5_000_000_000)),
+            epsilon = CENT_ABS
+        );
     }
 
     #[test]
@@ -1184,9 +1208,9 @@ mod tests {
             let after = value_per_share(&build(bumped));
             if segment == 4 {
                 // More debt never raises the value per share.
-                prop_assert!(after <= before + PER_SHARE_TOLERANCE, "{after} > {before}");
+                prop_assert!(after <= before + PER_SHARE_ABS, "{after} > {before}");
             } else {
-                prop_assert!(after + PER_SHARE_TOLERANCE >= before, "{after} < {before}");
+                prop_assert!(after + PER_SHARE_ABS >= before, "{after} < {before}");
             }
         }
     }

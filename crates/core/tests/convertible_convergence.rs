@@ -6,11 +6,13 @@
 //!
 //! Every deviation is collected and reported together in the failure message.
 
+use approx::abs_diff_eq;
 use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{
     CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate, MAX_STEPS,
 };
 use infraval_core::convertible::pricing::fair_value_per_100;
+use infraval_core::tolerance::{CONVERGED_PER_100_ABS, INDEPENDENT_TREE_PER_100_ABS};
 
 #[path = "../benches/common/cleanspark.rs"]
 mod cleanspark;
@@ -18,12 +20,6 @@ mod common;
 
 use cleanspark::date;
 use common::report;
-
-/// Absolute tolerance per 100 between the default step count and 20,000 steps.
-const CONVERGED_ABSOLUTE: f64 = 0.01;
-/// Absolute tolerance per 100 against the independent tree (its own spread
-/// over step counts is 0.002).
-const INDEPENDENT_ABSOLUTE: f64 = 0.005;
 
 /// CleanSpark's 0% notes due 2032 at the pricer's default steps.
 fn cleanspark(model: Model) -> ConvertibleSpec {
@@ -79,11 +75,11 @@ fn the_default_step_count_is_within_a_hundredth_of_the_20000_step_price() {
         for (name, spec) in cases(model) {
             let default = price(&spec, None);
             let converged = price(&spec, Some(MAX_STEPS));
-            let off = (default - converged).abs();
-            if off > CONVERGED_ABSOLUTE {
+            if !abs_diff_eq!(default, converged, epsilon = CONVERGED_PER_100_ABS) {
+                let off = (default - converged).abs();
                 failures.push(format!(
                     "{name} {model:?}: {default:.6} at the default steps vs {converged:.6} \
-                     at 20,000: off by {off:.4} > {CONVERGED_ABSOLUTE}"
+                     at 20,000: off by {off:.4} > {CONVERGED_PER_100_ABS}"
                 ));
             }
         }
@@ -102,11 +98,11 @@ fn callable_prices_no_longer_drift_with_the_step_count() {
         let converged = price(&spec, Some(MAX_STEPS));
         for steps in [2_000, 5_000, 10_000] {
             let v = price(&spec, Some(steps));
-            let off = (v - converged).abs();
-            if off > CONVERGED_ABSOLUTE {
+            if !abs_diff_eq!(v, converged, epsilon = CONVERGED_PER_100_ABS) {
+                let off = (v - converged).abs();
                 failures.push(format!(
                     "{name}: {v:.6} at {steps} steps vs {converged:.6} at 20,000: \
-                     off by {off:.4} > {CONVERGED_ABSOLUTE}"
+                     off by {off:.4} > {CONVERGED_PER_100_ABS}"
                 ));
             }
         }
@@ -137,10 +133,10 @@ fn converged_callable_prices_match_an_independent_tree() {
     for (name, spec, want) in [("soft call", soft, 92.388), ("hard call", hard, 86.082)] {
         for steps in [None, Some(MAX_STEPS)] {
             let got = price(&spec, steps);
-            if (got - want).abs() > INDEPENDENT_ABSOLUTE {
+            if !abs_diff_eq!(got, want, epsilon = INDEPENDENT_TREE_PER_100_ABS) {
                 failures.push(format!(
                     "{name} at {steps:?} steps: {got:.6} vs independent {want:.3}: \
-                     off by {:.4} > {INDEPENDENT_ABSOLUTE}",
+                     off by {:.4} > {INDEPENDENT_TREE_PER_100_ABS}",
                     (got - want).abs()
                 ));
             }

@@ -3,6 +3,7 @@
 //!
 //! Every deviation is collected and reported together in the failure message.
 
+use approx::{abs_diff_eq, relative_eq};
 use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{
     CallPeriod, ConvertibleInput, ConvertibleSpec, Model, PutDate, DEFAULT_CALL_PUT_STEPS,
@@ -10,22 +11,14 @@ use infraval_core::convertible::lattice::{
 };
 use infraval_core::convertible::pricing::fair_value_per_100;
 use infraval_core::convertible::schedule::DayCount;
+use infraval_core::tolerance::{
+    CASH_FLOW_PER_100_ABS, CONVERGED_PER_100_ABS, HAZARD_REFERENCE_REL, LATTICE_ORDER_PER_100_ABS,
+    TF_REFERENCE_REL, ZERO_SPREAD_PER_100_ABS,
+};
 use serde_json::Value;
 
 mod common;
 use common::report;
-
-/// Relative tolerance against the textbook TF tree.
-const TF_RELATIVE: f64 = 0.005;
-/// Relative tolerance against financepy's hazard-rate tree.
-const HAZARD_RELATIVE: f64 = 0.01;
-/// Absolute tolerance per 100 for the zero-spread case, against every column.
-const ZERO_SPREAD_ABSOLUTE: f64 = 0.05;
-/// Absolute tolerance per 100 for the bond floor, parity and accrued.
-const CASH_FLOW_ABSOLUTE: f64 = 1e-6;
-/// Absolute tolerance per 100 between the default step count and 20,000
-/// steps, callable notes included (see also `convertible_convergence.rs`).
-const CONVERGED_ABSOLUTE: f64 = 0.01;
 
 fn reference() -> Value {
     let path = concat!(
@@ -117,22 +110,20 @@ fn every_case_is_within_tolerance_of_the_independent_reference_prices() {
         let hazard = price(&spec, Model::HazardRate, None);
 
         if let Some(want) = reference["tsiveriotis_fernandes"].as_f64() {
-            let rel = (tf - want).abs() / want;
-            if rel > TF_RELATIVE {
+            if !relative_eq!(tf, want, max_relative = TF_REFERENCE_REL) {
                 failures.push(format!(
                     "{id}: TF {tf:.6} vs reference {want:.6}: {:.3}% > {:.1}%",
-                    rel * 100.0,
-                    TF_RELATIVE * 100.0
+                    (tf - want).abs() / want * 100.0,
+                    TF_REFERENCE_REL * 100.0
                 ));
             }
         }
         if let Some(want) = reference["hazard_rate_recovery_0"].as_f64() {
-            let rel = (hazard - want).abs() / want;
-            if rel > HAZARD_RELATIVE {
+            if !relative_eq!(hazard, want, max_relative = HAZARD_REFERENCE_REL) {
                 failures.push(format!(
                     "{id}: hazard {hazard:.6} vs reference {want:.6}: {:.3}% > {:.1}%",
-                    rel * 100.0,
-                    HAZARD_RELATIVE * 100.0
+                    (hazard - want).abs() / want * 100.0,
+                    HAZARD_REFERENCE_REL * 100.0
                 ));
             }
         }
@@ -145,9 +136,9 @@ fn every_case_is_within_tolerance_of_the_independent_reference_prices() {
             ] {
                 let want = num(&reference[column]);
                 for (name, got) in [("TF", tf), ("hazard", hazard)] {
-                    if (got - want).abs() > ZERO_SPREAD_ABSOLUTE {
+                    if !abs_diff_eq!(got, want, epsilon = ZERO_SPREAD_PER_100_ABS) {
                         failures.push(format!(
-                            "{id}: {name} {got:.6} vs {column} {want:.6}: off by {:.4} > {ZERO_SPREAD_ABSOLUTE}",
+                            "{id}: {name} {got:.6} vs {column} {want:.6}: off by {:.4} > {ZERO_SPREAD_PER_100_ABS}",
                             (got - want).abs()
                         ));
                     }
@@ -163,12 +154,12 @@ fn every_case_is_within_tolerance_of_the_independent_reference_prices() {
                 ("hazard", Model::HazardRate, hazard),
             ] {
                 let straight = price(&no_call, model, None);
-                if callable > straight + 1e-9 {
+                if callable > straight + LATTICE_ORDER_PER_100_ABS {
                     failures.push(format!(
                         "{id}: {name} callable {callable:.6} above the non-callable {straight:.6}"
                     ));
                 }
-                if callable < parity - 1e-9 {
+                if callable < parity - LATTICE_ORDER_PER_100_ABS {
                     failures.push(format!(
                         "{id}: {name} callable {callable:.6} below parity {parity:.6}"
                     ));
@@ -187,7 +178,7 @@ fn every_case_is_within_tolerance_of_the_independent_reference_prices() {
             ("accrued", input.accrued_per_100(), "accrued"),
         ] {
             let want = num(&reference[column]);
-            if (got - want).abs() > CASH_FLOW_ABSOLUTE {
+            if !abs_diff_eq!(got, want, epsilon = CASH_FLOW_PER_100_ABS) {
                 failures.push(format!("{id}: {what} {got:.9} vs reference {want:.9}"));
             }
         }
@@ -213,9 +204,9 @@ fn the_default_step_count_is_within_a_hundredth_of_the_20000_step_price() {
         for model in [Model::TsiveriotisFernandes, Model::HazardRate] {
             let default = price(&spec, model, None);
             let converged = price(&spec, model, Some(20_000));
-            if (default - converged).abs() > CONVERGED_ABSOLUTE {
+            if !abs_diff_eq!(default, converged, epsilon = CONVERGED_PER_100_ABS) {
                 failures.push(format!(
-                    "{id} {model:?}: {default:.6} at {steps} steps vs {converged:.6} at 20,000: off by {:.4} > {CONVERGED_ABSOLUTE}",
+                    "{id} {model:?}: {default:.6} at {steps} steps vs {converged:.6} at 20,000: off by {:.4} > {CONVERGED_PER_100_ABS}",
                     (default - converged).abs()
                 ));
             }

@@ -153,7 +153,7 @@ macro_rules! note_request {
             /// Issue date: coupons accrue from it. On or before `valuation_date`.
             #[schema(example = "2025-12-15")]
             pub issue_date: NaiveDate,
-            /// Maturity date: after `valuation_date`, at most 60 years later.
+            /// Maturity date: after `valuation_date`, at most 60 years after `issue_date`.
             #[schema(example = "2032-12-15")]
             pub maturity_date: NaiveDate,
             /// Valuation date: time 0 of the lattice.

@@ -42,7 +42,7 @@ pub struct YieldRequest {
     #[schema(example = "2025-12-15")]
     pub settlement_date: NaiveDate,
     /// The date the face is repaid, ISO 8601; after `settlement_date`, at
-    /// most 50 years later.
+    /// most 60 years later.
     #[schema(example = "2032-06-15")]
     pub maturity_date: NaiveDate,
 }

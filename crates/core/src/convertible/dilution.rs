@@ -474,16 +474,11 @@ mod tests {
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
+    use approx::{abs_diff_eq, assert_abs_diff_eq};
+
     use super::*;
     use crate::convertible::terms::{ConversionFields, Principal};
-
-    /// Share counts computed through a division are compared to hand
-    /// figures within this absolute tolerance, in shares.
-    const SHARE_TOLERANCE: Decimal = dec!(0.000001);
-    /// Fractions compared to hand figures written to 12 decimals: absolute.
-    const FRACTION_TOLERANCE: Decimal = dec!(0.000000000001);
-    /// Prices compared to hand figures written to 4 decimals: absolute, USD.
-    const PRICE_TOLERANCE: Decimal = dec!(0.0001);
+    use crate::tolerance::{Exact, DILUTION_FRACTION_ABS, QUOTED_PRICE_ABS, SHARES_ABS};
 
     fn cleanspark_terms() -> ConvertibleTerms {
         let conversion = ConversionFields {
@@ -511,8 +506,9 @@ mod tests {
         Buyback::by_amount(dec!(460_000_000), dec!(15.03)).unwrap()
     }
 
+    /// Share counts through a division, against hand figures.
     fn close(a: Decimal, b: Decimal) -> bool {
-        (a - b).abs() <= SHARE_TOLERANCE
+        abs_diff_eq!(Exact(a), Exact(b), epsilon = SHARES_ABS)
     }
 
     #[test]
@@ -536,7 +532,11 @@ mod tests {
             dec!(29_405_225)
         );
         // 29,405,225 / 280,000,000 = 0.10501866...
-        assert!((p.dilution_fraction - dec!(0.105018660714)).abs() < FRACTION_TOLERANCE);
+        assert_abs_diff_eq!(
+            Exact(p.dilution_fraction),
+            Exact(dec!(0.105018660714)),
+            epsilon = DILUTION_FRACTION_ABS
+        );
     }
 
     #[test]
@@ -604,7 +604,7 @@ mod tests {
         inp.buyback = Some(seed_buyback());
         let out = dilution(&inp).unwrap();
         let be = out.buyback_break_even_price.unwrap();
-        assert!((be - dec!(39.1087)).abs() < PRICE_TOLERANCE, "{be}");
+        assert_abs_diff_eq!(Exact(be), Exact(dec!(39.1087)), epsilon = QUOTED_PRICE_ABS);
         let at_be = dilution(&DilutionInput {
             share_prices: SharePrices::list(&[be]).unwrap(),
             ..inp

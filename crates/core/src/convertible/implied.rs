@@ -7,15 +7,15 @@ use super::lattice::{
 use super::pricing::price_at;
 use crate::error::{AtField, CoreError};
 use crate::num::positive_f64;
+use crate::solve::{Goal, Inward, SolveError, Width};
+use crate::tolerance::{HAZARD_EDGE_ABS, HAZARD_EDGE_REL, IMPLIED_ARGUMENT_ABS, PRICE_PER_100_ABS};
 use crate::Result;
 
-/// The solver stops when the price is within this of the target, per 100 (absolute).
-pub const PRICE_TOLERANCE: f64 = 1e-6;
-/// The solver stops when the bracket is narrower than this, in the solved
-/// variable's units (absolute: 1e-9 of volatility or of spread).
-pub const ARGUMENT_TOLERANCE: f64 = 1e-9;
+/// The solver stops when the price is within this of the target:
+/// [`PRICE_PER_100_ABS`], under the name the api reads.
+pub use crate::tolerance::PRICE_PER_100_ABS as PRICE_TOLERANCE;
 /// The most solver iterations.
-pub const MAX_ITERATIONS: usize = 100;
+pub const MAX_ITERATIONS: u32 = 100;
 /// The lowest volatility searched.
 pub const MIN_IMPLIED_VOLATILITY: f64 = 1e-3;
 
@@ -46,8 +46,8 @@ pub struct Implied {
 /// input's own value of the solved field is ignored).
 ///
 /// # Formula
-/// Brent's method (bisection, secant and inverse quadratic interpolation) on
-/// `f(x) = V(x) − target` over the bracket
+/// Brent's method ([`crate::solve`]: bisection, secant and inverse
+/// quadratic interpolation) on `f(x) = V(x) − target` over the bracket
 /// - volatility: `[0.001, 5]` (hazard rate: from just above `√h`),
 /// - credit spread: `[0, 1]` (hazard rate: up to just below `σ²(1 − recovery)`),
 ///
@@ -55,8 +55,8 @@ pub struct Implied {
 ///
 /// # Errors
 /// [`CoreError::Unattainable`] with the prices at the bracket's ends when the
-/// target lies outside them; [`CoreError::NoSolution`] if Brent fails to
-/// converge in 100 iterations.
+/// target lies outside them; [`CoreError::NoSolution`] if the solver fails
+/// to converge in 100 iterations.
 pub fn implied(
     input: &ConvertibleInput,
     solve_for: SolveFor,
@@ -71,7 +71,8 @@ pub fn implied(
             (MIN_IMPLIED_VOLATILITY, MAX_VOLATILITY, "volatility")
         }
         (SolveFor::Volatility, Model::HazardRate) => {
-            let floor = (base.credit_spread / (1.0 - recovery)).sqrt() * (1.0 + 1e-6) + 1e-6;
+            let floor = (base.credit_spread / (1.0 - recovery)).sqrt() * (1.0 + HAZARD_EDGE_REL)
+                + HAZARD_EDGE_ABS;
             (
                 floor.max(MIN_IMPLIED_VOLATILITY),
                 MAX_VOLATILITY,
@@ -82,7 +83,8 @@ pub fn implied(
             (0.0, MAX_CREDIT_SPREAD, "credit_spread")
         }
         (SolveFor::CreditSpread, Model::HazardRate) => {
-            let cap = base.volatility * base.volatility * (1.0 - recovery) * (1.0 - 1e-6);
+            let cap =
+                base.volatility * base.volatility * (1.0 - recovery) * (1.0 - HAZARD_EDGE_REL);
             (0.0, cap.min(MAX_CREDIT_SPREAD), "credit_spread")
         }
     };
@@ -104,131 +106,69 @@ pub fn implied(
         },
     };
     let mut ws = Workspace::default();
-    let mut f = |x: f64| -> Result<f64> { Ok(price_at(input, with(x), &mut ws)? - target) };
-    // Near σ² = h the hazard-rate tree needs more steps than the cap: pull
-    // that end of the bracket back until the tree builds.
-    let (mut lo, mut hi) = (lo, hi);
-    let mut ends = None;
-    for _ in 0..40 {
-        match (f(lo), f(hi)) {
-            (Ok(f_lo), Ok(f_hi)) => {
-                ends = Some((f_lo, f_hi));
-                break;
-            }
-            (Err(_), _) if solve_for == SolveFor::Volatility => lo += 0.25 * (hi - lo),
-            (_, Err(_)) if solve_for == SolveFor::CreditSpread => hi -= 0.25 * (hi - lo),
-            (Err(e), _) | (_, Err(e)) => return Err(e),
-        }
-    }
-    let Some((f_lo, f_hi)) = ends else {
-        return Err(CoreError::NoSolution {
-            quantity,
-            reason: "the lattice cannot be built anywhere in the search bracket",
-        });
+    let mut price = |x: f64| price_at(input, with(x), &mut ws);
+    let goal = Goal {
+        target,
+        value_tolerance: PRICE_PER_100_ABS,
+        width: Width {
+            absolute: IMPLIED_ARGUMENT_ABS,
+            relative: 0.0,
+        },
+        max_iterations: MAX_ITERATIONS,
+        quantity,
     };
-    let (x, iterations, fx) = brent(&mut f, (lo, f_lo), (hi, f_hi), target, quantity)?;
-    let price = fx + target;
-    Ok(Implied {
-        solve_for,
-        value: x,
-        price_per_100: price,
-        iterations,
-    })
-}
-
-/// Brent's root finder on `[a, b]`, given `f` at both ends; `f` returns
-/// `V(x) − target`. Returns the root, the iterations and `f` there.
-fn brent(
-    f: &mut impl FnMut(f64) -> Result<f64>,
-    (a, fa): (f64, f64),
-    (b, fb): (f64, f64),
-    target: f64,
-    quantity: &'static str,
-) -> Result<(f64, usize, f64)> {
-    let (mut a, mut b, mut fa, mut fb) = (a, b, fa, fb);
-    if fa.abs() <= PRICE_TOLERANCE {
-        return Ok((a, 0, fa));
-    }
-    if fb.abs() <= PRICE_TOLERANCE {
-        return Ok((b, 0, fb));
-    }
-    if fa.signum() == fb.signum() {
-        let (pa, pb) = (fa + target, fb + target);
-        return Err(CoreError::Unattainable {
+    // Near σ² = h the hazard-rate tree needs more steps than the cap: pull
+    // that end of the bracket back, a quarter of the bracket at a time,
+    // until the tree builds.
+    let back = Inward::Fraction {
+        fraction: 0.25,
+        tries: 40,
+    };
+    let (low, high) = match solve_for {
+        SolveFor::Volatility => ((lo, back), (hi, Inward::Never)),
+        SolveFor::CreditSpread => ((lo, Inward::Never), (hi, back)),
+    };
+    let solved = goal
+        .ends(low, high, &mut price)
+        .and_then(|(low, high)| goal.solve(low, high, &mut price));
+    match solved {
+        Ok(root) => Ok(Implied {
+            solve_for,
+            value: root.x,
+            price_per_100: root.value,
+            iterations: root.iterations as usize,
+        }),
+        Err(SolveError::NoSignChange { low, high }) => Err(CoreError::Unattainable {
             quantity: "market_price_per_100",
             target,
-            min: pa.min(pb),
-            max: pa.max(pb),
-        });
-    }
-    let (mut c, mut fc) = (a, fa);
-    let (mut d, mut e) = (b - a, b - a);
-    for iteration in 1..=MAX_ITERATIONS {
-        if fb.signum() == fc.signum() {
-            c = a;
-            fc = fa;
-            d = b - a;
-            e = d;
-        }
-        if fc.abs() < fb.abs() {
-            a = b;
-            b = c;
-            c = a;
-            fa = fb;
-            fb = fc;
-            fc = fa;
-        }
-        let tol = 2.0 * f64::EPSILON * b.abs() + 0.5 * ARGUMENT_TOLERANCE;
-        let m = 0.5 * (c - b);
-        if m.abs() <= tol || fb.abs() <= PRICE_TOLERANCE {
-            return Ok((b, iteration, fb));
-        }
-        if e.abs() >= tol && fa.abs() > fb.abs() {
-            let s = fb / fa;
-            let (mut p, mut q);
-            if a == c {
-                p = 2.0 * m * s;
-                q = 1.0 - s;
-            } else {
-                let qa = fa / fc;
-                let r = fb / fc;
-                p = s * (2.0 * m * qa * (qa - r) - (b - a) * (r - 1.0));
-                q = (qa - 1.0) * (r - 1.0) * (s - 1.0);
-            }
-            if p > 0.0 {
-                q = -q;
-            } else {
-                p = -p;
-            }
-            if 2.0 * p < (3.0 * m * q - (tol * q).abs()).min((e * q).abs()) {
-                e = d;
-                d = p / q;
-            } else {
-                d = m;
-                e = m;
+            min: low.value.min(high.value),
+            max: low.value.max(high.value),
+        }),
+        Err(SolveError::Undefined { tries, error, .. }) => Err(if tries > 1 {
+            CoreError::NoSolution {
+                quantity,
+                reason: "the lattice cannot be built anywhere in the search bracket",
             }
         } else {
-            d = m;
-            e = m;
-        }
-        a = b;
-        fa = fb;
-        b += if d.abs() > tol { d } else { tol.copysign(m) };
-        fb = f(b)?;
+            error
+        }),
+        Err(SolveError::Overflow(error)) => Err(error),
+        Err(_) => Err(CoreError::NoSolution {
+            quantity,
+            reason: "the solver did not converge in 100 iterations",
+        }),
     }
-    Err(CoreError::NoSolution {
-        quantity,
-        reason: "Brent's method did not converge in 100 iterations",
-    })
 }
 
 #[cfg(test)]
 mod tests {
+    use approx::{abs_diff_eq, assert_abs_diff_eq};
     use proptest::prelude::*;
 
     use super::*;
     use crate::convertible::lattice::tests::base_spec;
     use crate::convertible::pricing::fair_value_per_100;
+    use crate::tolerance::{IMPLIED_SPREAD_ROUND_TRIP_ABS, IMPLIED_VOLATILITY_ROUND_TRIP_ABS};
 
     fn input_with(vol: f64, spread: f64, model: Model) -> ConvertibleInput {
         let mut spec = base_spec();
@@ -249,12 +189,8 @@ mod tests {
                 target,
             )
             .unwrap();
-            assert!(
-                (solved.value - 0.07).abs() < 1e-5,
-                "{model:?}: {}",
-                solved.value
-            );
-            assert!((solved.price_per_100 - target).abs() <= PRICE_TOLERANCE);
+            assert_abs_diff_eq!(solved.value, 0.07, epsilon = IMPLIED_SPREAD_ROUND_TRIP_ABS);
+            assert_abs_diff_eq!(solved.price_per_100, target, epsilon = PRICE_PER_100_ABS);
         }
     }
 
@@ -290,8 +226,11 @@ mod tests {
             let parity = 1000.0 / 19.16 / 10.0 * 15.03;
             prop_assume!(target > parity + 0.5);
             let solved = implied(&input_with(0.3, spread, Model::TsiveriotisFernandes), SolveFor::Volatility, target).unwrap();
-            prop_assert!((solved.price_per_100 - target).abs() <= PRICE_TOLERANCE);
-            prop_assert!((solved.value - vol).abs() < 1e-4, "{} vs {}", solved.value, vol);
+            prop_assert!(abs_diff_eq!(solved.price_per_100, target, epsilon = PRICE_PER_100_ABS));
+            prop_assert!(
+                abs_diff_eq!(solved.value, vol, epsilon = IMPLIED_VOLATILITY_ROUND_TRIP_ABS),
+                "{} vs {}", solved.value, vol
+            );
         }
     }
 }

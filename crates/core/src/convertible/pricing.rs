@@ -397,12 +397,17 @@ mod tests {
     use chrono::NaiveDate;
     use proptest::prelude::*;
 
+    use approx::{abs_diff_eq, assert_abs_diff_eq, assert_relative_eq};
+
     use super::*;
     use crate::convertible::lattice::tests::base_spec;
     use crate::convertible::lattice::{CallPeriod, CashDividend, ConvertibleSpec, PutDate};
+    use crate::tolerance::{
+        CONVERGED_PER_100_ABS, CS01_REPRICE_REL, DELTA_FINITE_DIFFERENCE_REL, F64_ROUNDING_ABS,
+        OPTION_WORTHLESS_PER_100_ABS, THETA_FOUR_WEEKS_PER_100_ABS, THETA_ONE_DAY_PER_100_ABS,
+        ZERO_SPREAD_PER_100_ABS,
+    };
 
-    /// Absolute tolerance per 100 for comparisons that tree noise can blur.
-    const TREE_NOISE: f64 = 0.01;
     /// Steps for the property tests, which run many prices in debug builds.
     const PROPTEST_STEPS: usize = 200;
 
@@ -422,8 +427,8 @@ mod tests {
         let tf = value(spec.clone());
         spec.model = Model::HazardRate;
         let hazard = value(spec);
-        assert!((tf - hazard).abs() < TREE_NOISE, "{tf} vs {hazard}");
-        assert!((tf - 121.12).abs() < 0.02, "{tf}");
+        assert_abs_diff_eq!(tf, hazard, epsilon = CONVERGED_PER_100_ABS);
+        assert_abs_diff_eq!(tf, 121.12, epsilon = ZERO_SPREAD_PER_100_ABS);
     }
 
     #[test]
@@ -432,12 +437,20 @@ mod tests {
         let shares = 1000.0 / 19.16 / 10.0;
         assert_eq!(v.steps, 1000);
         assert_eq!(v.clean_price_per_100, v.price_per_100);
-        assert!((v.conversion_value_per_100 - shares * 15.03).abs() < 1e-12);
+        assert_abs_diff_eq!(
+            v.conversion_value_per_100,
+            shares * 15.03,
+            epsilon = F64_ROUNDING_ABS
+        );
         assert!(v.greeks.delta_per_100 > 0.0 && v.greeks.delta_per_100 < shares);
         assert!(v.greeks.gamma_per_100 > 0.0);
         assert!(v.greeks.vega_per_100 > 0.0);
         assert!(v.greeks.cs01_per_100_per_bp < 0.0);
-        assert!(v.convergence.change_from_half_steps_per_100.abs() < TREE_NOISE);
+        assert_abs_diff_eq!(
+            v.convergence.change_from_half_steps_per_100,
+            0.0,
+            epsilon = CONVERGED_PER_100_ABS
+        );
         // The tree delta agrees with a finite difference of repriced notes.
         let bumped = |s: f64| {
             let mut spec = base_spec();
@@ -445,16 +458,20 @@ mod tests {
             value(spec)
         };
         let fd = (bumped(15.03 * 1.01) - bumped(15.03 * 0.99)) / (0.02 * 15.03);
-        assert!(
-            (fd - v.greeks.delta_per_100).abs() < 0.02 * fd,
-            "{fd} vs {}",
-            v.greeks.delta_per_100
+        assert_relative_eq!(
+            v.greeks.delta_per_100,
+            fd,
+            max_relative = DELTA_FINITE_DIFFERENCE_REL
         );
         // CS01 agrees with a 10 bp reprice.
         let mut wide = base_spec();
         wide.credit_spread += 0.001;
         let cs = (value(wide) - v.price_per_100) / 10.0;
-        assert!((cs - v.greeks.cs01_per_100_per_bp).abs() < 0.05 * cs.abs());
+        assert_relative_eq!(
+            v.greeks.cs01_per_100_per_bp,
+            cs,
+            max_relative = CS01_REPRICE_REL
+        );
     }
 
     #[test]
@@ -463,10 +480,10 @@ mod tests {
         let mut later = base_spec();
         later.valuation_date = date(2025, 12, 16);
         let one_day = value(later) - v.price_per_100;
-        assert!(
-            (one_day - v.greeks.theta_per_100_per_day).abs() < 0.003,
-            "{one_day} vs {}",
-            v.greeks.theta_per_100_per_day
+        assert_abs_diff_eq!(
+            v.greeks.theta_per_100_per_day,
+            one_day,
+            epsilon = THETA_ONE_DAY_PER_100_ABS
         );
     }
 
@@ -506,7 +523,7 @@ mod tests {
             spec.issue_date = spec.valuation_date;
             let per_day = (value(spec) - v.price_per_100) / 28.0;
             let theta = v.greeks.theta_per_100_per_day;
-            if (per_day - theta).abs() > 0.002 {
+            if !abs_diff_eq!(theta, per_day, epsilon = THETA_FOUR_WEEKS_PER_100_ABS) {
                 failures.push(format!(
                     "{name}: theta {theta:.5} vs {per_day:.5} a day over four weeks"
                 ));
@@ -562,7 +579,11 @@ mod tests {
         spec.stock_price = 0.01;
         let input = ConvertibleInput::new(spec).unwrap();
         let v = fair_value_per_100(&input).unwrap();
-        assert!((v - input.bond_floor_per_100()).abs() < 1e-3, "{v}");
+        assert_abs_diff_eq!(
+            v,
+            input.bond_floor_per_100(),
+            epsilon = OPTION_WORTHLESS_PER_100_ABS
+        );
     }
 
     #[test]
@@ -573,7 +594,7 @@ mod tests {
         for (point, &s) in points.iter().zip(&stocks) {
             let mut spec = base_spec();
             spec.stock_price = s;
-            assert!((point.price_per_100 - value(spec)).abs() < 1e-9);
+            assert_abs_diff_eq!(point.price_per_100, value(spec), epsilon = F64_ROUNDING_ABS);
         }
         assert!(points
             .windows(2)
@@ -643,7 +664,7 @@ mod tests {
             let v = fair_value_per_100(&input).unwrap();
             let parity = input.conversion_shares_per_100() * s;
             prop_assert!(v >= parity - 1e-9, "{} < parity {}", v, parity);
-            prop_assert!(v >= input.bond_floor_per_100() - TREE_NOISE, "{} < floor {}", v, input.bond_floor_per_100());
+            prop_assert!(v >= input.bond_floor_per_100() - CONVERGED_PER_100_ABS, "{} < floor {}", v, input.bond_floor_per_100());
         }
 
         #[test]
@@ -670,9 +691,9 @@ mod tests {
             let wider = at(s, vol, spread + 0.005, coupon_for_vol);
             let v0 = at(s, vol, spread, coupon_for_vol);
             let higher_vol = at(s, vol + 0.05, spread, coupon_for_vol);
-            prop_assert!(higher_stock >= v - TREE_NOISE, "stock: {} < {}", higher_stock, v);
-            prop_assert!(higher_vol >= v0 - TREE_NOISE, "vol: {} < {}", higher_vol, v0);
-            prop_assert!(wider <= v0 + TREE_NOISE, "spread: {} > {}", wider, v0);
+            prop_assert!(higher_stock >= v - CONVERGED_PER_100_ABS, "stock: {} < {}", higher_stock, v);
+            prop_assert!(higher_vol >= v0 - CONVERGED_PER_100_ABS, "vol: {} < {}", higher_vol, v0);
+            prop_assert!(wider <= v0 + CONVERGED_PER_100_ABS, "spread: {} > {}", wider, v0);
         }
 
         #[test]

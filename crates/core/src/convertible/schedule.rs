@@ -1,9 +1,17 @@
 //! Coupon dates, day counts, accrued interest and the bond floor of a
 //! convertible note, all per 100 of face.
 //!
+//! [`coupon_dates`] is the one coupon-schedule generator: the lattice's
+//! coupon periods ([`coupon_periods`]) and the yield's cash flows
+//! ([`super::yield_`]) both come from it, under the one cap
+//! [`MAX_SCHEDULE_YEARS`].
+//!
 //! Time is Actual/365 Fixed from the valuation date: `t = days / 365`.
 
 use chrono::{Datelike, Months, NaiveDate};
+
+use crate::error::CoreError;
+use crate::Result;
 
 /// Days in the Actual/365 Fixed year.
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -62,41 +70,196 @@ pub struct CouponPeriod {
     pub amount_per_100: f64,
 }
 
-/// The coupon periods of a note, generated backward from maturity.
+/// Coupon payments (or compounding periods) a year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency {
+    /// Once a year.
+    Annual,
+    /// Twice a year.
+    SemiAnnual,
+    /// Four times a year.
+    Quarterly,
+    /// Twelve times a year.
+    Monthly,
+}
+
+impl Frequency {
+    /// From payments a year: 1, 2, 4 or 12; errors name `frequency`.
+    pub fn from_per_year(per_year: u32) -> Result<Self> {
+        match per_year {
+            1 => Ok(Frequency::Annual),
+            2 => Ok(Frequency::SemiAnnual),
+            4 => Ok(Frequency::Quarterly),
+            12 => Ok(Frequency::Monthly),
+            _ => Err(CoreError::Inconsistent {
+                field: "frequency".into(),
+                reason: "must be 1, 2, 4 or 12 payments a year",
+            }),
+        }
+    }
+
+    /// Payments a year.
+    pub fn per_year(self) -> u32 {
+        match self {
+            Frequency::Annual => 1,
+            Frequency::SemiAnnual => 2,
+            Frequency::Quarterly => 4,
+            Frequency::Monthly => 12,
+        }
+    }
+
+    /// Months between two payments.
+    pub fn months(self) -> u32 {
+        12 / self.per_year()
+    }
+}
+
+/// The longest coupon schedule, in calendar years from its start (the issue
+/// date of a note being priced, the settlement date of a note being bought)
+/// to maturity: at most 720 monthly periods, which bounds the work of every
+/// function over a schedule.
+pub const MAX_SCHEDULE_YEARS: u32 = 60;
+
+/// The date a coupon schedule runs from, and so the field its errors name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleStart {
+    /// A note being priced: coupons accrue from its `issue_date`.
+    Issue(NaiveDate),
+    /// A note being bought: its flows run from the `settlement_date`.
+    Settlement(NaiveDate),
+}
+
+impl ScheduleStart {
+    /// The start date.
+    pub fn date(self) -> NaiveDate {
+        match self {
+            ScheduleStart::Issue(d) | ScheduleStart::Settlement(d) => d,
+        }
+    }
+
+    fn field(self) -> &'static str {
+        match self {
+            ScheduleStart::Issue(_) => "issue_date",
+            ScheduleStart::Settlement(_) => "settlement_date",
+        }
+    }
+
+    fn too_long(self) -> &'static str {
+        match self {
+            ScheduleStart::Issue(_) => "must be at most 60 years after `issue_date`",
+            ScheduleStart::Settlement(_) => "must be at most 60 years after `settlement_date`",
+        }
+    }
+}
+
+/// Checks `start < maturity ≤ start + MAX_SCHEDULE_YEARS` (calendar years),
+/// naming `maturity_date`: [`CoreError::DateOrder`] when maturity is not
+/// after the start, [`CoreError::Inconsistent`] when it is too far.
+pub fn check_horizon(start: ScheduleStart, maturity: NaiveDate) -> Result<()> {
+    if maturity <= start.date() {
+        return Err(CoreError::DateOrder {
+            field: "maturity_date".into(),
+            date: maturity,
+            relation: "after",
+            other_field: start.field(),
+            other: start.date(),
+        });
+    }
+    let end = start
+        .date()
+        .checked_add_months(Months::new(12 * MAX_SCHEDULE_YEARS));
+    if end.is_none_or(|end| maturity > end) {
+        return Err(CoreError::Inconsistent {
+            field: "maturity_date".into(),
+            reason: start.too_long(),
+        });
+    }
+    Ok(())
+}
+
+/// A note's regular coupon dates after its schedule's start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CouponDates {
+    /// The payment dates after the start, ascending; the last is maturity.
+    pub payments: Vec<NaiveDate>,
+    /// The regular date on or before the start: the quasi-coupon date that
+    /// opens the period running over the start.
+    pub previous: NaiveDate,
+}
+
+/// The regular coupon dates of a note, counted back from maturity: the one
+/// schedule generator, behind both pricing and yields.
 ///
-/// Payment dates are `maturity − k × 12/frequency` months (each counted from
-/// maturity, so month-end clamping never drifts), down to the first date after
-/// `issue`; the first period starts at `issue` and may be short. A frequency of
-/// 0 is a zero-coupon note and has no periods.
+/// # Formula
+/// ```text
+/// date_k = maturity − k × 12/frequency months,  k = 0, 1, 2, …
+/// ```
+/// each counted from maturity, so month-end clamping never drifts
+/// (2027-01-31 quarterly: 2026-10-31, 2026-07-31, 2026-04-30, …). The
+/// payments are the dates after `start`; `previous` is the first one on
+/// or before it.
+///
+/// # Errors
+/// Those of [`check_horizon`]: maturity must be after the start and at most
+/// [`MAX_SCHEDULE_YEARS`] later.
+pub fn coupon_dates(
+    start: ScheduleStart,
+    maturity: NaiveDate,
+    frequency: Frequency,
+) -> Result<CouponDates> {
+    check_horizon(start, maturity)?;
+    let overflow = || CoreError::Overflow {
+        quantity: "coupon dates",
+    };
+    let step = frequency.months();
+    let mut payments = Vec::new();
+    let mut k: u32 = 0;
+    let previous = loop {
+        let months = k.checked_mul(step).ok_or_else(overflow)?;
+        let date = maturity
+            .checked_sub_months(Months::new(months))
+            .ok_or_else(overflow)?;
+        if date <= start.date() {
+            break date;
+        }
+        payments.push(date);
+        k = k.checked_add(1).ok_or_else(overflow)?;
+    };
+    payments.reverse();
+    Ok(CouponDates { payments, previous })
+}
+
+/// The coupon periods of a note being priced, from [`coupon_dates`]
+/// started at `issue`: the first period starts at `issue` and may be
+/// short. A frequency of 0 or a zero rate is a zero-coupon note and has no
+/// periods.
 ///
 /// # Formula
 /// ```text
 /// amount_per_100 = coupon_rate × 100 × year_fraction(accrual_start, payment_date)
 /// ```
+///
+/// # Errors
+/// Those of [`coupon_dates`] (maturity after `issue`, at most 60 years
+/// later), and a frequency other than 0, 1, 2, 4 or 12.
 pub fn coupon_periods(
     issue: NaiveDate,
     maturity: NaiveDate,
     coupon_rate: f64,
     frequency: u32,
     day_count: DayCount,
-) -> Vec<CouponPeriod> {
-    if frequency == 0 || coupon_rate == 0.0 || maturity <= issue {
-        return Vec::new();
+) -> Result<Vec<CouponPeriod>> {
+    if frequency == 0 || coupon_rate == 0.0 {
+        return Ok(Vec::new());
     }
-    let months = 12 / frequency;
-    let mut dates = Vec::new();
-    let mut k = 0u32;
-    loop {
-        let date = match maturity.checked_sub_months(Months::new(months * k)) {
-            Some(d) if d > issue => d,
-            _ => break,
-        };
-        dates.push(date);
-        k += 1;
-    }
-    dates.reverse();
+    let dates = coupon_dates(
+        ScheduleStart::Issue(issue),
+        maturity,
+        Frequency::from_per_year(frequency)?,
+    )?;
     let mut start = issue;
-    dates
+    Ok(dates
+        .payments
         .into_iter()
         .map(|payment_date| {
             let period = CouponPeriod {
@@ -107,7 +270,7 @@ pub fn coupon_periods(
             start = payment_date;
             period
         })
-        .collect()
+        .collect())
 }
 
 /// Interest accrued on `date` since the last payment, per 100 of face.
@@ -157,7 +320,10 @@ pub fn bond_floor_per_100(
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
+
     use super::*;
+    use crate::tolerance::F64_ROUNDING_ABS;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -171,12 +337,17 @@ mod tests {
             0.04,
             2,
             DayCount::Act365F,
-        );
+        )
+        .unwrap();
         assert_eq!(periods.len(), 14);
         assert_eq!(periods[0].accrual_start, date(2025, 12, 15));
         assert_eq!(periods[0].payment_date, date(2026, 6, 15));
         // 2025-12-15 → 2026-06-15 is 182 days: 4 × 182 / 365 = 1.994520...
-        assert!((periods[0].amount_per_100 - 4.0 * 182.0 / 365.0).abs() < 1e-12);
+        assert_abs_diff_eq!(
+            periods[0].amount_per_100,
+            4.0 * 182.0 / 365.0,
+            epsilon = F64_ROUNDING_ABS
+        );
     }
 
     #[test]
@@ -187,17 +358,18 @@ mod tests {
             0.04,
             4,
             DayCount::Thirty360,
-        );
-        assert!(periods
-            .iter()
-            .all(|p| (p.amount_per_100 - 1.0).abs() < 1e-12));
+        )
+        .unwrap();
+        for p in &periods {
+            assert_abs_diff_eq!(p.amount_per_100, 1.0, epsilon = F64_ROUNDING_ABS);
+        }
     }
 
     #[test]
     fn thirty_360_treats_the_31st_as_the_30th() {
         // 2026-01-31 → 2026-03-31: 30/360 counts 60 days.
         let yf = DayCount::Thirty360.year_fraction(date(2026, 1, 31), date(2026, 3, 31));
-        assert!((yf - 60.0 / 360.0).abs() < 1e-15);
+        assert_abs_diff_eq!(yf, 60.0 / 360.0, epsilon = F64_ROUNDING_ABS);
     }
 
     #[test]
@@ -209,17 +381,57 @@ mod tests {
             0.04,
             2,
             DayCount::Act365F,
-        );
+        )
+        .unwrap();
         let accrued = accrued_per_100(&periods, date(2026, 3, 16), 0.04, DayCount::Act365F);
-        assert!((accrued - 0.9972602739726).abs() < 1e-12);
+        assert_abs_diff_eq!(accrued, 0.997_260_273_972_6, epsilon = F64_ROUNDING_ABS);
         let on_payment = accrued_per_100(&periods, date(2026, 6, 15), 0.04, DayCount::Act365F);
         assert_eq!(on_payment, 0.0);
+    }
+
+    #[test]
+    fn coupon_dates_count_back_from_maturity_without_month_end_drift() {
+        // Monthly to 2026-05-31 from mid-January: each date is counted from
+        // maturity, so February clamps to the 28th and March is back on
+        // the 31st; the quasi-coupon date before the start is 2025-12-31.
+        let dates = coupon_dates(
+            ScheduleStart::Issue(date(2026, 1, 15)),
+            date(2026, 5, 31),
+            Frequency::Monthly,
+        )
+        .unwrap();
+        let days: Vec<(u32, u32)> = dates
+            .payments
+            .iter()
+            .map(|d| (d.month(), d.day()))
+            .collect();
+        assert_eq!(days, [(1, 31), (2, 28), (3, 31), (4, 30), (5, 31)]);
+        assert_eq!(dates.previous, date(2025, 12, 31));
+    }
+
+    #[test]
+    fn a_schedule_runs_at_most_sixty_years_from_its_start() {
+        let monthly = |start, maturity| coupon_dates(start, maturity, Frequency::Monthly);
+        let settle = date(2026, 1, 1);
+        let longest = monthly(ScheduleStart::Settlement(settle), date(2086, 1, 1)).unwrap();
+        assert_eq!(longest.payments.len(), 12 * MAX_SCHEDULE_YEARS as usize);
+        for start in [
+            ScheduleStart::Settlement(settle),
+            ScheduleStart::Issue(settle),
+        ] {
+            let err = monthly(start, date(2086, 1, 2)).unwrap_err();
+            assert_eq!(err.field(), Some("maturity_date"));
+            let message = err.to_string();
+            assert!(message.contains("60 years"), "{message}");
+            let err = monthly(start, settle).unwrap_err();
+            assert!(matches!(err, CoreError::DateOrder { .. }), "{err:?}");
+        }
     }
 
     #[test]
     fn the_bond_floor_of_a_zero_coupon_note_is_its_discounted_face() {
         // 100 × e^{−0.09 × 2557/365} = 53.2329..., the reference file's bond_floor.
         let floor = bond_floor_per_100(&[], date(2025, 12, 15), date(2032, 12, 15), 0.09);
-        assert!((floor - 53.232921774732056).abs() < 1e-9);
+        assert_abs_diff_eq!(floor, 53.232_921_774_732_06, epsilon = F64_ROUNDING_ABS);
     }
 }

@@ -15,11 +15,15 @@
 //!
 //! For a zero-coupon note `frequency` only states the compounding.
 
-use chrono::{Months, NaiveDate};
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, MathematicalOps};
 
+pub use super::schedule::Frequency;
+use super::schedule::{coupon_dates, CouponDates, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Fraction, Price};
+use crate::solve::{Goal, Inward, SolveError, Width};
+use crate::tolerance::YIELD_ABS;
 use crate::Result;
 
 /// Face value the prices and the schedule are quoted on.
@@ -28,66 +32,15 @@ pub const FACE: Decimal = Decimal::ONE_HUNDRED;
 /// The largest price accepted, per 100 of face: 10,000.
 pub const MAX_PRICE_PER_100: Decimal = Decimal::from_parts(10_000, 0, 0, false, 0);
 
-/// The longest horizon accepted from settlement to maturity, years: at
-/// most 600 monthly periods and 601 schedule rows.
-pub const MAX_YEARS_TO_MATURITY: u32 = 50;
-
 /// The lowest yield the solver searches: −95% a year.
 pub const MIN_YIELD: Decimal = Decimal::from_parts(95, 0, 0, true, 2);
 
 /// The highest yield the solver searches: 1,000% a year.
 pub const MAX_YIELD: Decimal = Decimal::from_parts(10, 0, 0, false, 0);
 
-/// The solver stops when the yield is bracketed this tightly (absolute,
-/// as a decimal fraction a year): 10⁻¹².
-pub const YIELD_TOLERANCE: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
-
-/// Bisection steps: (MAX_YIELD − MIN_YIELD) / 2¹⁰⁰ is far below
-/// [`YIELD_TOLERANCE`], so this is only a backstop.
+/// Solver iterations: bisection alone would reach [`YIELD_ABS`]
+/// in 44 and Brent's method takes about 10, so this is only a backstop.
 const MAX_ITERATIONS: u32 = 100;
-
-/// Coupon payments (or compounding periods) a year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Frequency {
-    /// Once a year.
-    Annual,
-    /// Twice a year.
-    SemiAnnual,
-    /// Four times a year.
-    Quarterly,
-    /// Twelve times a year.
-    Monthly,
-}
-
-impl Frequency {
-    /// From payments a year: 1, 2, 4 or 12; errors name `frequency`.
-    pub fn from_per_year(per_year: u32) -> Result<Self> {
-        match per_year {
-            1 => Ok(Frequency::Annual),
-            2 => Ok(Frequency::SemiAnnual),
-            4 => Ok(Frequency::Quarterly),
-            12 => Ok(Frequency::Monthly),
-            _ => Err(CoreError::Inconsistent {
-                field: "frequency".into(),
-                reason: "must be 1, 2, 4 or 12 payments a year",
-            }),
-        }
-    }
-
-    /// Payments a year.
-    pub fn per_year(self) -> u32 {
-        match self {
-            Frequency::Annual => 1,
-            Frequency::SemiAnnual => 2,
-            Frequency::Quarterly => 4,
-            Frequency::Monthly => 12,
-        }
-    }
-
-    fn months(self) -> u32 {
-        12 / self.per_year()
-    }
-}
 
 /// The validated input of [`yield_to_maturity`].
 #[derive(Debug, Clone, PartialEq)]
@@ -188,42 +141,14 @@ impl Flows {
 
 fn coupon_flows(input: &YieldInput) -> Result<Flows> {
     let settle = input.settlement_date;
-    let maturity = input.maturity_date;
-    if maturity <= settle {
-        return Err(CoreError::DateOrder {
-            field: "maturity_date".into(),
-            date: maturity,
-            relation: "after",
-            other_field: "settlement_date",
-            other: settle,
-        });
-    }
-    let horizon_end = settle.checked_add_months(Months::new(12 * MAX_YEARS_TO_MATURITY));
-    if horizon_end.is_none_or(|end| maturity > end) {
-        return Err(CoreError::Inconsistent {
-            field: "maturity_date".into(),
-            reason: "must be at most 50 years after `settlement_date`",
-        });
-    }
-    let step = input.frequency.months();
-    let overflow = || CoreError::Overflow {
+    let CouponDates { payments, previous } = coupon_dates(
+        ScheduleStart::Settlement(settle),
+        input.maturity_date,
+        input.frequency,
+    )?;
+    let next = *payments.first().ok_or(CoreError::Overflow {
         quantity: "coupon dates",
-    };
-    let mut dates = Vec::new();
-    let mut k: u32 = 0;
-    let previous = loop {
-        let months = k.checked_mul(step).ok_or_else(overflow)?;
-        let date = maturity
-            .checked_sub_months(Months::new(months))
-            .ok_or_else(overflow)?;
-        if date <= settle {
-            break date;
-        }
-        dates.push(date);
-        k = k.checked_add(1).ok_or_else(overflow)?;
-    };
-    dates.reverse();
-    let next = *dates.first().ok_or_else(overflow)?;
+    })?;
     let w = Decimal::from((next - settle).num_days()).div_or(
         Decimal::from((next - previous).num_days()),
         "accrual fraction",
@@ -235,7 +160,7 @@ fn coupon_flows(input: &YieldInput) -> Result<Flows> {
         .mul_or(FACE, "coupon")?
         .div_or(f, "coupon")?;
     Ok(Flows {
-        dates,
+        dates: payments,
         coupon,
         w,
         f,
@@ -257,14 +182,15 @@ fn coupon_flows(input: &YieldInput) -> Result<Flows> {
 /// AV_n = 100;  AV_{j−1} = (AV_j + c) / (1 + y/f)  for j ≥ 2;  AV_0 = full_price
 /// interest_j = AV_j + c − AV_{j−1}
 /// ```
-/// `y` is found by bisection on `[MIN_YIELD, MAX_YIELD]` to within
-/// [`YIELD_TOLERANCE`]; the full price falls as `y` rises, so the root is
+/// `y` is found by Brent's method ([`crate::solve`]) on `[MIN_YIELD,
+/// MAX_YIELD]` to within [`YIELD_ABS`], the bracket and every price
+/// in exact decimals; the full price falls as `y` rises, so the root is
 /// unique. For a zero bought at a discount `AV_j = 100 / (1 + y/f)^(n − j)`.
 ///
 /// # Errors
 /// [`CoreError::DateOrder`] when maturity is not after settlement;
 /// [`CoreError::Inconsistent`] on `maturity_date` beyond
-/// [`MAX_YEARS_TO_MATURITY`]; [`CoreError::Unattainable`] on `price` when
+/// [`MAX_SCHEDULE_YEARS`](super::schedule::MAX_SCHEDULE_YEARS) (60) years; [`CoreError::Unattainable`] on `price` when
 /// no yield in the searched range gives it.
 pub fn yield_to_maturity(input: &YieldInput) -> Result<Yield> {
     let flows = coupon_flows(input)?;
@@ -334,39 +260,41 @@ pub fn yield_to_maturity(input: &YieldInput) -> Result<Yield> {
     })
 }
 
-/// Bisection for the nominal yield whose full price is `target`.
+/// The nominal yield whose full price is `target`, by [`crate::solve`] in
+/// exact decimals.
 fn solve(flows: &Flows, target: Decimal) -> Result<Decimal> {
     let overflow = CoreError::Overflow {
         quantity: "yield_to_maturity",
     };
-    let at_max = flows.full_price(MAX_YIELD).ok_or(overflow.clone())?;
-    let at_min = flows.full_price(MIN_YIELD);
-    let above_max = at_min.is_some_and(|p| target > p);
-    if target < at_max || above_max {
-        return Err(CoreError::Unattainable {
+    let goal = Goal {
+        target,
+        value_tolerance: Decimal::ZERO,
+        width: Width {
+            absolute: num::to_f64(YIELD_ABS),
+            relative: 0.0,
+        },
+        max_iterations: MAX_ITERATIONS,
+        quantity: "yield_to_maturity",
+    };
+    let price = |y: Decimal| flows.full_price(y).ok_or(overflow.clone());
+    // Deeply negative yields overflow the price (it exceeds Decimal's
+    // range, so any accepted price lies above them): the low end moves to
+    // the edge of where the price exists.
+    let low = (MIN_YIELD, Inward::Edge { tries: 40 });
+    let solved = goal
+        .ends(low, (MAX_YIELD, Inward::Never), price)
+        .and_then(|(low, high)| goal.solve(low, high, price));
+    match solved {
+        Ok(root) => Ok(root.x),
+        Err(SolveError::NoSignChange { low, high }) => Err(CoreError::Unattainable {
             quantity: "price",
             target: num::to_f64(target),
-            min: num::to_f64(at_max),
-            max: at_min.map_or(f64::MAX, num::to_f64),
-        });
+            min: num::to_f64(high.value),
+            max: num::to_f64(low.value),
+        }),
+        Err(SolveError::Overflow(error)) | Err(SolveError::Undefined { error, .. }) => Err(error),
+        Err(_) => Err(overflow),
     }
-    let (mut lo, mut hi) = (MIN_YIELD, MAX_YIELD);
-    for _ in 0..MAX_ITERATIONS {
-        if hi.sub_or(lo, "yield_to_maturity")? <= YIELD_TOLERANCE {
-            break;
-        }
-        let mid = lo
-            .add_or(hi, "yield_to_maturity")?
-            .div_or(Decimal::TWO, "yield_to_maturity")?;
-        // No price (an overflow) means far above the target: the yield is higher.
-        match flows.full_price(mid) {
-            Some(p) if p < target => hi = mid,
-            Some(p) if p == target => return Ok(mid),
-            _ => lo = mid,
-        }
-    }
-    lo.add_or(hi, "yield_to_maturity")?
-        .div_or(Decimal::TWO, "yield_to_maturity")
 }
 
 /// Validates a coupon rate field in `[0, 1]`, named `coupon_rate`.
@@ -376,21 +304,13 @@ pub fn coupon_rate(value: Decimal) -> Result<Fraction> {
 
 #[cfg(test)]
 mod tests {
+    use approx::assert_abs_diff_eq;
     use rust_decimal_macros::dec;
 
     use super::*;
-
-    /// Yields are compared to closed forms within this absolute tolerance,
-    /// as a decimal fraction a year.
-    const YIELD_CHECK: f64 = 1e-10;
-    /// A price quoted to 4 decimals pins its yield down only to this
-    /// absolute tolerance, a decimal fraction a year.
-    const QUOTED_YIELD_CHECK: f64 = 1e-5;
-    /// Accreted values compared to an `f64` closed form, absolute, per 100.
-    const ACCRETED_CHECK: f64 = 1e-6;
-    /// Prices and accreted values are compared within this absolute
-    /// tolerance, per 100 of face.
-    const PRICE_CHECK: Decimal = dec!(0.0000001);
+    use crate::tolerance::{
+        Exact, ACCRETED_PER_100_ABS, QUOTED_YIELD_ABS, SCHEDULE_PER_100_ABS, YIELD_CLOSED_FORM_ABS,
+    };
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -428,11 +348,19 @@ mod tests {
             date(2030, 1, 15),
         ))
         .unwrap();
-        assert!((f64_of(out.yield_to_maturity) - 0.10).abs() < QUOTED_YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.10,
+            epsilon = QUOTED_YIELD_ABS
+        );
         assert_eq!(out.periods, 20);
         assert_eq!(out.accrued_interest, Decimal::ZERO);
         // 8 / 87.5378 = 0.091390...
-        assert!((f64_of(out.current_yield) - 8.0 / 87.5378).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.current_yield),
+            8.0 / 87.5378,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     #[test]
@@ -445,9 +373,17 @@ mod tests {
             date(2032, 6, 30),
         ))
         .unwrap();
-        assert!((f64_of(out.yield_to_maturity) - 0.05).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.05,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
         // (1.025)^2 − 1 = 0.050625
-        assert!((f64_of(out.effective_annual_yield) - 0.050625).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.effective_annual_yield),
+            0.050625,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     #[test]
@@ -461,10 +397,18 @@ mod tests {
             date(2032, 6, 15),
         ))
         .unwrap();
-        assert!(f64_of(out.yield_to_maturity).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.0,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
         assert_eq!(out.current_yield, Decimal::ZERO);
         for row in &out.schedule {
-            assert!((row.accreted_value - dec!(100)).abs() < PRICE_CHECK);
+            assert_abs_diff_eq!(
+                Exact(row.accreted_value),
+                Exact(dec!(100)),
+                epsilon = SCHEDULE_PER_100_ABS
+            );
         }
     }
 
@@ -481,21 +425,30 @@ mod tests {
         ))
         .unwrap();
         let expected = 2.0 * ((100.0_f64 / 90.5).powf(0.25) - 1.0);
-        assert!((f64_of(out.yield_to_maturity) - expected).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            expected,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
         assert_eq!(out.schedule.len(), 5);
         let growth = 1.0 + expected / 2.0;
         for (j, row) in out.schedule.iter().enumerate() {
             let av = 100.0 / growth.powi(4 - j as i32);
-            assert!(
-                (f64_of(row.accreted_value) - av).abs() < ACCRETED_CHECK,
-                "row {j}"
+            assert_abs_diff_eq!(
+                f64_of(row.accreted_value),
+                av,
+                epsilon = ACCRETED_PER_100_ABS
             );
         }
         assert_eq!(out.schedule[4].date, date(2028, 1, 1));
         assert_eq!(out.schedule[4].accreted_value, dec!(100));
         // All interest earned sums to the discount, 100 − 90.5 = 9.5.
         let total: Decimal = out.schedule.iter().map(|r| r.interest).sum();
-        assert!((total - dec!(9.5)).abs() < PRICE_CHECK);
+        assert_abs_diff_eq!(
+            Exact(total),
+            Exact(dec!(9.5)),
+            epsilon = SCHEDULE_PER_100_ABS
+        );
     }
 
     #[test]
@@ -511,7 +464,11 @@ mod tests {
             date(2030, 7, 15),
         ))
         .unwrap();
-        assert!((out.accrued_interest - dec!(3) * dec!(90) / dec!(181)).abs() < PRICE_CHECK);
+        assert_abs_diff_eq!(
+            Exact(out.accrued_interest),
+            Exact(dec!(3) * dec!(90) / dec!(181)),
+            epsilon = SCHEDULE_PER_100_ABS
+        );
         assert_eq!(out.full_price, dec!(98) + out.accrued_interest);
         assert_eq!(out.periods, 11);
     }
@@ -533,7 +490,11 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(out.periods, 2);
-        assert!((f64_of(out.yield_to_maturity) - 0.05).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            0.05,
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     #[test]
@@ -573,13 +534,13 @@ mod tests {
     }
 
     #[test]
-    fn a_horizon_over_fifty_years_is_refused() {
+    fn a_horizon_over_sixty_years_is_refused() {
         let err = yield_to_maturity(&input(
             dec!(95),
             dec!(0),
             12,
             date(2026, 1, 1),
-            date(2076, 1, 2),
+            date(2086, 1, 2),
         ))
         .unwrap_err();
         assert_eq!(err.field(), Some("maturity_date"));
@@ -588,7 +549,7 @@ mod tests {
             dec!(0),
             12,
             date(2026, 1, 1),
-            date(2076, 1, 1),
+            date(2086, 1, 1),
         ))
         .is_ok());
     }
@@ -624,7 +585,11 @@ mod tests {
             date(2027, 1, 1),
         ))
         .unwrap();
-        assert!((f64_of(out.yield_to_maturity) - (100.0 / 130.0 - 1.0)).abs() < YIELD_CHECK);
+        assert_abs_diff_eq!(
+            f64_of(out.yield_to_maturity),
+            (100.0 / 130.0 - 1.0),
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
     }
 
     proptest::proptest! {

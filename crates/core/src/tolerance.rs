@@ -1,0 +1,261 @@
+//! Every tolerance of the core, in one place (as statrs keeps its accuracies
+//! in `prec`): each is named for what it bounds and says whether it is
+//! absolute (`_ABS`, in the quantity's own unit) or relative (`_REL`, a
+//! fraction of a stated scale).
+//!
+//! The first group shapes results: the solvers stop on them and the lattice
+//! decides with them, so changing one changes answers. The second is what
+//! the tests hold results to against independent values (closed forms,
+//! published tables, peer libraries, hand calculations); the tests assert
+//! with the `approx` crate.
+
+use rust_decimal::Decimal;
+
+/// IRR: the solver stops once the bracket around the rate is narrower than
+/// this. Absolute, in rate per period (1e-12 is 1e-10 percent).
+pub const IRR_RATE_ABS: f64 = 1e-12;
+/// IRR: the largest `|NPV|` accepted at the rate found, recomputed in
+/// `Decimal`. Relative to `Σ|flows|`.
+pub const IRR_NPV_REL: f64 = 1e-9;
+
+/// Goal seek on a money metric (NPV, NOI, ARR, exit value): the metric is
+/// within this of the target. Absolute, USD: half a cent.
+pub const GOAL_SEEK_MONEY_ABS: Decimal = Decimal::from_parts(5, 0, 0, false, 3);
+/// Goal seek on a rate, ratio or number of years: the metric is within this
+/// of the target. Absolute, in the metric's unit: 1e-9 (a ten-millionth of
+/// a percentage point).
+pub const GOAL_SEEK_RATIO_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 9);
+/// Goal seek gives up, the metric jumping across the target, once the
+/// bracket is narrower than this. Relative to `max(1, |value|)`.
+pub const GOAL_SEEK_BRACKET_REL: f64 = 1e-14;
+
+/// Implied volatility or spread: the solver stops once the lattice price
+/// is within this of the market price. Absolute, per 100 of face.
+pub const PRICE_PER_100_ABS: f64 = 1e-6;
+/// Implied volatility or spread: ... or once the bracket is narrower than
+/// this. Absolute, in the solved input's unit (volatility or spread, a
+/// decimal fraction).
+pub const IMPLIED_ARGUMENT_ABS: f64 = 1e-9;
+/// Implied volatility under the hazard-rate model: the search starts this
+/// far above `√h`, where the tree's diffusion `σ² − h` vanishes (with
+/// [`HAZARD_EDGE_ABS`]); the implied spread stops this far below
+/// `σ²(1 − recovery)`. Relative to that edge.
+pub const HAZARD_EDGE_REL: f64 = 1e-6;
+/// The absolute part of the volatility floor of [`HAZARD_EDGE_REL`]:
+/// volatility, a decimal fraction.
+pub const HAZARD_EDGE_ABS: f64 = 1e-6;
+
+/// Yield to maturity: the solver brackets the yield this tightly.
+/// Absolute, a decimal fraction a year.
+pub const YIELD_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+
+/// Lattice: a call barrier at most this far above a layer of nodes is moved
+/// onto it (see the lattice's *Calls on the lattice*). Absolute, in node
+/// spacings (`σ√Δt` in log price).
+pub const SNAP_SPACINGS_ABS: f64 = 0.05;
+/// Lattice: a barrier this little below a layer counts as on it, a rounding
+/// error of the logarithm. Absolute, in node spacings.
+pub const LAYER_ROUNDING_SPACINGS_ABS: f64 = 1e-6;
+/// Lattice: the forced-conversion level is set this far below its layer,
+/// whose nodes are powers of `u` built by repeated multiplication (within
+/// 2e-12), so that they count as on it. Relative to the level.
+pub const NODE_LEVEL_MARGIN_REL: f64 = 1e-9;
+/// Lattice: [`align_steps`](crate::convertible::lattice::align_steps)
+/// takes the first step count that puts every exercise date this close to
+/// a step. Absolute, in steps.
+pub const ALIGN_STEPS_ABS: f64 = 0.05;
+
+/// Mining: `miner_count × th_per_miner` may differ from the stated fleet
+/// hashrate by this much. Relative to the fleet hashrate: 2%.
+///
+/// Reported fleet hashrates are rounded (CleanSpark's "50.0 EH/s") and the
+/// per-miner average is usually rounded to whole TH/s, so an exact match is
+/// too strict; a gap beyond 2% means the two figures describe different
+/// fleets (for example deployed versus operating machines).
+pub const MINER_HASHRATE_REL: Decimal = Decimal::from_parts(2, 0, 0, false, 2);
+
+/// Tests: an `f64` result against a hand calculation of a few operations
+/// in `f64`. Absolute, in the quantity's unit.
+pub const F64_ROUNDING_ABS: f64 = 1e-12;
+/// Tests: the same, relative to the expected value.
+pub const F64_ROUNDING_REL: f64 = 1e-12;
+/// Tests: the `f64` model path (sensitivity grids) against the `Decimal`
+/// model, over random projects. Relative to the metric (to the largest
+/// cash flow for NPV).
+pub const F64_MODEL_REL: f64 = 1e-9;
+/// Tests: a `Decimal` result against its exact value, where only the last
+/// of its 28 digits can differ. Absolute, in the quantity's unit.
+pub const DECIMAL_DIGITS_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 15);
+/// Tests: a `Decimal` result that went through a 28-digit division (fleet
+/// over network) against the closed form. Relative to the expected value.
+pub const DECIMAL_DIVISION_REL: Decimal = Decimal::from_parts(1, 0, 0, false, 20);
+/// Tests: a per-share value against its closed form; every step is exact
+/// `Decimal` but a division. Absolute, USD per share.
+pub const PER_SHARE_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 18);
+/// Tests: money against a hand calculation with a repeating decimal (a
+/// rate of 133.33… a kW-month). Absolute, USD: a hundredth of a cent.
+pub const MONEY_HAND_CALC_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 4);
+/// Tests: money quoted to the cent (an NPV over 20 years, a site value).
+/// Absolute, USD.
+pub const CENT_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
+/// Tests: share counts against a hand calculation. Absolute, in shares.
+pub const SHARES_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 6);
+/// Tests: a dilution fraction against a hand calculation. Absolute.
+pub const DILUTION_FRACTION_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+/// Tests: a price quoted to 4 decimals (a break-even share price).
+/// Absolute, USD.
+pub const QUOTED_PRICE_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 4);
+/// Tests: a conversion price quoted to 5 decimals. Absolute, USD.
+pub const CONVERSION_PRICE_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 5);
+/// Tests: bitcoin summed over a projection against production per day
+/// times its days. Absolute, BTC.
+pub const BTC_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 12);
+/// Tests: a model month or day against what CleanSpark reported (622 BTC
+/// in December 2025). Relative to the reported figure: the model is an
+/// expected value, and fees, uptime and the network vary.
+pub const REPORTED_PRODUCTION_REL: Decimal = Decimal::from_parts(1, 0, 0, false, 1);
+
+/// Tests: yields against closed forms. Absolute, a decimal fraction a year.
+pub const YIELD_CLOSED_FORM_ABS: f64 = 1e-10;
+/// Tests: a price quoted to 4 decimals pins its yield only to this.
+/// Absolute, a decimal fraction a year.
+pub const QUOTED_YIELD_ABS: f64 = 1e-5;
+/// Tests: accreted values against an `f64` closed form. Absolute, per 100.
+pub const ACCRETED_PER_100_ABS: f64 = 1e-6;
+/// Tests: `Decimal` prices and schedule values against a hand calculation.
+/// Absolute, per 100.
+pub const SCHEDULE_PER_100_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 7);
+
+/// Tests: the normal distribution against erf's series in 90-digit
+/// decimals (`bench/normal_cdf_reference.py`). Absolute.
+pub const NORMAL_CDF_ABS: f64 = 1e-15;
+/// Tests: the normal distribution's tail, where an absolute tolerance
+/// sees nothing; rounding `−x/√2` to a double alone moves `Q(8)` by about
+/// 7e-15. Relative.
+pub const NORMAL_TAIL_REL: f64 = 1e-13;
+/// Tests: lattice prices at the default step count against 20,000 steps,
+/// and comparisons that the tree's discretisation blurs. Absolute, per 100.
+pub const CONVERGED_PER_100_ABS: f64 = 0.01;
+/// Tests: converged callable prices against the independent tree of
+/// `bench/convertible_barrier_tree.py`. Absolute, per 100.
+pub const INDEPENDENT_TREE_PER_100_ABS: f64 = 0.005;
+/// Tests: TF prices against the textbook TF tree of the reference file.
+/// Relative to the reference price.
+pub const TF_REFERENCE_REL: f64 = 0.005;
+/// Tests: hazard-rate prices against financepy's tree. Relative to the
+/// reference price.
+pub const HAZARD_REFERENCE_REL: f64 = 0.01;
+/// Tests: the zero-spread case, where every model and reference agree.
+/// Absolute, per 100.
+pub const ZERO_SPREAD_PER_100_ABS: f64 = 0.05;
+/// Tests: the bond floor, parity and accrued against the reference file.
+/// Absolute, per 100.
+pub const CASH_FLOW_PER_100_ABS: f64 = 1e-6;
+/// Tests: the tree's delta against a ±1% finite difference of repriced
+/// notes. Relative to the finite difference.
+pub const DELTA_FINITE_DIFFERENCE_REL: f64 = 0.02;
+/// Tests: CS01 against a 10 bp reprice (a central 1 bp bump against a
+/// one-sided 10 bp one). Relative to the reprice.
+pub const CS01_REPRICE_REL: f64 = 0.05;
+/// Tests: theta against a valuation one day later. Absolute, per 100 per
+/// day.
+pub const THETA_ONE_DAY_PER_100_ABS: f64 = 0.003;
+/// Tests: theta of a callable note against the price change over four
+/// weeks, per day (the lattice's own noise, a few thousandths per 100,
+/// spread over 28 days). Absolute, per 100 per day.
+pub const THETA_FOUR_WEEKS_PER_100_ABS: f64 = 0.002;
+/// Tests: a deep out-of-the-money note against its bond floor (its option
+/// is worth less than 1e-4). Absolute, per 100.
+pub const OPTION_WORTHLESS_PER_100_ABS: f64 = 1e-3;
+/// Tests: an implied spread against the spread its price came from.
+/// Absolute, a decimal fraction.
+pub const IMPLIED_SPREAD_ROUND_TRIP_ABS: f64 = 1e-5;
+/// Tests: an implied volatility against the volatility its price came
+/// from (vega is small at low volatility). Absolute, a decimal fraction.
+pub const IMPLIED_VOLATILITY_ROUND_TRIP_ABS: f64 = 1e-4;
+/// Tests: the slack when two lattice prices must be ordered (a callable
+/// note at most the non-callable one, at least parity). Absolute, per 100.
+pub const LATTICE_ORDER_PER_100_ABS: f64 = 1e-9;
+/// Tests: a lattice quantity placed on a node layer, against where it
+/// should be: relative, for prices built from `exp` and `ln`.
+pub const LATTICE_LEVEL_REL: f64 = 1e-8;
+/// Tests: ... and in node spacings, absolute.
+pub const LATTICE_LAYER_ABS: f64 = 1e-6;
+
+/// A `Decimal` that the `approx` macros can compare:
+/// `assert_abs_diff_eq!(Exact(a), Exact(b), epsilon = PER_SHARE_ABS)` or
+/// `assert_relative_eq!(Exact(a), Exact(b), max_relative = DECIMAL_DIVISION_REL)`,
+/// exactly, where converting to `f64` would lose the digits under test.
+#[cfg(test)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Exact(pub(crate) Decimal);
+
+#[cfg(test)]
+impl Exact {
+    fn distance(self, other: Exact) -> Option<Decimal> {
+        self.0.checked_sub(other.0).map(|d| d.abs())
+    }
+}
+
+#[cfg(test)]
+impl approx::AbsDiffEq for Exact {
+    type Epsilon = Decimal;
+
+    fn default_epsilon() -> Decimal {
+        Decimal::ZERO
+    }
+
+    fn abs_diff_eq(&self, other: &Exact, epsilon: Decimal) -> bool {
+        self.distance(*other).is_some_and(|d| d <= epsilon)
+    }
+}
+
+#[cfg(test)]
+impl approx::RelativeEq for Exact {
+    fn default_max_relative() -> Decimal {
+        Decimal::ZERO
+    }
+
+    fn relative_eq(&self, other: &Exact, epsilon: Decimal, max_relative: Decimal) -> bool {
+        let Some(d) = self.distance(*other) else {
+            return false;
+        };
+        let scale = self.0.abs().max(other.0.abs());
+        d <= epsilon || scale.checked_mul(max_relative).is_some_and(|m| d <= m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use approx::{assert_abs_diff_eq, assert_abs_diff_ne, assert_relative_eq, assert_relative_ne};
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    #[test]
+    fn exact_decimals_compare_in_all_their_digits() {
+        let third = dec!(1) / dec!(3);
+        assert_abs_diff_eq!(
+            Exact(third * dec!(3)),
+            Exact(dec!(1)),
+            epsilon = DECIMAL_DIGITS_ABS
+        );
+        // 1e-20 apart: invisible in f64 near 1, seen here.
+        assert_abs_diff_ne!(
+            Exact(dec!(1)),
+            Exact(dec!(1.00000000000000000001)),
+            epsilon = dec!(1e-21)
+        );
+        assert_relative_eq!(
+            Exact(dec!(1000)),
+            Exact(dec!(1000.000000000000000005)),
+            max_relative = DECIMAL_DIVISION_REL
+        );
+        assert_relative_ne!(
+            Exact(dec!(1000)),
+            Exact(dec!(1000.001)),
+            max_relative = DECIMAL_DIVISION_REL
+        );
+        assert_abs_diff_ne!(Exact(Decimal::MAX), Exact(Decimal::MIN), epsilon = dec!(1));
+    }
+}
