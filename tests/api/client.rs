@@ -2,12 +2,10 @@
 
 use infraval_api::valuation::FixedPoint;
 use infraval_client::{Client, ClientError};
-use infraval_server::auth::ApiKeys;
-use infraval_server::config::Settings;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
-use crate::helpers::{spawn_app_with, TestApp};
+use crate::helpers::{spawn_app_with_api_key, TestApp};
 
 // Its `main` is for `cargo run --example quickstart`; the tests call `run`.
 #[allow(dead_code)]
@@ -19,11 +17,7 @@ const KEY: &str = "quickstart-key";
 const KEY_SHA256: &str = "130a82f68d3064ef477880b571abfcf0f1f4aac4f9cd161aea5e6b543d2ee2d8";
 
 async fn app_with_key() -> TestApp {
-    spawn_app_with(Settings {
-        api_keys: Some(ApiKeys::parse(KEY_SHA256).unwrap()),
-        ..Settings::for_tests()
-    })
-    .await
+    spawn_app_with_api_key(KEY_SHA256).await
 }
 
 #[tokio::test]
