@@ -10,8 +10,8 @@ async fn the_sandersville_site_costs_two_and_a_half_billion() {
     let out = app
         .client
         .build_cost(&BuildCostRequest {
-            it_capacity_mw: dec!(250),
-            cost_per_mw: dec!(10000000),
+            it_capacity_mw: dec!(250).into(),
+            cost_per_mw: dec!(10000000).into(),
             contingency: None,
             soft_costs: None,
             land_cost: None,

@@ -2,7 +2,6 @@
 
 use infraval_api::valuation::FixedPoint;
 use infraval_client::{Client, ClientError};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal_macros::dec;
 
 use crate::helpers::{spawn_app_with_api_key, TestApp};
@@ -36,24 +35,25 @@ async fn the_quickstart_example_answers_the_seed_figures_through_an_api_key() {
     assert_eq!(answers.note.conversion_value_per_100, dec!(78.43135));
     let floor = 100.0 * (-(0.04 + 0.05) * 2557.0 / 365.0_f64).exp();
     assert!(
-        (answers.note.bond_floor_per_100.to_f64().unwrap() - floor).abs() < 1e-6,
+        (answers.note.bond_floor_per_100.to_f64() - floor).abs() < 1e-6,
         "{}",
         answers.note.bond_floor_per_100
     );
     // tests/data/convertibles.json, base: a textbook 1,000-step TF tree gives
     // 103.67754 at a 19.16 conversion price (52.1832 per $1,000 is 19.1633).
-    let price = answers.note.price_per_100.to_f64().unwrap();
+    let price = answers.note.price_per_100.to_f64();
     assert!((price - 103.67754).abs() / 103.67754 < 0.005, "{price}");
 
     // By hand: mining 50 × $30M = $1.5B; the site $400M × 8 − $2.5B = $0.7B;
     // treasury 13,000 × $90,000 × 0.9 = $1.053B; equity before the notes
-    // 1.5 + 0.7 + 1.053 + 0.5 − 0.6 = $3.153B. Basic shares 280M − $460M /
-    // $15.03 = 249,394,544.2448. As debt, the notes leave (3.153B − 1.15B) /
-    // 249,394,544.2448 = $8.0315 a share, below their $19.16 conversion
-    // price: the one consistent solution.
+    // 1.5 + 0.7 + 1.053 + 0.5 − 0.6 = $3.153B. The buyback retires the whole
+    // shares $460M buys at $15.03 (30,605,455.76, so 30,605,455), leaving
+    // 280M − 30,605,455 = 249,394,545 basic shares. As debt, the notes leave
+    // (3.153B − 1.15B) / 249,394,545 = $8.0315 a share, below their $19.16
+    // conversion price: the one consistent solution.
     let base = &answers.sum_of_parts.scenarios[0];
     assert_eq!(base.equity_before_convertibles, dec!(3153000000));
-    assert_eq!(base.basic_shares, dec!(249394544.2448));
+    assert_eq!(base.basic_shares, dec!(249394545));
     assert_eq!(base.value_per_share, dec!(8.0315));
     assert_eq!(base.fixed_point, FixedPoint::Unique);
 

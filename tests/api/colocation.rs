@@ -13,8 +13,8 @@ async fn the_sandersville_site_earns_399_99_million_a_year_at_133_33() {
     let arr = app
         .client
         .colocation_arr(&ArrRequest {
-            it_capacity_mw: Some(dec!(250)),
-            rate_per_kw_month: Some(dec!(133.33)),
+            it_capacity_mw: Some(dec!(250).into()),
+            rate_per_kw_month: Some(dec!(133.33).into()),
             ..Default::default()
         })
         .await
@@ -46,9 +46,9 @@ async fn the_client_surfaces_a_problem_with_its_field() {
     let err = app
         .client
         .colocation_arr(&ArrRequest {
-            it_capacity_mw: Some(dec!(250)),
-            rate_per_kw_month: Some(dec!(133.33)),
-            occupancy: Some(dec!(1.5)),
+            it_capacity_mw: Some(dec!(250).into()),
+            rate_per_kw_month: Some(dec!(133.33).into()),
+            occupancy: Some(dec!(1.5).into()),
             ..Default::default()
         })
         .await
@@ -82,8 +82,8 @@ async fn four_hundred_million_on_250_mw_is_133_33_a_kw_month() {
     let out = app
         .client
         .colocation_arr(&ArrRequest {
-            it_capacity_mw: Some(dec!(250)),
-            arr: Some(dec!(400000000)),
+            it_capacity_mw: Some(dec!(250).into()),
+            arr: Some(dec!(400000000).into()),
             ..Default::default()
         })
         .await
@@ -170,13 +170,17 @@ async fn the_reference_project_yields_sixteen_percent_on_cost() {
     let out = app.client.colocation_project(&req).await.unwrap();
     // seed-figures.md: 400 / 2,500 = 16% at full occupancy, no opex, no growth.
     assert_eq!(out.total_cost, dec!(2500000000));
-    assert_eq!(out.yield_on_cost, Some(dec!(0.16)));
-    assert_eq!(out.development_spread, Some(dec!(0.08)));
+    assert_eq!(out.yield_on_cost, Some(dec!(0.16).into()));
+    assert_eq!(out.development_spread, Some(dec!(0.08).into()));
     // Flows from year 1 are worth 400M / 0.08 = 5,000M at 8% (a perpetuity
     // cut at year 20 and sold for the rest): NPV = 5,000 - 2,500 = 2,500M.
-    assert!((out.npv - dec!(2500000000)).abs() < dec!(1), "{}", out.npv);
+    assert!(
+        (out.npv.get() - dec!(2500000000)).abs() < dec!(1),
+        "{}",
+        out.npv
+    );
     // After year 6 the total is -100M; a quarter of year 7 recovers it.
-    assert_eq!(out.payback_years, Some(dec!(6.25)));
+    assert_eq!(out.payback_years, Some(dec!(6.25).into()));
     assert_eq!(out.years.len(), 21);
     assert_eq!(out.years[0].capex, dec!(2500000000));
 }
@@ -237,7 +241,7 @@ async fn goal_seek_finds_the_rent_for_a_sixteen_percent_yield() {
     .unwrap();
     let out = app.client.colocation_goal_seek(&req).await.unwrap();
     // 0.16 × 2.5B / (250,000 kW × 12) = 133.333…
-    assert_eq!(out.value.round_dp(4), dec!(133.3333));
+    assert_eq!(out.value, dec!(133.3333));
     assert_eq!(out.achieved, dec!(0.16));
     assert_eq!(out.bracket.low, dec!(0.01));
     assert_eq!(out.bracket.high, dec!(10000));
@@ -258,6 +262,28 @@ async fn goal_seek_finds_the_break_even_build_cost() {
     // NPV = 5,000M − 250 × cost ⇒ cost = $20M per MW.
     let value = out["value"].as_f64().unwrap();
     assert!((value - 20_000_000.0).abs() < 0.01, "{value}");
+}
+
+#[tokio::test]
+async fn goal_seek_finds_the_readme_cost_for_a_twelve_percent_irr_past_the_zero_cost_end() {
+    let app = spawn_app().await;
+    // The README's project; at cost 0 there is no IRR, and this answered
+    // 422 no_solution. Hand calculation and numpy-financial:
+    // crates/core/src/goal_seek.rs and bench/goal_seek_irr.py, 11,456,222.27
+    // per MW.
+    let body = json!({
+        "project": {"it_capacity_mw": 250, "cost_per_mw": 10000000, "rate_per_kw_month": 133.33,
+                    "lease_start_month": 12, "opex_fraction": 0.2, "discount_rate": 0.09,
+                    "horizon_years": 20, "exit_cap_rate": 0.07},
+        "variable": "cost_per_mw",
+        "metric": "irr",
+        "target": 0.12
+    });
+    let res = app.post_json("/v1/colocation/goal-seek", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    let value = out["value"].as_f64().unwrap();
+    assert!((value - 11_456_222.273_6).abs() < 2.0, "{value}");
 }
 
 #[tokio::test]
@@ -284,31 +310,55 @@ async fn a_sensitivity_grid_is_labelled_and_keeps_failing_cells() {
     let req: SensitivityRequest = serde_json::from_value(json!({
         "project": reference_project(),
         "rows": {"variable": "rate_per_kw_month", "values": [100, 200]},
-        "columns": {"variable": "cost_per_mw", "range": {"from": 8000000, "to": 12000000, "steps": 3}},
+        "columns": {"variable": "cost_per_mw", "range": {"from": 8000000, "to": 12000000, "steps": 2}},
         "outputs": ["yield_on_cost", "irr"]
     }))
     .unwrap();
     let out = app.client.colocation_sensitivity(&req).await.unwrap();
+    // Two equal steps from 8M to 12M: three values, as a dilution range's
+    // steps give.
     assert_eq!(
         out.columns.values,
         vec![dec!(8000000), dec!(10000000), dec!(12000000)]
     );
     // Yield = rate × 3,000,000 / (cost × 250): 100 × 3M / 2,000M = 0.15.
-    assert_eq!(out.grids[0].cells[0][0].value, Some(dec!(0.15)));
+    assert_eq!(out.grids[0].cells[0][0].value, Some(dec!(0.15).into()));
     // 200 × 3M / 3,000M = 0.2.
-    assert_eq!(out.grids[0].cells[1][2].value, Some(dec!(0.2)));
+    assert_eq!(out.grids[0].cells[1][2].value, Some(dec!(0.2).into()));
     assert!(out.grids[1].cells[1][1].value.is_some());
 
+    // A value outside the variable's range (a rent must be above 0) is
+    // refused before any cell is computed, naming it.
     let body = json!({
         "project": reference_project(),
         "rows": {"variable": "rate_per_kw_month", "values": [0, 100]},
         "columns": {"variable": "discount_rate", "values": [0.08]},
         "outputs": ["npv"]
     });
+    let problem = assert_problem(
+        app.post_json("/v1/colocation/sensitivity", &body).await,
+        422,
+        "out_of_range",
+    )
+    .await;
+    assert_eq!(problem["field"], "rows.values[0]");
+
+    // A cell the model cannot compute keeps its error code: with opex at
+    // all of the rent there is no NOI and no exit value, the cash flows
+    // never change sign, and there is no IRR.
+    let body = json!({
+        "project": reference_project(),
+        "rows": {"variable": "opex_fraction", "values": [1, 0]},
+        "columns": {"variable": "discount_rate", "values": [0.08]},
+        "outputs": ["irr"]
+    });
     let res = app.post_json("/v1/colocation/sensitivity", &body).await;
     assert_eq!(res.status(), 200);
     let out: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(out["grids"][0]["cells"][0][0]["error"], "out_of_range");
+    assert_eq!(
+        out["grids"][0]["cells"][0][0]["error"], "no_solution",
+        "{out}"
+    );
     assert!(out["grids"][0]["cells"][1][0]["value"].is_number());
 }
 

@@ -1,5 +1,4 @@
-use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use infraval_api::wire::Num;
 use serde_json::{json, Value};
 
 use crate::helpers::{assert_problem, spawn_app};
@@ -36,8 +35,8 @@ fn f(value: &Value) -> f64 {
         .unwrap_or_else(|| panic!("a number, got {value}"))
 }
 
-fn d(value: Decimal) -> f64 {
-    value.to_f64().unwrap()
+fn d(value: Num) -> f64 {
+    value.to_f64()
 }
 
 #[tokio::test]
@@ -91,7 +90,7 @@ async fn the_typed_client_prices_the_seasoned_coupon_note_clean_and_dirty() {
     assert!((d(out.price_per_100) - 124.58623).abs() / 124.58623 < 0.005);
     assert_eq!(
         out.clean_price_per_100,
-        out.price_per_100 - out.accrued_per_100
+        out.price_per_100.get() - out.accrued_per_100.get()
     );
 }
 
@@ -133,6 +132,43 @@ async fn the_implied_spread_of_a_note_at_100_lies_between_5_and_10_percent() {
     let spread = f(&body["credit_spread"]);
     assert!(spread > 0.05 && spread < 0.10, "{body}");
     assert!((f(&body["price_per_100"]) - 100.0).abs() < 1e-5);
+}
+
+#[tokio::test]
+async fn every_implied_hazard_rate_spread_is_listed_and_the_one_nearest_the_start_answered() {
+    let app = spawn_app().await;
+    // At σ 60% and recovery 0.4 the hazard-rate price first falls and then
+    // rises with the spread: the price at 8% is reached twice.
+    let hazard = with(
+        base(),
+        json!({"model": "hazard_rate", "recovery_rate": 0.4, "credit_spread": 0.08}),
+    );
+    let priced: Value = app
+        .post_json("/v1/convertibles/price", &hazard)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let target = f(&priced["price_per_100"]);
+    let solve = |start: f64| {
+        with(
+            hazard.clone(),
+            json!({"credit_spread": start, "solve_for": "credit_spread",
+                   "market_price_per_100": target}),
+        )
+    };
+    for (start, which) in [(0.07, 0), (0.2, 1)] {
+        let res = app
+            .post_json("/v1/convertibles/implied", &solve(start))
+            .await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        let roots = body["roots"].as_array().unwrap();
+        assert_eq!(roots.len(), 2, "{body}");
+        assert_eq!(body["credit_spread"], roots[which], "{body}");
+        // The target is rounded to 6 decimals: a few 1e-7 of spread.
+        assert!((f(&roots[0]) - 0.08).abs() < 1e-5, "{body}");
+    }
 }
 
 #[tokio::test]

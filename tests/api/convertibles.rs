@@ -1,6 +1,7 @@
 use infraval_api::convertible::dilution::{BuybackRequest, DilutionRequest, SharePricesRequest};
 use infraval_api::convertible::terms::{SettlementMethod, TermsRequest};
 use infraval_api::convertible::yield_::YieldRequest;
+use infraval_api::wire::Num;
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 use serde_json::json;
@@ -13,28 +14,29 @@ const YIELD_TOLERANCE: f64 = 1e-9;
 
 fn cleanspark_terms() -> TermsRequest {
     TermsRequest {
-        principal: dec!(1150000000),
+        principal: dec!(1150000000).into(),
         conversion_rate: None,
         conversion_price: None,
-        reference_price: Some(dec!(15.03)),
-        conversion_premium: Some(dec!(0.275)),
+        reference_price: Some(dec!(15.03).into()),
+        conversion_premium: Some(dec!(0.275).into()),
     }
 }
 
 fn cleanspark_dilution(settlement: SettlementMethod, prices: Vec<Decimal>) -> DilutionRequest {
+    let prices = prices.into_iter().map(Num::from).collect();
     DilutionRequest {
-        principal: dec!(1150000000),
+        principal: dec!(1150000000).into(),
         conversion_rate: None,
         conversion_price: None,
-        reference_price: Some(dec!(15.03)),
-        conversion_premium: Some(dec!(0.275)),
-        basic_shares_outstanding: dec!(280000000),
+        reference_price: Some(dec!(15.03).into()),
+        conversion_premium: Some(dec!(0.275).into()),
+        basic_shares_outstanding: dec!(280000000).into(),
         share_prices: SharePricesRequest::List(prices),
         settlement,
         capped_call: None,
         buyback: Some(BuybackRequest {
-            amount: Some(dec!(460000000)),
-            price: Some(dec!(15.03)),
+            amount: Some(dec!(460000000).into()),
+            price_per_share: Some(dec!(15.03).into()),
             shares: None,
         }),
     }
@@ -54,7 +56,7 @@ async fn the_cleanspark_notes_convert_into_60_010_680_shares() {
     assert_eq!(terms.conversion_rate, dec!(52.1832));
     assert_eq!(terms.shares_underlying, dec!(60010680));
     assert_eq!(terms.notes_count, dec!(1150000));
-    assert_eq!(terms.conversion_premium, Some(dec!(0.275)));
+    assert_eq!(terms.conversion_premium, Some(dec!(0.275).into()));
 }
 
 #[tokio::test]
@@ -74,11 +76,11 @@ async fn the_seed_buyback_leaves_about_29_4_million_net_new_shares_under_physica
     let p = &out.points[0];
     assert_eq!(p.shares_issued, dec!(60010680));
     assert_eq!(
-        p.diluted_shares_outstanding - dec!(280000000),
+        p.diluted_shares_outstanding.get() - dec!(280000000),
         dec!(29405225)
     );
     // The physical break-even is the parity price, 1000 / 52.1832 = 19.163256.
-    assert_eq!(out.buyback_break_even_price, Some(dec!(19.163256)));
+    assert_eq!(out.buyback_break_even_price, Some(dec!(19.163256).into()));
 }
 
 #[tokio::test]
@@ -99,7 +101,7 @@ async fn net_share_settlement_at_thirty_dollars_issues_the_spread_over_principal
     assert_eq!(p.conversion_value, dec!(1800320400));
     assert_eq!(p.shares_issued, dec!(21677346.6667));
     // Break-even: 1,150,000,000 / (60,010,680 − 30,605,455) = 39.108696.
-    assert_eq!(out.buyback_break_even_price, Some(dec!(39.108696)));
+    assert_eq!(out.buyback_break_even_price, Some(dec!(39.108696).into()));
 }
 
 #[tokio::test]
@@ -130,9 +132,9 @@ async fn a_zero_bought_at_a_discount_accretes_to_par() {
     let out = app
         .client
         .convertible_yield(&YieldRequest {
-            price_per_100: dec!(90.5),
-            coupon_rate: dec!(0),
-            frequency: Some(2),
+            price_per_100: dec!(90.5).into(),
+            coupon_rate: dec!(0).into(),
+            frequency: Some(2.into()),
             settlement_date: "2026-01-01".parse().unwrap(),
             maturity_date: "2028-01-01".parse().unwrap(),
         })
@@ -226,6 +228,8 @@ async fn prices_out_of_order_are_refused_at_the_offending_index() {
 #[tokio::test]
 async fn a_range_over_the_cap_of_1000_prices_is_refused() {
     let app = spawn_app().await;
+    // 1,000 steps give 1,001 prices: one more than the cap, so `steps` is
+    // out of its range, 1 to 999.
     let body = json!({
         "principal": 1150000000, "conversion_rate": 52.1832,
         "basic_shares_outstanding": 280000000,
@@ -234,7 +238,7 @@ async fn a_range_over_the_cap_of_1000_prices_is_refused() {
     let problem = assert_problem(
         app.post_json("/v1/convertibles/dilution", &body).await,
         422,
-        "too_many_items",
+        "out_of_range",
     )
     .await;
     assert_eq!(problem["field"], "share_prices.steps");

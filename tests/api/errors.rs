@@ -192,3 +192,81 @@ async fn a_problem_carries_the_request_id() {
     let problem = assert_problem(res, 400, "malformed_json").await;
     assert_eq!(problem["request_id"], "trace-42");
 }
+
+#[tokio::test]
+async fn a_date_not_written_yyyy_mm_dd_is_refused_naming_the_format() {
+    let app = spawn_app().await;
+    for date in ["2032-12-15T00:00:00", "15/12/2032", "2032-13-01"] {
+        let body = json!({
+            "price_per_100": 80, "coupon_rate": 0,
+            "settlement_date": "2025-12-15", "maturity_date": date
+        });
+        let problem = assert_problem(
+            app.post_json("/v1/convertibles/yield", &body).await,
+            422,
+            "invalid_value",
+        )
+        .await;
+        assert_eq!(problem["field"], "maturity_date");
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("YYYY-MM-DD"), "{detail}");
+    }
+}
+
+#[tokio::test]
+async fn a_whole_number_field_refuses_a_fraction_in_words_not_rust_types() {
+    let app = spawn_app().await;
+    let body = json!({
+        "price_per_100": 80, "coupon_rate": 0, "frequency": 1.5,
+        "settlement_date": "2025-12-15", "maturity_date": "2032-06-15"
+    });
+    let problem = assert_problem(
+        app.post_json("/v1/convertibles/yield", &body).await,
+        422,
+        "invalid_type",
+    )
+    .await;
+    assert_eq!(problem["field"], "frequency");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("expected a whole number"), "{detail}");
+    assert!(
+        !detail.contains("u32") && !detail.contains("Int"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn every_field_out_of_range_is_listed_beside_the_first() {
+    let app = spawn_app().await;
+    let body = json!({"it_capacity_mw": 0, "rate_per_kw_month": 133.33, "pue": 7, "occupancy": 95});
+    let problem = assert_problem(app.post_json(ARR, &body).await, 422, "out_of_range").await;
+    assert_eq!(problem["field"], "it_capacity_mw");
+    let errors = problem["errors"].as_array().unwrap();
+    let fields: Vec<&str> = errors
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["it_capacity_mw", "pue", "occupancy"]);
+    assert!(errors.iter().all(|e| e["code"] == "out_of_range"));
+    assert_eq!(errors[0]["detail"], problem["detail"]);
+    assert_eq!(
+        errors[2]["detail"],
+        "`occupancy` is a fraction: 95 means 9500%; did you mean 0.95?"
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_is_an_array_is_refused_not_read_by_position() {
+    let app = spawn_app().await;
+    // [it_capacity_mw, utility_power_mw, pue, rate_per_kw_month] by position
+    // once answered 200 with an ARR of 399,990,000.
+    let res = app
+        .post_raw(ARR, "application/json", "[250, null, null, 133.33]")
+        .await;
+    let problem = assert_problem(res, 422, "invalid_type").await;
+    assert!(problem.get("field").is_none(), "{problem}");
+    assert_eq!(
+        problem["detail"],
+        "the request body must be a JSON object, got an array"
+    );
+}

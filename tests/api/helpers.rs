@@ -40,6 +40,18 @@ impl TestApp {
         self.post_raw(path, "application/json", body.to_string())
             .await
     }
+
+    /// The OpenAPI document the server serves at `/openapi.json`.
+    pub async fn served_spec(&self) -> Value {
+        let res = self
+            .http
+            .get(format!("{}/openapi.json", self.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
 }
 
 static LOGS: Once = Once::new();

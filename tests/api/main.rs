@@ -5,6 +5,7 @@
 mod build_cost;
 mod client;
 mod colocation;
+mod contract;
 mod convertible_pricing;
 mod convertibles;
 mod errors;

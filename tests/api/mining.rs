@@ -30,20 +30,20 @@ async fn unit_economics_match_a_hand_calculation() {
     assert_eq!(out.btc_for_period, dec!(702));
     // hashprice 144 × 3.25 / 1,000,000 PH/s = 0.000468 BTC = $46.80 per PH/s per day.
     assert_eq!(out.hashprice_btc_per_ph_day, dec!(0.000468));
-    assert_eq!(out.hashprice_usd_per_ph_day, Some(dec!(46.8)));
+    assert_eq!(out.hashprice_usd_per_ph_day, Some(dec!(46.8).into()));
     // 20 J/TH × 50 EH/s = 1,000 MW; × 24 h × $50 = $1,200,000 a day;
     // hashcost 20 × 50 × 24 / 1,000 = $24 per PH/s per day (= 1.2M / 50,000 PH/s).
-    assert_eq!(out.power_mw, Some(dec!(1000)));
-    assert_eq!(out.power_cost_per_day, Some(dec!(1200000)));
-    assert_eq!(out.hashcost_usd_per_ph_day, Some(dec!(24)));
+    assert_eq!(out.power_mw, Some(dec!(1000).into()));
+    assert_eq!(out.power_cost_per_day, Some(dec!(1200000).into()));
+    assert_eq!(out.hashcost_usd_per_ph_day, Some(dec!(24).into()));
     // Revenue 23.4 × 100,000 = 2,340,000; cost 1,200,000 + 204,000 = 1,404,000.
-    assert_eq!(out.margin_per_day, Some(dec!(936000)));
+    assert_eq!(out.margin_per_day, Some(dec!(936000).into()));
     // Power only: 1,200,000 / 23.4 = 51,282.0513 → $51,282.05; all-in 1,404,000 / 23.4 = 60,000.
-    assert_eq!(out.cost_per_btc, Some(dec!(51282.05)));
-    assert_eq!(out.all_in_cost_per_btc, Some(dec!(60000)));
-    assert_eq!(out.breakeven_btc_price, Some(dec!(60000)));
+    assert_eq!(out.cost_per_btc, Some(dec!(51282.05).into()));
+    assert_eq!(out.all_in_cost_per_btc, Some(dec!(60000).into()));
+    assert_eq!(out.breakeven_btc_price, Some(dec!(60000).into()));
     // (2,340,000 − 204,000) / 24,000 MWh = $89/MWh.
-    assert_eq!(out.breakeven_power_price_per_mwh, Some(dec!(89)));
+    assert_eq!(out.breakeven_power_price_per_mwh, Some(dec!(89).into()));
 }
 
 #[tokio::test]

@@ -42,9 +42,11 @@ async fn the_cleanspark_base_case_keeps_the_notes_as_debt() {
     assert_eq!(s.enterprise_value, dec!(2200000000));
     assert_eq!(s.treasury_value, dec!(1053000000));
     assert_eq!(s.equity_before_convertibles, dec!(3153000000));
-    // Basic: 280,000,000 − 460,000,000 / 15.03 = 249,394,544.2448 shares.
-    assert_eq!(s.basic_shares, dec!(249394544.2448));
-    // As debt: V = (3.153B − 1.15B) / 249,394,544.2448 = $8.03145 < K = 1,000 / 52.1832 = $19.1633.
+    // Basic: 280,000,000 − ⌊460,000,000 / 15.03⌋ = 280,000,000 − 30,605,455
+    // = 249,394,545 shares: a buyback retires whole shares.
+    assert_eq!(s.shares_repurchased, dec!(30605455));
+    assert_eq!(s.basic_shares, dec!(249394545));
+    // As debt: V = (3.153B − 1.15B) / 249,394,545 = $8.03145 < K = 1,000 / 52.1832 = $19.1633.
     assert_eq!(s.fixed_point, FixedPoint::Unique);
     assert_eq!(s.solutions[0].notes[0].regime, RegimeWire::Debt);
     assert_eq!(s.solutions[0].notes[0].conversion_price, dec!(19.1633));
@@ -69,13 +71,13 @@ async fn the_bull_case_converts_the_notes_into_net_shares() {
         .unwrap();
     let s = &out.scenarios[0];
     // E₀ = 3.0 + (6.0 − 2.5) + 1.053 + 0.5 − 0.6 = $7.453B; N = 1,150,000 × 52.1832 = 60,010,680.
-    // V = 7.453B / (249,394,544.2448 + 60,010,680) = $24.0882 ≥ 19.1633: converts.
-    // Net shares: 60,010,680 − 1.15B / 24.08815177 = 12,269,366.7192;
-    // diluted 261,663,910.9641; equity 7.453B − 1.15B principal in cash = $6.303B.
+    // V = 7.453B / (249,394,545 + 60,010,680) = $24.0882 ≥ 19.1633: converts.
+    // Net shares: 60,010,680 − 1.15B / 24.08815171 = 12,269,366.6027;
+    // diluted 261,663,911.6027; equity 7.453B − 1.15B principal in cash = $6.303B.
     assert_eq!(s.solutions[0].notes[0].regime, RegimeWire::Converted);
     assert_eq!(s.solutions[0].notes[0].claim, dec!(1150000000));
-    assert_eq!(s.solutions[0].notes[0].shares_issued, dec!(12269366.7192));
-    assert_eq!(s.diluted_shares, dec!(261663910.9641));
+    assert_eq!(s.solutions[0].notes[0].shares_issued, dec!(12269366.6027));
+    assert_eq!(s.diluted_shares, dec!(261663911.6027));
     assert_eq!(s.equity_value, dec!(6303000000));
     assert_eq!(s.value_per_share, dec!(24.0882));
 }
@@ -121,7 +123,11 @@ async fn scenarios_come_back_side_by_side_in_order() {
         .unwrap();
     let names: Vec<&str> = out.scenarios.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["bear", "base", "bull"]);
-    let v: Vec<Decimal> = out.scenarios.iter().map(|s| s.value_per_share).collect();
+    let v: Vec<Decimal> = out
+        .scenarios
+        .iter()
+        .map(|s| s.value_per_share.get())
+        .collect();
     assert!(v[0] < v[1] && v[1] < v[2], "{v:?}");
 }
 
@@ -159,7 +165,7 @@ async fn bad_valuation_inputs_are_refused_naming_the_field() {
         (
             vec![all_bought_back],
             "inconsistent",
-            "scenarios[0].buyback.amount",
+            "scenarios[0].buyback",
         ),
         (vec![], "empty_list", "scenarios"),
         (vec![base; 6], "too_many_items", "scenarios"),

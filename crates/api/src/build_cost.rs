@@ -2,42 +2,37 @@
 
 use infraval_core::build_cost::{self, BuildCostInput, Phase, Phases, SpendCurve};
 use infraval_core::error::AtField;
-use infraval_core::num::{at_most, Fraction, Megawatts, Usd};
+use infraval_core::num::{Fraction, Megawatts, Usd};
 use infraval_core::CoreError;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::colocation::MAX_IT_CAPACITY_MW;
-use crate::num;
-
-/// The highest hard cost accepted, USD per MW: $1 billion.
-pub const MAX_COST_PER_MW: Decimal = Decimal::from_parts(1_000_000_000, 0, 0, false, 0);
-/// The largest amount of money accepted in a single field, USD: $10 trillion.
-pub const MAX_USD: Decimal = Decimal::from_parts(1_316_134_912, 2_328, 0, false, 0);
+use crate::wire::{Int, Num, Wire};
+use crate::{bounds, num, Example, Examples};
 
 /// One construction phase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"it_capacity_mw": 100, "start_month": 0, "duration_months": 12}))]
 pub struct PhaseRequest {
-    /// IT capacity the phase delivers, MW. Range: > 0, ≤ 100,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100, minimum = 0, maximum = 100000)]
-    pub it_capacity_mw: Decimal,
-    /// First month of spend, 0 at the start of the project. Range: 0 to 599.
-    #[schema(example = 0, minimum = 0, maximum = 599)]
-    pub start_month: u32,
-    /// Months of spend. Range: 1 to 600; the phase must end by month 600.
-    #[schema(example = 12, minimum = 1, maximum = 600)]
-    pub duration_months: u32,
+    /// IT capacity the phase delivers, MW.
+    #[wire(bounds::IT_CAPACITY_MW)]
+    pub it_capacity_mw: Num,
+    /// First month of spend, 0 at the start of the project.
+    #[wire(bounds::START_MONTH)]
+    pub start_month: Int,
+    /// Months of spend; the phase must end by month 600.
+    #[wire(bounds::DURATION_MONTHS)]
+    pub duration_months: Int,
 }
 
 /// How each phase's cost is spread over its months.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SpendCurveName {
     /// The same amount every month (the default).
+    #[default]
     StraightLine,
     /// Slow, fast, slow: share spent by a fraction `x` of the phase is
     /// `x² (3 − 2x)`.
@@ -54,118 +49,106 @@ impl From<SpendCurveName> for SpendCurve {
 }
 
 /// A site to build: capacity, unit cost, extras and phasing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "it_capacity_mw": 250,
-    "cost_per_mw": 10000000,
-    "contingency": 0.1,
-    "soft_costs": 0.05,
-    "land_cost": 20000000,
-    "already_spent": 100000000,
-    "phases": [
-        {"it_capacity_mw": 100, "start_month": 0, "duration_months": 12},
-        {"it_capacity_mw": 150, "start_month": 6, "duration_months": 18}
-    ],
-    "spend_curve": "straight_line"
-}))]
 pub struct BuildCostRequest {
-    /// Critical IT capacity built, MW. Range: > 0, ≤ 100,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 250, minimum = 0, maximum = 100000)]
-    pub it_capacity_mw: Decimal,
-    /// Hard construction cost, USD per MW of IT capacity. Range: 0 to 1,000,000,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 10000000, minimum = 0, maximum = 1000000000)]
-    pub cost_per_mw: Decimal,
-    /// Contingency, a fraction of the hard cost in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.1, minimum = 0, maximum = 1)]
-    pub contingency: Option<Decimal>,
-    /// Soft costs (design, permits, fees), a fraction of the hard cost in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.05, minimum = 0, maximum = 1)]
-    pub soft_costs: Option<Decimal>,
-    /// Land, USD, spent in month 0. Range: 0 to 10^13. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 20000000, minimum = 0)]
-    pub land_cost: Option<Decimal>,
-    /// Spent to date, USD, taken from the earliest months; at most the total. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 100000000, minimum = 0)]
-    pub already_spent: Option<Decimal>,
-    /// Construction phases, at most 50, whose `it_capacity_mw` add up to the
-    /// total. Default: the whole site in month 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Critical IT capacity built, MW.
+    #[wire(bounds::IT_CAPACITY_MW)]
+    pub it_capacity_mw: Num,
+    /// Hard construction cost, USD per MW of IT capacity.
+    #[wire(bounds::COST_PER_MW)]
+    pub cost_per_mw: Num,
+    /// Contingency, a fraction of the hard cost. Default 0.
+    #[wire(bounds::FRACTION)]
+    pub contingency: Option<Num>,
+    /// Soft costs (design, permits, fees), a fraction of the hard cost.
+    /// Default 0.
+    #[wire(bounds::FRACTION)]
+    pub soft_costs: Option<Num>,
+    /// Land, USD, spent in month 0. Default 0.
+    #[wire(bounds::USD)]
+    pub land_cost: Option<Num>,
+    /// Spent to date, USD, taken from the earliest months; at most the
+    /// total. Default 0.
+    #[wire(bounds::USD)]
+    pub already_spent: Option<Num>,
+    /// Construction phases whose `it_capacity_mw` add up to the total.
+    /// Default: the whole site in month 0.
+    #[wire(bounds::PHASES)]
     pub phases: Option<Vec<PhaseRequest>>,
     /// How each phase's cost is spread over its months. Default `straight_line`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spend_curve: Option<SpendCurveName>,
+}
+
+impl Examples for BuildCostRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "sandersville",
+                summary: "250 MW at $10M per MW with contingency, soft costs and land",
+                body: json!({
+                    "it_capacity_mw": 250,
+                    "cost_per_mw": 10000000,
+                    "contingency": 0.1,
+                    "soft_costs": 0.05,
+                    "land_cost": 20000000
+                }),
+            },
+            Example {
+                name: "two_phases_under_way",
+                summary: "The same site in two phases along an S-curve, $100M already spent",
+                body: json!({
+                    "it_capacity_mw": 250,
+                    "cost_per_mw": 10000000,
+                    "already_spent": 100000000,
+                    "phases": [
+                        {"it_capacity_mw": 100, "start_month": 0, "duration_months": 12},
+                        {"it_capacity_mw": 150, "start_month": 6, "duration_months": 18}
+                    ],
+                    "spend_curve": "s_curve"
+                }),
+            },
+        ]
+    }
 }
 
 /// The build-cost fields shared by the build-cost and project requests.
 pub(crate) struct BuildParts {
-    pub(crate) it_capacity_mw: Decimal,
-    pub(crate) cost_per_mw: Decimal,
-    pub(crate) contingency: Option<Decimal>,
-    pub(crate) soft_costs: Option<Decimal>,
-    pub(crate) land_cost: Option<Decimal>,
-    pub(crate) already_spent: Option<Decimal>,
+    pub(crate) it_capacity_mw: Num,
+    pub(crate) cost_per_mw: Num,
+    pub(crate) contingency: Option<Num>,
+    pub(crate) soft_costs: Option<Num>,
+    pub(crate) land_cost: Option<Num>,
+    pub(crate) already_spent: Option<Num>,
     pub(crate) phases: Option<Vec<PhaseRequest>>,
     pub(crate) spend_curve: Option<SpendCurveName>,
 }
 
-/// Checks `0 ≤ value ≤ max`, naming the field.
-pub(crate) fn usd_at_most(value: Decimal, max: Decimal, field: &str) -> Result<Usd, CoreError> {
-    at_most(value, max).and_then(Usd::new).at(field)
+/// An optional amount of USD, 0 when absent.
+pub(crate) fn usd_or_zero(value: Option<Num>, field: &str) -> Result<Usd, CoreError> {
+    value.map_or(Ok(Usd::ZERO), |v| Usd::new(v.get()).at(field))
 }
 
 /// An optional fraction, 0 when absent.
-pub(crate) fn fraction_or_zero(value: Option<Decimal>, field: &str) -> Result<Fraction, CoreError> {
-    value.map_or(Ok(Fraction::ZERO), |v| Fraction::new(v).at(field))
-}
-
-/// Checks `0 < value ≤ 100,000` MW.
-pub(crate) fn megawatts(value: Decimal, field: &str) -> Result<Megawatts, CoreError> {
-    at_most(value, MAX_IT_CAPACITY_MW)
-        .and_then(Megawatts::new)
-        .at(field)
+pub(crate) fn fraction_or_zero(value: Option<Num>, field: &str) -> Result<Fraction, CoreError> {
+    value.map_or(Ok(Fraction::ZERO), |v| Fraction::new(v.get()).at(field))
 }
 
 impl BuildParts {
     pub(crate) fn into_input(self) -> Result<BuildCostInput, CoreError> {
-        let it_capacity = megawatts(self.it_capacity_mw, "it_capacity_mw")?;
+        let it_capacity = Megawatts::new(self.it_capacity_mw.get()).at("it_capacity_mw")?;
         let phases = match self.phases {
             None => Phases::at_start(it_capacity),
             Some(list) => {
-                infraval_core::num::capped_len(&list, build_cost::MAX_PHASES).at("phases")?;
                 let phases = list
                     .into_iter()
                     .enumerate()
                     .map(|(i, p)| {
                         Ok(Phase {
-                            it_capacity: megawatts(
-                                p.it_capacity_mw,
-                                &format!("phases[{i}].it_capacity_mw"),
-                            )?,
-                            start_month: p.start_month,
-                            duration_months: p.duration_months,
+                            it_capacity: Megawatts::new(p.it_capacity_mw.get())
+                                .at(format!("phases[{i}].it_capacity_mw"))?,
+                            start_month: p.start_month.to_u32(),
+                            duration_months: p.duration_months.to_u32(),
                         })
                     })
                     .collect::<Result<Vec<_>, CoreError>>()?;
@@ -174,15 +157,11 @@ impl BuildParts {
         };
         Ok(BuildCostInput {
             it_capacity,
-            cost_per_mw: usd_at_most(self.cost_per_mw, MAX_COST_PER_MW, "cost_per_mw")?,
+            cost_per_mw: Usd::new(self.cost_per_mw.get()).at("cost_per_mw")?,
             contingency: fraction_or_zero(self.contingency, "contingency")?,
             soft_costs: fraction_or_zero(self.soft_costs, "soft_costs")?,
-            land_cost: usd_at_most(self.land_cost.unwrap_or_default(), MAX_USD, "land_cost")?,
-            already_spent: usd_at_most(
-                self.already_spent.unwrap_or_default(),
-                MAX_USD,
-                "already_spent",
-            )?,
+            land_cost: usd_or_zero(self.land_cost, "land_cost")?,
+            already_spent: usd_or_zero(self.already_spent, "already_spent")?,
             phases,
             curve: self
                 .spend_curve
@@ -214,20 +193,13 @@ impl TryFrom<BuildCostRequest> for BuildCostInput {
 #[serde(deny_unknown_fields)]
 pub struct MonthlySpendResponse {
     /// Month index, 0 at the start of the project.
-    #[schema(example = 0)]
     pub month: u32,
     /// Planned spend in the month, USD, in cents.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 103333333.33)]
-    pub spend: Decimal,
+    pub spend: Num,
     /// The part of `spend` not yet spent (after `already_spent`), USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 3333333.33)]
-    pub remaining_spend: Decimal,
+    pub remaining_spend: Num,
     /// Planned spend through the end of the month, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 103333333.33)]
-    pub cumulative: Decimal,
+    pub cumulative: Num,
 }
 
 /// A site's build cost and spend schedule. Money is USD rounded to cents.
@@ -235,41 +207,23 @@ pub struct MonthlySpendResponse {
 #[serde(deny_unknown_fields)]
 pub struct BuildCostResponse {
     /// MW × cost per MW.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2500000000.0)]
-    pub hard_cost: Decimal,
+    pub hard_cost: Num,
     /// Hard cost × contingency.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 250000000)]
-    pub contingency_cost: Decimal,
+    pub contingency_cost: Num,
     /// Hard cost × soft-cost fraction.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 125000000)]
-    pub soft_cost: Decimal,
+    pub soft_cost: Num,
     /// Land.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 20000000)]
-    pub land_cost: Decimal,
+    pub land_cost: Num,
     /// Everything: hard × (1 + contingency + soft costs) + land.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2895000000.0)]
-    pub total_cost: Decimal,
+    pub total_cost: Num,
     /// Total cost per kW of IT capacity.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 11580)]
-    pub cost_per_kw: Decimal,
+    pub cost_per_kw: Num,
     /// Total cost per MW of IT capacity.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 11580000)]
-    pub all_in_cost_per_mw: Decimal,
+    pub all_in_cost_per_mw: Num,
     /// Spent to date.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100000000)]
-    pub already_spent: Decimal,
+    pub already_spent: Num,
     /// Total cost less spent to date.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2795000000.0)]
-    pub remaining_capex: Decimal,
+    pub remaining_capex: Num,
     /// Month by month, from month 0 to the last month of spend.
     pub schedule: Vec<MonthlySpendResponse>,
 }
@@ -313,39 +267,29 @@ mod tests {
 
     fn request() -> BuildCostRequest {
         BuildCostRequest {
-            it_capacity_mw: dec!(250),
-            cost_per_mw: dec!(10000000),
-            contingency: None,
-            soft_costs: None,
-            land_cost: None,
-            already_spent: None,
-            phases: None,
-            spend_curve: None,
+            it_capacity_mw: dec!(250).into(),
+            cost_per_mw: dec!(10000000).into(),
+            ..Default::default()
         }
-    }
-
-    #[test]
-    fn max_usd_is_ten_trillion() {
-        assert_eq!(MAX_USD, dec!(10000000000000));
     }
 
     #[test]
     fn a_phase_with_zero_megawatts_is_refused_naming_its_path() {
         let mut req = request();
         req.phases = Some(vec![PhaseRequest {
-            it_capacity_mw: dec!(0),
-            start_month: 0,
-            duration_months: 1,
+            it_capacity_mw: dec!(0).into(),
+            start_month: 0.into(),
+            duration_months: 1.into(),
         }]);
-        let err = BuildCostInput::try_from(req).unwrap_err();
-        assert_eq!(err.field(), Some("phases[0].it_capacity_mw"));
+        let err = crate::wire::check(&req).unwrap_err();
+        assert_eq!(err.first().field(), Some("phases[0].it_capacity_mw"));
     }
 
     #[test]
     fn a_cost_per_mw_over_a_billion_is_refused() {
         let mut req = request();
-        req.cost_per_mw = dec!(2000000000);
-        let err = BuildCostInput::try_from(req).unwrap_err();
-        assert_eq!(err.field(), Some("cost_per_mw"));
+        req.cost_per_mw = dec!(2000000000).into();
+        let err = crate::wire::check(&req).unwrap_err();
+        assert_eq!(err.first().field(), Some("cost_per_mw"));
     }
 }

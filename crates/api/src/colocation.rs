@@ -2,102 +2,73 @@
 
 use infraval_core::colocation::{self, ArrGiven, Capacity, Pue, SolveArrInput, Solved};
 use infraval_core::error::AtField;
-use infraval_core::num::{Fraction, Megawatts, Price};
+use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::build_cost::{usd_at_most, MAX_USD};
-use crate::num;
+use crate::wire::{Num, Wire};
+use crate::{bounds, num, Example, Examples};
 
 /// A colocation site: two of capacity, rent and ARR, and the third is solved.
 ///
 /// Capacity is either `it_capacity_mw` or `utility_power_mw` with `pue`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "it_capacity_mw": 250,
-    "arr": 400000000,
-    "occupancy": 1,
-    "pue": 1.3,
-    "power_price_per_mwh": 45
-}))]
 pub struct ArrRequest {
-    /// Critical IT load, MW. Range: > 0, ≤ 100,000. Give this or
-    /// `utility_power_mw`, or neither to solve for it.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 250, minimum = 0, maximum = 100000)]
-    pub it_capacity_mw: Option<Decimal>,
+    /// Critical IT load, MW. Give this or `utility_power_mw`, or neither to
+    /// solve for it.
+    #[wire(bounds::IT_CAPACITY_MW)]
+    pub it_capacity_mw: Option<Num>,
     /// Utility (grid) power, MW; needs `pue`, and IT load = utility / PUE.
-    /// Range: > 0, ≤ 100,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 285, minimum = 0, maximum = 100000)]
-    pub utility_power_mw: Option<Decimal>,
-    /// Power usage effectiveness, utility over IT power. Range: 1 to 5.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1.3, minimum = 1, maximum = 5)]
-    pub pue: Option<Decimal>,
-    /// Rent, USD per kW of IT load per month. Range: > 0, ≤ 100,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 133.33, minimum = 0, maximum = 100000)]
-    pub rate_per_kw_month: Option<Decimal>,
-    /// Annual recurring revenue, USD per year. Range: > 0, ≤ 10^13.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 400000000, minimum = 0)]
-    pub arr: Option<Decimal>,
-    /// Leased share of the IT capacity, a fraction in [0, 1]; above 0 to
-    /// solve for the rate or the capacity. Default 1.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1, minimum = 0, maximum = 1)]
-    pub occupancy: Option<Decimal>,
+    #[wire(bounds::IT_CAPACITY_MW)]
+    pub utility_power_mw: Option<Num>,
+    /// Power usage effectiveness, utility over IT power.
+    #[wire(bounds::PUE)]
+    pub pue: Option<Num>,
+    /// Rent, USD per kW of IT load per month.
+    #[wire(bounds::RATE_PER_KW_MONTH)]
+    pub rate_per_kw_month: Option<Num>,
+    /// Annual recurring revenue, USD per year.
+    #[wire(bounds::POSITIVE_USD)]
+    pub arr: Option<Num>,
+    /// Leased share of the IT capacity; above 0 to solve for the rate or
+    /// the capacity. Default 1.
+    #[wire(bounds::FRACTION)]
+    pub occupancy: Option<Num>,
     /// Power price passed through to the tenant, USD per MWh; needs `pue`.
-    /// Range: 0 to 100,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 45, minimum = 0, maximum = 100000)]
-    pub power_price_per_mwh: Option<Decimal>,
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub power_price_per_mwh: Option<Num>,
 }
 
-/// The largest IT capacity accepted, MW: far beyond any campus on Earth.
-pub const MAX_IT_CAPACITY_MW: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
-/// The largest rent accepted, USD per kW-month.
-pub const MAX_RATE_PER_KW_MONTH: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
-/// The highest power price accepted, USD per MWh.
-pub const MAX_POWER_PRICE_PER_MWH: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
-
-/// Checks `0 < rate ≤ MAX_RATE_PER_KW_MONTH`.
-pub(crate) fn rate(value: Decimal, field: &str) -> Result<Price, CoreError> {
-    infraval_core::num::at_most(value, MAX_RATE_PER_KW_MONTH)
-        .and_then(Price::new)
-        .at(field)
+impl Examples for ArrRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "rent_to_arr",
+                summary:
+                    "Sandersville: 250 MW leased at $133.33 per kW-month, with pass-through power",
+                body: json!({
+                    "it_capacity_mw": 250,
+                    "rate_per_kw_month": 133.33,
+                    "occupancy": 1,
+                    "pue": 1.3,
+                    "power_price_per_mwh": 45
+                }),
+            },
+            Example {
+                name: "arr_to_capacity",
+                summary: "The IT capacity behind $400M of ARR, from 325 MW of utility power",
+                body: json!({
+                    "utility_power_mw": 325,
+                    "pue": 1.3,
+                    "arr": 400000000
+                }),
+            },
+        ]
+    }
 }
 
 /// The pairs of known values that [`ArrRequest`] accepts.
@@ -120,29 +91,17 @@ impl TryFrom<ArrRequest> for SolveArrInput {
                     given: vec!["it_capacity_mw", "utility_power_mw"],
                 })
             }
-            (Some(mw), None) => Some(Capacity::It(crate::build_cost::megawatts(
-                mw,
-                "it_capacity_mw",
-            )?)),
+            (Some(mw), None) => Some(Capacity::It(Megawatts::new(mw.get()).at("it_capacity_mw")?)),
             (None, Some(mw)) => Some(Capacity::Utility(
-                infraval_core::num::at_most(mw, MAX_IT_CAPACITY_MW)
-                    .and_then(Megawatts::new)
-                    .at("utility_power_mw")?,
+                Megawatts::new(mw.get()).at("utility_power_mw")?,
             )),
             (None, None) => None,
         };
         let rate_per_kw_month = req
             .rate_per_kw_month
-            .map(|r| rate(r, "rate_per_kw_month"))
+            .map(|r| Price::new(r.get()).at("rate_per_kw_month"))
             .transpose()?;
-        let arr = req
-            .arr
-            .map(|a| {
-                infraval_core::num::at_most(a, MAX_USD)
-                    .and_then(Price::new)
-                    .at("arr")
-            })
-            .transpose()?;
+        let arr = req.arr.map(|a| Price::new(a.get()).at("arr")).transpose()?;
         let given = match (capacity, rate_per_kw_month, arr) {
             (Some(capacity), Some(rate_per_kw_month), None) => ArrGiven::CapacityAndRate {
                 capacity,
@@ -169,13 +128,13 @@ impl TryFrom<ArrRequest> for SolveArrInput {
         Ok(SolveArrInput {
             given,
             occupancy: match req.occupancy {
-                Some(o) => Fraction::new(o).at("occupancy")?,
+                Some(o) => Fraction::new(o.get()).at("occupancy")?,
                 None => Fraction::ONE,
             },
-            pue: req.pue.map(|p| Pue::new(p).at("pue")).transpose()?,
+            pue: req.pue.map(|p| Pue::new(p.get()).at("pue")).transpose()?,
             power_price_per_mwh: req
                 .power_price_per_mwh
-                .map(|p| usd_at_most(p, MAX_POWER_PRICE_PER_MWH, "power_price_per_mwh"))
+                .map(|p| Usd::new(p.get()).at("power_price_per_mwh"))
                 .transpose()?,
         })
     }
@@ -199,17 +158,11 @@ pub enum SolvedFor {
 pub struct PowerBillResponse {
     /// Metered energy: leased IT kW × PUE × 8,760 h / 1,000, MWh per year,
     /// rounded to 4 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2847000)]
-    pub energy_mwh_per_year: Decimal,
+    pub energy_mwh_per_year: Num,
     /// The bill, USD per year, rounded to cents.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 128115000)]
-    pub annual_cost: Decimal,
+    pub annual_cost: Num,
     /// The bill, USD per month, rounded to cents.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 10676250)]
-    pub monthly_cost: Decimal,
+    pub monthly_cost: Num,
 }
 
 /// A site's capacity, rent and annual recurring revenue.
@@ -222,41 +175,22 @@ pub struct ArrResponse {
     /// Which value was solved for.
     pub solved: SolvedFor,
     /// Annual recurring revenue, USD per year.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 400000000)]
-    pub arr: Decimal,
+    pub arr: Num,
     /// Rent per month, USD (ARR / 12).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 33333333.33)]
-    pub monthly_revenue: Decimal,
+    pub monthly_revenue: Num,
     /// Rent, USD per kW-month.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 133.3333)]
-    pub rate_per_kw_month: Decimal,
+    pub rate_per_kw_month: Num,
     /// Critical IT capacity, MW.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 250)]
-    pub it_capacity_mw: Decimal,
+    pub it_capacity_mw: Num,
     /// Utility power, MW (IT × PUE), when the PUE is known.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 325)]
-    pub utility_power_mw: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utility_power_mw: Option<Num>,
     /// Leased IT load, kW.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 250000)]
-    pub leased_kw: Decimal,
+    pub leased_kw: Num,
     /// ARR per MW of IT capacity, USD per MW-year.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1600000)]
-    pub revenue_per_mw_year: Decimal,
+    pub revenue_per_mw_year: Num,
     /// The occupancy used, a fraction in [0, 1].
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1)]
-    pub occupancy: Decimal,
+    pub occupancy: Num,
     /// The pass-through power bill, when `power_price_per_mwh` is given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub power_bill: Option<PowerBillResponse>,
@@ -265,7 +199,7 @@ pub struct ArrResponse {
 impl ArrResponse {
     /// Builds the response from the validated input and the core result.
     pub fn new(input: &SolveArrInput, out: &colocation::ArrSolution) -> Self {
-        let four = |d: Decimal| num::round(d, 4).normalize();
+        let four = |d: Decimal| num::round(d, 4);
         ArrResponse {
             solved: match out.solved {
                 Solved::Arr => SolvedFor::Arr,
@@ -279,7 +213,7 @@ impl ArrResponse {
             utility_power_mw: out.utility_power_mw.map(four),
             leased_kw: four(out.leased_kw),
             revenue_per_mw_year: num::cents(out.revenue_per_mw_year),
-            occupancy: input.occupancy.get().normalize(),
+            occupancy: input.occupancy.get().into(),
             power_bill: out.power.as_ref().map(|p| PowerBillResponse {
                 energy_mwh_per_year: four(p.energy_mwh_per_year),
                 annual_cost: num::cents(p.annual_cost),
@@ -304,20 +238,38 @@ mod tests {
     #[test]
     fn an_occupancy_above_one_is_refused_naming_the_field() {
         let req = ArrRequest {
-            it_capacity_mw: Some(dec!(250)),
-            rate_per_kw_month: Some(dec!(133.33)),
-            occupancy: Some(dec!(1.2)),
+            it_capacity_mw: Some(dec!(250).into()),
+            rate_per_kw_month: Some(dec!(133.33).into()),
+            occupancy: Some(dec!(1.2).into()),
             ..Default::default()
         };
-        let err = SolveArrInput::try_from(req).unwrap_err();
-        assert_eq!(err.field(), Some("occupancy"));
+        let err = crate::wire::check(&req).unwrap_err();
+        assert_eq!(err.first().field(), Some("occupancy"));
+    }
+
+    #[test]
+    fn every_field_out_of_range_is_reported_at_once() {
+        let req = ArrRequest {
+            it_capacity_mw: Some(dec!(0).into()),
+            rate_per_kw_month: Some(dec!(133.33).into()),
+            occupancy: Some(dec!(95).into()),
+            pue: Some(dec!(0.9).into()),
+            ..Default::default()
+        };
+        let err = crate::wire::check(&req).unwrap_err();
+        let fields: Vec<_> = err.all().iter().filter_map(CoreError::field).collect();
+        assert_eq!(fields, ["it_capacity_mw", "pue", "occupancy"]);
+        assert_eq!(
+            err.all()[2].to_string(),
+            "`occupancy` is a fraction: 95 means 9500%; did you mean 0.95?"
+        );
     }
 
     #[test]
     fn a_missing_occupancy_means_fully_leased() {
         let req = ArrRequest {
-            it_capacity_mw: Some(dec!(250)),
-            rate_per_kw_month: Some(dec!(133.33)),
+            it_capacity_mw: Some(dec!(250).into()),
+            rate_per_kw_month: Some(dec!(133.33).into()),
             ..Default::default()
         };
         assert_eq!(
@@ -329,9 +281,9 @@ mod tests {
     #[test]
     fn all_three_of_capacity_rate_and_arr_is_one_too_many() {
         let req = ArrRequest {
-            it_capacity_mw: Some(dec!(250)),
-            rate_per_kw_month: Some(dec!(133.33)),
-            arr: Some(dec!(400000000)),
+            it_capacity_mw: Some(dec!(250).into()),
+            rate_per_kw_month: Some(dec!(133.33).into()),
+            arr: Some(dec!(400000000).into()),
             ..Default::default()
         };
         let err = SolveArrInput::try_from(req).unwrap_err();

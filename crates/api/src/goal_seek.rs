@@ -1,75 +1,82 @@
 //! Goal seek on the project model: `POST /v1/colocation/goal-seek`.
 
+use infraval_core::error::AtField;
 use infraval_core::goal_seek::{self, GoalSeekInput};
 use infraval_core::CoreError;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::num;
 use crate::project::{metric_out, nested_project, MetricName, ProjectRequest, VariableName};
+use crate::wire::{Num, Wire, NESTED};
+use crate::{num, Example, Examples};
 
-/// The range goal seek searches.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// The range goal seek searches, in the variable's unit and within its
+/// range (that of the project field of the same name).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"low": 50, "high": 300}))]
 pub struct BracketWire {
-    /// Low end, in the variable's unit.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 50)]
-    pub low: Decimal,
+    /// Low end.
+    pub low: Num,
     /// High end, above `low`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 300)]
-    pub high: Decimal,
+    pub high: Num,
 }
 
 /// Solve one project input for a target result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "project": {
-        "it_capacity_mw": 250,
-        "cost_per_mw": 10000000,
-        "rate_per_kw_month": 133.33,
-        "lease_start_month": 12,
-        "opex_fraction": 0.2,
-        "discount_rate": 0.09,
-        "horizon_years": 20,
-        "exit_cap_rate": 0.07
-    },
-    "variable": "rate_per_kw_month",
-    "metric": "irr",
-    "target": 0.12,
-    "bracket": {"low": 50, "high": 300}
-}))]
 pub struct GoalSeekRequest {
     /// The project; the variable's value in it is replaced.
+    #[wire(NESTED)]
     pub project: ProjectRequest,
     /// The input to solve for.
     pub variable: VariableName,
     /// The result to hit.
     pub metric: MetricName,
     /// Its target, in the metric's unit (a fraction for IRR and yields).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.12)]
-    pub target: Decimal,
+    pub target: Num,
     /// The range searched. Default per variable, e.g. rent [0.01, 10,000],
     /// cost per MW [0, 10⁹] (see the README).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub bracket: Option<BracketWire>,
+}
+
+impl Examples for GoalSeekRequest {
+    fn examples() -> Vec<Example> {
+        vec![Example {
+            name: "rent_for_twelve_percent",
+            summary: "The rent that gives the Sandersville project a 12% IRR",
+            body: json!({
+                "project": ProjectRequest::sandersville(),
+                "variable": "rate_per_kw_month",
+                "metric": "irr",
+                "target": 0.12,
+                "bracket": {"low": 50, "high": 300}
+            }),
+        }]
+    }
 }
 
 impl TryFrom<GoalSeekRequest> for GoalSeekInput {
     type Error = CoreError;
 
     fn try_from(req: GoalSeekRequest) -> Result<Self, CoreError> {
+        let range = req.variable.bounds();
+        let bracket = req
+            .bracket
+            .map(|b| {
+                range.check(b.low.get()).at("bracket.low")?;
+                range.check(b.high.get()).at("bracket.high")?;
+                Ok::<_, CoreError>((b.low.get(), b.high.get()))
+            })
+            .transpose()?;
         Ok(GoalSeekInput {
             base: nested_project(req.project)?,
             variable: req.variable.into(),
             metric: req.metric.into(),
-            target: req.target,
-            bracket: req.bracket.map(|b| (b.low, b.high)),
+            target: req.target.get(),
+            bracket,
         })
     }
 }
@@ -82,27 +89,20 @@ pub struct GoalSeekResponse {
     pub variable: VariableName,
     /// The result targeted.
     pub metric: MetricName,
-    /// The variable's value found, unrounded.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 158.25)]
-    pub value: Decimal,
+    /// The variable's value found, rounded as the variable is written
+    /// elsewhere (see `VariableName`); `achieved` is the metric before
+    /// that rounding.
+    pub value: Num,
     /// The metric at that value (money in cents, rates to 8 decimals).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.12)]
-    pub achieved: Decimal,
+    pub achieved: Num,
     /// The target asked for.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.12)]
-    pub target: Decimal,
+    pub target: Num,
     /// The range searched.
     pub bracket: BracketWire,
     /// |achieved − target| is within this (absolute): 0.005 USD for money,
     /// 1e-9 for rates, ratios and years.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.000000001)]
-    pub tolerance: Decimal,
+    pub tolerance: Num,
     /// Model runs inside the bracket.
-    #[schema(example = 7)]
     pub iterations: u32,
 }
 
@@ -112,14 +112,14 @@ impl GoalSeekResponse {
         GoalSeekResponse {
             variable: input.variable.into(),
             metric: input.metric.into(),
-            value: out.value.normalize(),
+            value: num::round(out.value, VariableName::from(input.variable).decimals()),
             achieved: metric_out(input.metric, out.achieved),
-            target: input.target.normalize(),
+            target: input.target.normalize().into(),
             bracket: BracketWire {
-                low: out.bracket.0.normalize(),
-                high: out.bracket.1.normalize(),
+                low: out.bracket.0.normalize().into(),
+                high: out.bracket.1.normalize().into(),
             },
-            tolerance: out.tolerance.normalize(),
+            tolerance: out.tolerance.normalize().into(),
             iterations: out.iterations,
         }
     }

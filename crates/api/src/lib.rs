@@ -12,8 +12,14 @@
 //! # Numbers
 //! Every number on the wire is a JSON number; numbers written as strings
 //! are refused (see [`num`]). Money and share counts are carried as
-//! [`rust_decimal::Decimal`] inside the service.
+//! [`rust_decimal::Decimal`] inside the service. Each numeric field's range
+//! is declared once, in [`bounds`], and read by both the OpenAPI schema and
+//! the check every request passes before it is converted ([`wire`]).
 
+// The `Wire` derive names this crate by its path, here as everywhere.
+extern crate self as infraval_api;
+
+pub mod bounds;
 pub mod build_cost;
 pub mod colocation;
 pub mod convertible;
@@ -28,6 +34,9 @@ pub mod problem;
 pub mod project;
 pub mod sensitivity;
 pub mod valuation;
+pub mod wire;
 
-pub use operation::{find, operations, AnyOperation, Operation, OperationError, Runs};
+pub use operation::{
+    find, operations, AnyOperation, Example, Examples, Operation, OperationError, Runs,
+};
 pub use problem::Problem;

@@ -1,4 +1,5 @@
-//! Serde adapters for `Decimal` fields on the wire.
+//! Numbers on the wire: how a JSON number is read into a `Decimal` and
+//! written back, and how responses round.
 //!
 //! Inputs: only JSON numbers are accepted (a number written as a string,
 //! `"NaN"` or `"Infinity"` is refused). JSON numbers are read as IEEE
@@ -7,18 +8,18 @@
 //! is `133.33`, not `133.3299999…`. Values beyond `Decimal`'s range
 //! (|x| ≥ 7.9 × 10²⁸) are refused.
 //!
-//! Outputs: Decimals are written as JSON numbers.
+//! Outputs: Decimals are written as the JSON number nearest to them.
 //!
-//! Use `#[serde(with = "infraval_api::num::decimal")]` on a `Decimal`,
-//! `num::opt_decimal` (with `#[serde(default)]`) on an `Option<Decimal>`,
-//! and `num::decimal_vec` on a `Vec<Decimal>`.
+//! The wire type that uses both is [`crate::wire::Num`].
 
 use std::fmt;
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
 use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserializer, Serializer};
+
+use crate::wire::Num;
 
 struct NumberVisitor;
 
@@ -75,111 +76,31 @@ fn from_shortest(v: f64) -> Option<Decimal> {
 
 /// A number as the wire writes it: the double nearest to the Decimal
 /// ([`infraval_core::num::to_f64`]), as a JSON number.
-fn write<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn write<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_f64(infraval_core::num::to_f64(*value))
 }
 
-/// Wraps a Decimal so that collections and options can reuse the adapters.
-#[derive(Debug, Clone, Copy)]
-struct Wire(Decimal);
-
-impl<'de> Deserialize<'de> for Wire {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NumberVisitor).map(Wire)
-    }
-}
-
-impl Serialize for Wire {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        write(&self.0, serializer)
-    }
-}
-
-/// Adapter for `Decimal` fields.
-pub mod decimal {
-    use super::*;
-
-    /// Writes a JSON number.
-    pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        write(value, serializer)
-    }
-
-    /// Reads a JSON number, refusing strings.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        Wire::deserialize(deserializer).map(|w| w.0)
-    }
-}
-
-/// Adapter for `Option<Decimal>` fields; pair it with `#[serde(default)]`.
-pub mod opt_decimal {
-    use super::*;
-
-    /// Writes a JSON number or `null`.
-    pub fn serialize<S: Serializer>(
-        value: &Option<Decimal>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        value.map(Wire).serialize(serializer)
-    }
-
-    /// Reads a JSON number or `null`, refusing strings.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Decimal>, D::Error> {
-        Option::<Wire>::deserialize(deserializer).map(|o| o.map(|w| w.0))
-    }
-}
-
-/// Adapter for `Vec<Decimal>` fields.
-pub mod decimal_vec {
-    use super::*;
-
-    /// Writes an array of JSON numbers.
-    pub fn serialize<S: Serializer>(value: &[Decimal], serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(value.iter().map(|d| Wire(*d)))
-    }
-
-    /// Reads an array of JSON numbers, refusing strings.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<Decimal>, D::Error> {
-        Vec::<Wire>::deserialize(deserializer).map(|v| v.into_iter().map(|w| w.0).collect())
-    }
-}
-
-/// Serde adapter for `Option<Vec<Decimal>>`; pair it with `#[serde(default)]`.
-pub mod opt_decimal_vec {
-    use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[derive(Serialize, Deserialize)]
-    struct Wrap(#[serde(with = "crate::num::decimal_vec")] Vec<Decimal>);
-
-    /// Writes an array of JSON numbers, or nothing.
-    pub fn serialize<S: Serializer>(
-        value: &Option<Vec<Decimal>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        value.clone().map(Wrap).serialize(serializer)
-    }
-
-    /// Reads an array of JSON numbers, refusing strings.
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Vec<Decimal>>, D::Error> {
-        Option::<Wrap>::deserialize(deserializer).map(|o| o.map(|w| w.0))
-    }
+/// Reads a JSON number into a Decimal, refusing strings.
+pub(crate) fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+    deserializer.deserialize_any(NumberVisitor)
 }
 
 /// Rounds money to cents, half away from zero: the rounding of every money
 /// figure in a response.
-pub fn cents(value: Decimal) -> Decimal {
-    value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+pub fn cents(value: Decimal) -> Num {
+    round(value, 2)
 }
 
 /// Rounds to `dp` decimal places, half away from zero.
-pub fn round(value: Decimal, dp: u32) -> Decimal {
-    value.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+pub fn round(value: Decimal, dp: u32) -> Num {
+    Num::new(round_decimal(value, dp))
+}
+
+/// Rounds to `dp` decimal places, half away from zero, as a Decimal.
+pub fn round_decimal(value: Decimal, dp: u32) -> Decimal {
+    value
+        .round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
 }
 
 #[cfg(test)]
@@ -191,13 +112,12 @@ mod tests {
 
     #[derive(Deserialize)]
     struct Body {
-        #[serde(with = "decimal")]
-        x: Decimal,
+        x: Num,
     }
 
     fn parse(json: &str) -> Result<Decimal, String> {
         serde_json::from_str::<Body>(json)
-            .map(|b| b.x)
+            .map(|b| b.x.get())
             .map_err(|e| e.to_string())
     }
 
@@ -247,10 +167,9 @@ mod tests {
     fn a_decimal_goes_out_as_the_double_nearest_to_it() {
         #[derive(serde::Serialize)]
         struct Out {
-            #[serde(with = "decimal")]
-            x: Decimal,
+            x: Num,
         }
-        let text = |x| serde_json::to_string(&Out { x }).unwrap();
+        let text = |x: Decimal| serde_json::to_string(&Out { x: x.into() }).unwrap();
         assert_eq!(text(dec!(133.33)), r#"{"x":133.33}"#);
         // rust_decimal's own to_f64 would write 7.420281594238695e-8.
         assert_eq!(
@@ -286,7 +205,7 @@ mod tests {
 
     #[test]
     fn cents_round_half_away_from_zero() {
-        assert_eq!(cents(dec!(0.125)), dec!(0.13));
-        assert_eq!(cents(dec!(-0.125)), dec!(-0.13));
+        assert_eq!(cents(dec!(0.125)).get(), dec!(0.13));
+        assert_eq!(cents(dec!(-0.125)).get(), dec!(-0.13));
     }
 }

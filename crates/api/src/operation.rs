@@ -9,11 +9,13 @@
 use std::marker::PhantomData;
 
 use infraval_core::CoreError;
+use rust_decimal::Decimal;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::json::{self, BodyError};
+use crate::wire::{self, FieldErrors, Num, Wire};
 
 /// Where an operation's computation runs in the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +50,7 @@ pub trait Operation: Send + Sync + 'static {
     /// Inline or on the blocking pool.
     const RUNS: Runs;
     /// The request body.
-    type Request: Serialize + DeserializeOwned + ToSchema + Send + 'static;
+    type Request: Serialize + DeserializeOwned + ToSchema + Wire + Examples + Send + 'static;
     /// The validated core input the request converts into.
     type Input: TryFrom<Self::Request, Error = CoreError> + Send + 'static;
     /// The response body.
@@ -62,10 +64,39 @@ pub trait Operation: Send + Sync + 'static {
     /// Computes the answer.
     fn compute(input: Self::Input) -> Result<Self::Response, CoreError>;
 
-    /// Validates a request and computes its answer, on the calling thread.
-    fn run(request: Self::Request) -> Result<Self::Response, CoreError> {
-        Self::compute(Self::Input::try_from(request)?)
+    /// Checks every field of a request against its rule, reporting every
+    /// fault at once, then converts it into the core input (which checks
+    /// the rules between fields).
+    fn validate(request: Self::Request) -> Result<Self::Input, OperationError> {
+        wire::check(&request)?;
+        Ok(Self::Input::try_from(request)?)
     }
+
+    /// Validates a request and computes its answer, on the calling thread.
+    fn run(request: Self::Request) -> Result<Self::Response, OperationError> {
+        Ok(Self::compute(Self::validate(request)?)?)
+    }
+}
+
+/// A named request example, as the OpenAPI document shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// The example's key in the document: `by_capacity_and_rent`.
+    pub name: &'static str,
+    /// One line on what it shows.
+    pub summary: &'static str,
+    /// The request body.
+    pub body: serde_json::Value,
+}
+
+/// The request examples of an operation, built from the reference
+/// figures; together they give every numeric field a value. The OpenAPI
+/// document lists them by name (Swagger UI fills in the first in
+/// alphabetical order) with what each answers; the first declared is the
+/// one its error examples start from.
+pub trait Examples {
+    /// The examples, the default first.
+    fn examples() -> Vec<Example>;
 }
 
 /// The summary of an operation: the first line of its doc comment.
@@ -101,6 +132,9 @@ pub enum OperationError {
     /// The body does not parse into the request type.
     #[error(transparent)]
     Body(#[from] BodyError),
+    /// Fields out of their ranges, all of them.
+    #[error(transparent)]
+    Fields(#[from] FieldErrors),
     /// The core refused the input, or found no answer.
     #[error(transparent)]
     Core(#[from] CoreError),
@@ -189,7 +223,7 @@ impl<Op: Operation> AnyOperation for Erased<Op> {
 
     fn prepare(&self, body: serde_json::Value) -> Result<Prepared, OperationError> {
         let request: Op::Request = json::from_value(body)?;
-        let input = Op::Input::try_from(request)?;
+        let input = Op::validate(request)?;
         Ok(Prepared {
             work_units: Op::work_units(&input).max(1),
             compute: Box::new(move || {
@@ -198,6 +232,79 @@ impl<Op: Operation> AnyOperation for Erased<Op> {
             }),
         })
     }
+}
+
+/// An example request with one or two of its numbers put out of range, and
+/// the faults the check finds: what the OpenAPI document shows as an
+/// operation's 422.
+///
+/// Each number other than zero, in the order of the example, is multiplied
+/// by 100 (a fraction then reads as a percentage); a change the check
+/// refuses is kept, any other undone, until two are found. `None` when no
+/// number of the example can be put out of range that way.
+pub fn out_of_range_example<Op: Operation>(example: &serde_json::Value) -> Option<FieldErrors> {
+    fn numbers(value: &serde_json::Value, at: &mut Vec<Step>, found: &mut Vec<Vec<Step>>) {
+        match value {
+            serde_json::Value::Number(_) => found.push(at.clone()),
+            serde_json::Value::Object(map) => {
+                for (key, item) in map {
+                    at.push(Step::Key(key.clone()));
+                    numbers(item, at, found);
+                    at.pop();
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    at.push(Step::Index(i));
+                    numbers(item, at, found);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    fn slot<'a>(value: &'a mut serde_json::Value, at: &[Step]) -> &'a mut serde_json::Value {
+        at.iter().fold(value, |node, step| match step {
+            Step::Key(key) => &mut node[key.as_str()],
+            Step::Index(i) => &mut node[*i],
+        })
+    }
+    #[derive(Clone)]
+    enum Step {
+        Key(String),
+        Index(usize),
+    }
+
+    let mut leaves = Vec::new();
+    numbers(example, &mut Vec::new(), &mut leaves);
+    let mut body = example.clone();
+    let mut best: Option<FieldErrors> = None;
+    for at in leaves {
+        let original = slot(&mut body, &at).clone();
+        let Ok(number) = serde_json::from_value::<Num>(original.clone()) else {
+            continue;
+        };
+        let broken = match number.get().checked_mul(Decimal::ONE_HUNDRED) {
+            Some(v) if !v.is_zero() => Num::new(v.normalize()),
+            _ => continue,
+        };
+        *slot(&mut body, &at) = serde_json::to_value(broken).ok()?;
+        let faults = json::from_value::<Op::Request>(body.clone())
+            .ok()
+            .and_then(|request| wire::check(&request).err());
+        let found = best.as_ref().map_or(0, |b| b.all().len());
+        match faults {
+            Some(faults) if faults.all().len() > found => {
+                let done = faults.all().len() >= 2;
+                best = Some(faults);
+                if done {
+                    break;
+                }
+            }
+            _ => *slot(&mut body, &at) = original,
+        }
+    }
+    best
 }
 
 /// Every operation, in declaration order.

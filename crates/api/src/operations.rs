@@ -207,12 +207,17 @@ macro_rules! for_each_operation {
 
             /// The volatility or the credit spread that reproduces a market price.
             ///
-            /// The body is a price request without the solved field, plus `solve_for`
-            /// and `market_price_per_100` (dirty). Brent's method brackets volatility in
-            /// [0.001, 5] or the spread in [0, 1] (the hazard-rate model keeps
-            /// `volatility² > hazard rate`) and stops when the price is within 1e-6
-            /// per 100 of the target. A price outside the bracket's prices is a 422
-            /// `unattainable` giving the attainable bounds.
+            /// The body is a price request plus `solve_for` and `market_price_per_100`
+            /// (dirty); the solved field may be omitted, or given as the starting
+            /// value. The search covers volatility in [0.001, 5] or the spread in
+            /// [0, 1] (the hazard-rate model keeps `volatility² > hazard rate`); an
+            /// end where the tree cannot be built at the requested steps moves inward
+            /// to where it can. The price is scanned on a 16-interval grid and every
+            /// crossing solved by Brent's method to within 1e-6 per 100: `roots` lists
+            /// them all, and the answer is the one nearest the starting value (the
+            /// lowest without one). A price the scan never reaches is a 422
+            /// `target_unattainable` giving the lowest and highest price seen and any
+            /// end that moved.
             convertible_implied = ConvertibleImplied {
                 id: "convertibles.implied",
                 path: "/v1/convertibles/implied",

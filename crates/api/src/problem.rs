@@ -11,17 +11,11 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 ///
 /// `code` is stable and machine-readable: match on it, not on `title` or
 /// `detail`. `field` names the request field at fault, as a path such as
-/// `phases[2].it_capacity_mw`, when a single field is.
+/// `phases[2].it_capacity_mw`, when a single field is. When fields are at
+/// fault, `errors` lists every one found (the request's fields are each
+/// checked against their ranges before anything else), and the top-level
+/// `detail`, `code` and `field` repeat the first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({
-    "type": "/problems/out_of_range",
-    "title": "A value is out of range",
-    "status": 422,
-    "detail": "`occupancy` must be at most 1, got 1.2",
-    "code": "out_of_range",
-    "field": "occupancy",
-    "request_id": "0b7e0c52-8d0e-4d59-9b83-2f4c1f1f2f10"
-}))]
 pub struct Problem {
     /// A URI reference naming the problem type: `/problems/{code}`.
     #[serde(rename = "type")]
@@ -40,6 +34,21 @@ pub struct Problem {
     /// The request id, as echoed in the `X-Request-Id` header.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Every field at fault, in the order of the request's fields; absent
+    /// when no field is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One field at fault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field's path: `phases[2].it_capacity_mw`.
+    pub field: String,
+    /// The stable machine code, as the problem's `code`.
+    pub code: String,
+    /// What is wrong with it, in words.
+    pub detail: String,
 }
 
 /// The stable code and the title of a core error: one exhaustive match, with
@@ -52,7 +61,9 @@ pub fn core_code_and_title(err: &CoreError) -> (&'static str, &'static str) {
             ValueError::NotAbove { .. }
             | ValueError::BelowMinimum { .. }
             | ValueError::AboveMaximum { .. }
-            | ValueError::NotBelow { .. } => ("out_of_range", "A value is out of range"),
+            | ValueError::NotBelow { .. }
+            | ValueError::PercentForFraction { .. } => ("out_of_range", "A value is out of range"),
+            ValueError::NotOneOf { .. } => ("invalid_value", "A value is not one of those allowed"),
             ValueError::TooLong { .. } => ("too_many_items", "A list is over its cap"),
             ValueError::Empty => ("empty_list", "A list is empty"),
             ValueError::NotIncreasing => ("not_increasing", "A list is not in increasing order"),

@@ -2,17 +2,19 @@
 
 use infraval_core::error::AtField;
 use infraval_core::num::Fraction;
+use infraval_core::num::{Price, Usd};
 use infraval_core::project::{
     self, Exit, LeaseUp, Metric, Opex, PowerPassThrough, ProjectInput, Tax, Variable,
 };
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::build_cost::{fraction_or_zero, usd_at_most, BuildParts, PhaseRequest, SpendCurveName};
-use crate::colocation::{rate, MAX_POWER_PRICE_PER_MWH};
-use crate::num;
+use crate::build_cost::{fraction_or_zero, BuildParts, PhaseRequest, SpendCurveName};
+use crate::wire::{Bounds, Int, Num, Wire};
+use crate::{bounds, num, Example, Examples};
 
 /// Rates and ratios (IRR, yield on cost, spread) are rounded to this many
 /// decimals in responses.
@@ -27,203 +29,155 @@ pub const DEFAULT_DEPRECIATION_YEARS: u32 = 20;
 /// Periods are years from the start of construction (month 0); see the
 /// README for the formulas. Build-cost fields are those of
 /// `POST /v1/build-cost`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "it_capacity_mw": 250,
-    "cost_per_mw": 10000000,
-    "phases": [
-        {"it_capacity_mw": 100, "start_month": 0, "duration_months": 12},
-        {"it_capacity_mw": 150, "start_month": 6, "duration_months": 18}
-    ],
-    "rate_per_kw_month": 133.33,
-    "months_to_stabilize": 18,
-    "stabilized_occupancy": 0.95,
-    "lease_start_month": 12,
-    "rent_escalator": 0.03,
-    "opex_fraction": 0.2,
-    "maintenance_capex": 0.02,
-    "tax_rate": 0.21,
-    "discount_rate": 0.09,
-    "horizon_years": 20,
-    "exit_cap_rate": 0.07
-}))]
 pub struct ProjectRequest {
-    /// Critical IT capacity built, MW. Range: > 0, ≤ 100,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 250, minimum = 0, maximum = 100000)]
-    pub it_capacity_mw: Decimal,
-    /// Hard construction cost, USD per MW. Range: 0 to 1,000,000,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 10000000, minimum = 0, maximum = 1000000000)]
-    pub cost_per_mw: Decimal,
-    /// Contingency, a fraction of the hard cost in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.1, minimum = 0, maximum = 1)]
-    pub contingency: Option<Decimal>,
-    /// Soft costs, a fraction of the hard cost in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.05, minimum = 0, maximum = 1)]
-    pub soft_costs: Option<Decimal>,
+    /// Critical IT capacity built, MW.
+    #[wire(bounds::IT_CAPACITY_MW)]
+    pub it_capacity_mw: Num,
+    /// Hard construction cost, USD per MW.
+    #[wire(bounds::COST_PER_MW)]
+    pub cost_per_mw: Num,
+    /// Contingency, a fraction of the hard cost. Default 0.
+    #[wire(bounds::FRACTION)]
+    pub contingency: Option<Num>,
+    /// Soft costs, a fraction of the hard cost. Default 0.
+    #[wire(bounds::FRACTION)]
+    pub soft_costs: Option<Num>,
     /// Land, USD, spent in month 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 20000000, minimum = 0)]
-    pub land_cost: Option<Decimal>,
+    #[wire(bounds::USD)]
+    pub land_cost: Option<Num>,
     /// Spent to date, USD: sunk, so left out of the cash flows but not of
     /// the total cost. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0, minimum = 0)]
-    pub already_spent: Option<Decimal>,
-    /// Construction phases (at most 50) adding up to the capacity.
-    /// Default: everything in month 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(bounds::USD)]
+    pub already_spent: Option<Num>,
+    /// Construction phases adding up to the capacity. Default: everything
+    /// in month 0.
+    #[wire(bounds::PHASES)]
     pub phases: Option<Vec<PhaseRequest>>,
     /// How each phase's cost is spread. Default `straight_line`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spend_curve: Option<SpendCurveName>,
-    /// First-year rent, USD per kW of IT load per month. Range: > 0, ≤ 100,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 133.33, minimum = 0, maximum = 100000)]
-    pub rate_per_kw_month: Decimal,
-    /// Occupancy in each lease year, fractions in [0, 1], at most 50; the
-    /// last holds afterwards. Not with `months_to_stabilize`.
-    #[serde(
-        default,
-        with = "num::opt_decimal_vec",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(value_type = Option<Vec<f64>>, example = json!([0.5, 0.9, 1]))]
-    pub occupancy_by_year: Option<Vec<Decimal>>,
+    /// First-year rent, USD per kW of IT load per month.
+    #[wire(bounds::RATE_PER_KW_MONTH)]
+    pub rate_per_kw_month: Num,
+    /// Occupancy in each lease year, fractions; the last holds afterwards.
+    /// Not with `months_to_stabilize`.
+    #[wire(bounds::OCCUPANCY_BY_YEAR)]
+    pub occupancy_by_year: Option<Vec<Num>>,
     /// Months of a straight-line lease-up from 0 to `stabilized_occupancy`.
-    /// Range: 1 to 600. Not with `occupancy_by_year`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 18, minimum = 1, maximum = 600)]
-    pub months_to_stabilize: Option<u32>,
-    /// Occupancy at the end of the linear lease-up, in [0, 1]. Default 1.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.95, minimum = 0, maximum = 1)]
-    pub stabilized_occupancy: Option<Decimal>,
-    /// First month of rent, from month 0 of construction. Range: 0 to 600.
-    /// Default: the month after the last month of build spend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 12, minimum = 0, maximum = 600)]
-    pub lease_start_month: Option<u32>,
-    /// Annual rent escalator, a fraction in [-0.5, 0.5], on each lease
-    /// anniversary. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.03, minimum = -0.5, maximum = 0.5)]
-    pub rent_escalator: Option<Decimal>,
-    /// Opex as a fraction of rent, in [0, 1]. Not with `opex_per_kw_month`.
-    /// Default: no opex.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.2, minimum = 0, maximum = 1)]
-    pub opex_fraction: Option<Decimal>,
-    /// Opex, USD per leased kW per month, flat. Range: 0 to 100,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 25, minimum = 0, maximum = 100000)]
-    pub opex_per_kw_month: Option<Decimal>,
-    /// PUE for pass-through power, in [1, 5]; needed with `power_price_per_mwh`.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1.3, minimum = 1, maximum = 5)]
-    pub pue: Option<Decimal>,
-    /// Pass-through power price, USD per MWh, flat. Range: 0 to 100,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 45, minimum = 0, maximum = 100000)]
-    pub power_price_per_mwh: Option<Decimal>,
-    /// Markup on pass-through power, a fraction in [0, 1]; 0 (the default)
-    /// leaves NOI unchanged.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0, minimum = 0, maximum = 1)]
-    pub power_margin: Option<Decimal>,
-    /// Maintenance capex, a fraction of rent in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.02, minimum = 0, maximum = 1)]
-    pub maintenance_capex: Option<Decimal>,
-    /// Income tax rate on NOI less depreciation, in [0, 1]. Default: no tax.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.21, minimum = 0, maximum = 1)]
-    pub tax_rate: Option<Decimal>,
+    /// Not with `occupancy_by_year`.
+    #[wire(bounds::MONTHS_TO_STABILIZE)]
+    pub months_to_stabilize: Option<Int>,
+    /// Occupancy at the end of the linear lease-up. Default 1.
+    #[wire(bounds::FRACTION)]
+    pub stabilized_occupancy: Option<Num>,
+    /// First month of rent, from month 0 of construction. Default: the
+    /// month after the last month of build spend.
+    #[wire(bounds::LEASE_START_MONTH)]
+    pub lease_start_month: Option<Int>,
+    /// Annual rent escalator, on each lease anniversary. Default 0.
+    #[wire(bounds::RENT_ESCALATOR)]
+    pub rent_escalator: Option<Num>,
+    /// Opex as a fraction of rent. Not with `opex_per_kw_month`. Default:
+    /// no opex.
+    #[wire(bounds::FRACTION)]
+    pub opex_fraction: Option<Num>,
+    /// Opex, USD per leased kW per month, flat.
+    #[wire(bounds::OPEX_PER_KW_MONTH)]
+    pub opex_per_kw_month: Option<Num>,
+    /// PUE for pass-through power; needed with `power_price_per_mwh`.
+    #[wire(bounds::PUE)]
+    pub pue: Option<Num>,
+    /// Pass-through power price, USD per MWh, flat.
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub power_price_per_mwh: Option<Num>,
+    /// Markup on pass-through power; 0 (the default) leaves NOI unchanged.
+    #[wire(bounds::FRACTION)]
+    pub power_margin: Option<Num>,
+    /// Maintenance capex, a fraction of rent. Default 0.
+    #[wire(bounds::FRACTION)]
+    pub maintenance_capex: Option<Num>,
+    /// Income tax rate on NOI less depreciation. Default: no tax.
+    #[wire(bounds::TAX_RATE)]
+    pub tax_rate: Option<Num>,
     /// Straight-line depreciation life of the build cost less land, years,
-    /// from the lease-start year. Range: 1 to 50. Default 20; needs `tax_rate`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 20, minimum = 1, maximum = 50)]
-    pub depreciation_years: Option<u32>,
-    /// Discount rate a year, a fraction in [-0.99, 100].
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.09, minimum = -0.99, maximum = 100)]
-    pub discount_rate: Decimal,
-    /// The last year of the model; the site is sold at its end. Range: 1 to 50.
-    #[schema(example = 20, minimum = 1, maximum = 50)]
-    pub horizon_years: u32,
-    /// Exit: forward NOI over this cap rate, in (0, 1]. Not with `exit_multiple`.
+    /// from the lease-start year. Default 20; needs `tax_rate`.
+    #[wire(bounds::DEPRECIATION_YEARS)]
+    pub depreciation_years: Option<Int>,
+    /// Discount rate a year.
+    #[wire(bounds::DISCOUNT_RATE)]
+    pub discount_rate: Num,
+    /// The last year of the model; the site is sold at its end.
+    #[wire(bounds::HORIZON_YEARS)]
+    pub horizon_years: Int,
+    /// Exit: forward NOI over this cap rate. Not with `exit_multiple`.
     /// Neither: no terminal value.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.07, minimum = 0, maximum = 1)]
-    pub exit_cap_rate: Option<Decimal>,
-    /// Exit: forward EBITDA (NOI) times this EV/EBITDA multiple, in (0, 100].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 14, minimum = 0, maximum = 100)]
-    pub exit_multiple: Option<Decimal>,
+    #[wire(bounds::POSITIVE_FRACTION)]
+    pub exit_cap_rate: Option<Num>,
+    /// Exit: forward EBITDA (NOI) times this EV/EBITDA multiple.
+    #[wire(bounds::MULTIPLE)]
+    pub exit_multiple: Option<Num>,
+}
+
+impl ProjectRequest {
+    /// The README's Sandersville project: 250 MW in two phases at $10M per
+    /// MW, $133.33 per kW-month leased up over 18 months, a 7% exit cap.
+    pub fn sandersville() -> serde_json::Value {
+        json!({
+            "it_capacity_mw": 250,
+            "cost_per_mw": 10000000,
+            "rate_per_kw_month": 133.33,
+            "months_to_stabilize": 18,
+            "stabilized_occupancy": 0.95,
+            "lease_start_month": 12,
+            "rent_escalator": 0.03,
+            "opex_fraction": 0.2,
+            "maintenance_capex": 0.02,
+            "tax_rate": 0.21,
+            "depreciation_years": 20,
+            "discount_rate": 0.09,
+            "horizon_years": 20,
+            "exit_cap_rate": 0.07
+        })
+    }
+}
+
+impl Examples for ProjectRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "sandersville",
+                summary: "250 MW at $10M per MW, $133.33 per kW-month, 18-month lease-up, 7% exit cap",
+                body: ProjectRequest::sandersville(),
+            },
+            Example {
+                name: "with_phases_power_and_an_exit_multiple",
+                summary: "Two phases, a lease-up by year, opex per kW, pass-through power and an exit multiple",
+                body: json!({
+                    "it_capacity_mw": 250,
+                    "cost_per_mw": 10000000,
+                    "contingency": 0.1,
+                    "soft_costs": 0.05,
+                    "land_cost": 20000000,
+                    "already_spent": 100000000,
+                    "phases": [
+                        {"it_capacity_mw": 100, "start_month": 0, "duration_months": 12},
+                        {"it_capacity_mw": 150, "start_month": 6, "duration_months": 18}
+                    ],
+                    "spend_curve": "s_curve",
+                    "rate_per_kw_month": 133.33,
+                    "occupancy_by_year": [0.5, 0.9, 1],
+                    "opex_per_kw_month": 25,
+                    "pue": 1.3,
+                    "power_price_per_mwh": 45,
+                    "power_margin": 0.05,
+                    "discount_rate": 0.09,
+                    "horizon_years": 20,
+                    "exit_multiple": 14
+                }),
+            },
+        ]
+    }
 }
 
 /// Refuses two alternative fields given together; each is `(name, given)`.
@@ -264,19 +218,17 @@ impl TryFrom<ProjectRequest> for ProjectInput {
         }
         let lease_up = match (req.occupancy_by_year, req.months_to_stabilize) {
             (Some(list), _) => {
-                infraval_core::num::capped_len(&list, project::MAX_RAMP_YEARS)
-                    .at("occupancy_by_year")?;
                 let fractions = list
                     .into_iter()
                     .enumerate()
-                    .map(|(i, o)| Fraction::new(o).at(format!("occupancy_by_year[{i}]")))
+                    .map(|(i, o)| Fraction::new(o.get()).at(format!("occupancy_by_year[{i}]")))
                     .collect::<Result<Vec<_>, _>>()?;
                 LeaseUp::by_year(fractions)?
             }
             (None, Some(months)) => LeaseUp::linear(
-                months,
+                months.to_u32(),
                 match req.stabilized_occupancy {
-                    Some(o) => Fraction::new(o).at("stabilized_occupancy")?,
+                    Some(o) => Fraction::new(o.get()).at("stabilized_occupancy")?,
                     None => Fraction::ONE,
                 },
             )?,
@@ -287,11 +239,7 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             ("opex_per_kw_month", req.opex_per_kw_month.is_some()),
         )?;
         let opex = match (req.opex_fraction, req.opex_per_kw_month) {
-            (_, Some(usd)) => Opex::PerKwMonth(usd_at_most(
-                usd,
-                crate::colocation::MAX_RATE_PER_KW_MONTH,
-                "opex_per_kw_month",
-            )?),
+            (_, Some(usd)) => Opex::PerKwMonth(Usd::new(usd.get()).at("opex_per_kw_month")?),
             (f, None) => Opex::FractionOfRent(fraction_or_zero(f, "opex_fraction")?),
         };
         let power = match req.power_price_per_mwh {
@@ -305,14 +253,16 @@ impl TryFrom<ProjectRequest> for ProjectInput {
                 None
             }
             Some(price) => Some(PowerPassThrough {
-                pue: infraval_core::colocation::Pue::new(req.pue.ok_or(
-                    CoreError::MissingDependency {
-                        field: "power_price_per_mwh",
-                        requires: "pue",
-                    },
-                )?)
+                pue: infraval_core::colocation::Pue::new(
+                    req.pue
+                        .ok_or(CoreError::MissingDependency {
+                            field: "power_price_per_mwh",
+                            requires: "pue",
+                        })?
+                        .get(),
+                )
                 .at("pue")?,
-                price_per_mwh: usd_at_most(price, MAX_POWER_PRICE_PER_MWH, "power_price_per_mwh")?,
+                price_per_mwh: Usd::new(price.get()).at("power_price_per_mwh")?,
                 margin: fraction_or_zero(req.power_margin, "power_margin")?,
             }),
         };
@@ -325,8 +275,8 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             }
             (None, None) => None,
             (Some(rate), years) => Some(Tax {
-                rate: Fraction::new(rate).at("tax_rate")?,
-                depreciation_years: years.unwrap_or(DEFAULT_DEPRECIATION_YEARS),
+                rate: Fraction::new(rate.get()).at("tax_rate")?,
+                depreciation_years: years.map_or(DEFAULT_DEPRECIATION_YEARS, Int::to_u32),
             }),
         };
         exclusive(
@@ -334,24 +284,24 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             ("exit_multiple", req.exit_multiple.is_some()),
         )?;
         let exit = match (req.exit_cap_rate, req.exit_multiple) {
-            (Some(c), _) => Some(Exit::CapRate(c)),
-            (None, Some(m)) => Some(Exit::Multiple(m)),
+            (Some(c), _) => Some(Exit::CapRate(c.get())),
+            (None, Some(m)) => Some(Exit::Multiple(m.get())),
             (None, None) => None,
         };
         Ok(ProjectInput {
             lease_start_month: req
                 .lease_start_month
-                .unwrap_or_else(|| build.phases.end_month()),
+                .map_or_else(|| build.phases.end_month(), Int::to_u32),
             build,
-            rate_per_kw_month: rate(req.rate_per_kw_month, "rate_per_kw_month")?,
+            rate_per_kw_month: Price::new(req.rate_per_kw_month.get()).at("rate_per_kw_month")?,
             lease_up,
-            rent_escalator: req.rent_escalator.unwrap_or_default(),
+            rent_escalator: req.rent_escalator.map_or(Decimal::ZERO, Num::get),
             opex,
             power,
             maintenance_capex: fraction_or_zero(req.maintenance_capex, "maintenance_capex")?,
             tax,
-            discount_rate: req.discount_rate,
-            horizon_years: req.horizon_years,
+            discount_rate: req.discount_rate.get(),
+            horizon_years: req.horizon_years.to_u32(),
             exit,
         })
     }
@@ -362,56 +312,31 @@ impl TryFrom<ProjectRequest> for ProjectInput {
 #[serde(deny_unknown_fields)]
 pub struct ProjectYearResponse {
     /// Year index, 0 at the start of construction.
-    #[schema(example = 3)]
     pub year: u32,
     /// Average leased share of the IT capacity over the year, 6 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.95)]
-    pub occupancy: Decimal,
+    pub occupancy: Num,
     /// Rent.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 389971215.0)]
-    pub rent_revenue: Decimal,
+    pub rent_revenue: Num,
     /// Pass-through power billed (cost × (1 + margin)).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub power_revenue: Decimal,
+    pub power_revenue: Num,
     /// Rent plus power revenue.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 389971215.0)]
-    pub revenue: Decimal,
+    pub revenue: Num,
     /// Operating expenses, including power bought.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 77994243)]
-    pub opex: Decimal,
+    pub opex: Num,
     /// Net operating income: revenue − opex.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 311976972)]
-    pub noi: Decimal,
+    pub noi: Num,
     /// Construction capex still to be spent.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub capex: Decimal,
+    pub capex: Num,
     /// Maintenance capex.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 7799424.3)]
-    pub maintenance_capex: Decimal,
+    pub maintenance_capex: Num,
     /// Income tax.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 39014164.12)]
-    pub tax: Decimal,
+    pub tax: Num,
     /// Sale proceeds (the horizon year only).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub exit_value: Decimal,
+    pub exit_value: Num,
     /// NOI − capex − maintenance capex − tax + exit value.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 265163383.58)]
-    pub cash_flow: Decimal,
+    pub cash_flow: Num,
     /// Running total of the cash flow.
-    #[serde(with = "num::decimal")]
-    #[schema(example = -1900000000.0)]
-    pub cumulative: Decimal,
+    pub cumulative: Num,
 }
 
 /// The site's cash-flow table and returns.
@@ -424,74 +349,40 @@ pub struct ProjectResponse {
     /// Years 0 to the horizon.
     pub years: Vec<ProjectYearResponse>,
     /// Total build cost.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2500000000.0)]
-    pub total_cost: Decimal,
+    pub total_cost: Num,
     /// Build cost not yet spent.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2500000000.0)]
-    pub remaining_capex: Decimal,
+    pub remaining_capex: Num,
     /// Net present value at the discount rate.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1234567890.12)]
-    pub npv: Decimal,
+    pub npv: Num,
     /// Internal rate of return, a fraction a year.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.13)]
-    pub irr: Decimal,
+    pub irr: Num,
     /// Years until the cumulative cash flow (exit included) turns
     /// non-negative; absent if it never does within the horizon.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 8.25)]
-    pub payback_years: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payback_years: Option<Num>,
     /// Rent a year at stabilized occupancy and first-year rate.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 379990500.0)]
-    pub stabilized_arr: Decimal,
+    pub stabilized_arr: Num,
     /// NOI a year at stabilized occupancy and first-year rate.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 303992400.0)]
-    pub stabilized_noi: Decimal,
+    pub stabilized_noi: Num,
     /// Stabilized NOI / total cost; absent when the total cost is zero.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.12159696)]
-    pub yield_on_cost: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yield_on_cost: Option<Num>,
     /// Yield on cost − exit cap rate; only with `exit_cap_rate`.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.05159696)]
-    pub development_spread: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub development_spread: Option<Num>,
     /// Sale proceeds at the horizon.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 7000000000.0)]
-    pub exit_value: Decimal,
+    pub exit_value: Num,
     /// Σ positive cash flows / Σ |negative cash flows|; absent without outflows.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 4.1)]
-    pub equity_multiple: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equity_multiple: Option<Num>,
 }
 
-fn rate_out(d: Decimal) -> Decimal {
-    num::round(d, RATE_DECIMALS).normalize()
+fn rate_out(d: Decimal) -> Num {
+    num::round(d, RATE_DECIMALS)
 }
 
-fn ratio_out(d: Decimal) -> Decimal {
-    num::round(d, RATIO_DECIMALS).normalize()
+fn ratio_out(d: Decimal) -> Num {
+    num::round(d, RATIO_DECIMALS)
 }
 
 impl TryFrom<project::Project> for ProjectResponse {
@@ -506,7 +397,7 @@ impl TryFrom<project::Project> for ProjectResponse {
                 .into_iter()
                 .map(|y| ProjectYearResponse {
                     year: y.year,
-                    occupancy: num::round(y.occupancy, 6).normalize(),
+                    occupancy: num::round(y.occupancy, 6),
                     rent_revenue: num::cents(y.rent_revenue),
                     power_revenue: num::cents(y.power_revenue),
                     revenue: num::cents(y.revenue),
@@ -535,10 +426,11 @@ impl TryFrom<project::Project> for ProjectResponse {
 }
 
 /// An input that goal seek and sensitivity can vary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VariableName {
     /// First-year rent, USD per kW-month.
+    #[default]
     RatePerKwMonth,
     /// Hard build cost, USD per MW.
     CostPerMw,
@@ -558,6 +450,42 @@ pub enum VariableName {
     OpexPerKwMonth,
     /// Pass-through power price (the project must have power).
     PowerPricePerMwh,
+}
+
+impl VariableName {
+    /// The range of the variable: that of the project field of the same
+    /// name. Goal-seek brackets and sensitivity values are checked
+    /// against it.
+    pub fn bounds(self) -> Bounds {
+        match self {
+            VariableName::RatePerKwMonth => bounds::RATE_PER_KW_MONTH,
+            VariableName::CostPerMw => bounds::COST_PER_MW,
+            VariableName::StabilizedOccupancy | VariableName::OpexFraction => bounds::FRACTION,
+            VariableName::RentEscalator => bounds::RENT_ESCALATOR,
+            VariableName::DiscountRate => bounds::DISCOUNT_RATE,
+            VariableName::ExitCapRate => bounds::POSITIVE_FRACTION,
+            VariableName::ExitMultiple => bounds::MULTIPLE,
+            VariableName::OpexPerKwMonth => bounds::OPEX_PER_KW_MONTH,
+            VariableName::PowerPricePerMwh => bounds::POWER_PRICE_PER_MWH,
+        }
+    }
+
+    /// The decimal places goal seek rounds a solved value to: those of the
+    /// quantity in the service's answers (a rent to 4 like `/arr`'s rate,
+    /// money to cents, fractions to 8 like rates, a multiple to 4).
+    pub fn decimals(self) -> u32 {
+        match self {
+            VariableName::RatePerKwMonth
+            | VariableName::OpexPerKwMonth
+            | VariableName::ExitMultiple => RATIO_DECIMALS,
+            VariableName::CostPerMw | VariableName::PowerPricePerMwh => 2,
+            VariableName::StabilizedOccupancy
+            | VariableName::OpexFraction
+            | VariableName::RentEscalator
+            | VariableName::DiscountRate
+            | VariableName::ExitCapRate => RATE_DECIMALS,
+        }
+    }
 }
 
 impl From<VariableName> for Variable {
@@ -595,12 +523,13 @@ impl From<Variable> for VariableName {
 }
 
 /// A result of the project model that goal seek and sensitivity can read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MetricName {
     /// Net present value, USD.
     Npv,
     /// Internal rate of return.
+    #[default]
     Irr,
     /// Payback, years.
     PaybackYears,
@@ -652,7 +581,7 @@ impl From<Metric> for MetricName {
 
 /// A metric's value as the wire shows it: money in cents, rates to 8
 /// decimals, years and multiples to 4.
-pub(crate) fn metric_out(metric: Metric, value: Decimal) -> Decimal {
+pub(crate) fn metric_out(metric: Metric, value: Decimal) -> Num {
     match metric {
         Metric::Npv | Metric::StabilizedNoi | Metric::Arr | Metric::ExitValue => num::cents(value),
         Metric::Irr | Metric::YieldOnCost | Metric::DevelopmentSpread => rate_out(value),
@@ -728,7 +657,7 @@ mod tests {
     #[test]
     fn two_exits_are_one_too_many() {
         let mut req = example();
-        req.exit_multiple = Some(dec!(14));
+        req.exit_multiple = Some(dec!(14).into());
         assert!(matches!(
             ProjectInput::try_from(req),
             Err(CoreError::ExactlyOneOf { .. })
@@ -736,9 +665,49 @@ mod tests {
     }
 
     #[test]
+    fn each_variable_has_the_range_of_the_project_field_of_its_name() {
+        let mut named = vec![(
+            ProjectRequest::name().into_owned(),
+            <ProjectRequest as utoipa::PartialSchema>::schema(),
+        )];
+        <ProjectRequest as ToSchema>::schemas(&mut named);
+        let mut schemas: crate::wire::Schemas = named.into_iter().collect();
+        crate::wire::inline_scalars(&mut schemas);
+        crate::wire::document::<ProjectRequest>(&mut schemas);
+        let project = serde_json::to_value(&schemas["ProjectRequest"]).unwrap();
+        let ends = |schema: &serde_json::Value| {
+            ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]
+                .map(|key| schema[key].as_f64())
+        };
+        for variable in [
+            VariableName::RatePerKwMonth,
+            VariableName::CostPerMw,
+            VariableName::StabilizedOccupancy,
+            VariableName::RentEscalator,
+            VariableName::DiscountRate,
+            VariableName::ExitCapRate,
+            VariableName::ExitMultiple,
+            VariableName::OpexFraction,
+            VariableName::OpexPerKwMonth,
+            VariableName::PowerPricePerMwh,
+        ] {
+            let name = serde_json::to_value(variable).unwrap();
+            let field = &project["properties"][name.as_str().unwrap()];
+            let mut own = utoipa::openapi::schema::Object::new();
+            variable.bounds().document(&mut own);
+            let own = serde_json::to_value(own).unwrap();
+            assert_eq!(ends(field), ends(&own), "{name}");
+            assert!(
+                ends(field).iter().any(Option::is_some),
+                "{name} has a range"
+            );
+        }
+    }
+
+    #[test]
     fn a_nested_project_error_names_its_path() {
         let mut req = example();
-        req.horizon_years = 80;
+        req.horizon_years = Int::new(80);
         let err = nested_project(req).unwrap_err();
         assert_eq!(err.field(), Some("project.horizon_years"));
     }

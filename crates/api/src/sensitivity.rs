@@ -2,63 +2,74 @@
 
 use infraval_core::error::AtField;
 use infraval_core::sensitivity::{self, Axis, SensitivityInput};
-use infraval_core::{CoreError, ValueError};
-use rust_decimal::Decimal;
+use infraval_core::CoreError;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::num;
 use crate::project::{metric_out, nested_project, MetricName, ProjectRequest, VariableName};
+use crate::wire::{Int, Num, Wire, NESTED};
+use crate::{bounds, Example, Examples};
 
-/// Evenly spaced values: `steps` points from `from` to `to` inclusive.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// Evenly spaced values: `from` to `to` in `steps` equal steps, both ends
+/// included (`steps + 1` values), as everywhere a range is given.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"from": 100, "to": 200, "steps": 11}))]
+#[schema(example = json!({"from": 100, "to": 200, "steps": 10}))]
 pub struct RangeWire {
-    /// First value.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100)]
-    pub from: Decimal,
-    /// Last value.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 200)]
-    pub to: Decimal,
-    /// Number of values, 2 to 10,000.
-    #[schema(example = 11, minimum = 2, maximum = 10000)]
-    pub steps: u32,
+    /// First value, within the variable's range.
+    pub from: Num,
+    /// Last value, within the variable's range.
+    pub to: Num,
+    /// Equal steps from `from` to `to`.
+    #[wire(bounds::AXIS_STEPS)]
+    pub steps: Int,
 }
 
 /// One axis of a sensitivity grid: an input and its values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"variable": "rate_per_kw_month", "range": {"from": 100, "to": 200, "steps": 11}}))]
+#[schema(example = json!({"variable": "rate_per_kw_month", "range": {"from": 100, "to": 200, "steps": 10}}))]
 pub struct AxisRequest {
     /// The input varied.
     pub variable: VariableName,
-    /// Its values, at most 10,000. Give this or `range`.
-    #[serde(
-        default,
-        with = "num::opt_decimal_vec",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(value_type = Option<Vec<f64>>, example = json!([100, 133.33, 160]))]
-    pub values: Option<Vec<Decimal>>,
+    /// Its values, each within the variable's range (that of the project
+    /// field of the same name). Give this or `range`.
+    #[wire(bounds::AXIS_VALUES)]
+    pub values: Option<Vec<Num>>,
     /// Evenly spaced values. Give this or `values`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub range: Option<RangeWire>,
 }
 
 impl AxisRequest {
     fn into_axis(self, field: &'static str) -> Result<Axis, CoreError> {
         let variable = self.variable.into();
+        let range = self.variable.bounds();
         match (self.values, self.range) {
             (Some(values), None) => {
-                infraval_core::num::capped_len(&values, sensitivity::MAX_CELLS)
-                    .at(format!("{field}.values"))?;
-                Ok(Axis { variable, values })
+                for (i, v) in values.iter().enumerate() {
+                    range.check(v.get()).at(format!("{field}.values[{i}]"))?;
+                }
+                Ok(Axis {
+                    variable,
+                    values: values.into_iter().map(Num::get).collect(),
+                })
             }
             (None, Some(r)) => {
-                Axis::range(variable, r.from, r.to, r.steps, &format!("{field}.range"))
+                range
+                    .check(r.from.get())
+                    .at(format!("{field}.range.from"))?;
+                range.check(r.to.get()).at(format!("{field}.range.to"))?;
+                // `steps` equal steps give `steps + 1` values.
+                let values = r.steps.to_u32().saturating_add(1);
+                Axis::range(
+                    variable,
+                    r.from.get(),
+                    r.to.get(),
+                    values,
+                    &format!("{field}.range"),
+                )
             }
             (values, range) => Err(CoreError::ExactlyOneOf {
                 expected: vec![values_field(field), range_field(field)],
@@ -91,42 +102,43 @@ fn range_field(axis: &str) -> &'static str {
 }
 
 /// The project model over a grid of two inputs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "project": {
-        "it_capacity_mw": 250,
-        "cost_per_mw": 10000000,
-        "rate_per_kw_month": 133.33,
-        "lease_start_month": 12,
-        "opex_fraction": 0.2,
-        "discount_rate": 0.09,
-        "horizon_years": 20,
-        "exit_cap_rate": 0.07
-    },
-    "rows": {"variable": "rate_per_kw_month", "range": {"from": 100, "to": 160, "steps": 4}},
-    "columns": {"variable": "cost_per_mw", "values": [8000000, 10000000, 12000000]},
-    "outputs": ["irr", "npv", "yield_on_cost"]
-}))]
 pub struct SensitivityRequest {
     /// The project every cell starts from.
+    #[wire(NESTED)]
     pub project: ProjectRequest,
     /// The input varied down the rows.
+    #[wire(NESTED)]
     pub rows: AxisRequest,
     /// The input varied across the columns; rows × columns ≤ 10,000.
+    #[wire(NESTED)]
     pub columns: AxisRequest,
-    /// The results wanted, one grid each, 1 to 9, no repeats.
+    /// The results wanted, one grid each, no repeats.
+    #[wire(bounds::OUTPUTS)]
     pub outputs: Vec<MetricName>,
+}
+
+impl Examples for SensitivityRequest {
+    fn examples() -> Vec<Example> {
+        vec![Example {
+            name: "rent_by_cost",
+            summary:
+                "IRR, NPV and yield on cost of the Sandersville project by rent and build cost",
+            body: json!({
+                "project": ProjectRequest::sandersville(),
+                "rows": {"variable": "rate_per_kw_month", "range": {"from": 100, "to": 160, "steps": 3}},
+                "columns": {"variable": "cost_per_mw", "values": [8000000, 10000000, 12000000]},
+                "outputs": ["irr", "npv", "yield_on_cost"]
+            }),
+        }]
+    }
 }
 
 impl TryFrom<SensitivityRequest> for SensitivityInput {
     type Error = CoreError;
 
     fn try_from(req: SensitivityRequest) -> Result<Self, CoreError> {
-        infraval_core::num::capped_len(&req.outputs, sensitivity::MAX_OUTPUTS).at("outputs")?;
-        if req.outputs.is_empty() {
-            return Err(CoreError::invalid("outputs", ValueError::Empty));
-        }
         Ok(SensitivityInput {
             rows: req.rows.into_axis("rows")?,
             columns: req.columns.into_axis("columns")?,
@@ -143,9 +155,7 @@ pub struct AxisResponse {
     /// The input varied.
     pub variable: VariableName,
     /// Its values, in grid order.
-    #[serde(with = "num::decimal_vec")]
-    #[schema(value_type = Vec<f64>, example = json!([100, 120, 140, 160]))]
-    pub values: Vec<Decimal>,
+    pub values: Vec<Num>,
 }
 
 /// One cell: a value, or the stable code of the error this cell met.
@@ -155,13 +165,8 @@ pub struct AxisResponse {
 pub struct CellResponse {
     /// The metric (money in cents, rates to 8 decimals, years and
     /// multiples to 4).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.1234)]
-    pub value: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Num>,
     /// The error code (`no_solution`, `out_of_range`, `overflow`, …) when
     /// the cell has no value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,11 +207,21 @@ impl SensitivityResponse {
         SensitivityResponse {
             rows: AxisResponse {
                 variable: input.rows.variable.into(),
-                values: input.rows.values.iter().map(|v| v.normalize()).collect(),
+                values: input
+                    .rows
+                    .values
+                    .iter()
+                    .map(|v| v.normalize().into())
+                    .collect(),
             },
             columns: AxisResponse {
                 variable: input.columns.variable.into(),
-                values: input.columns.values.iter().map(|v| v.normalize()).collect(),
+                values: input
+                    .columns
+                    .values
+                    .iter()
+                    .map(|v| v.normalize().into())
+                    .collect(),
             },
             grids: grids
                 .into_iter()
@@ -259,11 +274,11 @@ mod tests {
     fn an_axis_with_both_values_and_a_range_is_refused() {
         let axis = AxisRequest {
             variable: VariableName::CostPerMw,
-            values: Some(vec![dec!(1)]),
+            values: Some(vec![dec!(1).into()]),
             range: Some(RangeWire {
-                from: dec!(1),
-                to: dec!(2),
-                steps: 2,
+                from: dec!(1).into(),
+                to: dec!(2).into(),
+                steps: 2.into(),
             }),
         };
         assert!(matches!(

@@ -5,7 +5,6 @@
 //! decimal places, half away from zero; every figure is computed unrounded
 //! first, so a rounded waterfall may differ from its total by a cent.
 
-use infraval_core::convertible::{ConversionFields, ConvertibleTerms, Principal};
 use infraval_core::error::AtField;
 use infraval_core::mining::{Btc, Hashrate};
 use infraval_core::num::{Fraction, Price, Usd};
@@ -17,317 +16,252 @@ use infraval_core::valuation::{
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::convertible::terms::SettlementMethod;
+use crate::convertible::dilution::BuybackRequest;
+use crate::convertible::terms::{terms, SettlementMethod};
 use crate::mining::exactly_one;
-use crate::num;
 use crate::project::ProjectRequest;
+use crate::wire::{Num, Wire, NESTED};
+use crate::{bounds, num, Example, Examples};
 
 /// Precision of share counts and per-share figures.
 const SHARE_DP: u32 = 4;
 
-fn cents(v: Decimal) -> Decimal {
-    num::cents(v).normalize()
+fn cents(v: Decimal) -> Num {
+    num::cents(v)
 }
 
-fn shares(v: Decimal) -> Decimal {
-    num::round(v, SHARE_DP).normalize()
+fn shares(v: Decimal) -> Num {
+    num::round(v, SHARE_DP)
 }
 
 /// One to five named input sets (bear, base, bull), valued side by side.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "scenarios": [
-        {
-            "name": "bear",
-            "mining": {"hashrate_ehs": 50, "usd_per_ehs": 20000000},
-            "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": 7, "remaining_capex": 2500000000_u64}],
-            "bitcoin_treasury": {"btc": 13000, "btc_price": 70000, "haircut": 0.1},
-            "cash": 500000000,
-            "debt": 600000000,
-            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": "net_share"}],
-            "basic_shares": 280000000,
-            "buyback": {"amount": 460000000, "price_per_share": 15.03}
-        },
-        {
-            "name": "base",
-            "mining": {"hashrate_ehs": 50, "usd_per_ehs": 30000000},
-            "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": 8, "remaining_capex": 2500000000_u64}],
-            "bitcoin_treasury": {"btc": 13000, "btc_price": 90000, "haircut": 0.1},
-            "cash": 500000000,
-            "debt": 600000000,
-            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": "net_share"}],
-            "basic_shares": 280000000,
-            "buyback": {"amount": 460000000, "price_per_share": 15.03}
-        },
-        {
-            "name": "bull",
-            "mining": {"hashrate_ehs": 50, "usd_per_ehs": 60000000},
-            "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": 15, "remaining_capex": 2500000000_u64}],
-            "bitcoin_treasury": {"btc": 13000, "btc_price": 150000, "haircut": 0.1},
-            "cash": 500000000,
-            "debt": 600000000,
-            "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": "net_share"}],
-            "basic_shares": 280000000,
-            "buyback": {"amount": 460000000, "price_per_share": 15.03}
-        }
-    ]
-}))]
 pub struct SumOfPartsRequest {
-    /// The scenarios, valued independently and returned in this order.
-    /// Range: 1 to 5 items. A single valuation is one scenario.
+    /// The scenarios, valued independently and returned in this order. A
+    /// single valuation is one scenario.
+    #[wire(bounds::SCENARIOS)]
     pub scenarios: Vec<ScenarioRequest>,
 }
 
 /// One company's segments, claims and shares under one scenario.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioRequest {
     /// The scenario's name, e.g. `bear`, `base`, `bull`.
     #[schema(example = "base")]
     pub name: String,
     /// The mining business. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub mining: Option<MiningSegmentRequest>,
-    /// Data-center sites, at most 50. Default: none.
+    /// Data-center sites. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::SITES)]
     pub data_centers: Vec<SiteRequest>,
     /// Bitcoin held. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub bitcoin_treasury: Option<TreasuryRequest>,
-    /// Cash, USD. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 500000000, minimum = 0)]
-    pub cash: Option<Decimal>,
-    /// Straight (non-convertible) debt, USD. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 600000000, minimum = 0)]
-    pub debt: Option<Decimal>,
-    /// Convertible notes, at most 10. Default: none.
+    /// Cash, USD. Default 0.
+    #[wire(bounds::USD)]
+    pub cash: Option<Num>,
+    /// Straight (non-convertible) debt, USD. Default 0.
+    #[wire(bounds::USD)]
+    pub debt: Option<Num>,
+    /// Convertible notes. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::CONVERTIBLES)]
     pub convertibles: Vec<ConvertibleRequest>,
-    /// Basic shares outstanding before any buyback. Range: > 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 280000000, minimum = 0)]
-    pub basic_shares: Decimal,
-    /// A share repurchase, which reduces the basic shares. Default: none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Basic shares outstanding before any buyback.
+    #[wire(bounds::SHARES)]
+    pub basic_shares: Num,
+    /// A share repurchase, which retires whole shares from the basic
+    /// shares, as `/v1/convertibles/dilution` takes it. Default: none.
+    #[wire(NESTED)]
     pub buyback: Option<BuybackRequest>,
+    /// `true` when `cash` is stated before the buyback, so its `amount` is
+    /// deducted from it (which needs `buyback.amount`); `false` when `cash`
+    /// already reflects it. Default false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub buyback_from_cash: bool,
 }
 
 /// The mining business: give `ebitda` with `ebitda_multiple`, or
 /// `hashrate_ehs` with `usd_per_ehs`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct MiningSegmentRequest {
-    /// Annual mining EBITDA, USD. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 250000000, minimum = 0)]
-    pub ebitda: Option<Decimal>,
-    /// EV / EBITDA. Range: [0, 1,000].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 6, minimum = 0, maximum = 1000)]
-    pub ebitda_multiple: Option<Decimal>,
-    /// Fleet hashrate, EH/s. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 50, minimum = 0)]
-    pub hashrate_ehs: Option<Decimal>,
-    /// Value per EH/s, USD. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 30000000, minimum = 0)]
-    pub usd_per_ehs: Option<Decimal>,
+    /// Annual mining EBITDA, USD.
+    #[wire(bounds::USD)]
+    pub ebitda: Option<Num>,
+    /// EV / EBITDA.
+    #[wire(bounds::MULTIPLE_OR_ZERO)]
+    pub ebitda_multiple: Option<Num>,
+    /// Fleet hashrate, EH/s.
+    #[wire(bounds::HASHRATE_EHS)]
+    pub hashrate_ehs: Option<Num>,
+    /// Value per EH/s, USD.
+    #[wire(bounds::USD)]
+    pub usd_per_ehs: Option<Num>,
 }
 
 /// A data-center site: give `noi` with `cap_rate`, or `arr` with
 /// `arr_multiple` (the remaining capex is then deducted), or `development`,
 /// the project model of `POST /v1/colocation/project` (the site is worth
 /// its NPV, which deducts the capex still to spend as it is spent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct SiteRequest {
     /// The site's name, for the waterfall.
     #[schema(example = "Sandersville")]
     pub name: String,
-    /// Stabilised net operating income, USD per year. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 300000000, minimum = 0)]
-    pub noi: Option<Decimal>,
-    /// Capitalisation rate, a fraction per year. Range: (0, 1].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.075, minimum = 0, maximum = 1)]
-    pub cap_rate: Option<Decimal>,
-    /// Annual recurring revenue, USD per year. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 400000000, minimum = 0)]
-    pub arr: Option<Decimal>,
-    /// EV / ARR. Range: [0, 1,000].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 8, minimum = 0, maximum = 1000)]
-    pub arr_multiple: Option<Decimal>,
+    /// Stabilised net operating income, USD per year.
+    #[wire(bounds::USD)]
+    pub noi: Option<Num>,
+    /// Capitalisation rate, a year.
+    #[wire(bounds::POSITIVE_FRACTION)]
+    pub cap_rate: Option<Num>,
+    /// Annual recurring revenue, USD per year.
+    #[wire(bounds::USD)]
+    pub arr: Option<Num>,
+    /// EV / ARR.
+    #[wire(bounds::MULTIPLE_OR_ZERO)]
+    pub arr_multiple: Option<Num>,
     /// Capex still to spend to finish the site, USD; not with
-    /// `development`, which computes its own. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 2500000000_u64, minimum = 0)]
-    pub remaining_capex: Option<Decimal>,
+    /// `development`, which computes its own. Default 0.
+    #[wire(bounds::USD)]
+    pub remaining_capex: Option<Num>,
     /// The site's development model, exactly as `POST /v1/colocation/project`
     /// takes it; the site is valued at the model's NPV.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub development: Option<ProjectRequest>,
 }
 
 /// Bitcoin on the balance sheet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct TreasuryRequest {
-    /// Bitcoin held. Range: ≥ 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 13000, minimum = 0)]
-    pub btc: Decimal,
-    /// BTC price, USD. Range: > 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 90000, minimum = 0)]
-    pub btc_price: Decimal,
-    /// Discount for liquidity, pledges or tax, a fraction in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.1, minimum = 0, maximum = 1)]
-    pub haircut: Option<Decimal>,
+    /// Bitcoin held.
+    #[wire(bounds::BTC)]
+    pub btc: Num,
+    /// BTC price, USD.
+    #[wire(bounds::BTC_PRICE)]
+    pub btc_price: Num,
+    /// Discount for liquidity, pledges or tax. Default 0.
+    #[wire(bounds::FRACTION)]
+    pub haircut: Option<Num>,
 }
 
 /// A convertible note: a principal and exactly one of `conversion_rate`,
 /// `conversion_price`, or `reference_price` with `conversion_premium`, as
 /// `POST /v1/convertibles/terms` takes them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertibleRequest {
     /// The note's name, for the waterfall.
     #[schema(example = "0% notes due 2032")]
     pub name: String,
-    /// Principal outstanding, USD. Range: > 0, ≤ 10¹², a whole multiple of
-    /// the $1,000 denomination.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1150000000, minimum = 0, maximum = 1000000000000_i64)]
-    pub principal: Decimal,
-    /// Shares per $1,000 of principal. Range: 0.001 to 10,000,000; rounded
-    /// to four decimals as indentures state it.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 52.1832, minimum = 0.001, maximum = 10000000)]
-    pub conversion_rate: Option<Decimal>,
-    /// Conversion price, USD per share. Range: 0.0001 to 1,000,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 19.16325, minimum = 0.0001, maximum = 1000000)]
-    pub conversion_price: Option<Decimal>,
+    /// Principal outstanding, USD, a whole multiple of the $1,000
+    /// denomination.
+    #[wire(bounds::PRINCIPAL)]
+    pub principal: Num,
+    /// Shares per $1,000 of principal; rounded to four decimals as
+    /// indentures state it.
+    #[wire(bounds::CONVERSION_RATE)]
+    pub conversion_rate: Option<Num>,
+    /// Conversion price, USD per share.
+    #[wire(bounds::CONVERSION_PRICE)]
+    pub conversion_price: Option<Num>,
     /// Reference share price the premium is set over, USD per share; needs
-    /// `conversion_premium`. Range: > 0, ≤ 1,000,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 15.03, minimum = 0, maximum = 1000000)]
-    pub reference_price: Option<Decimal>,
-    /// Conversion premium over `reference_price`, a decimal fraction (0.275
-    /// for 27.5%); needs `reference_price`. Range: > −1, ≤ 10.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.275, minimum = -1, maximum = 10)]
-    pub conversion_premium: Option<Decimal>,
+    /// `conversion_premium`.
+    #[wire(bounds::REFERENCE_PRICE)]
+    pub reference_price: Option<Num>,
+    /// Conversion premium over `reference_price` (0.275 for 27.5%); needs
+    /// `reference_price`.
+    #[wire(bounds::CONVERSION_PREMIUM)]
+    pub conversion_premium: Option<Num>,
     /// Settlement on conversion. Default `physical`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settlement: Option<SettlementMethod>,
     /// Owed if holders do not convert, USD, when above the principal (a
-    /// put or make-whole premium). Range: [principal, 2 × principal].
+    /// put or make-whole premium): between the principal and twice it.
     /// Default: the principal.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1150000000, minimum = 0)]
-    pub redemption_amount: Option<Decimal>,
+    #[wire(bounds::REDEMPTION_AMOUNT)]
+    pub redemption_amount: Option<Num>,
 }
 
-/// A share repurchase.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BuybackRequest {
-    /// Amount spent, USD. Range: ≥ 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 460000000, minimum = 0)]
-    pub amount: Decimal,
-    /// Average price paid, USD per share. Range: > 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 15.03, minimum = 0)]
-    pub price_per_share: Decimal,
-    /// `true` when `cash` is stated before the buyback, so the amount is
-    /// deducted from it; `false` when `cash` already reflects it. Default false.
-    #[serde(default)]
-    #[schema(example = false)]
-    pub from_cash: bool,
+/// A scenario of the CleanSpark figures, valuing mining at `usd_per_ehs`
+/// and the Sandersville site at `arr_multiple` times ARR.
+fn cleanspark_scenario(
+    name: &str,
+    usd_per_ehs: u64,
+    arr_multiple: u64,
+    btc_price: u64,
+) -> serde_json::Value {
+    json!({
+        "name": name,
+        "mining": {"hashrate_ehs": 50, "usd_per_ehs": usd_per_ehs},
+        "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": arr_multiple, "remaining_capex": 2500000000_u64}],
+        "bitcoin_treasury": {"btc": 13000, "btc_price": btc_price, "haircut": 0.1},
+        "cash": 500000000,
+        "debt": 600000000,
+        "convertibles": [{"name": "0% notes due 2032", "principal": 1150000000, "conversion_rate": 52.1832, "settlement": "net_share"}],
+        "basic_shares": 280000000,
+        "buyback": {"amount": 460000000, "price_per_share": 15.03}
+    })
 }
 
-fn usd_or_zero(v: Option<Decimal>, field: &str) -> Result<Usd, CoreError> {
-    v.map_or(Ok(Usd::ZERO), |v| Usd::new(v).at(field))
+impl Examples for SumOfPartsRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "bear_base_bull",
+                summary: "CleanSpark in three scenarios: mining at $20M to $60M per EH/s, Sandersville at 7 to 15 times ARR",
+                body: json!({
+                    "scenarios": [
+                        cleanspark_scenario("bear", 20_000_000, 7, 70_000),
+                        cleanspark_scenario("base", 30_000_000, 8, 90_000),
+                        cleanspark_scenario("bull", 60_000_000, 15, 150_000)
+                    ]
+                }),
+            },
+            Example {
+                name: "every_segment_kind",
+                summary: "Mining by EBITDA, a site by NOI and one by its development model, notes with a premium and a redemption amount, a buyback of shares paid from cash",
+                body: json!({
+                    "scenarios": [{
+                        "name": "base",
+                        "mining": {"ebitda": 250000000, "ebitda_multiple": 6},
+                        "data_centers": [
+                            {"name": "Sandersville", "noi": 300000000, "cap_rate": 0.075, "remaining_capex": 2500000000_u64},
+                            {"name": "Phase 2", "development": ProjectRequest::sandersville()}
+                        ],
+                        "cash": 500000000,
+                        "convertibles": [{
+                            "name": "0% notes due 2032",
+                            "principal": 1150000000,
+                            "reference_price": 15.03,
+                            "conversion_premium": 0.275,
+                            "settlement": "physical",
+                            "redemption_amount": 1200000000
+                        }, {
+                            "name": "notes due 2030",
+                            "principal": 650000000,
+                            "conversion_price": 24.66
+                        }],
+                        "basic_shares": 280000000,
+                        "buyback": {"shares": 10000000},
+                        "buyback_from_cash": false
+                    }]
+                }),
+            },
+        ]
+    }
+}
+
+fn usd_or_zero(v: Option<Num>, field: &str) -> Result<Usd, CoreError> {
+    v.map_or(Ok(Usd::ZERO), |v| Usd::new(v.get()).at(field))
 }
 
 fn mining(req: MiningSegmentRequest, at: &str) -> Result<MiningValuation, CoreError> {
@@ -354,11 +288,11 @@ fn mining(req: MiningSegmentRequest, at: &str) -> Result<MiningValuation, CoreEr
 
 /// The value of one field of a pair; the other was given.
 fn required(
-    v: Option<Decimal>,
+    v: Option<Num>,
     field: &'static str,
     other: &'static str,
 ) -> Result<Decimal, CoreError> {
-    v.ok_or(CoreError::MissingDependency {
+    v.map(Num::get).ok_or(CoreError::MissingDependency {
         field: other,
         requires: field,
     })
@@ -403,15 +337,14 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
 }
 
 fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, CoreError> {
-    let conversion = ConversionFields {
-        conversion_rate: req.conversion_rate,
-        conversion_price: req.conversion_price,
-        reference_price: req.reference_price,
-        conversion_premium: req.conversion_premium,
-    };
-    let terms = Principal::new(req.principal)
-        .and_then(|p| ConvertibleTerms::new(p, conversion.validate()?))
-        .map_err(|e| valuation::prefix_field(e, &format!("{at}.")))?;
+    let terms = terms(
+        req.principal,
+        req.conversion_rate,
+        req.conversion_price,
+        req.reference_price,
+        req.conversion_premium,
+    )
+    .map_err(|e| valuation::prefix_field(e, &format!("{at}.")))?;
     Ok(ConvertibleNote {
         name: req.name,
         terms,
@@ -420,16 +353,38 @@ fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, Cor
             .map_or(Settlement::Physical, Settlement::from),
         redemption_amount: req
             .redemption_amount
-            .map(|r| Usd::new(r).at(format!("{at}.redemption_amount")))
+            .map(|r| Usd::new(r.get()).at(format!("{at}.redemption_amount")))
             .transpose()?,
     })
 }
 
+fn buyback(req: &ScenarioRequest, at: &str) -> Result<Option<Buyback>, CoreError> {
+    let Some(b) = &req.buyback else {
+        return if req.buyback_from_cash {
+            Err(CoreError::MissingDependency {
+                field: "buyback_from_cash",
+                requires: "buyback",
+            })
+        } else {
+            Ok(None)
+        };
+    };
+    let shares = b.retire(&format!("{at}.buyback"))?.shares();
+    let cash_spent = match (req.buyback_from_cash, b.amount) {
+        (false, _) => Usd::ZERO,
+        (true, Some(amount)) => Usd::new(amount.get()).at(format!("{at}.buyback.amount"))?,
+        (true, None) => {
+            return Err(CoreError::MissingDependency {
+                field: "buyback_from_cash",
+                requires: "buyback.amount",
+            })
+        }
+    };
+    Ok(Some(Buyback { shares, cash_spent }))
+}
+
 fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
-    infraval_core::num::capped_len(&req.data_centers, valuation::MAX_SITES)
-        .at(format!("{at}.data_centers"))?;
-    infraval_core::num::capped_len(&req.convertibles, valuation::MAX_CONVERTIBLES)
-        .at(format!("{at}.convertibles"))?;
+    let buyback = buyback(&req, at)?;
     let input = SotpInput {
         mining: req
             .mining
@@ -445,11 +400,11 @@ fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
             .bitcoin_treasury
             .map(|t| {
                 Ok::<_, CoreError>(Treasury {
-                    btc: Btc::new(t.btc).at(format!("{at}.bitcoin_treasury.btc"))?,
-                    btc_price: Price::new(t.btc_price)
+                    btc: Btc::new(t.btc.get()).at(format!("{at}.bitcoin_treasury.btc"))?,
+                    btc_price: Price::new(t.btc_price.get())
                         .at(format!("{at}.bitcoin_treasury.btc_price"))?,
                     haircut: t.haircut.map_or(Ok(Fraction::ZERO), |h| {
-                        Fraction::new(h).at(format!("{at}.bitcoin_treasury.haircut"))
+                        Fraction::new(h.get()).at(format!("{at}.bitcoin_treasury.haircut"))
                     })?,
                 })
             })
@@ -462,18 +417,8 @@ fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
             .enumerate()
             .map(|(i, c)| convertible(c, &format!("{at}.convertibles[{i}]")))
             .collect::<Result<_, _>>()?,
-        basic_shares: Shares::new(req.basic_shares).at(format!("{at}.basic_shares"))?,
-        buyback: req
-            .buyback
-            .map(|b| {
-                Ok::<_, CoreError>(Buyback {
-                    amount: Usd::new(b.amount).at(format!("{at}.buyback.amount"))?,
-                    price: Price::new(b.price_per_share)
-                        .at(format!("{at}.buyback.price_per_share"))?,
-                    from_cash: b.from_cash,
-                })
-            })
-            .transpose()?,
+        basic_shares: Shares::new(req.basic_shares.get()).at(format!("{at}.basic_shares"))?,
+        buyback,
     };
     Ok(Scenario {
         name: req.name,
@@ -485,7 +430,6 @@ impl TryFrom<SumOfPartsRequest> for Vec<Scenario> {
     type Error = CoreError;
 
     fn try_from(req: SumOfPartsRequest) -> Result<Self, CoreError> {
-        infraval_core::num::capped_len(&req.scenarios, valuation::MAX_SCENARIOS).at("scenarios")?;
         req.scenarios
             .into_iter()
             .enumerate()
@@ -522,17 +466,11 @@ pub struct SiteValueResponse {
     #[schema(example = "Sandersville")]
     pub name: String,
     /// Value of the finished site (NOI / cap rate or ARR × multiple), USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 3200000000_u64)]
-    pub gross_value: Decimal,
+    pub gross_value: Num,
     /// Capex still to spend, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2500000000_u64)]
-    pub remaining_capex: Decimal,
+    pub remaining_capex: Num,
     /// `gross_value − remaining_capex`, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 700000000)]
-    pub value: Decimal,
+    pub value: Num,
 }
 
 /// One note under one solution.
@@ -549,19 +487,13 @@ pub struct NoteOutcomeResponse {
     /// The price at which the regime switches, USD per share (4 dp):
     /// `1,000 / conversion_rate`, with the rate rounded to four decimals as
     /// the indenture states it.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 19.1633)]
-    pub conversion_price: Decimal,
+    pub conversion_price: Num,
     /// Cash claim on equity value, USD: the redemption amount as debt, the
     /// principal under net-share settlement, `N × V` under cash
     /// settlement, 0 under physical settlement.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1150000000)]
-    pub claim: Decimal,
+    pub claim: Num,
     /// Shares issued: `N` physical, `N − principal / V` net-share, 0 otherwise (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub shares_issued: Decimal,
+    pub shares_issued: Num,
 }
 
 /// One line of the bridge from segment values to equity value.
@@ -572,17 +504,11 @@ pub struct WaterfallStepResponse {
     #[schema(example = "mining")]
     pub label: String,
     /// Signed amount, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1500000000)]
-    pub amount: Decimal,
+    pub amount: Num,
     /// Running total after the line, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1500000000)]
-    pub cumulative: Decimal,
+    pub cumulative: Num,
     /// `amount / diluted_shares`, USD per share (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 6.0146)]
-    pub per_share: Decimal,
+    pub per_share: Num,
 }
 
 /// A self-consistent solution.
@@ -592,17 +518,11 @@ pub struct SolutionResponse {
     /// Each note's regime, in input order.
     pub notes: Vec<NoteOutcomeResponse>,
     /// Equity value after every claim, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2003000000)]
-    pub equity_value: Decimal,
+    pub equity_value: Num,
     /// Basic shares plus conversion shares (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 249394544.2449)]
-    pub diluted_shares: Decimal,
+    pub diluted_shares: Num,
     /// `equity_value / diluted_shares`, USD (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 8.0314)]
-    pub value_per_share: Decimal,
+    pub value_per_share: Num,
     /// The bridge from segment values to equity value.
     pub waterfall: Vec<WaterfallStepResponse>,
 }
@@ -615,60 +535,36 @@ pub struct ScenarioResponse {
     #[schema(example = "base")]
     pub name: String,
     /// Mining enterprise value, USD (0 without the segment).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1500000000)]
-    pub mining_value: Decimal,
+    pub mining_value: Num,
     /// Each site's value, in input order.
     pub data_centers: Vec<SiteValueResponse>,
     /// Sum of the site values, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 700000000)]
-    pub data_centers_value: Decimal,
+    pub data_centers_value: Num,
     /// `mining_value + data_centers_value`, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2200000000_u64)]
-    pub enterprise_value: Decimal,
+    pub enterprise_value: Num,
     /// `btc × btc_price × (1 − haircut)`, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1053000000)]
-    pub treasury_value: Decimal,
+    pub treasury_value: Num,
     /// Cash after a buyback paid from it, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 500000000)]
-    pub cash: Decimal,
+    pub cash: Num,
     /// Straight debt, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 600000000)]
-    pub debt: Decimal,
+    pub debt: Num,
     /// `enterprise_value + treasury_value + cash − debt`, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 3153000000_u64)]
-    pub equity_before_convertibles: Decimal,
+    pub equity_before_convertibles: Num,
     /// Shares retired by the buyback, `amount / price_per_share` (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 30605455.7552)]
-    pub shares_repurchased: Decimal,
+    pub shares_repurchased: Num,
     /// Basic shares after the buyback (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 249394544.2448)]
-    pub basic_shares: Decimal,
+    pub basic_shares: Num,
     /// Whether the diluted-share fixed point is unique.
     pub fixed_point: FixedPoint,
     /// Which regime holds, in words.
     #[schema(example = "unique fixed point: 0% notes due 2032 counted as debt")]
     pub regime_summary: String,
     /// Equity value of the lowest-value solution, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 2003000000)]
-    pub equity_value: Decimal,
+    pub equity_value: Num,
     /// Diluted shares of the lowest-value solution (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 249394544.2448)]
-    pub diluted_shares: Decimal,
+    pub diluted_shares: Num,
     /// Value per share of the lowest-value solution, USD (4 dp).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 8.0314)]
-    pub value_per_share: Decimal,
+    pub value_per_share: Num,
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<SolutionResponse>,
 }

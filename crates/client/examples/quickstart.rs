@@ -47,8 +47,8 @@ pub struct Answers {
 pub async fn run(client: &Client) -> Result<Answers, ClientError> {
     let arr = client
         .colocation_arr(&ArrRequest {
-            it_capacity_mw: Some(dec!(250)),
-            rate_per_kw_month: Some(dec!(133.33)),
+            it_capacity_mw: Some(dec!(250).into()),
+            rate_per_kw_month: Some(dec!(133.33).into()),
             ..Default::default()
         })
         .await?;

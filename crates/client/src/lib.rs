@@ -17,8 +17,8 @@
 //!     .build()?;
 //! let arr = client
 //!     .colocation_arr(&ArrRequest {
-//!         it_capacity_mw: Some(Decimal::from(250)),
-//!         rate_per_kw_month: Some(Decimal::new(13333, 2)),
+//!         it_capacity_mw: Some(250.into()),
+//!         rate_per_kw_month: Some(Decimal::new(13333, 2).into()),
 //!         ..Default::default()
 //!     })
 //!     .await?;

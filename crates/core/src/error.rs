@@ -51,6 +51,25 @@ pub enum ValueError {
         /// The offending value.
         value: f64,
     },
+    /// A fraction written as a percentage (9 for 0.09): above the range,
+    /// while the value divided by 100 lies within it.
+    #[error("is a fraction: {value} means {percent}%; did you mean {suggestion}?")]
+    PercentForFraction {
+        /// The offending value.
+        value: f64,
+        /// The value read as a fraction, in percent (`value × 100`).
+        percent: f64,
+        /// `value / 100`, which lies within the range.
+        suggestion: f64,
+    },
+    /// A value outside a fixed set, such as the coupon frequencies.
+    #[error("must be one of {}, got {value}", join_numbers(.allowed))]
+    NotOneOf {
+        /// The values allowed.
+        allowed: &'static [i64],
+        /// The offending value.
+        value: i64,
+    },
     /// A list longer than its documented cap.
     #[error("has {len} items; at most {cap} are allowed")]
     TooLong {
@@ -131,7 +150,10 @@ pub enum CoreError {
         reason: &'static str,
     },
     /// A target outside what the model can reach.
-    #[error("target {quantity} {target} is outside the attainable range [{min}, {max}]")]
+    #[error(
+        "target {quantity} {target} is outside the attainable range [{min}, {max}]{}",
+        moved_ends(.moved)
+    )]
     Unattainable {
         /// What was being solved for.
         quantity: &'static str,
@@ -141,7 +163,44 @@ pub enum CoreError {
         min: f64,
         /// The highest attainable value.
         max: f64,
+        /// The ends of the searched range at which the model could not be
+        /// evaluated, each moved inward to where it could.
+        moved: Vec<MovedEnd>,
     },
+}
+
+fn join_numbers(values: &[i64]) -> String {
+    let text: Vec<String> = values.iter().map(i64::to_string).collect();
+    match text.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => text.concat(),
+    }
+}
+
+/// An end of a searched range moved inward because the model could not be
+/// evaluated there (see [`CoreError::Unattainable`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovedEnd {
+    /// `"low"` or `"high"`.
+    pub end: &'static str,
+    /// Where the end was, in the solved quantity's unit.
+    pub from: f64,
+    /// Where the model could first be evaluated, moving inward.
+    pub to: f64,
+    /// Why it could not at `from`.
+    pub reason: Box<CoreError>,
+}
+
+fn moved_ends(moved: &[MovedEnd]) -> String {
+    moved
+        .iter()
+        .map(|m| {
+            format!(
+                "; the {} end moved from {} to {}, as at {} {}",
+                m.end, m.from, m.to, m.from, m.reason
+            )
+        })
+        .collect()
 }
 
 fn join(names: &[&'static str]) -> String {

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use crate::error::CoreError;
 use crate::num::to_f64;
 use crate::project::{project, Metric, ProjectInput, Variable};
-use crate::solve::{Goal, Inward, Root, SolveError, Stop, Width};
+use crate::solve::{even_grid, Goal, Inward, Root, SolveError, Stop, Width};
 use crate::tolerance::{GOAL_SEEK_BRACKET_REL, GOAL_SEEK_MONEY_ABS, GOAL_SEEK_RATIO_ABS};
 use crate::Result;
 
@@ -82,18 +82,32 @@ pub fn tolerance_of(metric: Metric) -> Decimal {
     }
 }
 
+/// Evaluations [`goal_seek`] spends finding where the model first answers,
+/// moving inward from a bracket end where it does not: the edge to within
+/// `2⁻⁵⁰` of the bracket's width.
+pub const EDGE_TRIES: u32 = 50;
+
+/// Intervals of the grid [`goal_seek`] scans for a crossing when the
+/// bracket's ends do not straddle the target.
+pub const SCAN_INTERVALS: u32 = 32;
+
 /// Solves for the value of one input that makes a metric hit a target.
 ///
 /// # Method
 /// `g(x) = metric(project(base with variable = x)) − target` must change
-/// sign between the bracket's ends; otherwise the target is
-/// [`CoreError::Unattainable`], reporting the metric at both ends. Inside
-/// the bracket, Brent's method ([`crate::solve`]), until `|g(x)| ≤`
-/// [`tolerance_of`]`(metric)`. If the bracket shrinks to
-/// [`GOAL_SEEK_BRACKET_REL`] first, the metric jumps across the
-/// target and the answer is [`CoreError::NoSolution`].
-/// For metrics monotonic in the variable (IRR or NPV in rent or cost)
-/// the root is unique.
+/// sign inside the bracket. Where an end is invalid for the variable (a
+/// cost of 0 below what is `already_spent`) or the metric does not exist
+/// there (no IRR for flows that never turn negative), that end moves
+/// inward by bisection ([`Inward::Edge`], [`EDGE_TRIES`] evaluations) to
+/// where it does. Between the ends, Brent's method ([`crate::solve`]),
+/// until `|g(x)| ≤` [`tolerance_of`]`(metric)`. When `g` has the same sign
+/// at both ends, a grid of [`SCAN_INTERVALS`] intervals is scanned for a
+/// crossing, the lowest of which is solved; with none, the target is
+/// [`CoreError::Unattainable`], reporting the lowest and highest metric
+/// the scan saw and every end that moved, with why. If the bracket shrinks
+/// to [`GOAL_SEEK_BRACKET_REL`] first, the metric jumps across the target
+/// and the answer is [`CoreError::NoSolution`]. For metrics monotonic in
+/// the variable (IRR or NPV in rent or cost) the root is unique.
 pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
     if let Some(reason) = input.variable.unsupported_by(&input.base) {
         return Err(CoreError::Inconsistent {
@@ -131,57 +145,69 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
         quantity: input.metric.name(),
         reason: "the metric jumps across the target, or the solver ran out of iterations",
     };
-    let (low, high) = goal
-        .ends((lo, Inward::Never), (hi, Inward::Never), eval)
-        .map_err(|e| solve_error(e, input, &no_solution))?;
-    match goal.solve(low, high, eval) {
-        Ok(Root {
+    let failed = |error: SolveError<Decimal>| match error {
+        SolveError::Undefined { error, .. } | SolveError::Overflow(error) => error,
+        _ => no_solution.clone(),
+    };
+    let edge = Inward::Edge { tries: EDGE_TRIES };
+    let ends = goal.ends((lo, edge), (hi, edge), eval).map_err(failed)?;
+    let root = match goal.solve(ends.low, ends.high, eval) {
+        Err(SolveError::NoSignChange { low, high }) => {
+            let mut reach = (low.value.min(high.value), low.value.max(high.value));
+            let grid = even_grid(low.x, high.x, SCAN_INTERVALS, "goal_seek")?;
+            let roots = goal.roots(grid, |x| {
+                let value = eval(x)?;
+                reach = (reach.0.min(value), reach.1.max(value));
+                Ok(value)
+            });
+            match roots {
+                Ok(roots) => roots
+                    .into_iter()
+                    .find(|root| root.stop == Stop::Value)
+                    .ok_or_else(|| no_solution.clone()),
+                Err(SolveError::NoSignChange { .. }) => Err(CoreError::Unattainable {
+                    quantity: input.metric.name(),
+                    target: to_f64(input.target),
+                    min: to_f64(reach.0),
+                    max: to_f64(reach.1),
+                    moved: ends.moved_ends(),
+                }),
+                Err(e) => Err(failed(e)),
+            }
+        }
+        solved => solved.map_err(failed),
+    }?;
+    match root {
+        Root {
             x,
             value,
             iterations,
             stop: Stop::Value,
-        }) => Ok(GoalSeek {
+        } => Ok(GoalSeek {
             value: x,
             achieved: value,
             bracket,
             tolerance,
             iterations,
         }),
-        Ok(Root {
+        Root {
             stop: Stop::Bracket,
             ..
-        }) => Err(no_solution),
-        Err(e) => Err(solve_error(e, input, &no_solution)),
-    }
-}
-
-/// The goal seek's error for a solver's failure.
-fn solve_error(
-    error: SolveError<Decimal>,
-    input: &GoalSeekInput,
-    no_solution: &CoreError,
-) -> CoreError {
-    match error {
-        SolveError::NoSignChange { low, high } => CoreError::Unattainable {
-            quantity: input.metric.name(),
-            target: to_f64(input.target),
-            min: to_f64(low.value.min(high.value)),
-            max: to_f64(low.value.max(high.value)),
-        },
-        SolveError::Undefined { error, .. } | SolveError::Overflow(error) => error,
-        _ => no_solution.clone(),
+        } => Err(no_solution),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use approx::{abs_diff_eq, assert_abs_diff_eq};
+    use approx::{abs_diff_eq, assert_abs_diff_eq, assert_relative_eq};
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
     use super::*;
+    use crate::num::{Fraction, Price, Usd};
     use crate::project::tests::sandersville;
-    use crate::tolerance::{Exact, MONEY_HAND_CALC_ABS};
+    use crate::project::{Exit, Opex};
+    use crate::tolerance::{Exact, GOAL_SEEK_VALUE_REL, MONEY_HAND_CALC_ABS};
 
     fn seek(variable: Variable, metric: Metric, target: Decimal) -> Result<GoalSeek> {
         goal_seek(&GoalSeekInput {
@@ -234,6 +260,115 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// The README's goal-seek project: 250 MW at $10M/MW spent in year 0,
+    /// $133.33 a kW-month from month 12, opex 20% of rent, 9% discount
+    /// rate, sold after 20 years at a 7% cap rate on year 21's NOI.
+    fn readme_project() -> ProjectInput {
+        let mut p = sandersville();
+        p.rate_per_kw_month = Price::new(dec!(133.33)).unwrap();
+        p.opex = Opex::FractionOfRent(Fraction::new(dec!(0.2)).unwrap());
+        p.discount_rate = dec!(0.09);
+        p.exit = Some(Exit::CapRate(dec!(0.07)));
+        p
+    }
+
+    #[test]
+    fn the_cost_per_mw_for_a_twelve_percent_irr_is_found_past_the_undefined_zero_cost() {
+        // At cost 0 the flows never turn negative and there is no IRR; the
+        // solve answered 422 no_solution on its own default bracket.
+        // Hand calculation: NOI = 250,000 kW × 133.33 × 12 × (1 − 0.2) =
+        // 319,992,000 a year in years 1 to 20, plus the sale in year 20 at
+        // 319,992,000 / 0.07 = 4,571,314,285.71; at 12% those are worth
+        // 319,992,000 × (1 − 1.12^−20) / 0.12 + 4,571,314,285.71 / 1.12^20 =
+        // 2,864,055,568.40 in year 0, so the cost is 2,864,055,568.40 / 250
+        // = 11,456,222.27 per MW. bench/goal_seek_irr.py prints this and
+        // numpy-financial 1.0.0's irr of
+        // [−2,864,055,568.40, 319,992,000 × 19, 4,891,306,285.71] is
+        // 0.11999999999999944.
+        let out = goal_seek(&GoalSeekInput {
+            base: readme_project(),
+            variable: Variable::CostPerMw,
+            metric: Metric::Irr,
+            target: dec!(0.12),
+            bracket: None,
+        })
+        .unwrap();
+        assert_relative_eq!(
+            Exact(out.value),
+            Exact(dec!(11456222.2736)),
+            max_relative = GOAL_SEEK_VALUE_REL
+        );
+        assert_abs_diff_eq!(
+            Exact(out.achieved),
+            Exact(dec!(0.12)),
+            epsilon = GOAL_SEEK_RATIO_ABS
+        );
+    }
+
+    #[test]
+    fn an_end_where_the_variable_is_invalid_moves_inward_too() {
+        // With $100M already spent, a cost of 0 is below it: `inconsistent`
+        // at that end. The year-0 flow is then the remaining capex, so the
+        // cost is the hand figure's plus the $100M spent over 250 MW: the
+        // spent money is sunk, and the remaining capex must still be
+        // 2,864,055,568.40 for a 12% IRR: 11,456,222.27 + 400,000.
+        let mut base = readme_project();
+        base.build.already_spent = Usd::new(dec!(100000000)).unwrap();
+        let out = goal_seek(&GoalSeekInput {
+            base,
+            variable: Variable::CostPerMw,
+            metric: Metric::Irr,
+            target: dec!(0.12),
+            bracket: None,
+        })
+        .unwrap();
+        assert_relative_eq!(
+            Exact(out.value),
+            Exact(dec!(11856222.2736)),
+            max_relative = GOAL_SEEK_VALUE_REL
+        );
+    }
+
+    #[test]
+    fn a_target_beyond_the_moved_end_is_unattainable_saying_which_end_moved_and_why() {
+        // The IRR is solved up to 10,000% a period: at costs so low that it
+        // would be higher there is none, so the low end moves up to where
+        // it exists, and 20,000% lies beyond.
+        let err = goal_seek(&GoalSeekInput {
+            base: readme_project(),
+            variable: Variable::CostPerMw,
+            metric: Metric::Irr,
+            target: dec!(200),
+            bracket: None,
+        })
+        .unwrap_err();
+        match &err {
+            CoreError::Unattainable {
+                quantity: "irr",
+                max,
+                moved,
+                ..
+            } => {
+                assert!(*max <= 100.0, "{max}");
+                assert_eq!(moved.len(), 1, "{moved:?}");
+                assert_eq!((moved[0].end, moved[0].from), ("low", 0.0));
+                assert!(moved[0].to > 0.0, "{:?}", moved[0]);
+                assert!(matches!(
+                    *moved[0].reason,
+                    CoreError::NoSolution {
+                        quantity: "irr",
+                        ..
+                    }
+                ));
+            }
+            other => panic!("expected Unattainable, got {other:?}"),
+        }
+        assert!(
+            err.to_string().contains("the low end moved from 0"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@
 //! stops when `|f(x) − target| ≤` [`Goal::value_tolerance`] at the best
 //! point, or when the bracket is narrower than [`Goal::width`].
 
-use crate::error::CoreError;
+use crate::error::{CoreError, MovedEnd};
 use crate::num::Num;
 
 /// A point at which the objective was evaluated.
@@ -180,6 +180,51 @@ struct Seen<X> {
     residual: X,
 }
 
+/// The ends of a bracket as [`Goal::ends`] found them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ends<X> {
+    /// The low end, defined.
+    pub low: Point<X>,
+    /// The high end, defined.
+    pub high: Point<X>,
+    /// Each end that was undefined where it was asked for and moved
+    /// inward, low first.
+    pub moved: Vec<Moved<X>>,
+}
+
+impl<X: Num> Ends<X> {
+    /// The moves made, as [`CoreError::Unattainable`] reports them.
+    pub fn moved_ends(&self) -> Vec<MovedEnd> {
+        self.moved
+            .iter()
+            .map(|m| {
+                let (end, to) = match m.end {
+                    End::Low => ("low", self.low.x),
+                    End::High => ("high", self.high.x),
+                };
+                MovedEnd {
+                    end,
+                    from: m.from.as_f64(),
+                    to: to.as_f64(),
+                    reason: Box::new(m.error.clone()),
+                }
+            })
+            .collect()
+    }
+}
+
+/// An end that [`Goal::ends`] moved inward from where the objective was
+/// undefined.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Moved<X> {
+    /// Which end.
+    pub end: End,
+    /// The argument it was asked for.
+    pub from: X,
+    /// The objective's error there.
+    pub error: CoreError,
+}
+
 /// A sign change of `f − target` found by [`Goal::crossings`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Crossing<X> {
@@ -220,7 +265,8 @@ impl<X: Num> Goal<X> {
     }
 
     /// Evaluates the ends `low < high`, moving an undefined end inward as
-    /// its policy says, and returns the two defined ends.
+    /// its policy says, and returns the two defined ends with the moves
+    /// made.
     ///
     /// # Errors
     /// [`SolveError::Undefined`] naming the end that stayed undefined.
@@ -229,27 +275,44 @@ impl<X: Num> Goal<X> {
         (low, low_policy): (X, Inward),
         (high, high_policy): (X, Inward),
         mut f: impl FnMut(X) -> Result<X, CoreError>,
-    ) -> Result<(Point<X>, Point<X>), SolveError<X>> {
+    ) -> Result<Ends<X>, SolveError<X>> {
         let at_low = self.eval(&mut f, low);
         let at_high = self.eval(&mut f, high);
+        let mut moved = Vec::new();
         let low = match at_low {
             Ok(seen) => seen,
             Err(error) => {
+                moved.push(Moved {
+                    end: End::Low,
+                    from: low,
+                    error: error.clone(),
+                });
                 self.inward(End::Low, (low, error), low_policy, &at_high, high, &mut f)?
             }
         };
         let high = match at_high {
             Ok(seen) => seen,
-            Err(error) => self.inward(
-                End::High,
-                (high, error),
-                high_policy,
-                &Ok(low),
-                low.point.x,
-                &mut f,
-            )?,
+            Err(error) => {
+                moved.push(Moved {
+                    end: End::High,
+                    from: high,
+                    error: error.clone(),
+                });
+                self.inward(
+                    End::High,
+                    (high, error),
+                    high_policy,
+                    &Ok(low),
+                    low.point.x,
+                    &mut f,
+                )?
+            }
         };
-        Ok((low.point, high.point))
+        Ok(Ends {
+            low: low.point,
+            high: high.point,
+            moved,
+        })
     }
 
     /// Moves the undefined end `end` (at `x`, with `error`) toward `other`.
@@ -715,10 +778,11 @@ mod tests {
             let g = Decimal::ONE + y;
             Ok(Decimal::ONE / (g * g))
         };
-        let (low, high) = goal
+        let ends = goal
             .ends((dec!(0), Inward::Never), (dec!(1), Inward::Never), f)
             .unwrap();
-        let root = goal.solve(low, high, f).unwrap();
+        assert!(ends.moved.is_empty());
+        let root = goal.solve(ends.low, ends.high, f).unwrap();
         assert_eq!(root.value, f(root.x).unwrap());
         approx::assert_abs_diff_eq!(
             Exact(root.x),
@@ -778,14 +842,24 @@ mod tests {
         // ln x = −20 at x = e^−20 ≈ 2.06e-9, just inside ln's domain: a
         // move by a quarter of the bracket would skip it.
         let goal = goal(-20.0);
-        let (low, high) = goal
+        let ends = goal
             .ends(
                 (-1.0, Inward::Edge { tries: 60 }),
                 (10.0, Inward::Never),
                 log,
             )
             .unwrap();
+        let (low, high) = (ends.low, ends.high);
         assert!(low.x > 0.0 && low.x < 1e-12, "{}", low.x);
+        // The move is reported with the error where the end was asked for.
+        assert_eq!(
+            ends.moved,
+            vec![Moved {
+                end: End::Low,
+                from: -1.0,
+                error: CoreError::Overflow { quantity: "ln" },
+            }]
+        );
         let root = goal.solve(low, high, log).unwrap();
         approx::assert_abs_diff_eq!(root.x, (-20.0f64).exp(), epsilon = goal.width.absolute);
     }
@@ -793,7 +867,7 @@ mod tests {
     #[test]
     fn an_undefined_end_can_move_by_a_fraction_of_the_bracket() {
         let goal = goal(0.0);
-        let (low, _) = goal
+        let low = goal
             .ends(
                 (
                     -3.0,
@@ -805,7 +879,8 @@ mod tests {
                 (5.0, Inward::Never),
                 log,
             )
-            .unwrap();
+            .unwrap()
+            .low;
         // −3 → 1: the first move lands inside.
         assert_eq!(low.x, 1.0);
     }

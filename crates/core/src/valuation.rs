@@ -303,13 +303,12 @@ impl ConvertibleNote {
 /// Shares bought back, which reduce the basic share count.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Buyback {
-    /// Amount spent, USD.
-    pub amount: Usd,
-    /// Average price paid, USD per share.
-    pub price: Price,
-    /// Whether the amount still has to come out of `cash` (true), or `cash`
-    /// is already stated after the buyback (false).
-    pub from_cash: bool,
+    /// Whole shares retired: `⌊amount / price⌋` for an amount spent at a
+    /// price, as [`crate::convertible::dilution::Buyback`] counts them.
+    pub shares: Decimal,
+    /// Cash still to come out of `cash` for them, USD: zero when `cash` is
+    /// already stated after the buyback.
+    pub cash_spent: Usd,
 }
 
 /// The validated input of [`sum_of_parts`]. Every segment is optional.
@@ -411,7 +410,7 @@ pub struct Sotp {
     pub debt: Decimal,
     /// `enterprise_value + treasury + cash − debt`: equity before the notes, USD.
     pub equity_before_convertibles: Decimal,
-    /// Shares retired by the buyback (`amount / price`).
+    /// Whole shares retired by the buyback.
     pub shares_repurchased: Decimal,
     /// Basic shares after the buyback.
     pub basic_shares: Decimal,
@@ -431,8 +430,8 @@ impl Sotp {
 /// # Formula
 /// ```text
 /// EV      = mining + Σ (site gross − remaining capex)
-/// E₀      = EV + btc × price × (1 − haircut) + cash − buyback_if_from_cash − debt
-/// B       = basic_shares − buyback_amount / buyback_price
+/// E₀      = EV + btc × price × (1 − haircut) + cash − buyback_cash_spent − debt
+/// B       = basic_shares − ⌊buyback_amount / buyback_price⌋
 /// V       = (E₀ − Σ_debt claimᵢ) / (B + Σ_converted Nᵢ),   converted ⇔ Kᵢ ≤ V
 /// ```
 /// See the module documentation for the fixed point.
@@ -473,15 +472,10 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
         .unwrap_or(Decimal::ZERO);
 
     let (shares_repurchased, cash) = match input.buyback {
-        Some(b) => {
-            let retired = b.amount.get().div_or(b.price.get(), "shares repurchased")?;
-            let cash = if b.from_cash {
-                input.cash.get().sub_or(b.amount.get(), "cash")?
-            } else {
-                input.cash.get()
-            };
-            (retired, cash)
-        }
+        Some(b) => (
+            b.shares,
+            input.cash.get().sub_or(b.cash_spent.get(), "cash")?,
+        ),
         None => (Decimal::ZERO, input.cash.get()),
     };
     let basic = input
@@ -490,7 +484,7 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
         .sub_or(shares_repurchased, "basic shares")?;
     if basic <= Decimal::ZERO {
         return Err(CoreError::Inconsistent {
-            field: "buyback.amount".into(),
+            field: "buyback".into(),
             reason: "the buyback retires every basic share",
         });
     }
@@ -799,10 +793,10 @@ mod tests {
                 redemption_amount: None,
             }],
             basic_shares: Shares::new(dec!(280_000_000)).unwrap(),
+            // $460M at $15.03 a share: ⌊30,605,455.755…⌋ whole shares.
             buyback: Some(Buyback {
-                amount: usd(dec!(460_000_000)),
-                price: Price::new(dec!(15.03)).unwrap(),
-                from_cash: false,
+                shares: dec!(30_605_455),
+                cash_spent: Usd::ZERO,
             }),
         }
     }
@@ -912,14 +906,15 @@ mod tests {
         // Mining 50 × $30M = $1.5B; Sandersville 400M × 8 − 2.5B = $0.7B;
         // treasury 13,000 × 90,000 × 0.9 = $1.053B; cash 0.5B; debt 0.6B.
         // E₀ = 1.5 + 0.7 + 1.053 + 0.5 − 0.6 = $3.153B.
-        // Buyback: 460,000,000 / 15.03 shares retired from 280,000,000.
+        // Buyback: ⌊460,000,000 / 15.03⌋ = 30,605,455 whole shares retired
+        // from 280,000,000.
         // Notes: K = 1,000 / 52.1832 = $19.163 per share, N = 1,150,000 × 52.1832 = 60,010,680.
         // As debt: V = (3.153B − 1.15B) / B ≈ $8.03 < 19.16, consistent.
         let out = sum_of_parts(&cleanspark(dec!(30_000_000), dec!(8))).unwrap();
         assert_eq!(out.enterprise_value, dec!(2_200_000_000));
         assert_eq!(out.treasury_value, dec!(1_053_000_000));
         assert_eq!(out.equity_before_convertibles, dec!(3_153_000_000));
-        let basic = dec!(280_000_000) - dec!(460_000_000) / dec!(15.03);
+        let basic = dec!(249_394_545);
         assert_eq!(out.basic_shares, basic);
         assert_eq!(out.solutions.len(), 1);
         let s = &out.solutions[0];
@@ -942,7 +937,8 @@ mod tests {
         // E₀ = 3 + 3.5 + 1.053 + 0.5 − 0.6 = $7.453B.
         // Converted: V = 7.453B / (B + 60,010,680) ≈ $24.09 ≥ 19.16, consistent.
         let out = sum_of_parts(&cleanspark(dec!(60_000_000), dec!(15))).unwrap();
-        let basic = dec!(280_000_000) - dec!(460_000_000) / dec!(15.03);
+        // 280,000,000 − ⌊460,000,000 / 15.03⌋.
+        let basic = dec!(249_394_545);
         let s = &out.solutions[0];
         assert_eq!(out.solutions.len(), 1);
         assert_eq!(s.notes[0].regime, Regime::Converted);
@@ -981,15 +977,16 @@ mod tests {
 
     #[test]
     fn a_buyback_from_cash_retires_shares_and_spends_the_cash() {
-        // $460M at $15.03 retires 30,605,455.755… shares; cash 500M − 460M = 40M.
+        // $460M at $15.03 retires ⌊30,605,455.755…⌋ = 30,605,455 shares;
+        // cash 500M − 460M = 40M.
         let mut input = cleanspark(dec!(30_000_000), dec!(8));
         input.buyback = Some(Buyback {
-            amount: usd(dec!(460_000_000)),
-            price: Price::new(dec!(15.03)).unwrap(),
-            from_cash: true,
+            shares: dec!(30_605_455),
+            cash_spent: usd(dec!(460_000_000)),
         });
         let out = sum_of_parts(&input).unwrap();
-        assert_eq!(out.shares_repurchased, dec!(460_000_000) / dec!(15.03));
+        assert_eq!(out.shares_repurchased, dec!(30_605_455));
+        assert_eq!(out.basic_shares, dec!(249_394_545));
         assert_eq!(out.cash, dec!(40_000_000));
         assert_eq!(out.equity_before_convertibles, dec!(2_693_000_000));
     }
@@ -998,14 +995,10 @@ mod tests {
     fn a_buyback_of_every_share_is_refused() {
         let mut input = simple(dec!(1000), vec![]);
         input.buyback = Some(Buyback {
-            amount: usd(dec!(1000) * THOUSAND),
-            price: Price::new(dec!(10)).unwrap(),
-            from_cash: false,
+            shares: dec!(100) * THOUSAND,
+            cash_spent: Usd::ZERO,
         });
-        assert_eq!(
-            sum_of_parts(&input).unwrap_err().field(),
-            Some("buyback.amount")
-        );
+        assert_eq!(sum_of_parts(&input).unwrap_err().field(), Some("buyback"));
     }
 
     #[test]
@@ -1099,9 +1092,8 @@ mod tests {
 
         let mut bad = simple(dec!(1000), vec![]);
         bad.buyback = Some(Buyback {
-            amount: usd(dec!(1000) * THOUSAND),
-            price: Price::new(dec!(10)).unwrap(),
-            from_cash: false,
+            shares: dec!(100) * THOUSAND,
+            cash_spent: Usd::ZERO,
         });
         let err = scenarios(&[
             Scenario {
@@ -1114,7 +1106,7 @@ mod tests {
             },
         ])
         .unwrap_err();
-        assert_eq!(err.field(), Some("scenarios[1].buyback.amount"));
+        assert_eq!(err.field(), Some("scenarios[1].buyback"));
     }
 
     #[test]

@@ -266,10 +266,10 @@ fn sum_of_parts_at(value: Decimal, multiple: Decimal, shares: Decimal) -> SotpIn
         debt: Usd::ZERO,
         convertibles: vec![note; MAX_CONVERTIBLES],
         basic_shares: Shares::new(shares).unwrap(),
+        // `value` spent at $1 a share, out of cash.
         buyback: Some(ValuationBuyback {
-            amount: Usd::new(value).unwrap(),
-            price: Price::new(Decimal::ONE).unwrap(),
-            from_cash: true,
+            shares: value.floor(),
+            cash_spent: Usd::new(value).unwrap(),
         }),
     }
 }

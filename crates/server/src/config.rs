@@ -55,7 +55,7 @@ pub struct ServeArgs {
     #[arg(long, env = "INFRAVAL_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
     /// Largest accepted request body, in bytes; larger bodies get 413.
-    #[arg(long, env = "INFRAVAL_BODY_LIMIT_BYTES", default_value_t = 256 * 1024)]
+    #[arg(long, env = "INFRAVAL_BODY_LIMIT_BYTES", default_value_t = DEFAULT_BODY_LIMIT_BYTES)]
     pub body_limit_bytes: usize,
     /// Milliseconds a client gets to send a request's head; slower clients are
     /// cut off with 408 (slowloris protection).
@@ -103,6 +103,9 @@ pub struct ServeArgs {
 /// Heavy work admitted at once by default, in work units: with two
 /// blocking threads per core, some seconds of queue on a small machine.
 pub const DEFAULT_HEAVY_WORK_LIMIT: u64 = 256;
+
+/// The largest request body accepted by default, bytes: 256 KiB.
+pub const DEFAULT_BODY_LIMIT_BYTES: usize = 256 * 1024;
 
 impl ServeArgs {
     /// The server settings these arguments describe; reads the API keys file.
@@ -165,7 +168,7 @@ impl Settings {
             addr: "127.0.0.1:0".to_string(),
             workers: 1,
             shutdown_grace: Duration::from_secs(5),
-            body_limit_bytes: 256 * 1024,
+            body_limit_bytes: DEFAULT_BODY_LIMIT_BYTES,
             client_request_timeout: Duration::from_millis(5000),
             client_disconnect_timeout: Duration::from_millis(1000),
             keep_alive: Duration::from_secs(5),

@@ -10,7 +10,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 pub use infraval_api::json::BodyError;
-use infraval_api::problem::{core_code_and_title, Problem, PROBLEM_JSON};
+use infraval_api::problem::{core_code_and_title, FieldProblem, Problem, PROBLEM_JSON};
+use infraval_api::wire::FieldErrors;
 use infraval_api::OperationError;
 use infraval_core::CoreError;
 
@@ -23,6 +24,9 @@ pub enum ApiError {
     /// The body could not be parsed into the request type.
     #[error(transparent)]
     Body(#[from] BodyError),
+    /// Fields out of their ranges, every one of them.
+    #[error(transparent)]
+    Fields(#[from] FieldErrors),
     /// No route has this path.
     #[error("no route matches `{path}`")]
     NotFound {
@@ -62,6 +66,7 @@ impl From<OperationError> for ApiError {
     fn from(err: OperationError) -> Self {
         match err {
             OperationError::Body(body) => ApiError::Body(body),
+            OperationError::Fields(fields) => ApiError::Fields(fields),
             OperationError::Core(core) => ApiError::Core(core),
             OperationError::Response(err) => {
                 tracing::error!(error = %err, "a response failed to serialise; answering 500");
@@ -78,6 +83,10 @@ impl ApiError {
         match self {
             ApiError::Core(core) => {
                 let (code, title) = core_code_and_title(core);
+                (S::UNPROCESSABLE_ENTITY, code, title)
+            }
+            ApiError::Fields(fields) => {
+                let (code, title) = core_code_and_title(fields.first());
                 (S::UNPROCESSABLE_ENTITY, code, title)
             }
             ApiError::Body(body) => match body {
@@ -116,7 +125,7 @@ impl ApiError {
                     "duplicate_field",
                     "A field is given twice",
                 ),
-                BodyError::InvalidType { .. } => (
+                BodyError::NotAnObject { .. } | BodyError::InvalidType { .. } => (
                     S::UNPROCESSABLE_ENTITY,
                     "invalid_type",
                     "A field has the wrong type",
@@ -151,12 +160,42 @@ impl ApiError {
     pub fn field(&self) -> Option<&str> {
         match self {
             ApiError::Core(core) => core.field(),
+            ApiError::Fields(fields) => fields.first().field(),
             ApiError::Body(body) => body.field(),
             ApiError::NotFound { .. }
             | ApiError::MethodNotAllowed { .. }
             | ApiError::Unauthorized
             | ApiError::Overloaded { .. }
             | ApiError::Internal => None,
+        }
+    }
+
+    /// Every field at fault, each with its code and words.
+    fn field_problems(&self) -> Vec<FieldProblem> {
+        let of_core = |err: &CoreError| {
+            err.field().map(|field| FieldProblem {
+                field: field.to_owned(),
+                code: core_code_and_title(err).0.to_owned(),
+                detail: err.to_string(),
+            })
+        };
+        match self {
+            ApiError::Fields(fields) => fields.all().iter().filter_map(of_core).collect(),
+            ApiError::Core(core) => of_core(core).into_iter().collect(),
+            ApiError::Body(body) => body
+                .field()
+                .map(|field| FieldProblem {
+                    field: field.to_owned(),
+                    code: self.status_and_code().1.to_owned(),
+                    detail: body.to_string(),
+                })
+                .into_iter()
+                .collect(),
+            ApiError::NotFound { .. }
+            | ApiError::MethodNotAllowed { .. }
+            | ApiError::Unauthorized
+            | ApiError::Overloaded { .. }
+            | ApiError::Internal => Vec::new(),
         }
     }
 
@@ -171,6 +210,7 @@ impl ApiError {
             code: code.to_owned(),
             field: self.field().map(str::to_owned),
             request_id: crate::telemetry::current_request_id(),
+            errors: self.field_problems(),
         }
     }
 }

@@ -14,6 +14,7 @@ use actix_web::http::header::{self, HeaderMap};
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::StreamExt;
 use infraval_api::json;
+use infraval_api::wire::Wire;
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, BodyError};
@@ -48,14 +49,14 @@ fn is_json(content_type: &str) -> bool {
     mime.eq_ignore_ascii_case("application/json") || (starts("application/") && ends("+json"))
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for ValidJson<T> {
+impl<T: DeserializeOwned + Wire + 'static> FromRequest for ValidJson<T> {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req
             .app_data::<web::Data<BodyLimit>>()
-            .map_or(256 * 1024, |l| l.0);
+            .map_or(crate::config::DEFAULT_BODY_LIMIT_BYTES, |l| l.0);
         let checked = precheck(req.headers(), limit);
         let mut payload = payload.take();
         Box::pin(async move {

@@ -12,7 +12,8 @@ use actix_web::web::{self, Json, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
 use infraval_api::health::Health;
 use infraval_api::operation::{self, Operation, Runs, Visitor};
-use utoipa::openapi::header::HeaderBuilder;
+use infraval_api::wire::{self, Schemas as NamedSchemas};
+use infraval_api::{json, Examples};
 use utoipa::openapi::path::{HttpMethod, Operation as Documented, OperationBuilder, PathItem};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::schema::{ObjectBuilder, Type};
@@ -23,14 +24,14 @@ use crate::compute::{blocking, HeavyWork};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::metrics::Metrics;
-use crate::openapi::{problem_response, with_shared_responses, ApiDoc};
+use crate::openapi::{error_responses, examples, with_shared_responses, ApiDoc};
 
 /// Answers one operation.
 async fn answer<Op: Operation>(
     body: ValidJson<Op::Request>,
     heavy: web::Data<HeavyWork>,
 ) -> Result<Json<Op::Response>, ApiError> {
-    let input = Op::Input::try_from(body.into_inner())?;
+    let input = Op::validate(body.into_inner())?;
     let response = match Op::RUNS {
         Runs::Inline => Op::compute(input)?,
         Runs::Blocking => {
@@ -155,16 +156,33 @@ pub fn configure(cfg: &mut ServiceConfig) {
     operation::visit(&mut Routes(cfg));
 }
 
-/// An operation's documentation, before the responses every operation
-/// shares ([`with_shared_responses`]).
+/// A body: its media type, its schema and its named examples.
+struct Body {
+    media_type: &'static str,
+    schema: RefOr<Schema>,
+    examples: Vec<(String, utoipa::openapi::example::Example)>,
+}
+
+impl Body {
+    fn content(self) -> utoipa::openapi::Content {
+        ContentBuilder::new()
+            .schema(Some(self.schema))
+            .examples_from_iter(self.examples)
+            .build()
+    }
+}
+
+/// An operation's documentation, before the security every `/v1`
+/// operation shares ([`with_shared_responses`]).
 fn documented(
     name: &str,
     tag: &str,
     doc: &str,
-    request: Option<String>,
-    response: (&str, &str, RefOr<Schema>),
+    request: Option<Body>,
+    response: (&str, Body),
 ) -> Documented {
-    let (description, media_type, schema) = response;
+    let (description, body) = response;
+    let media_type = body.media_type;
     let mut builder = OperationBuilder::new()
         .tag(tag)
         .summary(Some(operation::summary(doc)))
@@ -172,25 +190,32 @@ fn documented(
         .operation_id(Some(name))
         .response(
             "200",
-            ResponseBuilder::new().description(description).content(
-                media_type,
-                ContentBuilder::new().schema(Some(schema)).build(),
-            ),
+            ResponseBuilder::new()
+                .description(description)
+                .content(media_type, body.content()),
         );
     if let Some(request) = request {
         builder = builder.request_body(Some(
             RequestBodyBuilder::new()
-                .content(
-                    "application/json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name(request)))
-                        .build(),
-                )
+                .content(request.media_type, request.content())
                 .required(Some(Required::True))
                 .build(),
         ));
     }
     builder.build()
+}
+
+/// What an example request answers: the 200 body shown beside it.
+///
+/// # Panics
+/// When the example does not answer 200: the operation's examples are
+/// wrong, which every test that builds the document shows at once.
+fn answer_of<Op: Operation>(body: &serde_json::Value) -> serde_json::Value {
+    let answered = json::from_value::<Op::Request>(body.clone())
+        .map_err(ApiError::from)
+        .and_then(|request| Op::run(request).map_err(ApiError::from))
+        .and_then(|response| serde_json::to_value(response).map_err(|_| ApiError::Internal));
+    answered.unwrap_or_else(|err| panic!("an example of `{}` does not answer 200: {err}", Op::ID))
 }
 
 /// The schemas `T` needs: its own and those it refers to.
@@ -206,28 +231,51 @@ pub fn openapi() -> OpenApi {
     struct Paths {
         paths: Vec<(&'static str, PathItem)>,
         schemas: Schemas,
+        /// Writes each request type's field rules into its schemas.
+        rules: Vec<fn(&mut NamedSchemas)>,
     }
     impl Visitor for Paths {
         fn visit<Op: Operation>(&mut self) {
             schemas_of::<Op::Request>(&mut self.schemas);
             schemas_of::<Op::Response>(&mut self.schemas);
+            self.rules.push(wire::document::<Op::Request>);
+            let requests = <Op::Request as Examples>::examples();
+            let answers = requests
+                .iter()
+                .map(|example| {
+                    (
+                        example.name,
+                        example.summary,
+                        answer_of::<Op>(&example.body),
+                    )
+                })
+                .collect::<Vec<_>>();
             let mut documented = documented(
                 Op::NAME,
                 Op::TAG,
                 Op::DOC,
-                Some(<Op::Request as ToSchema>::name().into_owned()),
+                Some(Body {
+                    media_type: "application/json",
+                    schema: RefOr::Ref(Ref::from_schema_name(<Op::Request as ToSchema>::name())),
+                    examples: examples(
+                        requests.iter().map(|e| (e.name, e.summary, e.body.clone())),
+                    ),
+                }),
                 (
                     Op::RESPONSE_DESCRIPTION,
-                    "application/json",
-                    RefOr::Ref(Ref::from_schema_name(<Op::Response as ToSchema>::name())),
+                    Body {
+                        media_type: "application/json",
+                        schema: RefOr::Ref(Ref::from_schema_name(
+                            <Op::Response as ToSchema>::name(),
+                        )),
+                        examples: examples(answers),
+                    },
                 ),
             );
-            if Op::RUNS == Runs::Blocking {
-                documented
-                    .responses
-                    .responses
-                    .insert("503".to_owned(), overloaded_response());
-            }
+            documented
+                .responses
+                .responses
+                .extend(error_responses::<Op>(&requests));
             self.paths
                 .push((Op::PATH, PathItem::new(HttpMethod::Post, documented)));
         }
@@ -235,6 +283,7 @@ pub fn openapi() -> OpenApi {
     let mut found = Paths {
         paths: Vec::new(),
         schemas: Vec::new(),
+        rules: Vec::new(),
     };
     for route in &SERVICE_ROUTES {
         let content = (route.content)();
@@ -246,8 +295,11 @@ pub fn openapi() -> OpenApi {
             None,
             (
                 route.response_description,
-                content.media_type,
-                content.schema,
+                Body {
+                    media_type: content.media_type,
+                    schema: content.schema,
+                    examples: Vec::new(),
+                },
             ),
         );
         found
@@ -261,29 +313,11 @@ pub fn openapi() -> OpenApi {
     }
     let components = doc.components.get_or_insert_with(Default::default);
     components.schemas.extend(found.schemas);
-    with_shared_responses(doc)
-}
-
-/// The 503 of an operation that runs on the blocking pool.
-fn overloaded_response() -> RefOr<utoipa::openapi::Response> {
-    let mut response = problem_response(
-        "More heavy work is waiting for the server's blocking pool than its limit \
-(`--heavy-work-limit`) allows (`overloaded`); retry after `Retry-After` seconds.",
-    );
-    if let RefOr::T(response) = &mut response {
-        response.headers.insert(
-            "Retry-After".to_owned(),
-            HeaderBuilder::new()
-                .schema(
-                    ObjectBuilder::new()
-                        .schema_type(Type::Integer)
-                        .minimum(Some(0)),
-                )
-                .description(Some("Seconds to wait before retrying."))
-                .build(),
-        );
+    wire::inline_scalars(&mut components.schemas);
+    for rules in found.rules {
+        rules(&mut components.schemas);
     }
-    response
+    with_shared_responses(doc)
 }
 
 /// Every route's path and methods, for route labels and for answering 404
@@ -356,6 +390,32 @@ mod tests {
         assert_eq!(known.route(&Method::GET, "/v1/colocation/arr"), None);
         assert_eq!(known.route(&Method::POST, "/v1/colocation/arr/"), None);
         assert_eq!(known.route(&Method::POST, "/v1/colocation"), None);
+    }
+
+    #[test]
+    fn no_two_wire_types_share_a_schema_name() {
+        // The document keeps one schema per name: a second type of the same
+        // name (as the two `BuybackRequest`s of dilution and the sum of the
+        // parts once were) would silently replace the first.
+        struct All(Schemas);
+        impl Visitor for All {
+            fn visit<Op: Operation>(&mut self) {
+                schemas_of::<Op::Request>(&mut self.0);
+                schemas_of::<Op::Response>(&mut self.0);
+            }
+        }
+        let mut all = All(Vec::new());
+        operation::visit(&mut all);
+        let mut by_name: HashMap<String, RefOr<Schema>> = HashMap::new();
+        for (name, schema) in all.0 {
+            match by_name.get(&name) {
+                Some(seen) => assert!(*seen == schema, "two wire types are named `{name}`"),
+                None => {
+                    by_name.insert(name, schema);
+                }
+            }
+        }
+        assert!(by_name.len() > 50, "{} schemas", by_name.len());
     }
 
     #[test]

@@ -1,127 +1,181 @@
 //! Shares issued and diluted share counts: `POST /v1/convertibles/dilution`.
 
+use std::fmt;
+
 use infraval_core::convertible::dilution::{
     self, Buyback, CappedCall, DilutionInput, PriceRange, ShareCount, SharePrices,
 };
-use infraval_core::convertible::{ConversionFields, Settlement};
+use infraval_core::convertible::Settlement;
 use infraval_core::error::AtField;
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::terms::{terms, SettlementMethod, TermsResponse};
 use super::{cents, fraction, price, shares};
-use crate::num;
+use crate::json::BodyError;
+use crate::wire::{Documenter, Errors, Int, Num, Path, Rule, Value, Wire, NESTED};
+use crate::{bounds, Example, Examples};
 
-/// Evenly spaced share prices, both ends included.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// Evenly spaced share prices: `from` to `to` in `steps` equal steps, both
+/// ends included (`steps + 1` prices), as everywhere a range is given.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct SharePriceRange {
-    /// First price, USD per share. Range: > 0, ≤ 1,000,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 5)]
-    pub from: Decimal,
-    /// Last price, USD per share, above `from`. Range: ≤ 1,000,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 60)]
-    pub to: Decimal,
-    /// Equal steps from `from` to `to`, giving `steps + 1` prices. Range:
-    /// 1 to 999.
-    #[schema(example = 11, minimum = 1, maximum = 999)]
-    pub steps: u32,
+    /// First price, USD per share.
+    #[wire(bounds::SHARE_PRICE)]
+    pub from: Num,
+    /// Last price, USD per share, above `from`.
+    #[wire(bounds::SHARE_PRICE)]
+    pub to: Num,
+    /// Equal steps from `from` to `to`.
+    #[wire(bounds::SHARE_PRICE_STEPS)]
+    pub steps: Int,
 }
 
 /// Share prices to evaluate: a strictly increasing list, or a range.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
-#[serde(
-    untagged,
-    expecting = "a strictly increasing list of share prices, or {\"from\", \"to\", \"steps\"}"
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[serde(untagged)]
 pub enum SharePricesRequest {
-    /// Share prices, USD, strictly increasing; 1 to 1,000 of them, each > 0
-    /// and ≤ 1,000,000.
-    List(#[serde(with = "num::decimal_vec")] Vec<Decimal>),
+    /// Share prices, USD, strictly increasing.
+    List(Vec<Num>),
     /// An evenly spaced range.
     Range(SharePriceRange),
 }
 
+/// A list reads as `List`, an object as `Range`, with the errors of each
+/// (serde's untagged enums would hide them behind one message).
+impl<'de> Deserialize<'de> for SharePricesRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ListOrRange;
+
+        impl<'de> Visitor<'de> for ListOrRange {
+            type Value = SharePricesRequest;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of share prices, or an object {from, to, steps}")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::deserialize(SeqAccessDeserializer::new(seq)).map(SharePricesRequest::List)
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                SharePriceRange::deserialize(MapAccessDeserializer::new(map))
+                    .map(SharePricesRequest::Range)
+            }
+        }
+
+        deserializer.deserialize_any(ListOrRange)
+    }
+}
+
+impl Default for SharePricesRequest {
+    fn default() -> Self {
+        SharePricesRequest::List(Vec::new())
+    }
+}
+
+impl Wire for SharePricesRequest {
+    fn check(&self, at: &Path<'_>, errors: &mut Errors) {
+        match self {
+            SharePricesRequest::List(list) => bounds::SHARE_PRICE_LIST.check(list, at, errors),
+            SharePricesRequest::Range(range) => range.check(at, errors),
+        }
+    }
+
+    fn document(doc: &mut Documenter) {
+        let name = Self::name();
+        if doc.start(&name) {
+            doc.one_of_item(&name, 0, |list| {
+                Rule::<Vec<Num>>::document(&bounds::SHARE_PRICE_LIST, list)
+            });
+            SharePriceRange::document(doc);
+        }
+    }
+
+    fn check_fields(value: &Value, at: &Path<'_>) -> Result<(), BodyError> {
+        SharePriceRange::check_fields(value, at)
+    }
+
+    fn check_shape(value: &Value, at: &Path<'_>) -> Result<(), BodyError> {
+        match value {
+            // A list of prices, or a range: serde says which is wrong.
+            Value::Array(_) => Ok(()),
+            _ => SharePriceRange::check_shape(value, at),
+        }
+    }
+}
+
 /// A capped call bought by the issuer on the shares underlying the notes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct CappedCallRequest {
-    /// Cap price, USD per share, above the lower strike. Range: > 0,
-    /// ≤ 1,000,000.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 30.06)]
-    pub cap_price: Decimal,
+    /// Cap price, USD per share, above the lower strike.
+    #[wire(bounds::SHARE_PRICE)]
+    pub cap_price: Num,
     /// Lower strike, USD per share. Default: the parity price
     /// `1,000 / conversion_rate`, the conversion price as the indenture's
     /// rounded rate implies it.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 19.16325)]
-    pub lower_strike: Option<Decimal>,
+    #[wire(bounds::SHARE_PRICE)]
+    pub lower_strike: Option<Num>,
 }
 
-/// A share buyback funded from the note proceeds: `amount` with `price`,
-/// or `shares`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+/// A share buyback: `amount` spent at `price_per_share`, or a number of
+/// `shares`. Either way only whole shares are retired: `⌊amount /
+/// price_per_share⌋` of them. `/v1/convertibles/dilution` and
+/// `/v1/valuations/sum-of-parts` take the same shape.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct BuybackRequest {
-    /// Dollars spent, USD; needs `price`. Retires `⌊amount / price⌋` whole
-    /// shares. Range: > 0, ≤ 10¹².
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 460000000)]
-    pub amount: Option<Decimal>,
-    /// Price paid per share, USD; needs `amount`. Range: > 0, ≤ 1,000,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 15.03)]
-    pub price: Option<Decimal>,
-    /// Whole shares retired, instead of `amount` and `price`. Range: > 0,
-    /// ≤ 10¹⁵.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 30605455)]
-    pub shares: Option<Decimal>,
+    /// Dollars spent, USD; needs `price_per_share`.
+    #[wire(bounds::BUYBACK_AMOUNT)]
+    pub amount: Option<Num>,
+    /// Average price paid, USD per share; needs `amount`.
+    #[wire(bounds::SHARE_PRICE)]
+    pub price_per_share: Option<Num>,
+    /// Whole shares retired, instead of `amount` and `price_per_share`.
+    #[wire(bounds::BUYBACK_SHARES)]
+    pub shares: Option<Int>,
 }
 
-impl TryFrom<BuybackRequest> for Buyback {
-    type Error = CoreError;
-
-    fn try_from(req: BuybackRequest) -> Result<Self, CoreError> {
-        const BY_AMOUNT: &str = "buyback.amount+buyback.price";
+impl BuybackRequest {
+    /// The whole shares retired. `at` is the buyback's path, which the
+    /// range errors of the core name (`scenarios[0].buyback.shares`); the
+    /// errors between fields name `buyback.…`, as the scenario's others do.
+    pub(crate) fn retire(&self, at: &str) -> Result<Buyback, CoreError> {
+        const BY_AMOUNT: &str = "buyback.amount+buyback.price_per_share";
         const BY_SHARES: &str = "buyback.shares";
-        match (req.amount, req.price, req.shares) {
-            (Some(amount), Some(price), None) => Buyback::by_amount(amount, price),
-            (None, None, Some(shares)) => Buyback::by_shares(shares),
+        let prefixed = |err: CoreError| match at.strip_suffix("buyback") {
+            Some(prefix) if !prefix.is_empty() => {
+                infraval_core::valuation::prefix_field(err, prefix)
+            }
+            _ => err,
+        };
+        match (self.amount, self.price_per_share, self.shares) {
+            (Some(amount), Some(price), None) => {
+                Buyback::by_amount(amount.get(), price.get()).map_err(prefixed)
+            }
+            (None, None, Some(shares)) => {
+                Buyback::by_shares(Decimal::from(shares.get())).map_err(prefixed)
+            }
             (Some(_), None, None) => Err(CoreError::MissingDependency {
                 field: "buyback.amount",
-                requires: "buyback.price",
+                requires: "buyback.price_per_share",
             }),
             (None, Some(_), None) => Err(CoreError::MissingDependency {
-                field: "buyback.price",
+                field: "buyback.price_per_share",
                 requires: "buyback.amount",
             }),
             (amount, price, shares) => Err(CoreError::ExactlyOneOf {
                 expected: vec![BY_AMOUNT, BY_SHARES],
                 given: [
                     amount.map(|_| "buyback.amount"),
-                    price.map(|_| "buyback.price"),
+                    price.map(|_| "buyback.price_per_share"),
                     shares.map(|_| BY_SHARES),
                 ]
                 .into_iter()
@@ -134,74 +188,97 @@ impl TryFrom<BuybackRequest> for Buyback {
 
 /// A convertible issue's dilution across share prices. The terms fields of
 /// `/terms` sit at the top level.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "principal": 1150000000,
-    "reference_price": 15.03,
-    "conversion_premium": 0.275,
-    "basic_shares_outstanding": 280000000,
-    "share_prices": [10, 15.03, 19.16325, 25, 30, 40, 60],
-    "settlement": "net_share",
-    "capped_call": {"cap_price": 30.06},
-    "buyback": {"amount": 460000000, "price": 15.03}
-}))]
 pub struct DilutionRequest {
     /// Principal of the issue, USD; as in `/terms`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1150000000, minimum = 0, maximum = 1000000000000_i64)]
-    pub principal: Decimal,
+    #[wire(bounds::PRINCIPAL)]
+    pub principal: Num,
     /// Shares per $1,000 of principal; as in `/terms`.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 52.1832, minimum = 0.001, maximum = 10000000)]
-    pub conversion_rate: Option<Decimal>,
+    #[wire(bounds::CONVERSION_RATE)]
+    pub conversion_rate: Option<Num>,
     /// Conversion price, USD per share; as in `/terms`.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 19.16325, minimum = 0.0001, maximum = 1000000)]
-    pub conversion_price: Option<Decimal>,
+    #[wire(bounds::CONVERSION_PRICE)]
+    pub conversion_price: Option<Num>,
     /// Reference share price, USD per share; needs `conversion_premium`;
     /// as in `/terms`.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 15.03, minimum = 0, maximum = 1000000)]
-    pub reference_price: Option<Decimal>,
-    /// Conversion premium, a decimal fraction; needs `reference_price`; as
-    /// in `/terms`.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.275, minimum = -1, maximum = 10)]
-    pub conversion_premium: Option<Decimal>,
-    /// Shares outstanding before the buyback and any conversion. Range:
-    /// > 0, ≤ 10¹⁵.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 280000000)]
-    pub basic_shares_outstanding: Decimal,
-    /// Share prices to evaluate, USD: a strictly increasing list, or
-    /// `{from, to, steps}`; at most 1,000 prices.
+    #[wire(bounds::REFERENCE_PRICE)]
+    pub reference_price: Option<Num>,
+    /// Conversion premium; needs `reference_price`; as in `/terms`.
+    #[wire(bounds::CONVERSION_PREMIUM)]
+    pub conversion_premium: Option<Num>,
+    /// Shares outstanding before the buyback and any conversion.
+    #[wire(bounds::SHARES)]
+    pub basic_shares_outstanding: Num,
+    /// Share prices to evaluate, USD: a strictly increasing list of 1 to
+    /// 1,000 prices, or `{from, to, steps}`.
+    #[wire(NESTED)]
     pub share_prices: SharePricesRequest,
     /// What the issuer delivers on conversion.
     #[schema(example = "net_share")]
     pub settlement: SettlementMethod,
     /// A capped call bought at issue, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub capped_call: Option<CappedCallRequest>,
     /// A buyback funded from the proceeds, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
     pub buyback: Option<BuybackRequest>,
+}
+
+impl Examples for DilutionRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "net_share",
+                summary: "CleanSpark's 2032 notes settled net share, after the $460M buyback at $15.03",
+                body: json!({
+                    "principal": 1150000000,
+                    "reference_price": 15.03,
+                    "conversion_premium": 0.275,
+                    "basic_shares_outstanding": 280000000,
+                    "share_prices": [10, 15.03, 19.16325, 25, 30, 40, 60],
+                    "settlement": "net_share",
+                    "buyback": {"amount": 460000000, "price_per_share": 15.03}
+                }),
+            },
+            Example {
+                name: "physical_over_a_range",
+                summary: "The same notes settled in shares, from $5 to $60 in 11 steps, with a capped call from the conversion price to $30.06 and a buyback of whole shares",
+                body: json!({
+                    "principal": 1150000000,
+                    "conversion_rate": 52.1832,
+                    "basic_shares_outstanding": 280000000,
+                    "share_prices": {"from": 5, "to": 60, "steps": 11},
+                    "settlement": "physical",
+                    "capped_call": {"cap_price": 30.06, "lower_strike": 19.16325},
+                    "buyback": {"shares": 30605455}
+                }),
+            },
+            Example {
+                name: "price_given_cash_settled",
+                summary: "The same notes from their conversion price, settled in cash",
+                body: json!({
+                    "principal": 1150000000,
+                    "conversion_price": 19.16325,
+                    "basic_shares_outstanding": 280000000,
+                    "share_prices": [15.03, 30],
+                    "settlement": "cash"
+                }),
+            },
+            Example {
+                name: "with_capped_call",
+                summary: "The notes net share with an illustrative capped call at $30.06 (the 2032 notes' filings show none; the 2030 notes had one at $24.66)",
+                body: json!({
+                    "principal": 1150000000,
+                    "conversion_rate": 52.1832,
+                    "basic_shares_outstanding": 280000000,
+                    "share_prices": [19.16325, 25, 30.06, 40],
+                    "settlement": "net_share",
+                    "capped_call": {"cap_price": 30.06}
+                }),
+            },
+        ]
+    }
 }
 
 impl TryFrom<DilutionRequest> for DilutionInput {
@@ -210,28 +287,28 @@ impl TryFrom<DilutionRequest> for DilutionInput {
     fn try_from(req: DilutionRequest) -> Result<Self, CoreError> {
         let terms = terms(
             req.principal,
-            ConversionFields {
-                conversion_rate: req.conversion_rate,
-                conversion_price: req.conversion_price,
-                reference_price: req.reference_price,
-                conversion_premium: req.conversion_premium,
-            },
+            req.conversion_rate,
+            req.conversion_price,
+            req.reference_price,
+            req.conversion_premium,
         )?;
         let basic_shares_outstanding =
-            ShareCount::new(req.basic_shares_outstanding).at("basic_shares_outstanding")?;
+            ShareCount::new(req.basic_shares_outstanding.get()).at("basic_shares_outstanding")?;
         let share_prices = match req.share_prices {
-            SharePricesRequest::List(list) => SharePrices::list(&list)?,
+            SharePricesRequest::List(list) => {
+                SharePrices::list(&list.iter().map(|p| p.get()).collect::<Vec<_>>())?
+            }
             SharePricesRequest::Range(r) => SharePrices::range(PriceRange {
-                from: r.from,
-                to: r.to,
-                steps: r.steps,
+                from: r.from.get(),
+                to: r.to.get(),
+                steps: r.steps.to_u32(),
             })?,
         };
         let capped_call = req
             .capped_call
-            .map(|cc| CappedCall::new(&terms, cc.cap_price, cc.lower_strike))
+            .map(|cc| CappedCall::new(&terms, cc.cap_price.get(), cc.lower_strike.map(Num::get)))
             .transpose()?;
-        let buyback = req.buyback.map(Buyback::try_from).transpose()?;
+        let buyback = req.buyback.map(|b| b.retire("buyback")).transpose()?;
         Ok(DilutionInput {
             terms,
             basic_shares_outstanding,
@@ -248,64 +325,45 @@ impl TryFrom<DilutionRequest> for DilutionInput {
 #[serde(deny_unknown_fields)]
 pub struct DilutionPointResponse {
     /// Share price, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 30)]
-    pub share_price: Decimal,
+    pub share_price: Num,
     /// Value of the shares underlying the whole issue, `shares_underlying ×
     /// share_price`, USD, to cents.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1800320400)]
-    pub conversion_value: Decimal,
+    pub conversion_value: Num,
     /// Whether the notes convert: conversion value above principal.
     #[schema(example = true)]
     pub converts: bool,
     /// Shares delivered to noteholders, to 4 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 21677346.6667)]
-    pub shares_issued: Decimal,
-    /// What the capped call pays the issuer, USD, to cents.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 650320400)]
-    pub capped_call_payoff: Decimal,
+    pub shares_issued: Num,
+    /// What the capped call pays the issuer, USD, to cents:
+    /// `N × (min(S, cap) − lower_strike)⁺`, whether or not the notes convert.
+    pub capped_call_payoff: Num,
     /// Shares the capped call hands back, `capped_call_payoff /
     /// share_price` (zero under cash settlement, where it pays cash), to 4
     /// decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 21677346.6667)]
-    pub capped_call_offset_shares: Decimal,
+    pub capped_call_offset_shares: Num,
     /// `shares_issued − capped_call_offset_shares`, to 4 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub net_shares_issued: Decimal,
+    pub net_shares_issued: Num,
     /// Shares retired by the buyback.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 30605455)]
-    pub shares_repurchased: Decimal,
+    pub shares_repurchased: Num,
     /// `basic_shares_outstanding − shares_repurchased + net_shares_issued`,
     /// to 4 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 249394545)]
-    pub diluted_shares_outstanding: Decimal,
+    pub diluted_shares_outstanding: Num,
     /// `(diluted − basic) / basic`, a decimal fraction to 10 decimals;
     /// negative when the buyback retired more than the notes issue.
-    #[serde(with = "num::decimal")]
-    #[schema(example = -0.1093051964)]
-    pub dilution_fraction: Decimal,
+    pub dilution_fraction: Num,
     /// Diluted share count for EPS by the if-converted method (ASC 260 as
     /// amended by ASU 2020-06), this price taken as the period's average:
     /// basic − repurchased + all underlying shares (physical), the
     /// conversion-spread shares only (net share), or none (cash). The
     /// capped call is left out (anti-dilutive), as is the earnings-based
     /// anti-dilution test. To 4 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 271071891.6667)]
-    pub if_converted_diluted_shares: Decimal,
+    pub if_converted_diluted_shares: Num,
 }
 
 impl From<&dilution::DilutionPoint> for DilutionPointResponse {
     fn from(p: &dilution::DilutionPoint) -> Self {
         DilutionPointResponse {
-            share_price: p.share_price.normalize(),
+            share_price: p.share_price.into(),
             conversion_value: cents(p.conversion_value),
             converts: p.converts,
             shares_issued: shares(p.shares_issued),
@@ -329,50 +387,29 @@ pub struct DilutionResponse {
     /// The settlement used.
     pub settlement: SettlementMethod,
     /// Basic shares outstanding used.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 280000000)]
-    pub basic_shares_outstanding: Decimal,
+    pub basic_shares_outstanding: Num,
     /// Shares retired by the buyback (zero without one).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 30605455)]
-    pub shares_repurchased: Decimal,
+    pub shares_repurchased: Num,
     /// Price above which net-share settlement starts to issue shares, the
     /// parity price `1,000 / conversion_rate`, USD, to 6 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 19.163256)]
-    pub net_share_start_price: Decimal,
+    pub net_share_start_price: Num,
     /// The capped call's lower strike used, USD, to 6 decimals; present
     /// with a capped call.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 19.163256)]
-    pub capped_call_lower_strike: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capped_call_lower_strike: Option<Num>,
     /// With a capped call: `parity_price + cap_price − lower_strike`, USD,
     /// to 6 decimals. Above the cap the issuer's cost equals that of an
     /// unhedged note converting at this price; with the lower strike at
     /// the parity price it is the cap.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 30.06)]
-    pub effective_conversion_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_conversion_price: Option<Num>,
     /// With a buyback: the lowest share price above which the notes issue
     /// at least as many shares as the buyback retired (before any capped
     /// call), USD, to 6 decimals: the parity price under physical
     /// settlement, `principal / (shares_underlying − shares_repurchased)`
     /// under net share; absent when the notes never issue that many.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 39.108696)]
-    pub buyback_break_even_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyback_break_even_price: Option<Num>,
     /// One entry per share price, in increasing order.
     pub points: Vec<DilutionPointResponse>,
 }
@@ -387,7 +424,7 @@ impl DilutionResponse {
                 Settlement::NetShare => SettlementMethod::NetShare,
                 Settlement::Cash => SettlementMethod::Cash,
             },
-            basic_shares_outstanding: input.basic_shares_outstanding.get().normalize(),
+            basic_shares_outstanding: input.basic_shares_outstanding.get().into(),
             shares_repurchased: shares(out.shares_repurchased),
             net_share_start_price: price(out.net_share_start_price),
             capped_call_lower_strike: input.capped_call.map(|cc| price(cc.lower_strike())),
@@ -428,7 +465,10 @@ mod tests {
     fn share_prices_accept_a_list_or_a_range() {
         let list: DilutionRequest =
             serde_json::from_value(dilution_json(serde_json::json!({}))).unwrap();
-        assert_eq!(list.share_prices, SharePricesRequest::List(vec![dec!(30)]));
+        assert_eq!(
+            list.share_prices,
+            SharePricesRequest::List(vec![dec!(30).into()])
+        );
         let range: DilutionRequest = serde_json::from_value(dilution_json(
             serde_json::json!({"share_prices": {"from": 10, "to": 20, "steps": 2}}),
         ))
@@ -436,9 +476,9 @@ mod tests {
         assert_eq!(
             range.share_prices,
             SharePricesRequest::Range(SharePriceRange {
-                from: dec!(10),
-                to: dec!(20),
-                steps: 2
+                from: dec!(10).into(),
+                to: dec!(20).into(),
+                steps: 2.into()
             })
         );
     }
@@ -454,12 +494,12 @@ mod tests {
     #[test]
     fn a_buyback_by_amount_and_by_shares_together_is_refused() {
         let req = BuybackRequest {
-            amount: Some(dec!(460000000)),
-            price: Some(dec!(15.03)),
-            shares: Some(dec!(1)),
+            amount: Some(dec!(460000000).into()),
+            price_per_share: Some(dec!(15.03).into()),
+            shares: Some(1.into()),
         };
         assert!(matches!(
-            Buyback::try_from(req),
+            req.retire("buyback"),
             Err(CoreError::ExactlyOneOf { .. })
         ));
     }
@@ -467,15 +507,14 @@ mod tests {
     #[test]
     fn a_buyback_amount_without_a_price_names_the_missing_field() {
         let req = BuybackRequest {
-            amount: Some(dec!(460000000)),
-            price: None,
-            shares: None,
+            amount: Some(dec!(460000000).into()),
+            ..Default::default()
         };
         assert_eq!(
-            Buyback::try_from(req),
+            req.retire("buyback"),
             Err(CoreError::MissingDependency {
                 field: "buyback.amount",
-                requires: "buyback.price"
+                requires: "buyback.price_per_share"
             })
         );
     }

@@ -1,7 +1,6 @@
 //! The volatility or spread that reproduces a market price:
 //! `POST /v1/convertibles/implied`.
 
-use chrono::NaiveDate;
 use infraval_core::convertible::implied::{self, Implied, SolveFor};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, PutDate,
@@ -12,19 +11,23 @@ use infraval_core::num::{positive_f64, to_f64};
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::pricing::{
-    conversion_rate, dec, lattice_units, note_request, opt, per_100, per_note, CallRequest,
-    CouponDayCount, CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
+    conversion_rate, coupon_hazard_note_with, dec, lattice_units, note_request, note_with, opt,
+    per_100, per_note, CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest,
+    DEFAULT_FACE, FRACTION_DECIMALS,
 };
-use crate::num;
+use crate::wire::{Date, Int, Num, Wire};
+use crate::{bounds, Example, Examples};
 
 /// The market input to solve for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SolveForRequest {
     /// The share's volatility.
+    #[default]
     Volatility,
     /// The issuer's credit spread.
     CreditSpread,
@@ -32,38 +35,65 @@ pub enum SolveForRequest {
 
 note_request! {
     /// A note, its market without the solved input, and the price to reproduce.
-    #[schema(example = json!({
-        "issue_date": "2025-12-15",
-        "maturity_date": "2032-12-15",
-        "valuation_date": "2025-12-15",
-        "conversion_rate": 52.1832,
-        "stock_price": 15.03,
-        "risk_free_rate": 0.04,
-        "credit_spread": 0.05,
-        "solve_for": "volatility",
-        "market_price_per_100": 100
-    }))]
     pub struct ImpliedRequest {
-        /// Share price today, USD. Range: > 0, ≤ 10⁹.
-        #[serde(with = "num::decimal")]
-        #[schema(example = 15.03)]
-        pub stock_price: Decimal,
-        /// Volatility; required when solving for `credit_spread`, omitted when
-        /// solving for it. Range: (0, 5].
-        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-        #[schema(example = 0.6)]
-        pub volatility: Option<Decimal>,
-        /// Credit spread; required when solving for `volatility`, omitted when
-        /// solving for it. Range: [0, 1].
-        #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-        #[schema(example = 0.05)]
-        pub credit_spread: Option<Decimal>,
+        /// Share price today, USD.
+        #[wire(bounds::LATTICE_AMOUNT)]
+        pub stock_price: Num,
+        /// Volatility; required when solving for `credit_spread`. When
+        /// solving for `volatility`, optional: the starting value, and of
+        /// several volatilities that reproduce the price the one nearest it
+        /// is answered (without it, the lowest).
+        #[wire(bounds::VOLATILITY)]
+        pub volatility: Option<Num>,
+        /// Credit spread; required when solving for `volatility`. When
+        /// solving for `credit_spread`, optional: the starting value, and of
+        /// several spreads that reproduce the price (the hazard-rate price
+        /// need not fall as the spread widens) the one nearest it is
+        /// answered (without it, the lowest).
+        #[wire(bounds::CREDIT_SPREAD)]
+        pub credit_spread: Option<Num>,
         /// What to solve for: `volatility` or `credit_spread`.
         pub solve_for: SolveForRequest,
-        /// The market price to reproduce, per 100 of face, dirty. Range: > 0.
-        #[serde(with = "num::decimal")]
-        #[schema(example = 100)]
-        pub market_price_per_100: Decimal,
+        /// The market price to reproduce, per 100 of face, dirty.
+        #[wire(bounds::PRICE_PER_100)]
+        pub market_price_per_100: Num,
+    }
+}
+
+impl Examples for ImpliedRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "volatility_at_par",
+                summary: "The volatility at which CleanSpark's 2032 notes are worth par",
+                body: note_with(json!({
+                    "stock_price": 15.03,
+                    "credit_spread": 0.05,
+                    "solve_for": "volatility",
+                    "market_price_per_100": 100
+                })),
+            },
+            Example {
+                name: "spread_at_par",
+                summary: "The credit spread at which they are worth par at 60% volatility",
+                body: note_with(json!({
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "solve_for": "credit_spread",
+                    "market_price_per_100": 100
+                })),
+            },
+            Example {
+                name: "spread_under_hazard_rate",
+                summary: "The hazard-rate spread of a 2% coupon note worth 115 per 100, 40% recovery, 500 steps",
+                body: coupon_hazard_note_with(json!({
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "solve_for": "credit_spread",
+                    "market_price_per_100": 115
+                })),
+            },
+        ]
     }
 }
 
@@ -76,6 +106,8 @@ pub struct ImpliedInput {
     pub solve_for: SolveFor,
     /// The target price per 100, dirty.
     pub market_price_per_100: f64,
+    /// The starting value of the solved input, if given.
+    pub start: Option<f64>,
 }
 
 /// Placeholder for the solved volatility; the solver ignores it.
@@ -85,44 +117,42 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
     type Error = CoreError;
 
     fn try_from(req: ImpliedRequest) -> Result<Self, CoreError> {
-        let needed = |value: Option<Decimal>, field: &'static str| {
-            value.map(to_f64).ok_or(CoreError::MissingDependency {
+        let needed = |value: Option<Num>, field: &'static str| {
+            value.map(Num::to_f64).ok_or(CoreError::MissingDependency {
                 field: "solve_for",
                 requires: field,
             })
         };
-        let absent = |value: Option<Decimal>, field: &str| match value {
-            Some(_) => Err(CoreError::Inconsistent {
-                field: field.into(),
-                reason: "must be omitted when solving for it",
-            }),
-            None => Ok(()),
-        };
-        let (volatility, spread, solve_for) = match req.solve_for {
+        // The solved field, if given, is where the search starts; the spec
+        // carries it (or a placeholder), which validates its range.
+        let (volatility, spread, solve_for, start) = match req.solve_for {
             SolveForRequest::Volatility => {
-                absent(req.volatility, "volatility")?;
+                let start = req.volatility.map(Num::to_f64);
                 (
-                    PLACEHOLDER_VOLATILITY,
+                    start.unwrap_or(PLACEHOLDER_VOLATILITY),
                     needed(req.credit_spread, "credit_spread")?,
                     SolveFor::Volatility,
+                    start,
                 )
             }
             SolveForRequest::CreditSpread => {
-                absent(req.credit_spread, "credit_spread")?;
+                let start = req.credit_spread.map(Num::to_f64);
                 (
                     needed(req.volatility, "volatility")?,
-                    0.0,
+                    start.unwrap_or(0.0),
                     SolveFor::CreditSpread,
+                    start,
                 )
             }
         };
-        let spec = req.spec(to_f64(req.stock_price), volatility, spread)?;
+        let spec = req.spec(req.stock_price.to_f64(), volatility, spread)?;
         let market_price_per_100 =
-            positive_f64(to_f64(req.market_price_per_100)).at("market_price_per_100")?;
+            positive_f64(req.market_price_per_100.to_f64()).at("market_price_per_100")?;
         Ok(ImpliedInput {
             input: ConvertibleInput::new(spec)?,
             solve_for,
             market_price_per_100,
+            start,
         })
     }
 }
@@ -134,35 +164,25 @@ pub struct ImpliedResponse {
     /// What was solved for.
     pub solve_for: SolveForRequest,
     /// The implied volatility (when solving for it).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.5619)]
-    pub volatility: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<Num>,
     /// The implied credit spread (when solving for it).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.0551)]
-    pub credit_spread: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_spread: Option<Num>,
     /// The lattice price at the solved value, per 100, dirty.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100)]
-    pub price_per_100: Decimal,
+    pub price_per_100: Num,
     /// The same for one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1000)]
-    pub price_per_note: Decimal,
+    pub price_per_note: Num,
     /// The solver's price tolerance, per 100 (absolute).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.000001)]
-    pub tolerance_per_100: Decimal,
-    /// Solver iterations used.
-    #[schema(example = 9)]
+    pub tolerance_per_100: Num,
+    /// Every volatility (or spread) found that reproduces the price,
+    /// ascending, to 8 decimals: the price is scanned across the whole
+    /// search range, and more than one value answers where it is not
+    /// monotone in the input (the hazard-rate price in the spread). The
+    /// answer above is the one nearest the request's starting value, or
+    /// the lowest.
+    pub roots: Vec<Num>,
+    /// Lattice prices computed: the scan's 17 and Brent's for each root.
     pub iterations: u32,
     /// The credit model used.
     pub model: CreditModel,
@@ -183,6 +203,11 @@ impl ImpliedResponse {
             price_per_100: per_100(solved.price_per_100)?,
             price_per_note: per_note(solved.price_per_100, input.spec().face)?,
             tolerance_per_100: dec(implied::PRICE_TOLERANCE, 10)?,
+            roots: solved
+                .roots
+                .iter()
+                .map(|&x| dec(x, FRACTION_DECIMALS))
+                .collect::<Result<_, _>>()?,
             iterations: u32::try_from(solved.iterations).unwrap_or(u32::MAX),
             model: input.spec().model.into(),
         })
@@ -191,12 +216,18 @@ impl ImpliedResponse {
 
 /// Computes [`crate::operations::ConvertibleImplied`].
 pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
-    let solved = implied::implied(&req.input, req.solve_for, req.market_price_per_100)?;
+    let solved = implied::implied(
+        &req.input,
+        req.solve_for,
+        req.market_price_per_100,
+        req.start,
+    )?;
     ImpliedResponse::new(&req.input, &solved)
 }
 
-/// The work of an implied solve: as a price at the same steps (Brent's
-/// dozen or so plain rollbacks cost about what a price's greeks do).
+/// The work of an implied solve: as three prices at the same steps (the
+/// scan's 17 plain rollbacks and Brent's half dozen or so a root, where a
+/// price with greeks takes about 8).
 pub fn implied_work_units(req: &ImpliedInput) -> u64 {
-    lattice_units(req.input.steps(), 1)
+    lattice_units(req.input.steps(), 3)
 }

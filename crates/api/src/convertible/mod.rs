@@ -19,6 +19,7 @@
 use rust_decimal::Decimal;
 
 use crate::num;
+use crate::wire::Num;
 
 pub mod dilution;
 pub mod implied;
@@ -35,22 +36,22 @@ pub const FRACTION_DECIMALS: u32 = 10;
 /// Decimal places of values per 100 of face in responses.
 pub const PER_100_DECIMALS: u32 = 6;
 
-pub(crate) fn price(value: Decimal) -> Decimal {
-    num::round(value, PRICE_DECIMALS).normalize()
+pub(crate) fn price(value: Decimal) -> Num {
+    num::round(value, PRICE_DECIMALS)
 }
 
-pub(crate) fn shares(value: Decimal) -> Decimal {
-    num::round(value, SHARE_DECIMALS).normalize()
+pub(crate) fn shares(value: Decimal) -> Num {
+    num::round(value, SHARE_DECIMALS)
 }
 
-pub(crate) fn fraction(value: Decimal) -> Decimal {
-    num::round(value, FRACTION_DECIMALS).normalize()
+pub(crate) fn fraction(value: Decimal) -> Num {
+    num::round(value, FRACTION_DECIMALS)
 }
 
-pub(crate) fn per_100(value: Decimal) -> Decimal {
-    num::round(value, PER_100_DECIMALS).normalize()
+pub(crate) fn per_100(value: Decimal) -> Num {
+    num::round(value, PER_100_DECIMALS)
 }
 
-pub(crate) fn cents(value: Decimal) -> Decimal {
-    num::cents(value).normalize()
+pub(crate) fn cents(value: Decimal) -> Num {
+    num::cents(value)
 }

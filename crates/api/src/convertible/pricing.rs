@@ -17,11 +17,10 @@
 //!
 //! The core computes in `f64` (a lattice); rounding happens only here.
 
-use chrono::NaiveDate;
 use infraval_core::convertible::lattice::{
-    CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate, MAX_AMOUNT,
+    CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
 };
-use infraval_core::convertible::pricing::{ProfilePoint, Valuation};
+use infraval_core::convertible::pricing::{Profile, Valuation};
 use infraval_core::convertible::schedule::DayCount;
 use infraval_core::error::{AtField, ValueError};
 use infraval_core::num::{positive_f64, to_f64};
@@ -29,9 +28,11 @@ use infraval_core::CoreError;
 use rust_decimal::prelude::FromPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::num;
+use crate::wire::{Date, Int, Num, Wire};
+use crate::{bounds, num, Example, Examples};
 
 /// Decimal places of values per 100 of face in responses.
 pub const PER_100_DECIMALS: u32 = 6;
@@ -87,137 +88,117 @@ pub enum CouponDayCount {
 }
 
 /// A discrete cash dividend.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct DividendRequest {
     /// Ex-dividend date: after `valuation_date`, on or before `maturity_date`.
     #[schema(example = "2027-06-01")]
-    pub ex_date: NaiveDate,
-    /// Cash amount per share, USD. Range: ≥ 0, ≤ 10⁹.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.25, minimum = 0)]
-    pub amount: Decimal,
+    pub ex_date: Date,
+    /// Cash amount per share, USD.
+    #[wire(bounds::DIVIDEND_AMOUNT)]
+    pub amount: Num,
 }
 
 /// A period in which the issuer may call the note.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct CallRequest {
     /// First call date (inclusive), within the note's life.
     #[schema(example = "2028-12-15")]
-    pub from_date: NaiveDate,
+    pub from_date: Date,
     /// Last call date (inclusive), on or after `from_date`, on or before maturity.
     #[schema(example = "2032-12-15")]
-    pub to_date: NaiveDate,
+    pub to_date: Date,
     /// Call price per 100 of face, clean (the issuer pays accrued on top).
-    /// Range: > 0, ≤ 10⁹.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100)]
-    pub price: Decimal,
+    #[wire(bounds::LATTICE_AMOUNT)]
+    pub price: Num,
     /// Soft call: callable only while the share price is at least `trigger ×
     /// conversion price` (1.3 for the usual 130%). Omit for a hard call.
-    /// Range: > 0, ≤ 100.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1.3)]
-    pub trigger: Option<Decimal>,
+    #[wire(bounds::TRIGGER)]
+    pub trigger: Option<Num>,
 }
 
 /// A date on which the holder may put the note back to the issuer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct PutRequest {
     /// Put date, within the note's life.
     #[schema(example = "2028-12-15")]
-    pub date: NaiveDate,
-    /// Put price per 100 of face, clean (accrued is paid on top). Range: > 0, ≤ 10⁹.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 100)]
-    pub price: Decimal,
+    pub date: Date,
+    /// Put price per 100 of face, clean (accrued is paid on top).
+    #[wire(bounds::LATTICE_AMOUNT)]
+    pub price: Num,
 }
 
 /// The fields shared by the three pricing requests, with those each adds.
 macro_rules! note_request {
     ($(#[$meta:meta])* pub struct $name:ident { $($extra:tt)* }) => {
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
         #[serde(deny_unknown_fields)]
         $(#[$meta])*
         pub struct $name {
-            /// Face of one note, USD. Default 1,000. Range: > 0, ≤ 10⁹.
-            #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-            #[schema(example = 1000)]
-            pub face: Option<Decimal>,
+            /// Face of one note, USD. Default 1,000.
+            #[wire(bounds::LATTICE_AMOUNT)]
+            pub face: Option<Num>,
             /// Issue date: coupons accrue from it. On or before `valuation_date`.
             #[schema(example = "2025-12-15")]
-            pub issue_date: NaiveDate,
+            pub issue_date: Date,
             /// Maturity date: after `valuation_date`, at most 60 years after `issue_date`.
             #[schema(example = "2032-12-15")]
-            pub maturity_date: NaiveDate,
+            pub maturity_date: Date,
             /// Valuation date: time 0 of the lattice.
             #[schema(example = "2025-12-15")]
-            pub valuation_date: NaiveDate,
-            /// Annual coupon rate, a decimal fraction (0.04 is 4%). Default 0. Range: [0, 1].
-            #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-            #[schema(example = 0)]
-            pub coupon_rate: Option<Decimal>,
-            /// Coupons a year: 0 (zero coupon), 1, 2, 4 or 12. Default 2 when
+            pub valuation_date: Date,
+            /// Annual coupon rate (0.04 is 4%). Default 0.
+            #[wire(bounds::COUPON_RATE)]
+            pub coupon_rate: Option<Num>,
+            /// Coupons a year, 0 for a zero-coupon note. Default 2 when
             /// `coupon_rate` is above 0, else 0.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schema(example = 0)]
-            pub coupon_frequency: Option<u32>,
+            #[wire(bounds::LATTICE_COUPON_FREQUENCY)]
+            pub coupon_frequency: Option<Int>,
             /// Coupon accrual: `act_365f` (default) or `30_360`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
             pub coupon_day_count: Option<CouponDayCount>,
             /// Shares per $1,000 of face; give this or `conversion_price`.
-            /// Range: > 0, ≤ 10⁹.
-            #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-            #[schema(example = 52.1832)]
-            pub conversion_rate: Option<Decimal>,
+            #[wire(bounds::CONVERSION_RATE)]
+            pub conversion_rate: Option<Num>,
             /// Conversion price, USD per share (`1,000 / conversion_rate`); give
-            /// this or `conversion_rate`. Range: > 0, ≤ 10⁹.
-            #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-            #[schema(example = 19.16325)]
-            pub conversion_price: Option<Decimal>,
+            /// this or `conversion_rate`.
+            #[wire(bounds::CONVERSION_PRICE)]
+            pub conversion_price: Option<Num>,
             /// First date the holder may convert; default the valuation date.
             /// On or before maturity.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
             #[schema(example = "2025-12-15")]
-            pub conversion_start_date: Option<NaiveDate>,
-            /// Risk-free rate, continuously compounded. Range: [−0.5, 1].
-            #[serde(with = "num::decimal")]
-            #[schema(example = 0.04, minimum = -0.5, maximum = 1)]
-            pub risk_free_rate: Decimal,
-            /// Continuous dividend yield of the share. Default 0. Range: [0, 1].
-            #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-            #[schema(example = 0, minimum = 0, maximum = 1)]
-            pub dividend_yield: Option<Decimal>,
-            /// Discrete cash dividends (at most 1,000), escrowed: the lattice
-            /// carries the share price less their present value.
+            pub conversion_start_date: Option<Date>,
+            /// Risk-free rate, continuously compounded.
+            #[wire(bounds::RISK_FREE_RATE)]
+            pub risk_free_rate: Num,
+            /// Continuous dividend yield of the share. Default 0.
+            #[wire(bounds::DIVIDEND_YIELD)]
+            pub dividend_yield: Option<Num>,
+            /// Discrete cash dividends, escrowed: the lattice carries the
+            /// share price less their present value.
             #[serde(default)]
+            #[wire(bounds::SCHEDULE)]
             pub dividends: Vec<DividendRequest>,
-            /// Issuer call periods (at most 1,000).
+            /// Issuer call periods.
             #[serde(default)]
+            #[wire(bounds::SCHEDULE)]
             pub call_schedule: Vec<CallRequest>,
-            /// Holder put dates (at most 1,000).
+            /// Holder put dates.
             #[serde(default)]
+            #[wire(bounds::SCHEDULE)]
             pub put_schedule: Vec<PutRequest>,
             /// Credit model: `tsiveriotis_fernandes` (default) or `hazard_rate`.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
             pub model: Option<CreditModel>,
             /// Recovery on default, a fraction of face; `hazard_rate` only.
-            /// Default 0. Range: [0, 1).
-            #[serde(default, with = "num::opt_decimal", skip_serializing_if = "Option::is_none")]
-            #[schema(example = 0, minimum = 0, maximum = 1)]
-            pub recovery_rate: Option<Decimal>,
+            /// Default 0.
+            #[wire(bounds::RECOVERY_RATE)]
+            pub recovery_rate: Option<Num>,
             /// Lattice steps. Default 1,000, or 2,000 for a note with a call
             /// or put schedule (either within 0.01 per 100 of the 20,000-step
-            /// price on the reference cases). Range: 10 to 20,000.
-            #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[schema(example = 1000, minimum = 10, maximum = 20000)]
-            pub steps: Option<u32>,
+            /// price on the reference cases).
+            #[wire(bounds::STEPS)]
+            pub steps: Option<Int>,
             $($extra)*
         }
 
@@ -230,14 +211,22 @@ macro_rules! note_request {
                 volatility: f64,
                 credit_spread: f64,
             ) -> Result<ConvertibleSpec, CoreError> {
+                let model = self.model.unwrap_or_default();
+                if model != CreditModel::HazardRate && self.recovery_rate.is_some() {
+                    return Err(CoreError::Inconsistent {
+                        field: "recovery_rate".into(),
+                        reason: "applies to the hazard_rate model only",
+                    });
+                }
                 Ok(ConvertibleSpec {
-                    face: to_f64(self.face.unwrap_or(DEFAULT_FACE)),
-                    issue_date: self.issue_date,
-                    maturity_date: self.maturity_date,
-                    valuation_date: self.valuation_date,
+                    face: self.face.map_or(to_f64(DEFAULT_FACE), Num::to_f64),
+                    issue_date: self.issue_date.get(),
+                    maturity_date: self.maturity_date.get(),
+                    valuation_date: self.valuation_date.get(),
                     coupon_rate: opt(self.coupon_rate),
-                    coupon_frequency: self.coupon_frequency.unwrap_or(
-                        if self.coupon_rate.is_some_and(|c| c > Decimal::ZERO) { 2 } else { 0 },
+                    coupon_frequency: self.coupon_frequency.map_or(
+                        if self.coupon_rate.is_some_and(|c| c.get() > Decimal::ZERO) { 2 } else { 0 },
+                        Int::to_u32,
                     ),
                     coupon_day_count: match self.coupon_day_count.unwrap_or_default() {
                         CouponDayCount::Act365F => DayCount::Act365F,
@@ -247,63 +236,48 @@ macro_rules! note_request {
                         self.conversion_rate,
                         self.conversion_price,
                     )?,
-                    conversion_start_date: self.conversion_start_date,
+                    conversion_start_date: self.conversion_start_date.map(Date::get),
                     stock_price,
                     volatility,
-                    risk_free_rate: to_f64(self.risk_free_rate),
+                    risk_free_rate: self.risk_free_rate.to_f64(),
                     credit_spread,
                     dividend_yield: opt(self.dividend_yield),
                     dividends: self
                         .dividends
                         .iter()
-                        .map(|d| CashDividend { ex_date: d.ex_date, amount: to_f64(d.amount) })
+                        .map(|d| CashDividend { ex_date: d.ex_date.get(), amount: d.amount.to_f64() })
                         .collect(),
                     call_schedule: self
                         .call_schedule
                         .iter()
                         .map(|c| CallPeriod {
-                            from_date: c.from_date,
-                            to_date: c.to_date,
-                            price_per_100: to_f64(c.price),
-                            trigger: c.trigger.map(to_f64),
+                            from_date: c.from_date.get(),
+                            to_date: c.to_date.get(),
+                            price_per_100: c.price.to_f64(),
+                            trigger: c.trigger.map(Num::to_f64),
                         })
                         .collect(),
                     put_schedule: self
                         .put_schedule
                         .iter()
-                        .map(|p| PutDate { date: p.date, price_per_100: to_f64(p.price) })
+                        .map(|p| PutDate { date: p.date.get(), price_per_100: p.price.to_f64() })
                         .collect(),
-                    model: self.model.unwrap_or_default().into(),
+                    model: model.into(),
                     recovery_rate: opt(self.recovery_rate),
-                    steps: self.steps.map(|s| s as usize),
+                    steps: self.steps.map(|s| s.to_u32() as usize),
                 })
             }
         }
     };
 }
 
-pub(crate) fn opt(value: Option<Decimal>) -> f64 {
-    value.map_or(0.0, to_f64)
+pub(crate) fn opt(value: Option<Num>) -> f64 {
+    value.map_or(0.0, Num::to_f64)
 }
 
 /// Shares per $1,000 from exactly one of `conversion_rate` and `conversion_price`.
-pub(crate) fn conversion_rate(
-    rate: Option<Decimal>,
-    price: Option<Decimal>,
-) -> Result<f64, CoreError> {
-    let checked = |v: Decimal, field: &str| -> Result<f64, CoreError> {
-        let v = positive_f64(to_f64(v)).at(field)?;
-        if v > MAX_AMOUNT {
-            return Err(CoreError::invalid(
-                field,
-                ValueError::AboveMaximum {
-                    bound: MAX_AMOUNT,
-                    value: v,
-                },
-            ));
-        }
-        Ok(v)
-    };
+pub(crate) fn conversion_rate(rate: Option<Num>, price: Option<Num>) -> Result<f64, CoreError> {
+    let checked = |v: Num, field: &str| positive_f64(v.to_f64()).at(field);
     match (rate, price) {
         (Some(r), None) => checked(r, "conversion_rate"),
         (None, Some(p)) => Ok(1000.0 / checked(p, "conversion_price")?),
@@ -319,34 +293,121 @@ pub(crate) fn conversion_rate(
 
 note_request! {
     /// A convertible note and its market: everything needed to price it.
-    #[schema(example = json!({
+    pub struct PriceRequest {
+        /// Share price today, USD; above the present value of the discrete
+        /// dividends.
+        #[wire(bounds::LATTICE_AMOUNT)]
+        pub stock_price: Num,
+        /// Annual lognormal volatility of the share (0.6 is 60%).
+        #[wire(bounds::VOLATILITY)]
+        pub volatility: Num,
+        /// Issuer credit spread over `risk_free_rate`, continuously
+        /// compounded.
+        #[wire(bounds::CREDIT_SPREAD)]
+        pub credit_spread: Num,
+    }
+}
+
+/// The CleanSpark 0% notes due 2032 at issue (15 December 2025): $15.03 a
+/// share, 52.1832 shares per $1,000, 60% volatility, 4% risk-free, a 5%
+/// spread.
+fn cleanspark_note() -> serde_json::Value {
+    json!({
+        "issue_date": "2025-12-15",
+        "maturity_date": "2032-12-15",
+        "valuation_date": "2025-12-15",
+        "conversion_rate": 52.1832,
+        "risk_free_rate": 0.04
+    })
+}
+
+/// The same notes with a 2% semiannual coupon, a 1% dividend yield and
+/// jump to default with 40% recovery, on 500 steps, from their conversion
+/// price.
+fn coupon_hazard_note() -> serde_json::Value {
+    json!({
         "face": 1000,
         "issue_date": "2025-12-15",
         "maturity_date": "2032-12-15",
         "valuation_date": "2025-12-15",
-        "coupon_rate": 0,
-        "conversion_rate": 52.1832,
-        "stock_price": 15.03,
-        "volatility": 0.6,
+        "conversion_price": 19.16325,
+        "coupon_rate": 0.02,
+        "coupon_frequency": 2,
+        "dividend_yield": 0.01,
         "risk_free_rate": 0.04,
-        "credit_spread": 0.05,
-        "model": "tsiveriotis_fernandes"
-    }))]
-    pub struct PriceRequest {
-        /// Share price today, USD. Range: > 0, ≤ 10⁹, above the present
-        /// value of the discrete dividends.
-        #[serde(with = "num::decimal")]
-        #[schema(example = 15.03)]
-        pub stock_price: Decimal,
-        /// Annual lognormal volatility of the share (0.6 is 60%). Range: (0, 5].
-        #[serde(with = "num::decimal")]
-        #[schema(example = 0.6, minimum = 0, maximum = 5)]
-        pub volatility: Decimal,
-        /// Issuer credit spread over `risk_free_rate`, continuously
-        /// compounded. Range: [0, 1].
-        #[serde(with = "num::decimal")]
-        #[schema(example = 0.05, minimum = 0, maximum = 1)]
-        pub credit_spread: Decimal,
+        "model": "hazard_rate",
+        "recovery_rate": 0.4,
+        "steps": 500
+    })
+}
+
+fn extended(mut body: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+    if let (Some(body), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
+        body.extend(extra);
+    }
+    body
+}
+
+/// `cleanspark_note()` with more fields.
+pub(crate) fn note_with(extra: serde_json::Value) -> serde_json::Value {
+    extended(cleanspark_note(), extra)
+}
+
+/// `coupon_hazard_note()` with more fields.
+pub(crate) fn coupon_hazard_note_with(extra: serde_json::Value) -> serde_json::Value {
+    extended(coupon_hazard_note(), extra)
+}
+
+impl Examples for PriceRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "cleanspark_2032",
+                summary: "CleanSpark's 0% notes due 2032 at issue, Tsiveriotis-Fernandes",
+                body: note_with(json!({
+                    "face": 1000,
+                    "coupon_rate": 0,
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "credit_spread": 0.05,
+                    "model": "tsiveriotis_fernandes"
+                })),
+            },
+            Example {
+                name: "with_coupon_calls_and_dividends",
+                summary: "The same notes with a 2% semiannual coupon, a dividend, a soft call from 2028, a put in 2030, 500 steps",
+                body: json!({
+                    "issue_date": "2025-12-15",
+                    "maturity_date": "2032-12-15",
+                    "valuation_date": "2025-12-15",
+                    "conversion_price": 19.16325,
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "risk_free_rate": 0.04,
+                    "credit_spread": 0.05,
+                    "coupon_rate": 0.02,
+                    "coupon_frequency": 2,
+                    "coupon_day_count": "30_360",
+                    "conversion_start_date": "2026-06-15",
+                    "dividend_yield": 0.01,
+                    "dividends": [{"ex_date": "2027-06-01", "amount": 0.25}],
+                    "call_schedule": [{"from_date": "2028-12-15", "to_date": "2032-12-15", "price": 100, "trigger": 1.3}],
+                    "put_schedule": [{"date": "2030-12-15", "price": 100}],
+                    "steps": 500
+                }),
+            },
+            Example {
+                name: "hazard_rate",
+                summary: "The same notes with jump to default and 40% recovery",
+                body: note_with(json!({
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "credit_spread": 0.05,
+                    "model": "hazard_rate",
+                    "recovery_rate": 0.4
+                })),
+            },
+        ]
     }
 }
 
@@ -355,9 +416,9 @@ impl TryFrom<PriceRequest> for ConvertibleInput {
 
     fn try_from(req: PriceRequest) -> Result<Self, CoreError> {
         let spec = req.spec(
-            to_f64(req.stock_price),
-            to_f64(req.volatility),
-            to_f64(req.credit_spread),
+            req.stock_price.to_f64(),
+            req.volatility.to_f64(),
+            req.credit_spread.to_f64(),
         )?;
         ConvertibleInput::new(spec)
     }
@@ -367,30 +428,42 @@ pub(crate) use note_request;
 
 note_request! {
     /// A note, its market, and the share prices to value it at.
-    #[schema(example = json!({
-        "issue_date": "2025-12-15",
-        "maturity_date": "2032-12-15",
-        "valuation_date": "2025-12-15",
-        "conversion_rate": 52.1832,
-        "stock_prices": [5, 10, 15.03, 20, 30, 40],
-        "volatility": 0.6,
-        "risk_free_rate": 0.04,
-        "credit_spread": 0.05
-    }))]
     pub struct ProfileRequest {
-        /// Share prices, USD (1 to 500 of them; prices × steps^1.5 at most
-        /// 45,000,000, e.g. 500 at 2,000 steps or 15 at 20,000). Each > 0, ≤ 10⁹.
-        #[serde(with = "num::decimal_vec")]
-        #[schema(example = json!([5, 10, 15.03, 20, 30, 40]))]
-        pub stock_prices: Vec<Decimal>,
-        /// Annual lognormal volatility of the share. Range: (0, 5].
-        #[serde(with = "num::decimal")]
-        #[schema(example = 0.6, minimum = 0, maximum = 5)]
-        pub volatility: Decimal,
-        /// Issuer credit spread, continuously compounded. Range: [0, 1].
-        #[serde(with = "num::decimal")]
-        #[schema(example = 0.05, minimum = 0, maximum = 1)]
-        pub credit_spread: Decimal,
+        /// Share prices, USD; prices × steps^1.5 at most 45,000,000 (e.g.
+        /// 500 at 2,000 steps or 15 at 20,000).
+        #[wire(bounds::PROFILE_PRICES)]
+        pub stock_prices: Vec<Num>,
+        /// Annual lognormal volatility of the share.
+        #[wire(bounds::VOLATILITY)]
+        pub volatility: Num,
+        /// Issuer credit spread, continuously compounded.
+        #[wire(bounds::CREDIT_SPREAD)]
+        pub credit_spread: Num,
+    }
+}
+
+impl Examples for ProfileRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "cleanspark_2032",
+                summary: "CleanSpark's 2032 notes from $5 to $40 a share",
+                body: note_with(json!({
+                    "stock_prices": [5, 10, 15.03, 20, 30, 40],
+                    "volatility": 0.6,
+                    "credit_spread": 0.05
+                })),
+            },
+            Example {
+                name: "hazard_rate_with_coupon",
+                summary: "A 2% semiannual coupon under jump to default, 40% recovery, 500 steps",
+                body: coupon_hazard_note_with(json!({
+                    "stock_prices": [10, 15.03, 25],
+                    "volatility": 0.6,
+                    "credit_spread": 0.05
+                })),
+            },
+        ]
     }
 }
 
@@ -407,12 +480,12 @@ impl TryFrom<ProfileRequest> for ProfileInput {
     type Error = CoreError;
 
     fn try_from(req: ProfileRequest) -> Result<Self, CoreError> {
-        let stock_prices: Vec<f64> = req.stock_prices.iter().copied().map(to_f64).collect();
+        let stock_prices: Vec<f64> = req.stock_prices.iter().map(|s| s.to_f64()).collect();
         let first = match stock_prices.first() {
             Some(&s) => positive_f64(s).at("stock_prices[0]")?,
             None => return Err(CoreError::invalid("stock_prices", ValueError::Empty)),
         };
-        let spec = req.spec(first, to_f64(req.volatility), to_f64(req.credit_spread))?;
+        let spec = req.spec(first, req.volatility.to_f64(), req.credit_spread.to_f64())?;
         Ok(ProfileInput {
             input: ConvertibleInput::new(spec)?,
             stock_prices,
@@ -420,23 +493,26 @@ impl TryFrom<ProfileRequest> for ProfileInput {
     }
 }
 
-pub(crate) fn dec(value: f64, dp: u32) -> Result<Decimal, CoreError> {
-    Decimal::from_f64(value)
-        .map(|d| num::round(d, dp).normalize())
-        .ok_or(CoreError::Overflow {
-            quantity: "convertible response",
-        })
+fn decimal(value: f64) -> Result<Decimal, CoreError> {
+    Decimal::from_f64(value).ok_or(CoreError::Overflow {
+        quantity: "convertible response",
+    })
 }
 
-pub(crate) fn per_100(value: f64) -> Result<Decimal, CoreError> {
+pub(crate) fn dec(value: f64, dp: u32) -> Result<Num, CoreError> {
+    Ok(num::round(decimal(value)?, dp))
+}
+
+pub(crate) fn per_100(value: f64) -> Result<Num, CoreError> {
     dec(value, PER_100_DECIMALS)
 }
 
-pub(crate) fn per_note(value_per_100: f64, face: f64) -> Result<Decimal, CoreError> {
-    Ok(num::cents(dec(value_per_100 * face / 100.0, 10)?).normalize())
+pub(crate) fn per_note(value_per_100: f64, face: f64) -> Result<Num, CoreError> {
+    let exact = num::round_decimal(decimal(value_per_100 * face / 100.0)?, 10);
+    Ok(num::cents(exact))
 }
 
-pub(crate) fn greek(value: f64) -> Result<Decimal, CoreError> {
+pub(crate) fn greek(value: f64) -> Result<Num, CoreError> {
     dec(value, GREEK_DECIMALS)
 }
 
@@ -445,21 +521,14 @@ pub(crate) fn greek(value: f64) -> Result<Decimal, CoreError> {
 #[serde(deny_unknown_fields)]
 pub struct ConvergenceResponse {
     /// Steps of the comparison lattice (half of `steps`).
-    #[schema(example = 500)]
     pub half_steps: u32,
     /// The price at `half_steps`, per 100.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 103.7181)]
-    pub price_at_half_steps_per_100: Decimal,
+    pub price_at_half_steps_per_100: Num,
     /// `price(steps) − price(half_steps)`, per 100: for a lattice whose error
     /// falls like 1/N, about the size of the remaining error.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.0007)]
-    pub change_from_half_steps_per_100: Decimal,
+    pub change_from_half_steps_per_100: Num,
     /// Richardson estimate of the converged price, `2·price(N) − price(N/2)`, per 100.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 103.7195)]
-    pub richardson_price_per_100: Decimal,
+    pub richardson_price_per_100: Num,
 }
 
 /// A note's fair value and analytics.
@@ -471,114 +540,61 @@ pub struct PriceResponse {
     /// Lattice steps used (the request's, or more where the hazard-rate tree
     /// needed refining to keep its probabilities in [0, 1], or fewer by up to
     /// a tenth to put call and put dates on or near a step).
-    #[schema(example = 1000)]
     pub steps: u32,
     /// Fair value per 100 of face, dirty.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 103.718817)]
-    pub price_per_100: Decimal,
+    pub price_per_100: Num,
     /// Fair value of one note, USD, dirty.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1037.19)]
-    pub price_per_note: Decimal,
+    pub price_per_note: Num,
     /// Clean price per 100 (dirty − accrued).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 103.718817)]
-    pub clean_price_per_100: Decimal,
+    pub clean_price_per_100: Num,
     /// Clean price of one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1037.19)]
-    pub clean_price_per_note: Decimal,
+    pub clean_price_per_note: Num,
     /// Accrued interest per 100 on the valuation date.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub accrued_per_100: Decimal,
+    pub accrued_per_100: Num,
     /// Accrued interest of one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0)]
-    pub accrued_per_note: Decimal,
+    pub accrued_per_note: Num,
     /// Bond floor per 100: remaining cash flows discounted at
     /// `risk_free_rate + credit_spread`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 53.232922)]
-    pub bond_floor_per_100: Decimal,
+    pub bond_floor_per_100: Num,
     /// Bond floor of one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 532.33)]
-    pub bond_floor_per_note: Decimal,
+    pub bond_floor_per_note: Num,
     /// Parity per 100: conversion shares × stock price.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 78.43235)]
-    pub conversion_value_per_100: Decimal,
+    pub conversion_value_per_100: Num,
     /// Parity of one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 784.32)]
-    pub conversion_value_per_note: Decimal,
+    pub conversion_value_per_note: Num,
     /// Shares received on converting one note.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 52.1832)]
-    pub conversion_shares_per_note: Decimal,
+    pub conversion_shares_per_note: Num,
     /// `price / parity − 1`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.3223)]
-    pub premium_to_parity: Decimal,
+    pub premium_to_parity: Num,
     /// `price / bond floor − 1`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.9484)]
-    pub premium_to_bond_floor: Decimal,
+    pub premium_to_bond_floor: Num,
     /// dV/dS per 100 of face per USD 1 of share price, from the lattice's
     /// three nodes on the valuation date.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 4.02)]
-    pub delta_per_100: Decimal,
+    pub delta_per_100: Num,
     /// dV/dS of one note, USD per USD 1 of share price (shares-equivalent).
-    #[serde(with = "num::decimal")]
-    #[schema(example = 40.2)]
-    pub delta_per_note: Decimal,
+    pub delta_per_note: Num,
     /// Delta as a fraction of the conversion shares.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.77)]
-    pub delta_share_fraction: Decimal,
+    pub delta_share_fraction: Num,
     /// d²V/dS² per 100 of face per USD² of share price, from the lattice.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.07)]
-    pub gamma_per_100: Decimal,
+    pub gamma_per_100: Num,
     /// d²V/dS² of one note.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.7)]
-    pub gamma_per_note: Decimal,
+    pub gamma_per_note: Num,
     /// Price change per 100 for one vol point (0.01), central bump.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.33)]
-    pub vega_per_100: Decimal,
+    pub vega_per_100: Num,
     /// Price change of one note, USD, for one vol point.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 3.3)]
-    pub vega_per_note: Decimal,
+    pub vega_per_note: Num,
     /// Price change per 100 per calendar day, from the lattice.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.006)]
-    pub theta_per_100_per_day: Decimal,
+    pub theta_per_100_per_day: Num,
     /// Price change of one note per calendar day, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 0.06)]
-    pub theta_per_note_per_day: Decimal,
+    pub theta_per_note_per_day: Num,
     /// Price change per 100 per basis point of risk-free rate, central bump.
-    #[serde(with = "num::decimal")]
-    #[schema(example = -0.01)]
-    pub rho_per_100_per_bp: Decimal,
+    pub rho_per_100_per_bp: Num,
     /// Price change of one note per basis point of risk-free rate, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = -0.1)]
-    pub rho_per_note_per_bp: Decimal,
+    pub rho_per_note_per_bp: Num,
     /// Price change per 100 per basis point of credit spread, central bump.
-    #[serde(with = "num::decimal")]
-    #[schema(example = -0.02)]
-    pub cs01_per_100_per_bp: Decimal,
+    pub cs01_per_100_per_bp: Num,
     /// Price change of one note per basis point of credit spread, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = -0.2)]
-    pub cs01_per_note_per_bp: Decimal,
+    pub cs01_per_note_per_bp: Num,
     /// Convergence diagnostic.
     pub convergence: ConvergenceResponse,
 }
@@ -638,33 +654,19 @@ impl PriceResponse {
 #[serde(deny_unknown_fields)]
 pub struct ProfilePointResponse {
     /// Share price, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 15.03)]
-    pub stock_price: Decimal,
+    pub stock_price: Num,
     /// Fair value per 100, dirty.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 103.7188)]
-    pub price_per_100: Decimal,
+    pub price_per_100: Num,
     /// Fair value of one note, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1037.19)]
-    pub price_per_note: Decimal,
+    pub price_per_note: Num,
     /// Bond floor per 100.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 53.232922)]
-    pub bond_floor_per_100: Decimal,
+    pub bond_floor_per_100: Num,
     /// Parity per 100.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 78.43235)]
-    pub conversion_value_per_100: Decimal,
+    pub conversion_value_per_100: Num,
     /// dV/dS per 100 per USD 1 of share price.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 4.02)]
-    pub delta_per_100: Decimal,
+    pub delta_per_100: Num,
     /// dV/dS of one note.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 40.2)]
-    pub delta_per_note: Decimal,
+    pub delta_per_note: Num,
 }
 
 /// The price profile across share prices.
@@ -673,8 +675,9 @@ pub struct ProfilePointResponse {
 pub struct ProfileResponse {
     /// The credit model used.
     pub model: CreditModel,
-    /// Lattice steps requested.
-    #[schema(example = 1000)]
+    /// Lattice steps used: the request's (or the default), moved to bring
+    /// call and put dates onto steps, or more where the hazard-rate tree
+    /// needed them, as `/price` reports them.
     pub steps: u32,
     /// One point per requested share price, in the request's order.
     pub points: Vec<ProfilePointResponse>,
@@ -682,12 +685,13 @@ pub struct ProfileResponse {
 
 impl ProfileResponse {
     /// Builds the response from the core profile.
-    pub fn new(input: &ConvertibleInput, points: &[ProfilePoint]) -> Result<Self, CoreError> {
+    pub fn new(input: &ConvertibleInput, profile: &Profile) -> Result<Self, CoreError> {
         let face = input.spec().face;
         Ok(ProfileResponse {
             model: input.spec().model.into(),
-            steps: u32::try_from(input.steps()).unwrap_or(u32::MAX),
-            points: points
+            steps: u32::try_from(profile.steps).unwrap_or(u32::MAX),
+            points: profile
+                .points
                 .iter()
                 .map(|p| {
                     Ok(ProfilePointResponse {
@@ -713,8 +717,8 @@ pub fn price(input: ConvertibleInput) -> Result<PriceResponse, CoreError> {
 
 /// Computes [`crate::operations::ConvertibleProfile`].
 pub fn profile(req: ProfileInput) -> Result<ProfileResponse, CoreError> {
-    let points = infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
-    ProfileResponse::new(&req.input, &points)
+    let profile = infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
+    ProfileResponse::new(&req.input, &profile)
 }
 
 /// Lattice node updates in a work unit: one 1,000-step tree.

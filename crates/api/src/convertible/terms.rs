@@ -2,73 +2,84 @@
 
 use infraval_core::convertible::{ConversionFields, ConvertibleTerms, Principal, Settlement};
 use infraval_core::CoreError;
-use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{cents, fraction, price, shares};
-use crate::num;
+use crate::wire::{Num, Wire};
+use crate::{bounds, Example, Examples};
 
-/// Validates the terms fields shared by `/terms` and `/dilution`.
+/// Validates the terms fields shared by `/terms`, `/dilution` and the sum
+/// of the parts.
 pub(crate) fn terms(
-    principal: Decimal,
-    fields: ConversionFields,
+    principal: Num,
+    conversion_rate: Option<Num>,
+    conversion_price: Option<Num>,
+    reference_price: Option<Num>,
+    conversion_premium: Option<Num>,
 ) -> Result<ConvertibleTerms, CoreError> {
-    let principal = Principal::new(principal)?;
+    let principal = Principal::new(principal.get())?;
+    let fields = ConversionFields {
+        conversion_rate: conversion_rate.map(Num::get),
+        conversion_price: conversion_price.map(Num::get),
+        reference_price: reference_price.map(Num::get),
+        conversion_premium: conversion_premium.map(Num::get),
+    };
     ConvertibleTerms::new(principal, fields.validate()?)
 }
 
 /// The terms of a convertible note issue: a principal and exactly one of
 /// `conversion_rate`, `conversion_price`, or `reference_price` with
 /// `conversion_premium`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "principal": 1150000000,
-    "reference_price": 15.03,
-    "conversion_premium": 0.275
-}))]
 pub struct TermsRequest {
-    /// Principal of the issue, USD. Range: > 0, ≤ 10¹², a whole multiple of
-    /// the $1,000 denomination.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1150000000, minimum = 0, maximum = 1000000000000_i64)]
-    pub principal: Decimal,
-    /// Shares per $1,000 of principal. Range: 0.001 to 10,000,000; rounded
-    /// to four decimals as indentures state it.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 52.1832, minimum = 0.001, maximum = 10000000)]
-    pub conversion_rate: Option<Decimal>,
-    /// Conversion price, USD per share. Range: 0.0001 to 1,000,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 19.16325, minimum = 0.0001, maximum = 1000000)]
-    pub conversion_price: Option<Decimal>,
+    /// Principal of the issue, USD, a whole multiple of the $1,000
+    /// denomination.
+    #[wire(bounds::PRINCIPAL)]
+    pub principal: Num,
+    /// Shares per $1,000 of principal; rounded to four decimals as
+    /// indentures state it.
+    #[wire(bounds::CONVERSION_RATE)]
+    pub conversion_rate: Option<Num>,
+    /// Conversion price, USD per share.
+    #[wire(bounds::CONVERSION_PRICE)]
+    pub conversion_price: Option<Num>,
     /// Reference share price the premium is set over, USD per share; needs
-    /// `conversion_premium`. Range: > 0, ≤ 1,000,000.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 15.03, minimum = 0, maximum = 1000000)]
-    pub reference_price: Option<Decimal>,
-    /// Conversion premium over `reference_price`, a decimal fraction (0.275
-    /// for 27.5%); needs `reference_price`. Range: > −1, ≤ 10.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.275, minimum = -1, maximum = 10)]
-    pub conversion_premium: Option<Decimal>,
+    /// `conversion_premium`.
+    #[wire(bounds::REFERENCE_PRICE)]
+    pub reference_price: Option<Num>,
+    /// Conversion premium over `reference_price` (0.275 for 27.5%); needs
+    /// `reference_price`.
+    #[wire(bounds::CONVERSION_PREMIUM)]
+    pub conversion_premium: Option<Num>,
+}
+
+impl Examples for TermsRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "premium",
+                summary: "CleanSpark's $1.15B 0% notes due 2032: a 27.5% premium over $15.03",
+                body: json!({
+                    "principal": 1150000000,
+                    "reference_price": 15.03,
+                    "conversion_premium": 0.275
+                }),
+            },
+            Example {
+                name: "rate",
+                summary: "The same notes from their stated conversion rate",
+                body: json!({"principal": 1150000000, "conversion_rate": 52.1832}),
+            },
+            Example {
+                name: "price",
+                summary: "The same notes from their conversion price",
+                body: json!({"principal": 1150000000, "conversion_price": 19.16325}),
+            },
+        ]
+    }
 }
 
 impl TryFrom<TermsRequest> for ConvertibleTerms {
@@ -77,12 +88,10 @@ impl TryFrom<TermsRequest> for ConvertibleTerms {
     fn try_from(req: TermsRequest) -> Result<Self, CoreError> {
         terms(
             req.principal,
-            ConversionFields {
-                conversion_rate: req.conversion_rate,
-                conversion_price: req.conversion_price,
-                reference_price: req.reference_price,
-                conversion_premium: req.conversion_premium,
-            },
+            req.conversion_rate,
+            req.conversion_price,
+            req.reference_price,
+            req.conversion_premium,
         )
     }
 }
@@ -92,56 +101,32 @@ impl TryFrom<TermsRequest> for ConvertibleTerms {
 #[serde(deny_unknown_fields)]
 pub struct TermsResponse {
     /// Principal, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1150000000)]
-    pub principal: Decimal,
+    pub principal: Num,
     /// Stated conversion price, USD per share, to 6 decimals: as given, or
     /// `reference_price × (1 + conversion_premium)`, or `1,000 / conversion_rate`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 19.16325)]
-    pub conversion_price: Decimal,
+    pub conversion_price: Num,
     /// Contractual conversion rate, shares per $1,000 of principal:
     /// `1,000 / conversion_price` rounded to 4 decimals, halves away from
     /// zero, as indentures state it. Every share count uses this rate.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 52.1832)]
-    pub conversion_rate: Decimal,
+    pub conversion_rate: Num,
     /// The conversion rate before rounding, shares per $1,000, to 10
     /// decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 52.1832152688)]
-    pub conversion_rate_unrounded: Decimal,
+    pub conversion_rate_unrounded: Num,
     /// Share price at which a note's conversion value equals its $1,000
     /// principal under the rounded rate, `1,000 / conversion_rate`, USD, to
     /// 6 decimals.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 19.163256)]
-    pub parity_price: Decimal,
+    pub parity_price: Num,
     /// Reference share price, USD; present when given.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 15.03)]
-    pub reference_price: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_price: Option<Num>,
     /// Conversion premium, a decimal fraction; present when a reference
     /// price is known.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.275)]
-    pub conversion_premium: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conversion_premium: Option<Num>,
     /// Shares the whole issue converts into: `principal / 1,000 × conversion_rate`.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 60010680)]
-    pub shares_underlying: Decimal,
+    pub shares_underlying: Num,
     /// Notes outstanding at the $1,000 denomination.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1150000)]
-    pub notes_count: Decimal,
+    pub notes_count: Num,
 }
 
 impl From<&ConvertibleTerms> for TermsResponse {
@@ -149,22 +134,23 @@ impl From<&ConvertibleTerms> for TermsResponse {
         TermsResponse {
             principal: cents(t.principal()),
             conversion_price: price(t.conversion_price()),
-            conversion_rate: t.conversion_rate().normalize(),
+            conversion_rate: t.conversion_rate().into(),
             conversion_rate_unrounded: fraction(t.conversion_rate_unrounded()),
             parity_price: price(t.parity_price()),
             reference_price: t.reference_price().map(price),
             conversion_premium: t.conversion_premium().map(fraction),
             shares_underlying: shares(t.shares_underlying()),
-            notes_count: t.notes_count().normalize(),
+            notes_count: t.notes_count().into(),
         }
     }
 }
 
 /// What the issuer delivers when a note is converted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SettlementMethod {
     /// All conversion shares: `conversion_rate` shares per note.
+    #[default]
     Physical,
     /// Principal in cash, the conversion value above it in shares.
     NetShare,
@@ -196,19 +182,18 @@ mod tests {
     #[test]
     fn the_terms_response_carries_the_seed_figures() {
         let t = ConvertibleTerms::try_from(TermsRequest {
-            principal: dec!(1150000000),
-            conversion_rate: None,
-            conversion_price: None,
-            reference_price: Some(dec!(15.03)),
-            conversion_premium: Some(dec!(0.275)),
+            principal: dec!(1150000000).into(),
+            reference_price: Some(dec!(15.03).into()),
+            conversion_premium: Some(dec!(0.275).into()),
+            ..Default::default()
         })
         .unwrap();
         let r = TermsResponse::from(&t);
-        assert_eq!(r.conversion_price, dec!(19.16325));
-        assert_eq!(r.conversion_rate, dec!(52.1832));
-        assert_eq!(r.shares_underlying, dec!(60010680));
-        assert_eq!(r.notes_count, dec!(1150000));
+        assert_eq!(r.conversion_price.get(), dec!(19.16325));
+        assert_eq!(r.conversion_rate.get(), dec!(52.1832));
+        assert_eq!(r.shares_underlying.get(), dec!(60010680));
+        assert_eq!(r.notes_count.get(), dec!(1150000));
         // 1000 / 52.1832 = 19.16325561... → 19.163256 at 6 decimals.
-        assert_eq!(r.parity_price, dec!(19.163256));
+        assert_eq!(r.parity_price.get(), dec!(19.163256));
     }
 }

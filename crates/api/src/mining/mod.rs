@@ -16,6 +16,7 @@ use infraval_core::CoreError;
 use rust_decimal::Decimal;
 
 use crate::num;
+use crate::wire::Num;
 
 pub mod production;
 pub mod projection;
@@ -30,16 +31,16 @@ pub(crate) const PHYSICAL_DP: u32 = 6;
 /// Precision of the fleet share.
 pub(crate) const SHARE_DP: u32 = 12;
 
-pub(crate) fn btc(v: Decimal) -> Decimal {
-    num::round(v, BTC_DP).normalize()
+pub(crate) fn btc(v: Decimal) -> Num {
+    num::round(v, BTC_DP)
 }
 
-pub(crate) fn physical(v: Decimal) -> Decimal {
-    num::round(v, PHYSICAL_DP).normalize()
+pub(crate) fn physical(v: Decimal) -> Num {
+    num::round(v, PHYSICAL_DP)
 }
 
-pub(crate) fn cents(v: Decimal) -> Decimal {
-    num::cents(v).normalize()
+pub(crate) fn cents(v: Decimal) -> Num {
+    num::cents(v)
 }
 
 /// Which of a group of alternatives was given; exactly one must be.
@@ -55,30 +56,30 @@ pub(crate) fn exactly_one(options: &[(&'static str, bool)]) -> Result<usize, Cor
 }
 
 pub(crate) fn fraction_or(
-    v: Option<Decimal>,
+    v: Option<Num>,
     default: Fraction,
     field: &str,
 ) -> Result<Fraction, CoreError> {
-    v.map_or(Ok(default), |v| Fraction::new(v).at(field))
+    v.map_or(Ok(default), |v| Fraction::new(v.get()).at(field))
 }
 
-pub(crate) fn opt_usd(v: Option<Decimal>, field: &str) -> Result<Option<Usd>, CoreError> {
-    v.map(|v| Usd::new(v).at(field)).transpose()
+pub(crate) fn opt_usd(v: Option<Num>, field: &str) -> Result<Option<Usd>, CoreError> {
+    v.map(|v| Usd::new(v.get()).at(field)).transpose()
 }
 
 pub(crate) fn network(
-    hashrate: Option<Decimal>,
-    difficulty: Option<Decimal>,
+    hashrate: Option<Num>,
+    difficulty: Option<Num>,
 ) -> Result<Network, CoreError> {
     match exactly_one(&[
         ("network_hashrate_ehs", hashrate.is_some()),
         ("difficulty", difficulty.is_some()),
     ])? {
         0 => Ok(Network::Hashrate(
-            Hashrate::new(hashrate.unwrap_or_default()).at("network_hashrate_ehs")?,
+            Hashrate::new(hashrate.unwrap_or_default().get()).at("network_hashrate_ehs")?,
         )),
         _ => Ok(Network::Difficulty(
-            Difficulty::new(difficulty.unwrap_or_default()).at("difficulty")?,
+            Difficulty::new(difficulty.unwrap_or_default().get()).at("difficulty")?,
         )),
     }
 }

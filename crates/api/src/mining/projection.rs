@@ -1,6 +1,5 @@
 //! Monthly projections of a fleet: `POST /v1/mining/projection`.
 
-use chrono::NaiveDate;
 use infraval_core::error::AtField;
 use infraval_core::mining::{
     self, Btc, Difficulty, HalvingSchedule, Hashrate, JoulesPerTerahash, MonthlyGrowth,
@@ -10,208 +9,181 @@ use infraval_core::num::{Fraction, Price};
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{btc, cents, exactly_one, fraction_or, network, opt_usd, physical};
-use crate::num;
+use crate::wire::{Date, Int, Num, Wire};
+use crate::{bounds, Example, Examples};
 
 /// A monthly projection's assumptions.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "start_date": "2025-12-01",
-    "months": 24,
-    "fleet_hashrate_ehs": 50,
-    "fleet_additions_ehs": [0, 0, 0, 2, 0, 0, 2, 0, 0, 2],
-    "network_hashrate_ehs": 1070,
-    "network_growth_per_month": 0.02,
-    "block_height": 927000,
-    "fees_per_block_btc": 0.03,
-    "uptime": 0.95,
-    "pool_fee": 0,
-    "btc_price": 90000,
-    "btc_price_growth_per_month": 0.01,
-    "efficiency_j_per_th": 16.1,
-    "power_price_per_mwh": 45,
-    "other_opex_per_day": 200000
-}))]
 pub struct ProjectionRequest {
-    /// First day of month 1 (ISO 8601). Months are calendar months from
-    /// this date.
+    /// First day of month 1. Months are calendar months from this date.
     #[schema(example = "2025-12-01")]
-    pub start_date: NaiveDate,
-    /// Number of months. Range: [1, 120].
-    #[schema(example = 24, minimum = 1, maximum = 120)]
-    pub months: u32,
-    /// Fleet hashrate at the start, EH/s. Range: > 0.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 50, minimum = 0)]
-    pub fleet_hashrate_ehs: Decimal,
+    pub start_date: Date,
+    /// Number of months.
+    #[wire(bounds::PROJECTION_MONTHS)]
+    pub months: Int,
+    /// Fleet hashrate at the start, EH/s.
+    #[wire(bounds::HASHRATE_EHS)]
+    pub fleet_hashrate_ehs: Num,
     /// Hashrate added at the start of each month, EH/s, month 1 first;
     /// negative for retirements. At most one entry per month; missing
     /// months add nothing. Default none.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([0, 0, 0, 2]))]
-    pub fleet_additions_ehs: Vec<Decimal>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::FLEET_ADDITIONS_EHS)]
+    pub fleet_additions_ehs: Vec<Num>,
     /// Network hashrate in month 1, EH/s; grows by
     /// `network_growth_per_month`. Give exactly one of this, `difficulty`,
-    /// `network_hashrate_path_ehs` or `difficulty_path`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 1070, minimum = 0)]
-    pub network_hashrate_ehs: Option<Decimal>,
+    /// `network_hashrate_path_ehs` or `difficulty_path`.
+    #[wire(bounds::HASHRATE_EHS)]
+    pub network_hashrate_ehs: Option<Num>,
     /// Difficulty in month 1 (hashrate `difficulty × 2^32 / 600` H/s);
-    /// grows by `network_growth_per_month`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 149300000000000_u64, minimum = 0)]
-    pub difficulty: Option<Decimal>,
-    /// Growth of the network hashrate per month, a fraction (0.02 = 2%),
-    /// with `network_hashrate_ehs` or `difficulty`. Range: (−1, 10]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.02)]
-    pub network_growth_per_month: Option<Decimal>,
-    /// Network hashrate for each month, EH/s; exactly `months` entries, each > 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([1070, 1090]))]
-    pub network_hashrate_path_ehs: Vec<Decimal>,
-    /// Difficulty for each month; exactly `months` entries, each > 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([149300000000000_u64, 152000000000000_u64]))]
-    pub difficulty_path: Vec<Decimal>,
+    /// grows by `network_growth_per_month`.
+    #[wire(bounds::DIFFICULTY)]
+    pub difficulty: Option<Num>,
+    /// Growth of the network hashrate per month (0.02 = 2%), with
+    /// `network_hashrate_ehs` or `difficulty`. Default 0.
+    #[wire(bounds::GROWTH_PER_MONTH)]
+    pub network_growth_per_month: Option<Num>,
+    /// Network hashrate for each month, EH/s; exactly `months` entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::NETWORK_HASHRATE_PATH_EHS)]
+    pub network_hashrate_path_ehs: Vec<Num>,
+    /// Difficulty for each month; exactly `months` entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::DIFFICULTY_PATH)]
+    pub difficulty_path: Vec<Num>,
     /// Block height on `start_date`; blocks then come every 10 minutes and
-    /// the subsidy halves every 210,000 blocks. Give this or `block_subsidy_btc`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(example = 927000, minimum = 0)]
-    pub block_height: Option<u64>,
+    /// the subsidy halves every 210,000 blocks. Give this or
+    /// `block_subsidy_btc`.
+    #[wire(bounds::BLOCK_HEIGHT)]
+    pub block_height: Option<Int>,
     /// Block subsidy at the start, BTC; constant unless `next_halving_date`
-    /// is given. Range: [0, 50].
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 3.125, minimum = 0, maximum = 50)]
-    pub block_subsidy_btc: Option<Decimal>,
+    /// is given.
+    #[wire(bounds::BLOCK_SUBSIDY_BTC)]
+    pub block_subsidy_btc: Option<Num>,
     /// Date of the next halving (with `block_subsidy_btc`); later halvings
     /// follow every 210,000 blocks at 144 a day (1,458⅓ days). On or after
     /// `start_date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "2028-04-15")]
-    pub next_halving_date: Option<NaiveDate>,
-    /// Transaction fees per block, BTC, held constant. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.03, minimum = 0)]
-    pub fees_per_block_btc: Option<Decimal>,
-    /// Share of the time the fleet hashes, a fraction in [0, 1]. Default 1.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.95, minimum = 0, maximum = 1)]
-    pub uptime: Option<Decimal>,
-    /// Share of the reward the pool keeps, a fraction in [0, 1]. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0, minimum = 0, maximum = 1)]
-    pub pool_fee: Option<Decimal>,
+    pub next_halving_date: Option<Date>,
+    /// Transaction fees per block, BTC, held constant. Default 0.
+    #[wire(bounds::FEES_PER_BLOCK_BTC)]
+    pub fees_per_block_btc: Option<Num>,
+    /// Share of the time the fleet hashes. Default 1.
+    #[wire(bounds::FRACTION)]
+    pub uptime: Option<Num>,
+    /// Share of the reward the pool keeps. Default 0.
+    #[wire(bounds::POOL_FEE)]
+    pub pool_fee: Option<Num>,
     /// BTC price in month 1, USD; grows by `btc_price_growth_per_month`.
-    /// Give this or `btc_price_path`. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 90000, minimum = 0)]
-    pub btc_price: Option<Decimal>,
-    /// Growth of the BTC price per month, a fraction, with `btc_price`.
-    /// Range: (−1, 10]. Default 0 (flat).
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 0.01)]
-    pub btc_price_growth_per_month: Option<Decimal>,
-    /// BTC price for each month, USD; exactly `months` entries, each > 0.
-    #[serde(
-        default,
-        with = "num::decimal_vec",
-        skip_serializing_if = "Vec::is_empty"
-    )]
-    #[schema(example = json!([90000, 92000]))]
-    pub btc_price_path: Vec<Decimal>,
+    /// Give this or `btc_price_path`.
+    #[wire(bounds::BTC_PRICE)]
+    pub btc_price: Option<Num>,
+    /// Growth of the BTC price per month, with `btc_price`. Default 0
+    /// (flat).
+    #[wire(bounds::GROWTH_PER_MONTH)]
+    pub btc_price_growth_per_month: Option<Num>,
+    /// BTC price for each month, USD; exactly `months` entries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::BTC_PRICE_PATH)]
+    pub btc_price_path: Vec<Num>,
     /// Fleet efficiency, J/TH; with `power_price_per_mwh`, enables power
-    /// cost and margin. Range: > 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 16.1, minimum = 0)]
-    pub efficiency_j_per_th: Option<Decimal>,
-    /// Power price, USD per MWh; requires `efficiency_j_per_th`. Range: ≥ 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 45, minimum = 0)]
-    pub power_price_per_mwh: Option<Decimal>,
-    /// Other operating costs, USD per day. Range: ≥ 0. Default 0.
-    #[serde(
-        default,
-        with = "num::opt_decimal",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[schema(example = 200000, minimum = 0)]
-    pub other_opex_per_day: Option<Decimal>,
+    /// cost and margin.
+    #[wire(bounds::EFFICIENCY_J_PER_TH)]
+    pub efficiency_j_per_th: Option<Num>,
+    /// Power price, USD per MWh; requires `efficiency_j_per_th`.
+    #[wire(bounds::POWER_PRICE_PER_MWH)]
+    pub power_price_per_mwh: Option<Num>,
+    /// Other operating costs, USD per day. Default 0.
+    #[wire(bounds::USD)]
+    pub other_opex_per_day: Option<Num>,
 }
 
-fn growth(v: Option<Decimal>, field: &str) -> Result<MonthlyGrowth, CoreError> {
-    MonthlyGrowth::new(v.unwrap_or(Decimal::ZERO)).at(field)
+impl Examples for ProjectionRequest {
+    fn examples() -> Vec<Example> {
+        vec![
+            Example {
+                name: "growth",
+                summary: "CleanSpark's fleet over 24 months: 2% network growth a month, BTC up 1% a month",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 24,
+                    "fleet_hashrate_ehs": 50,
+                    "network_hashrate_ehs": 1070,
+                    "network_growth_per_month": 0.02,
+                    "block_height": 927000,
+                    "fees_per_block_btc": 0.03,
+                    "uptime": 0.95,
+                    "pool_fee": 0,
+                    "btc_price": 90000,
+                    "btc_price_growth_per_month": 0.01,
+                    "efficiency_j_per_th": 16.1,
+                    "power_price_per_mwh": 45,
+                    "other_opex_per_day": 200000
+                }),
+            },
+            Example {
+                name: "paths_and_a_halving_date",
+                summary: "Three months along given hashrate and price paths, adding 2 EH/s a month, across the April 2028 halving",
+                body: json!({
+                    "start_date": "2028-03-01",
+                    "months": 3,
+                    "fleet_hashrate_ehs": 50,
+                    "fleet_additions_ehs": [0, 2, 2],
+                    "network_hashrate_path_ehs": [1200, 1220, 1240],
+                    "block_subsidy_btc": 3.125,
+                    "next_halving_date": "2028-04-15",
+                    "btc_price_path": [90000, 92000, 94000],
+                    "efficiency_j_per_th": 16.1,
+                    "power_price_per_mwh": 45
+                }),
+            },
+            Example {
+                name: "with_difficulty_path",
+                summary: "The network from its difficulty path",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 2,
+                    "fleet_hashrate_ehs": 50,
+                    "difficulty_path": [149300000000000_u64, 152000000000000_u64],
+                    "block_height": 927000,
+                    "btc_price": 90000
+                }),
+            },
+            Example {
+                name: "with_difficulty",
+                summary: "The network from today's difficulty, growing 2% a month",
+                body: json!({
+                    "start_date": "2025-12-01",
+                    "months": 12,
+                    "fleet_hashrate_ehs": 50,
+                    "difficulty": 149300000000000_u64,
+                    "network_growth_per_month": 0.02,
+                    "block_height": 927000,
+                    "btc_price": 90000
+                }),
+            },
+        ]
+    }
+}
+
+fn growth(v: Option<Num>, field: &str) -> Result<MonthlyGrowth, CoreError> {
+    MonthlyGrowth::new(v.map_or(Decimal::ZERO, Num::get)).at(field)
 }
 
 fn path<T>(
-    values: &[Decimal],
+    values: &[Num],
     field: &str,
     check: impl Fn(Decimal) -> Result<T, infraval_core::ValueError>,
 ) -> Result<Vec<T>, CoreError> {
-    infraval_core::num::capped_len(values, mining::MAX_PROJECTION_MONTHS as usize).at(field)?;
     values
         .iter()
         .enumerate()
-        .map(|(i, v)| check(*v).at(format!("{field}[{i}]")))
+        .map(|(i, v)| check(v.get()).at(format!("{field}[{i}]")))
         .collect()
 }
 
@@ -219,7 +191,7 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
     type Error = CoreError;
 
     fn try_from(req: ProjectionRequest) -> Result<Self, CoreError> {
-        let months = ProjectionMonths::new(req.months).at("months")?;
+        let months = ProjectionMonths::new(req.months.to_u32()).at("months")?;
         let network = match exactly_one(&[
             ("network_hashrate_ehs", req.network_hashrate_ehs.is_some()),
             ("difficulty", req.difficulty.is_some()),
@@ -267,16 +239,16 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
                     });
                 }
                 HalvingSchedule::FromHeight {
-                    start_height: req.block_height.unwrap_or_default(),
+                    start_height: req.block_height.unwrap_or_default().to_u64(),
                 }
             }
             _ => {
-                let subsidy = Btc::subsidy(req.block_subsidy_btc.unwrap_or_default())
+                let subsidy = Btc::subsidy(req.block_subsidy_btc.unwrap_or_default().get())
                     .at("block_subsidy_btc")?;
                 match req.next_halving_date {
                     Some(next_halving) => HalvingSchedule::OnDate {
                         subsidy,
-                        next_halving,
+                        next_halving: next_halving.get(),
                     },
                     None => HalvingSchedule::Constant { subsidy },
                 }
@@ -287,7 +259,8 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
             ("btc_price_path", !req.btc_price_path.is_empty()),
         ])? {
             0 => {
-                let initial = Price::new(req.btc_price.unwrap_or_default()).at("btc_price")?;
+                let initial =
+                    Price::new(req.btc_price.unwrap_or_default().get()).at("btc_price")?;
                 match req.btc_price_growth_per_month {
                     Some(g) => PricePath::Growth {
                         initial,
@@ -308,21 +281,21 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
         };
         let fleet_additions_ehs = path(&req.fleet_additions_ehs, "fleet_additions_ehs", Ok)?;
         Ok(ProjectionInput {
-            start_date: req.start_date,
+            start_date: req.start_date.get(),
             months,
             network,
-            fleet: Hashrate::new(req.fleet_hashrate_ehs).at("fleet_hashrate_ehs")?,
+            fleet: Hashrate::new(req.fleet_hashrate_ehs.get()).at("fleet_hashrate_ehs")?,
             fleet_additions_ehs,
             halving,
-            fees_per_block: req
-                .fees_per_block_btc
-                .map_or(Ok(Btc::ZERO), |f| Btc::new(f).at("fees_per_block_btc"))?,
+            fees_per_block: req.fees_per_block_btc.map_or(Ok(Btc::ZERO), |f| {
+                Btc::new(f.get()).at("fees_per_block_btc")
+            })?,
             uptime: fraction_or(req.uptime, Fraction::ONE, "uptime")?,
             pool_fee: fraction_or(req.pool_fee, Fraction::ZERO, "pool_fee")?,
             btc_price,
             efficiency: req
                 .efficiency_j_per_th
-                .map(|e| JoulesPerTerahash::new(e).at("efficiency_j_per_th"))
+                .map(|e| JoulesPerTerahash::new(e.get()).at("efficiency_j_per_th"))
                 .transpose()?,
             power_price_per_mwh: opt_usd(req.power_price_per_mwh, "power_price_per_mwh")?,
             other_opex_per_day: opt_usd(req.other_opex_per_day, "other_opex_per_day")?,
@@ -335,58 +308,36 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
 #[serde(deny_unknown_fields)]
 pub struct ProjectionMonthResponse {
     /// 1 for the first month.
-    #[schema(example = 1)]
     pub month: u32,
     /// First day of the month.
     #[schema(example = "2025-12-01")]
-    pub start_date: NaiveDate,
+    pub start_date: Date,
     /// Days in the month (calendar).
-    #[schema(example = 31)]
     pub days: u32,
     /// Network hashrate for the month, EH/s.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1070)]
-    pub network_hashrate_ehs: Decimal,
+    pub network_hashrate_ehs: Num,
     /// Fleet hashrate for the month, after its additions, EH/s.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 50)]
-    pub fleet_hashrate_ehs: Decimal,
+    pub fleet_hashrate_ehs: Num,
     /// Block subsidy on the month's first day, BTC.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 3.125)]
-    pub block_subsidy_btc: Decimal,
+    pub block_subsidy_btc: Num,
     /// Whether a halving falls in the month (its subsidy is then split at
     /// the halving day).
     #[schema(example = false)]
     pub halving_in_month: bool,
     /// Bitcoin mined in the month.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 625.22074766)]
-    pub btc_mined: Decimal,
+    pub btc_mined: Num,
     /// BTC price for the month, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 90000)]
-    pub btc_price: Decimal,
+    pub btc_price: Num,
     /// `btc_mined × btc_price`, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 56269867.29)]
-    pub revenue: Decimal,
+    pub revenue: Num,
     /// Power cost for the month, USD; `null` without efficiency and power price.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 25603830)]
-    pub power_cost: Option<Decimal>,
+    pub power_cost: Option<Num>,
     /// Other opex for the month, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 6200000)]
-    pub other_opex: Decimal,
+    pub other_opex: Num,
     /// `revenue − power_cost − other_opex`, USD; `null` without power cost.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 24466037.29)]
-    pub margin: Option<Decimal>,
+    pub margin: Option<Num>,
     /// Bitcoin mined from month 1 to this month.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 625.22074766)]
-    pub cumulative_btc: Decimal,
+    pub cumulative_btc: Num,
 }
 
 /// A monthly projection.
@@ -396,21 +347,13 @@ pub struct ProjectionResponse {
     /// One row per month.
     pub months: Vec<ProjectionMonthResponse>,
     /// Bitcoin mined over the horizon.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 13500.5)]
-    pub total_btc: Decimal,
+    pub total_btc: Num,
     /// Revenue over the horizon, USD.
-    #[serde(with = "num::decimal")]
-    #[schema(example = 1300000000)]
-    pub total_revenue: Decimal,
+    pub total_revenue: Num,
     /// Power cost over the horizon, USD; `null` without efficiency and power price.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 620000000)]
-    pub total_power_cost: Option<Decimal>,
+    pub total_power_cost: Option<Num>,
     /// Margin over the horizon, USD; `null` without power cost.
-    #[serde(with = "num::opt_decimal")]
-    #[schema(example = 530000000)]
-    pub total_margin: Option<Decimal>,
+    pub total_margin: Option<Num>,
 }
 
 impl From<&mining::Projection> for ProjectionResponse {
@@ -421,7 +364,7 @@ impl From<&mining::Projection> for ProjectionResponse {
                 .iter()
                 .map(|m| ProjectionMonthResponse {
                     month: m.month,
-                    start_date: m.start_date,
+                    start_date: m.start_date.into(),
                     days: m.days,
                     network_hashrate_ehs: physical(m.network_hashrate_ehs),
                     fleet_hashrate_ehs: physical(m.fleet_hashrate_ehs),

@@ -207,12 +207,12 @@ impl Buyback {
     /// remainder of the amount is left unspent.
     ///
     /// Errors name `buyback.amount` (in `(0, MAX_PRINCIPAL]`) or
-    /// `buyback.price` (in `(0, MAX_SHARE_PRICE]`).
+    /// `buyback.price_per_share` (in `(0, MAX_SHARE_PRICE]`).
     pub fn by_amount(amount: Decimal, price: Decimal) -> Result<Self> {
         let amount = num::positive(amount)
             .and_then(|a| num::at_most(a, MAX_PRINCIPAL))
             .at("buyback.amount")?;
-        let price = terms::share_price(price).at("buyback.price")?;
+        let price = terms::share_price(price).at("buyback.price_per_share")?;
         let shares = amount.div_or(price.get(), "buyback.shares")?.floor();
         Ok(Buyback { shares })
     }
@@ -318,7 +318,7 @@ pub struct Dilution {
 /// shares_issued     = physical:  N                if converts, else 0
 ///                     net_share: (N × S − P) / S  if converts, else 0
 ///                     cash:      0
-/// capped_call_payoff = N × max(min(S, H) − K, 0)  if converts, else 0   USD
+/// capped_call_payoff = N × max(min(S, H) − K, 0)                       USD
 /// offset_shares     = capped_call_payoff / S   (0 under cash settlement)
 /// net_shares_issued = shares_issued − offset_shares
 /// diluted           = B − R + net_shares_issued
@@ -425,8 +425,10 @@ fn point(
         (Settlement::Physical, true) => n,
         (Settlement::NetShare, true) => spread_shares()?,
     };
+    // An option on the shares, not on conversion: it pays whenever the
+    // share price is above its lower strike, converted or not.
     let capped_call_payoff = match input.capped_call {
-        Some(cc) if converts => {
+        Some(cc) => {
             let intrinsic = s
                 .min(cc.cap_price())
                 .sub_or(cc.lower_strike(), "capped_call_payoff")?;
@@ -584,6 +586,35 @@ mod tests {
         assert!(close(out.points[2].net_shares_issued, dec!(14_912_653.98)));
         // With K = C the effective conversion price is the cap.
         assert_eq!(out.effective_conversion_price, Some(dec!(30.06)));
+    }
+
+    #[test]
+    fn a_capped_call_struck_below_parity_pays_before_the_notes_convert() {
+        // Hand calculation: $1,000,000,000 at 20 shares per $1,000 is
+        // 1,000,000 notes × 20 = 20,000,000 shares, conversion price $50.
+        // At S = 49 the notes do not convert (20,000,000 × 49 = 980,000,000
+        // < 1,000,000,000) and issue nothing, but the call struck at 45
+        // (cap 80) pays 20,000,000 × (min(49, 80) − 45) = 20,000,000 × 4 =
+        // $80,000,000, handed back as 80,000,000 / 49 = 1,632,653.0612...
+        // shares under net-share settlement. (It answered 0 while the
+        // payoff waited for conversion.)
+        let conversion = ConversionFields {
+            conversion_rate: Some(dec!(20)),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        let terms = ConvertibleTerms::new(Principal::new(dec!(1_000_000_000)).unwrap(), conversion)
+            .unwrap();
+        let mut inp = input(Settlement::NetShare, &[dec!(49)]);
+        inp.capped_call = Some(CappedCall::new(&terms, dec!(80), Some(dec!(45))).unwrap());
+        inp.terms = terms;
+        let p = &dilution(&inp).unwrap().points[0];
+        assert!(!p.converts);
+        assert_eq!(p.shares_issued, Decimal::ZERO);
+        assert_eq!(p.capped_call_payoff, dec!(80_000_000));
+        assert!(close(p.capped_call_offset_shares, dec!(1_632_653.061224)));
+        assert!(close(p.net_shares_issued, dec!(-1_632_653.061224)));
     }
 
     #[test]

@@ -291,6 +291,17 @@ fn finite_or_error(v: &Valuation) -> Result<()> {
     }
 }
 
+/// A price profile: the lattice steps used and one point per share price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The lattice steps used: the request's, moved to bring call and put
+    /// dates onto steps, or more where the hazard-rate tree needed them.
+    /// Every point's tree has the same steps.
+    pub steps: usize,
+    /// One point per share price, in the order given.
+    pub points: Vec<ProfilePoint>,
+}
+
 /// The work of a profile, `points × steps^1.5`, compared with
 /// [`MAX_PROFILE_WORK`].
 fn profile_work(points: usize, steps: usize) -> f64 {
@@ -324,7 +335,7 @@ pub struct ProfilePoint {
 /// ([`MAX_PROFILE_WORK`]), or a price that
 /// is not finite, not positive, above 1e9 or not above the dividends' present
 /// value, names `stock_prices` (with the index).
-pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Vec<ProfilePoint>> {
+pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Profile> {
     if stock_prices.len() > MAX_PROFILE_POINTS {
         return Err(CoreError::invalid(
             "stock_prices",
@@ -366,7 +377,7 @@ pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Vec<Pro
     let floor = input.bond_floor_per_100();
     let shares = input.conversion_shares_per_100();
     let mut ws = Workspace::default();
-    stock_prices
+    let points = stock_prices
         .iter()
         .map(|&s| {
             let tree = if has_call {
@@ -389,7 +400,11 @@ pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Vec<Pro
                 })
             }
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    Ok(Profile {
+        steps: shared.steps(),
+        points,
+    })
 }
 
 #[cfg(test)]
@@ -590,7 +605,7 @@ mod tests {
     fn the_profile_reuses_one_lattice_and_matches_single_prices() {
         let input = ConvertibleInput::new(base_spec()).unwrap();
         let stocks = [5.0, 10.0, 15.03, 25.0, 40.0];
-        let points = profile(&input, &stocks).unwrap();
+        let points = profile(&input, &stocks).unwrap().points;
         for (point, &s) in points.iter().zip(&stocks) {
             let mut spec = base_spec();
             spec.stock_price = s;

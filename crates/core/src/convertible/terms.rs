@@ -277,7 +277,7 @@ impl ConvertibleTerms {
     /// ```text
     /// conversion_price   = given price
     ///                    | reference_price × (1 + conversion_premium)
-    ///                    | 1,000 / given rate                          USD/share
+    ///                    | 1,000 / conversion_rate  (given a rate)     USD/share
     /// rate_unrounded     = 1,000 / conversion_price  (or the given rate)
     /// conversion_rate    = rate_unrounded rounded to 4 decimals,
     ///                      halves away from zero                   shares/$1,000
@@ -286,8 +286,10 @@ impl ConvertibleTerms {
     /// parity_price       = 1,000 / conversion_rate                   USD/share
     /// ```
     /// `parity_price` is where a note's conversion value equals its $1,000
-    /// principal under the rounded rate; it differs from the stated
-    /// conversion price only by the rounding of the rate.
+    /// principal under the rounded rate. Given a rate, the stated
+    /// conversion price is the parity price: one rate, the rounded one,
+    /// gives both. Given a price (or a reference price and premium), the
+    /// two differ by the rounding of the rate.
     ///
     /// # Errors
     /// [`CoreError::Inconsistent`] on `conversion_premium` when
@@ -318,8 +320,12 @@ impl ConvertibleTerms {
     pub fn new(principal: Principal, conversion: Conversion) -> Result<Self> {
         let (conversion_price, conversion_rate, reference_price, conversion_premium) =
             match conversion {
+                // A given rate is rounded to the contractual four decimals,
+                // and both prices follow that one rate: as given, a rate
+                // with more decimals made the conversion price disagree
+                // with the parity price.
                 Conversion::Rate(rate) => {
-                    let price = DENOMINATION.div_or(rate.unrounded(), "conversion_price")?;
+                    let price = DENOMINATION.div_or(rate.rounded(), "conversion_price")?;
                     (price, rate, None, None)
                 }
                 Conversion::Price(price) => {
@@ -379,7 +385,8 @@ impl ConvertibleTerms {
     }
 
     /// The stated conversion price, USD per share: as given, or
-    /// `reference_price × (1 + premium)`, or `1,000 / given rate`.
+    /// `reference_price × (1 + premium)`, or, given a rate, `1,000 /`
+    /// [`Self::conversion_rate`] (the rounded rate).
     pub fn conversion_price(&self) -> Decimal {
         self.conversion_price
     }
@@ -485,6 +492,25 @@ mod tests {
         .unwrap();
         assert_eq!(t.conversion_price(), dec!(20));
         assert_eq!(t.shares_underlying(), dec!(57_500_000));
+    }
+
+    #[test]
+    fn a_given_rate_with_more_than_four_decimals_gives_one_price_for_conversion_and_parity() {
+        // 52.18325 rounds half away from zero to 52.1833; both prices are
+        // 1000 / 52.1833 = 19.1632188..., not 1000 / 52.18325 = 19.1632372...
+        let t = terms(ConversionFields {
+            conversion_rate: Some(dec!(52.18325)),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(t.conversion_rate(), dec!(52.1833));
+        assert_eq!(t.conversion_price(), t.parity_price());
+        assert_eq!(t.conversion_price(), dec!(1000) / dec!(52.1833));
+        let price = t.conversion_price();
+        assert!(
+            price > dec!(19.163218) && price < dec!(19.163219),
+            "{price}"
+        );
     }
 
     #[test]

@@ -281,19 +281,23 @@ fn solve(flows: &Flows, target: Decimal) -> Result<Decimal> {
     // range, so any accepted price lies above them): the low end moves to
     // the edge of where the price exists.
     let low = (MIN_YIELD, Inward::Edge { tries: 40 });
-    let solved = goal
+    let failed = |e: SolveError<Decimal>| match e {
+        SolveError::Overflow(error) | SolveError::Undefined { error, .. } => error,
+        _ => overflow.clone(),
+    };
+    let ends = goal
         .ends(low, (MAX_YIELD, Inward::Never), price)
-        .and_then(|(low, high)| goal.solve(low, high, price));
-    match solved {
+        .map_err(failed)?;
+    match goal.solve(ends.low, ends.high, price) {
         Ok(root) => Ok(root.x),
         Err(SolveError::NoSignChange { low, high }) => Err(CoreError::Unattainable {
             quantity: "price",
             target: num::to_f64(target),
             min: num::to_f64(high.value),
             max: num::to_f64(low.value),
+            moved: ends.moved_ends(),
         }),
-        Err(SolveError::Overflow(error)) | Err(SolveError::Undefined { error, .. }) => Err(error),
-        Err(_) => Err(overflow),
+        Err(e) => Err(failed(e)),
     }
 }
 

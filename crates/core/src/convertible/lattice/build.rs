@@ -9,9 +9,24 @@ use crate::tolerance::{
 };
 use crate::Result;
 
+/// The principal repaid at maturity, per 100 of face.
+pub(super) const PRINCIPAL_PER_100: f64 = 100.0;
+
 /// Half-width of the computed band of nodes, in standard deviations of the
 /// log stock price: beyond it a node is reached with probability < 1e-15.
 pub const BAND_STD_DEVS: f64 = 8.0;
+
+/// What [`Lattice::build_with`] does when the step count leaves a tree
+/// probability outside `[0, 1]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refine {
+    /// Double the steps, up to [`MAX_STEPS`]: what a price does.
+    UpToCap,
+    /// Refuse, naming `steps`: what a solver's search does to find where
+    /// the requested tree exists, without building ever finer trees near
+    /// the edge.
+    Never,
+}
 
 /// The lattice's per-step data: everything that does not depend on the stock
 /// price, built once and rolled back for any number of stock prices.
@@ -32,6 +47,8 @@ pub(crate) struct Lattice {
     /// Hazard: discounted recovery received on default within a step, per 100.
     pub(super) default_leg: f64,
     pub(super) shares: f64,
+    /// Principal plus the final coupon, per 100: what the closed-form last
+    /// step pays where the note is not converted.
     pub(super) redemption: f64,
     pub(super) conversion_start_step: usize,
     pub(super) coupon: Vec<f64>,
@@ -60,9 +77,10 @@ pub(crate) struct Lattice {
     /// no conversion yet).
     pub(super) special: Vec<bool>,
     /// True where a special step's only event is a call (no coupon, no put,
-    /// conversion open): the converted region still propagates through it
-    /// (see [`Lattice::first_converted`]), so only the nodes below it are
-    /// computed, and those below a soft call's trigger take the fast step.
+    /// conversion open, not the last step of its window): the converted
+    /// region still propagates through it (see [`Lattice::first_converted`]),
+    /// so only the nodes below it are computed, and those below a soft
+    /// call's trigger take the fast step.
     pub(super) call_only: Vec<bool>,
     /// PV at time 0 of the discrete dividends.
     pub(super) dividends_pv0: f64,
@@ -182,6 +200,12 @@ pub fn align_steps(steps: usize, times: &[f64], years: f64) -> usize {
     best.1
 }
 
+/// Whether step `i` is the last of a call window: a call is live at it
+/// (`call_dirty[i]` finite) and not at the next step.
+pub(super) fn window_ends(call_dirty: &[f64], i: usize) -> bool {
+    call_dirty[i].is_finite() && call_dirty.get(i + 1).is_none_or(|c| !c.is_finite())
+}
+
 fn valid_probability(p: f64) -> bool {
     (0.0..=1.0).contains(&p)
 }
@@ -202,6 +226,17 @@ impl Lattice {
         steps: usize,
         stock: f64,
     ) -> Result<Self> {
+        Self::build_with(input, m, steps, stock, Refine::UpToCap)
+    }
+
+    /// [`Lattice::build`], refining the steps as `refine` says.
+    pub(crate) fn build_with(
+        input: &ConvertibleInput,
+        m: Market,
+        steps: usize,
+        stock: f64,
+        refine: Refine,
+    ) -> Result<Self> {
         let spec = &input.spec;
         let t_mat = input.years_to_maturity();
         let q = spec.dividend_yield;
@@ -211,6 +246,13 @@ impl Lattice {
             let (u, pu, pd) = probabilities(spec.model, m, q, spec.recovery_rate, dt)?;
             if valid_probability(pu) && valid_probability(pd) && valid_probability(pu + pd) {
                 break (u, pu, pd);
+            }
+            if refine == Refine::Never {
+                return Err(CoreError::Inconsistent {
+                    field: "steps".into(),
+                    reason: "the steps leave a tree probability outside [0, 1]: \
+                             the drift is too large for the volatility",
+                });
             }
             if steps >= MAX_STEPS {
                 return Err(CoreError::Inconsistent {
@@ -248,6 +290,16 @@ impl Lattice {
                 coupon[step_of(input.time_of(p.payment_date), dt, steps)] += p.amount_per_100;
             }
         }
+        // Calls and puts are decided on the value ex the coupon of their
+        // step, which every holder then receives, whatever was decided
+        // (see `Lattice::decide`): so on a coupon step nothing has accrued.
+        let accrued = |i: usize| {
+            if coupon[i] > 0.0 {
+                0.0
+            } else {
+                input.accrued_at(i as f64 * dt)
+            }
+        };
         let mut call_dirty = vec![f64::INFINITY; n1];
         let mut call_trigger_stock = vec![0.0; n1];
         let conversion_price = input.conversion_price();
@@ -259,12 +311,7 @@ impl Lattice {
             let last = step_of(input.time_of(c.to_date), dt, steps);
             let trigger = c.trigger.map_or(0.0, |t| t * conversion_price);
             for i in first..=last {
-                let accrued = if coupon[i] > 0.0 {
-                    coupon[i]
-                } else {
-                    input.accrued_at(i as f64 * dt)
-                };
-                let dirty = c.price_per_100 + accrued;
+                let dirty = c.price_per_100 + accrued(i);
                 // Of overlapping periods, the issuer uses the cheapest live one;
                 // keeping the lowest price and its trigger is a close, simple rule.
                 if dirty < call_dirty[i] {
@@ -279,12 +326,7 @@ impl Lattice {
                 continue;
             }
             let i = step_of(input.time_of(p.date), dt, steps);
-            let accrued = if coupon[i] > 0.0 {
-                coupon[i]
-            } else {
-                input.accrued_at(i as f64 * dt)
-            };
-            put_dirty[i] = put_dirty[i].max(p.price_per_100 + accrued);
+            put_dirty[i] = put_dirty[i].max(p.price_per_100 + accrued(i));
         }
         // PV at step i of the dividends after t_i, in O(steps + dividends):
         // D_i = D_{i+1}·e^{−rΔt} + Σ_{t_i < t_ex ≤ t_{i+1}} amount·e^{−r(t_ex − t_i)}.
@@ -384,15 +426,19 @@ impl Lattice {
                     || i < conversion_start_step
             })
             .collect();
+        // The last step of a call window moves the nodes called for cash
+        // wholly to the cash part, splitting each cell at the boundary by
+        // its neighbours: the general update.
         let call_only: Vec<bool> = (0..n1)
             .map(|i| {
                 call_dirty[i].is_finite()
+                    && !window_ends(&call_dirty, i)
                     && coupon[i] == 0.0
                     && !put_dirty[i].is_finite()
                     && i >= conversion_start_step
             })
             .collect();
-        let redemption = 100.0 + coupon[steps];
+        let redemption = PRINCIPAL_PER_100 + coupon[steps];
         let log_u = up.ln();
         let sigma_tree = log_u / dt.sqrt();
         let h = match spec.model {
@@ -413,17 +459,21 @@ impl Lattice {
             })
             .collect();
         // The closed-form last step needs a plain terminal payoff. A call on
-        // the maturity date at no less than the redemption amount is never
-        // exercised there, and a call-only step just before maturity is
-        // decided on the closed-form values; so a call window running to
-        // maturity, the usual case, keeps the smooth last step (without it
-        // the soft-called CleanSpark note swings by ±0.03 per 100 with N).
+        // the maturity date at no less than the principal is never
+        // exercised there, and a call just before maturity is decided on
+        // the closed-form values; so a call window running to maturity, the
+        // usual case, keeps the smooth last step (without it the
+        // soft-called CleanSpark note swings by ±0.03 per 100 with N). So
+        // does a conversion right that opens only at maturity, where the
+        // plain tree swung between 103.678 (1,000 steps) and 103.877
+        // (1,001) around the closed form's 103.706. A coupon or a put on
+        // the step before maturity needs the general update there.
         let smooth = spec.model == Model::TsiveriotisFernandes
-            && call_dirty[steps] >= redemption
+            && call_dirty[steps] >= PRINCIPAL_PER_100
             && !put_dirty[steps].is_finite()
             && steps >= 1
-            && (!special[steps - 1] || call_only[steps - 1])
-            && conversion_start_step < steps;
+            && coupon[steps - 1] == 0.0
+            && !put_dirty[steps - 1].is_finite();
         Ok(Lattice {
             model: spec.model,
             steps,

@@ -64,9 +64,10 @@ impl Lattice {
             let hold = e + c;
             let (e, c) = if hold > call && s >= trigger {
                 let w = self.convert_share(i, spots, div, j, band);
-                let cash = (1.0 - w) * c * (call / hold);
+                let capped = self.called_for_cash(i, (e, c), hold);
+                let cash = (1.0 - w) * capped.1;
                 let v = self.forced_value(i, s, conv).unwrap_or(conv.max(call));
-                self.opening_mean(i, s, (e, c), call / hold, (v - cash, cash))
+                self.opening_mean(i, s, (e, c), capped, (v - cash, cash))
             } else {
                 (e, c)
             };
@@ -94,9 +95,11 @@ impl Lattice {
             let s = spots[j] + div;
             let conv = self.conversion_value(spots[j], div);
             let v = if hold > call && s >= trigger {
-                let k = call / hold;
-                let v = self.forced_value(i, s, conv).unwrap_or(hold * k);
-                self.opening_mean(i, s, (hold, 0.0), k, (v, 0.0)).0
+                let (e, c) = self.called_for_cash(i, (hold, 0.0), hold);
+                let capped = e + c;
+                let v = self.forced_value(i, s, conv).unwrap_or(capped);
+                self.opening_mean(i, s, (hold, 0.0), (capped, 0.0), (v, 0.0))
+                    .0
             } else {
                 hold
             };

@@ -22,6 +22,11 @@
 //! - Calls are per 100, clean: the issuer pays the call price plus accrued, and
 //!   the holder may convert instead. A soft call is live only while
 //!   `S ≥ trigger × conversion price`. Puts are per 100, clean, on their date.
+//! - A coupon due on a call or put date is paid to every holder, whatever
+//!   the call or put decided (a holder forced to convert included), as
+//!   indentures pay the interest due on a redemption date that is an
+//!   interest payment date; the call and the put are decided on the value
+//!   ex that coupon, with nothing accrued, as QuantLib does.
 //! - Discrete cash dividends use the escrowed-dividend model: the tree carries
 //!   `S* = S − PV(dividends)`, discounted at the risk-free rate, and a node's
 //!   stock price is `S*_node + PV(dividends still to go)`.
@@ -30,7 +35,11 @@
 //! - [`Model::TsiveriotisFernandes`] (1998): the value splits into an equity part,
 //!   discounted at `r`, and a cash part, discounted at `r + s`. Conversion moves
 //!   everything to the equity part; a redemption, a put or a call paid in cash
-//!   moves everything to the cash part.
+//!   moves everything to the cash part. Inside a call window, whose
+//!   continuation was capped a step later, a call paid in cash scales the two
+//!   parts instead, which has the same limit as Δt → 0 (see
+//!   `Lattice::called_for_cash`); at a window's last step, a single call date
+//!   included, the nodes near its boundaries are decided across their cells.
 //! - [`Model::HazardRate`]: Hull's jump-to-default tree. The issuer defaults with
 //!   intensity `h = s / (1 − recovery)`; the stock then falls to 0 and the note
 //!   pays `recovery × 100`. The diffusion uses `u = e^{√((σ² − h)Δt)}` so that the
@@ -85,8 +94,8 @@ mod kernels;
 mod rollback;
 mod spec;
 
-pub(crate) use build::Lattice;
 pub use build::{align_steps, BAND_STD_DEVS};
+pub(crate) use build::{Lattice, Refine};
 pub(crate) use rollback::Workspace;
 pub(crate) use spec::Market;
 pub use spec::{

@@ -545,14 +545,15 @@ impl ConvertibleInput {
         }
     }
 
-    /// Interest accrued at `t` years after valuation, per 100, counting a
-    /// coupon as still owed on its own payment date (the lattice values a
-    /// coupon date cum-coupon).
+    /// Interest accrued at `t` years after valuation, per 100: 0 on a
+    /// payment date, as in [`ConvertibleInput::accrued_per_100`] (a call or
+    /// put on a coupon date is decided ex that coupon, which the holder
+    /// receives anyway; see the lattice's `decide`).
     pub(super) fn accrued_at(&self, t: f64) -> f64 {
         for p in &self.periods {
             let start = self.time_of(p.accrual_start);
             let end = self.time_of(p.payment_date);
-            if start < t && t <= end && end > start {
+            if start <= t && t < end {
                 return p.amount_per_100 * (t - start) / (end - start);
             }
         }

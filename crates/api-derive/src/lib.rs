@@ -1,0 +1,104 @@
+//! `#[derive(Wire)]`: a request type's field rules, declared once.
+//!
+//! Each field that carries a rule says so with `#[wire(RULE)]`, where
+//! `RULE` is an expression whose value implements
+//! `infraval_api::wire::Rule<FieldType>`: a range such as
+//! `bounds::OCCUPANCY`, a capped list, or a nested request object. The
+//! derive writes `infraval_api::wire::Wire` for the type, so that the
+//! runtime check ([`Wire::check`]), the OpenAPI document
+//! ([`Wire::document`]) and the JSON shape check ([`Wire::check_fields`])
+//! all read that one expression. Fields without `#[wire]` are left to
+//! serde.
+//!
+//! [`Wire::check`]: ../infraval_api/wire/trait.Wire.html#tymethod.check
+//! [`Wire::document`]: ../infraval_api/wire/trait.Wire.html#tymethod.document
+//! [`Wire::check_fields`]: ../infraval_api/wire/trait.Wire.html#tymethod.check_fields
+
+use proc_macro::TokenStream;
+use quote::quote;
+use syn::{parse_macro_input, Data, DeriveInput, Expr, Fields};
+
+/// Derives `infraval_api::wire::Wire` from the `#[wire(RULE)]` attributes
+/// of a struct's named fields.
+#[proc_macro_derive(Wire, attributes(wire))]
+pub fn derive_wire(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+    let fields = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => &named.named,
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    &input.ident,
+                    "#[derive(Wire)] needs a struct with named fields",
+                ))
+            }
+        },
+        _ => {
+            return Err(syn::Error::new_spanned(
+                &input.ident,
+                "#[derive(Wire)] needs a struct; write `Wire` by hand for an enum",
+            ))
+        }
+    };
+    let mut checks = Vec::new();
+    let mut documents = Vec::new();
+    let mut shapes = Vec::new();
+    for field in fields {
+        let Some(attr) = field.attrs.iter().find(|a| a.path().is_ident("wire")) else {
+            continue;
+        };
+        let rule: Expr = attr.parse_args()?;
+        let ident = field.ident.as_ref().expect("named fields have names");
+        let name = ident.to_string();
+        let ty = &field.ty;
+        checks.push(quote! {
+            ::infraval_api::wire::Rule::<#ty>::check(&(#rule), &self.#ident, &at.field(#name), errors);
+        });
+        documents.push(quote! {
+            doc.property(&name, #name, |property| {
+                ::infraval_api::wire::Rule::<#ty>::document(&(#rule), property)
+            });
+            ::infraval_api::wire::Rule::<#ty>::nested(&(#rule), doc);
+        });
+        shapes.push(quote! {
+            if let Some(field) = value.get(#name) {
+                ::infraval_api::wire::Rule::<#ty>::check_shape(&(#rule), field, &at.field(#name))?;
+            }
+        });
+    }
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics ::infraval_api::wire::Wire for #ident #ty_generics #where_clause {
+            fn check(
+                &self,
+                at: &::infraval_api::wire::Path<'_>,
+                errors: &mut ::infraval_api::wire::Errors,
+            ) {
+                #(#checks)*
+            }
+
+            fn document(doc: &mut ::infraval_api::wire::Documenter) {
+                let name = <Self as ::utoipa::ToSchema>::name();
+                if !doc.start(&name) {
+                    return;
+                }
+                #(#documents)*
+            }
+
+            fn check_fields(
+                value: &::infraval_api::wire::Value,
+                at: &::infraval_api::wire::Path<'_>,
+            ) -> ::std::result::Result<(), ::infraval_api::json::BodyError> {
+                #(#shapes)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    })
+}
