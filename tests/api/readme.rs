@@ -450,6 +450,11 @@ fn curl_examples(text: &str) -> Vec<CurlExample> {
         if block.lang != "sh" || !block.body.starts_with("curl ") {
             continue;
         }
+        // A chart is written to a file, not shown: its SVG is checked by
+        // tests/api/charts.rs and docs/charts/' staleness test.
+        if block.body.contains("accept: image/svg+xml") {
+            continue;
+        }
         let command_len = block
             .body
             .split_inclusive('\n')
