@@ -7,7 +7,7 @@ use infraval_core::convertible::lattice::{CallPeriod, ConvertibleSpec, Model};
 #[path = "cleanspark.rs"]
 mod cleanspark;
 
-pub use cleanspark::date;
+use cleanspark::date;
 
 /// The notes in the book.
 pub const BOOK_NOTES: usize = 1_000;
