@@ -241,6 +241,36 @@ pub const DIFFICULTY_PATH: Items = Items::new(DIFFICULTY, MONTHS);
 /// The BTC price of each month: at most 120.
 pub const BTC_PRICE_PATH: Items = Items::new(BTC_PRICE, MONTHS);
 
+/// Fees as a share of the block reward: 0 to 0.9 (fees have been at most
+/// about half of a block's reward).
+pub const FEE_SHARE: Bounds = Bounds::closed(dec!(0), mining::MAX_FEE_SHARE).fraction();
+/// Fees per block for each month: at most 120.
+pub const FEES_PER_BLOCK_BTC_PATH: Items = Items::new(FEES_PER_BLOCK_BTC, MONTHS);
+/// The fee share of each month: at most 120.
+pub const FEE_SHARE_PATH: Items = Items::new(FEE_SHARE, MONTHS);
+/// The power price of each month: at most 120.
+pub const POWER_PRICE_PATH_PER_MWH: Items = Items::new(POWER_PRICE_PER_MWH, MONTHS);
+/// A fleet's cohorts: at most 50.
+pub const COHORTS: Nested = Nested::list(mining::MAX_COHORTS);
+/// A machine price, USD per TH/s: 0 to 1,000 (new machines sell for $10
+/// to $30).
+pub const USD_PER_TH: Bounds = Bounds::closed(dec!(0), dec!(1_000));
+/// A useful life, months: 1 to 120.
+pub const USEFUL_LIFE_MONTHS: Bounds =
+    Bounds::closed(dec!(1), whole(mining::MAX_USEFUL_LIFE_MONTHS as u64));
+/// Buckets of a power price profile: at most 24.
+pub const PRICE_PROFILE: Nested = Nested::list(mining::MAX_PRICE_BUCKETS);
+/// A bucket's share of the hours: above 0, at most 1.
+pub const SHARE_OF_HOURS: Bounds = POSITIVE_FRACTION;
+/// A bucket's price as a multiple of the period's: 0 to 100.
+pub const PRICE_MULTIPLE: Bounds =
+    Bounds::closed(dec!(0), whole(mining::MAX_PRICE_MULTIPLE as u64));
+/// Months of a hashprice forward curve: at most 120.
+pub const HASHPRICE_FORWARD: Nested = Nested::list(MONTHS);
+/// A hashprice, USD per PH/s per day: 0 to 10,000 (it has ranged from
+/// about $35 to $400).
+pub const HASHPRICE_USD_PER_PH_DAY: Bounds = Bounds::closed(dec!(0), dec!(10_000));
+
 /// Scenarios valued side by side: 1 to 5.
 pub const SCENARIOS: Nested = Nested::list(infraval_core::valuation::MAX_SCENARIOS).non_empty();
 /// Data-center sites in a scenario: at most 50.

@@ -253,11 +253,18 @@ macro_rules! for_each_operation {
             ///
             /// `btc_per_day = fleet / network × 144 × (subsidy + fees) × uptime × (1 − pool_fee)`,
             /// with the network from its hashrate or from `difficulty × 2^32 / 600`,
-            /// and the subsidy given or `50 × 2^−⌊height / 210,000⌋`. With a BTC
-            /// price, an efficiency (or power draw) and a power price it adds
-            /// hashprice, hashcost (`J/TH × $/MWh × 24 / 1,000` per PH/s per day),
-            /// power cost, cost per BTC, breakevens and the daily margin. Bitcoin is
-            /// rounded to satoshis, money to cents.
+            /// and the subsidy given or `50 × 2^−⌊height / 210,000⌋`. The fleet is one
+            /// hashrate or up to 50 `cohorts` (hashrate, J/TH, purchase cost, date, useful
+            /// life, residual). With a BTC price, an efficiency (or power draw) and a
+            /// power price it adds hashprice, hashcost (`J/TH × $/MWh × 24 / 1,000` per
+            /// PH/s per day), power cost, breakevens, the daily margin and cost per BTC:
+            /// power only, cash (power + other opex, CoinShares' cash cost) and all-in
+            /// (plus depreciation of machines and site and stock compensation,
+            /// CoinShares' all-in cost), per cohort and in total. Power may spread over
+            /// the hours (a price profile), come partly under a fixed-price contract whose
+            /// unused power is sold back, earn demand-response credits, and switch cohorts
+            /// off while their hashcost exceeds the hashprice (`shutoff: economic`).
+            /// Bitcoin is rounded to satoshis, money to cents.
             mining_production = MiningProduction {
                 id: "mining.production",
                 path: "/v1/mining/production",
@@ -271,19 +278,25 @@ macro_rules! for_each_operation {
             /// A monthly projection of bitcoin mined, revenue, power cost and margin.
             ///
             /// Up to 120 calendar months from `start_date`. The network grows by a
-            /// monthly rate or follows a hashrate or difficulty path; the fleet grows
-            /// by monthly additions; the subsidy halves every 210,000 blocks at 144
-            /// blocks a day from the block height (or from a given halving date), and
-            /// a month with a halving is split at the halving day; the BTC price is
-            /// flat, grows monthly, or follows a list.
+            /// monthly rate or follows a hashrate or difficulty path, held for each month;
+            /// a block clock runs the difficulty behind it (blocks at `144 × H / D` a day,
+            /// retargets every 2,016 blocks to the epoch's average hashrate) and counts
+            /// halvings in blocks. The fleet grows by monthly additions, or is up to 50
+            /// cohorts hashing from their purchase dates and depreciated straight line.
+            /// Fees are per block or a share of the reward, constant or monthly; the BTC
+            /// and power prices are flat, grow, or follow paths; power terms and the
+            /// economic shut-off are as in production, month by month, with curtailed
+            /// hours, credits shown apart, cash and all-in cost per BTC per cohort and in
+            /// total, and an optional hashprice forward curve with hedged fractions.
             mining_projection = MiningProjection {
                 id: "mining.projection",
                 path: "/v1/mining/projection",
                 tag: "mining",
                 request: $crate::mining::projection::ProjectionRequest => infraval_core::mining::ProjectionInput,
                 response: $crate::mining::projection::ProjectionResponse, "The monthly table and its totals",
-                runs: Inline,
+                runs: Blocking,
                 compute: $crate::mining::projection::projection,
+                work_units: $crate::mining::projection::projection_work_units,
             }
 
             /// Sum-of-the-parts value per share, with diluted shares solved consistently.

@@ -13,8 +13,12 @@ use infraval_core::convertible::{
     Conversion, ConversionRate, ConvertibleTerms, Principal, Settlement,
 };
 use infraval_core::mining::{
-    projection, Btc, HalvingSchedule, Hashrate, JoulesPerTerahash, MonthlyGrowth, Network,
-    NetworkPath, PricePath, ProjectionInput, ProjectionMonths, MAX_PROJECTION_MONTHS,
+    projection, Btc, Cohort, Cohorts, Fee, FeeSchedule, FeeShare, HalvingSchedule,
+    HashpriceForward, Hashrate, JoulesPerTerahash, MonthlyGrowth, Network, NetworkPath,
+    PowerContract, PowerPricePath, PowerTerms, PriceBucket, PricePath, PriceProfile,
+    ProjectionFleet, ProjectionInput, ProjectionMonths, Purchase, Shutoff, SiteCosts, UsefulLife,
+    MAX_COHORTS, MAX_FEE_SHARE, MAX_PRICE_BUCKETS, MAX_PRICE_MULTIPLE, MAX_PROJECTION_MONTHS,
+    MAX_USEFUL_LIFE_MONTHS,
 };
 use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::project::{
@@ -320,19 +324,80 @@ fn mining_at(
             initial: Network::Hashrate(Hashrate::new(value).unwrap()),
             monthly_growth: MonthlyGrowth::new(growth).unwrap(),
         },
-        fleet: Hashrate::new(value).unwrap(),
-        fleet_additions_ehs: vec![value; months as usize],
+        fleet: ProjectionFleet::Single {
+            fleet: Hashrate::new(value).unwrap(),
+            additions_ehs: vec![value; months as usize],
+            efficiency: Some(JoulesPerTerahash::new(value).unwrap()),
+        },
         halving: HalvingSchedule::FromHeight { start_height },
-        fees_per_block: Btc::new(value).unwrap(),
+        fees: FeeSchedule::Flat(Fee::PerBlock(Btc::new(value).unwrap())),
         uptime: Fraction::ONE,
         pool_fee: Fraction::ZERO,
         btc_price: PricePath::Growth {
             initial: Price::new(value).unwrap(),
             monthly_growth: MonthlyGrowth::new(growth).unwrap(),
         },
-        efficiency: Some(JoulesPerTerahash::new(value).unwrap()),
-        power_price_per_mwh: Some(Usd::new(value).unwrap()),
-        other_opex_per_day: Some(Usd::new(value).unwrap()),
+        power_price_per_mwh: Some(PowerPricePath::Flat(Usd::new(value).unwrap())),
+        power: PowerTerms::default(),
+        costs: SiteCosts {
+            other_opex_per_day: Some(Usd::new(value).unwrap()),
+            infrastructure_depreciation_per_day: Some(Usd::new(value).unwrap()),
+            stock_compensation_per_day: Some(Usd::new(value).unwrap()),
+        },
+        hashprice_forward: vec![],
+    }
+}
+
+/// The same at the cohort caps: 50 cohorts bought across the horizon, a
+/// 24-bucket profile, a contract, credits, the shut-off and a full forward
+/// curve.
+fn mining_cohorts_at(
+    start_date: NaiveDate,
+    months: u32,
+    value: Decimal,
+    growth: Decimal,
+    start_height: u64,
+) -> ProjectionInput {
+    let cohort = |i: usize| Cohort {
+        hashrate: Hashrate::new(value).unwrap(),
+        efficiency: JoulesPerTerahash::new(value).unwrap(),
+        purchase_date: start_date.checked_add_days(chrono::Days::new(i as u64 * 61)),
+        purchase: Some(Purchase {
+            cost: Usd::new(value).unwrap(),
+            useful_life: UsefulLife::new(MAX_USEFUL_LIFE_MONTHS).unwrap(),
+            residual: Fraction::ZERO,
+        }),
+    };
+    let share = Decimal::ONE / Decimal::from(MAX_PRICE_BUCKETS as u64);
+    let mut buckets = vec![
+        PriceBucket::new(share, Decimal::from(MAX_PRICE_MULTIPLE)).unwrap();
+        MAX_PRICE_BUCKETS - 1
+    ];
+    let rest = Decimal::ONE - share * Decimal::from(MAX_PRICE_BUCKETS as u64 - 1);
+    buckets.push(PriceBucket::new(rest, Decimal::ZERO).unwrap());
+    ProjectionInput {
+        fleet: ProjectionFleet::Cohorts(
+            Cohorts::new((0..MAX_COHORTS).map(cohort).collect()).unwrap(),
+        ),
+        power: PowerTerms {
+            profile: Some(PriceProfile::new(buckets).unwrap()),
+            contract: Some(PowerContract {
+                mw: Megawatts::new(value).unwrap(),
+                price_per_mwh: Usd::new(value).unwrap(),
+            }),
+            demand_response_per_mwh: Some(Usd::new(value).unwrap()),
+            demand_response_per_month: Some(Usd::new(value).unwrap()),
+            shutoff: Shutoff::Economic,
+        },
+        hashprice_forward: vec![
+            HashpriceForward {
+                usd_per_ph_day: Usd::new(value).unwrap(),
+                hedged_fraction: Fraction::ONE,
+            };
+            months as usize
+        ],
+        fees: FeeSchedule::SharePath(vec![FeeShare::new(MAX_FEE_SHARE).unwrap(); months as usize]),
+        ..mining_at(start_date, months, value, growth, start_height)
     }
 }
 
@@ -364,5 +429,7 @@ proptest! {
         let input = mining_at(start, months, value, Decimal::new(growth_bp, 4), start_height);
         // Any CoreError is a 422; only a panic fails this.
         let _ = projection(&input);
+        let cohorts = mining_cohorts_at(start, months, value, Decimal::new(growth_bp, 4), start_height);
+        let _ = projection(&cohorts);
     }
 }

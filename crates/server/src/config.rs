@@ -92,7 +92,7 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub log_buffer_lines: u32,
     /// Work units of heavy operations (price, implied, profile,
-    /// sensitivity, sum of the parts) admitted to the blocking pool at
+    /// sensitivity, sum of the parts, mining projection) admitted to the blocking pool at
     /// once; beyond it they are answered 503 `overloaded` with
     /// `Retry-After`. A unit is about one 1,000-step convertible price.
     #[arg(long, env = "INFRAVAL_HEAVY_WORK_LIMIT", default_value_t = DEFAULT_HEAVY_WORK_LIMIT,

@@ -3,10 +3,10 @@
 //!
 //! # Rounding
 //! Bitcoin amounts are rounded to satoshis (8 decimal places; the BTC
-//! hashprice to 10), money to
-//! cents, hashrates, power and efficiency to 6 decimal places and the fleet
-//! share to 12, all half away from zero. Totals and cumulative figures are
-//! summed before rounding.
+//! hashprice to 10), money to cents, hashrates, power, efficiency, blocks,
+//! difficulty and hours to 6 decimal places and the fleet share to 12, all
+//! half away from zero. Totals and cumulative figures are summed before
+//! rounding.
 
 use infraval_core::error::AtField;
 use infraval_core::mining::{Difficulty, Hashrate, Network};
@@ -18,6 +18,8 @@ use rust_decimal::Decimal;
 use crate::num;
 use crate::wire::Num;
 
+pub mod cohort;
+pub mod power;
 pub mod production;
 pub mod projection;
 
@@ -52,6 +54,15 @@ pub(crate) fn exactly_one(options: &[(&'static str, bool)]) -> Result<usize, Cor
             expected: options.iter().map(|o| o.0).collect(),
             given,
         }),
+    }
+}
+
+/// Which of a group of alternatives was given, if any; at most one may be.
+pub(crate) fn at_most_one(options: &[(&'static str, bool)]) -> Result<Option<usize>, CoreError> {
+    if options.iter().all(|o| !o.1) {
+        Ok(None)
+    } else {
+        exactly_one(options).map(Some)
     }
 }
 

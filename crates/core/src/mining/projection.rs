@@ -4,10 +4,14 @@
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::production::fleet_share;
-use super::subsidy::SubsidyCurve;
-use super::{blocks_per_day, hours_per_day};
-use super::{Btc, Difficulty, HalvingSchedule, Hashrate, JoulesPerTerahash, Network};
+use super::clock::{Clock, DifficultyRule};
+use super::cohort::{cohort_field, depreciation_between};
+use super::power::{dispatch, Period, Unit};
+use super::production::{fleet_share, ratio};
+use super::{
+    ph_per_eh, Cohorts, Difficulty, FeeSchedule, HalvingSchedule, Hashrate, JoulesPerTerahash,
+    Network, PowerTerms, SiteCosts,
+};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Fraction, Price, Usd};
 use crate::Result;
@@ -53,19 +57,12 @@ pub struct ProjectionMonths(u32);
 impl ProjectionMonths {
     /// Checks `1 ≤ months ≤ 120` ([`MAX_PROJECTION_MONTHS`]).
     pub fn new(months: u32) -> Result<Self, ValueError> {
-        if months == 0 {
-            Err(ValueError::BelowMinimum {
-                bound: 1.0,
-                value: 0.0,
-            })
-        } else if months > MAX_PROJECTION_MONTHS {
-            Err(ValueError::AboveMaximum {
-                bound: f64::from(MAX_PROJECTION_MONTHS),
-                value: f64::from(months),
-            })
-        } else {
-            Ok(ProjectionMonths(months))
-        }
+        num::within(
+            Decimal::from(months),
+            Decimal::ONE,
+            Decimal::from(MAX_PROJECTION_MONTHS),
+        )
+        .map(|_| ProjectionMonths(months))
     }
 
     /// The number of months.
@@ -107,6 +104,42 @@ pub enum PricePath {
     List(Vec<Price>),
 }
 
+/// A projection's fleet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectionFleet {
+    /// One fleet, today's form and the one-cohort shorthand.
+    Single {
+        /// Hashrate in month 1, before its additions (field
+        /// `fleet_hashrate_ehs`).
+        fleet: Hashrate,
+        /// Hashrate added at the start of each month, EH/s, month 1 first;
+        /// negative for retirements; at most one per month.
+        additions_ehs: Vec<Decimal>,
+        /// Efficiency, J/TH; with a power price, enables power cost.
+        efficiency: Option<JoulesPerTerahash>,
+    },
+    /// Cohorts (field `cohorts`), each hashing from its purchase date.
+    Cohorts(Cohorts),
+}
+
+/// The market power price month by month, USD per MWh.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PowerPricePath {
+    /// The same every month (field `power_price_per_mwh`).
+    Flat(Usd),
+    /// One per month (field `power_price_path_per_mwh`).
+    List(Vec<Usd>),
+}
+
+/// One month of a hashprice forward curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HashpriceForward {
+    /// The forward hashprice, USD per PH/s per day.
+    pub usd_per_ph_day: Usd,
+    /// Share of the fleet's hashrate sold forward at it.
+    pub hedged_fraction: Fraction,
+}
+
 /// The validated input of [`projection`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProjectionInput {
@@ -116,28 +149,43 @@ pub struct ProjectionInput {
     pub months: ProjectionMonths,
     /// The network path.
     pub network: NetworkPath,
-    /// Fleet hashrate in month 1, before its additions (field
-    /// `fleet_hashrate_ehs`).
-    pub fleet: Hashrate,
-    /// Fleet hashrate added at the start of each month, EH/s, month 1
-    /// first; negative for retirements; at most one per month.
-    pub fleet_additions_ehs: Vec<Decimal>,
+    /// The fleet.
+    pub fleet: ProjectionFleet,
     /// The halving schedule.
     pub halving: HalvingSchedule,
-    /// Transaction fees per block, BTC, constant.
-    pub fees_per_block: Btc,
+    /// Transaction fees.
+    pub fees: FeeSchedule,
     /// Share of the time the fleet hashes.
     pub uptime: Fraction,
     /// Share of the reward the pool keeps.
     pub pool_fee: Fraction,
     /// The BTC price path.
     pub btc_price: PricePath,
-    /// Fleet efficiency, J/TH; with a power price, enables power cost.
-    pub efficiency: Option<JoulesPerTerahash>,
-    /// Power price, USD per MWh; requires `efficiency`.
-    pub power_price_per_mwh: Option<Usd>,
-    /// Other operating costs, USD per day.
-    pub other_opex_per_day: Option<Usd>,
+    /// The market power price; requires an efficiency.
+    pub power_price_per_mwh: Option<PowerPricePath>,
+    /// Price profile, contract, credits and shut-off.
+    pub power: PowerTerms,
+    /// Other costs, per day.
+    pub costs: SiteCosts,
+    /// A hashprice forward curve from month 1, at most one entry per month;
+    /// months after it are unhedged.
+    pub hashprice_forward: Vec<HashpriceForward>,
+}
+
+/// One cohort in one month, unrounded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectionCohortMonth {
+    /// Its hashrate in service in the month, EH/s (zero before its
+    /// purchase).
+    pub hashrate_ehs: Decimal,
+    /// Bitcoin it mined.
+    pub btc_mined: Decimal,
+    /// Power cost charged to it, USD.
+    pub power_cost: Option<Decimal>,
+    /// Depreciation of its machines, USD.
+    pub depreciation: Decimal,
+    /// Hours it was switched off.
+    pub curtailed_hours: Decimal,
 }
 
 /// One month of a projection, unrounded.
@@ -151,7 +199,13 @@ pub struct ProjectionMonth {
     pub days: u32,
     /// Network hashrate used for the month, EH/s.
     pub network_hashrate_ehs: Decimal,
-    /// Fleet hashrate used for the month, EH/s.
+    /// The difficulty on the month's first day.
+    pub difficulty: Decimal,
+    /// Blocks the network is expected to find in the month.
+    pub blocks: Decimal,
+    /// `blocks / days`.
+    pub blocks_per_day: Decimal,
+    /// Fleet hashrate in service in the month, EH/s.
     pub fleet_hashrate_ehs: Decimal,
     /// Subsidy on the month's first day, BTC.
     pub block_subsidy_btc: Decimal,
@@ -161,16 +215,57 @@ pub struct ProjectionMonth {
     pub btc_mined: Decimal,
     /// BTC price used for the month, USD.
     pub btc_price: Decimal,
+    /// Gross hashprice of the month, USD per PH/s per day.
+    pub hashprice_usd_per_ph_day: Decimal,
     /// `btc_mined × btc_price`, USD.
     pub revenue: Decimal,
+    /// Contracted power sold back, USD.
+    pub power_sold_back: Decimal,
+    /// Demand-response credits, USD.
+    pub demand_response_credits: Decimal,
+    /// What the hashprice forward paid (negative when it cost), USD.
+    pub hedge_settlement: Decimal,
     /// Power cost for the month, USD; `None` without efficiency and power price.
     pub power_cost: Option<Decimal>,
     /// Other opex for the month, USD.
     pub other_opex: Decimal,
-    /// `revenue − power_cost − other_opex`, USD; `None` without power cost.
+    /// Revenue plus credits and hedge minus power cost and other opex, USD;
+    /// `None` without power cost.
     pub margin: Option<Decimal>,
+    /// Depreciation of machines and infrastructure, USD.
+    pub depreciation: Decimal,
+    /// Stock-based compensation, USD.
+    pub stock_compensation: Decimal,
+    /// (Power cost + other opex) per BTC, USD.
+    pub cash_cost_per_btc: Option<Decimal>,
+    /// Cash cost plus depreciation and stock compensation per BTC, USD.
+    pub all_in_cost_per_btc: Option<Decimal>,
+    /// Hours the fleet was switched off, weighted by hashrate.
+    pub curtailed_hours: Decimal,
     /// Bitcoin mined from month 1 to this month.
     pub cumulative_btc: Decimal,
+    /// One per cohort (one for a single fleet).
+    pub cohorts: Vec<ProjectionCohortMonth>,
+}
+
+/// One cohort over the whole projection, unrounded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProjectionCohort {
+    /// Bitcoin it mined.
+    pub btc_mined: Decimal,
+    /// Bitcoin per day in service.
+    pub btc_per_day: Decimal,
+    /// Power cost charged to it, USD.
+    pub power_cost: Option<Decimal>,
+    /// Depreciation of its machines, USD.
+    pub depreciation: Decimal,
+    /// (Its power + its share of other opex) per BTC, USD.
+    pub cash_cost_per_btc: Option<Decimal>,
+    /// Cash cost plus its depreciation and its share of the site's
+    /// depreciation and stock compensation, per BTC, USD.
+    pub all_in_cost_per_btc: Option<Decimal>,
+    /// Hours it was switched off.
+    pub curtailed_hours: Decimal,
 }
 
 /// A monthly projection and its totals.
@@ -186,6 +281,25 @@ pub struct Projection {
     pub total_power_cost: Option<Decimal>,
     /// Margin over the horizon, USD.
     pub total_margin: Option<Decimal>,
+    /// Contracted power sold back over the horizon, USD.
+    pub total_power_sold_back: Decimal,
+    /// Demand-response credits over the horizon, USD.
+    pub total_demand_response_credits: Decimal,
+    /// Hedge settlements over the horizon, USD.
+    pub total_hedge_settlement: Decimal,
+    /// Depreciation over the horizon, USD.
+    pub total_depreciation: Decimal,
+    /// Bitcoin per day over the horizon.
+    pub btc_per_day: Decimal,
+    /// (Power cost + other opex) per BTC over the horizon, USD.
+    pub cash_cost_per_btc: Option<Decimal>,
+    /// Cash cost plus depreciation and stock compensation per BTC, USD.
+    pub all_in_cost_per_btc: Option<Decimal>,
+    /// Hours the fleet was switched off over the horizon, weighted by
+    /// hashrate.
+    pub curtailed_hours: Decimal,
+    /// One per cohort.
+    pub cohorts: Vec<ProjectionCohort>,
 }
 
 /// A path given as a list must have one entry per month.
@@ -212,6 +326,80 @@ fn add_months(start: NaiveDate, n: u32) -> Result<NaiveDate> {
         })
 }
 
+/// A level that is given, or compounds by a monthly growth.
+fn level(
+    previous: Option<Decimal>,
+    initial: Decimal,
+    growth: MonthlyGrowth,
+    quantity: &'static str,
+) -> Result<Decimal> {
+    match previous {
+        None => Ok(initial),
+        Some(prev) => prev.mul_or(growth.factor()?, quantity),
+    }
+}
+
+/// The network hashrate of every month, EH/s, and how its difficulty
+/// follows it.
+fn network_levels(network: &NetworkPath, months: u32) -> Result<(Vec<Decimal>, DifficultyRule)> {
+    let mut out = Vec::with_capacity(months as usize);
+    match network {
+        NetworkPath::Growth {
+            initial,
+            monthly_growth,
+        } => {
+            let first = initial
+                .hashrate(match initial {
+                    Network::Hashrate(_) => "network_hashrate_ehs",
+                    Network::Difficulty(_) => "difficulty",
+                })?
+                .ehs();
+            let mut previous = None;
+            for _ in 0..months {
+                let v = level(previous, first, *monthly_growth, "network hashrate path")?;
+                out.push(v);
+                previous = Some(v);
+            }
+            Ok((out, DifficultyRule::Retarget))
+        }
+        NetworkPath::Hashrates(p) => Ok((
+            p.iter().map(|h| h.ehs()).collect(),
+            DifficultyRule::Retarget,
+        )),
+        NetworkPath::Difficulties(p) => {
+            for (idx, d) in p.iter().enumerate() {
+                out.push(
+                    Hashrate::new(d.hashrate_ehs()?)
+                        .at(format!("difficulty_path[{idx}]"))?
+                        .ehs(),
+                );
+            }
+            Ok((out, DifficultyRule::Given))
+        }
+    }
+}
+
+/// A cohort's place in the projection: when it starts hashing and when its
+/// depreciation is dated from.
+struct Placement {
+    /// Days from the start at which it starts hashing (zero if before).
+    from_day: Decimal,
+    /// The date its useful life runs from.
+    placed: NaiveDate,
+}
+
+/// Running totals of one cohort.
+#[derive(Default)]
+struct CohortTotals {
+    btc: Decimal,
+    days: Decimal,
+    power: Option<Decimal>,
+    depreciation: Decimal,
+    cash: Option<Decimal>,
+    non_cash: Decimal,
+    curtailed_hours: Decimal,
+}
+
 /// A monthly projection of bitcoin mined, revenue, power cost and margin.
 ///
 /// # Months
@@ -220,39 +408,58 @@ fn add_months(start: NaiveDate, n: u32) -> Result<NaiveDate> {
 /// month (28 to 31 days; from a 31st, short months end on their last day).
 ///
 /// # Formula
-/// For each month, with `network_m`, `fleet_m` and `price_m` held for the
-/// whole month:
+/// The network hashrate `H_m` is held for the whole month; the block clock
+/// (see the `clock` module) runs the difficulty `D` behind it, retargeting
+/// every 2,016 blocks, and counts halvings in blocks. For a cohort of
+/// hashrate `h` hashing over the month's pieces (stretches of one
+/// difficulty and one subsidy):
 /// ```text
-/// fleet_m      = fleet_hashrate_ehs + Σ_{k ≤ m} fleet_additions_ehs[k]
-/// btc_m        = fleet_m / network_m × 144 × (∫ subsidy dt + fees × days) × uptime × (1 − pool_fee)
+/// gross_btc    = Σ_pieces 144 × h × reward × days / D
+/// btc          = gross_btc × uptime × (1 − pool_fee) × share of hours hashing
 /// revenue_m    = btc_m × price_m
-/// power_cost_m = J/TH × fleet_m × 24 × days × uptime × $/MWh
-/// margin_m     = revenue_m − power_cost_m − other_opex_per_day × days
+/// power_cost_m = J/TH × h × 24 × days × uptime × $/MWh     (see `power` for the rest)
+/// margin_m     = revenue_m + sold back + demand response + hedge − power_cost_m − other_opex
+/// hedge_m      = hedged_fraction × Σ h × days × 1,000 × (forward − hashprice_m)
+/// hashprice_m  = Σ_pieces 144 × reward × days / D / (days_m × 1,000) × price_m
 /// ```
-/// The subsidy integral splits a month at a halving: with a height `h₀` on
-/// the start date, halving `k` falls `(210,000·k − h₀) / 144` days later.
+/// With a network that does not grow, `D = H` and blocks come every
+/// 10 minutes: 144 a day, as in a model without retargets.
 ///
 /// # Errors
 /// [`CoreError::Inconsistent`] when a path's length is not the number of
 /// months, or when the fleet exceeds the network or turns negative in some
-/// month; [`CoreError::DateOrder`] for a halving date before the start.
+/// month; [`CoreError::DateOrder`] for a halving date before the start;
+/// [`CoreError::MissingDependency`] for power terms without what they need.
 pub fn projection(input: &ProjectionInput) -> Result<Projection> {
     let months = input.months.get();
-    if input.fleet_additions_ehs.len() > months as usize {
-        return Err(CoreError::invalid(
-            "fleet_additions_ehs",
-            ValueError::TooLong {
-                len: input.fleet_additions_ehs.len(),
-                cap: months as usize,
-            },
-        ));
-    }
-    if input.power_price_per_mwh.is_some() && input.efficiency.is_none() {
+    let (has_efficiency, cohort_count) = match &input.fleet {
+        ProjectionFleet::Single {
+            additions_ehs,
+            efficiency,
+            ..
+        } => {
+            if additions_ehs.len() > months as usize {
+                return Err(CoreError::invalid(
+                    "fleet_additions_ehs",
+                    ValueError::TooLong {
+                        len: additions_ehs.len(),
+                        cap: months as usize,
+                    },
+                ));
+            }
+            (efficiency.is_some(), 1)
+        }
+        ProjectionFleet::Cohorts(c) => (true, c.get().len()),
+    };
+    if input.power_price_per_mwh.is_some() && !has_efficiency {
         return Err(CoreError::MissingDependency {
             field: "power_price_per_mwh",
             requires: "efficiency_j_per_th",
         });
     }
+    input
+        .power
+        .check(input.power_price_per_mwh.is_some(), true, has_efficiency)?;
     match &input.network {
         NetworkPath::Hashrates(p) => check_path_len(p.len(), months, "network_hashrate_path_ehs")?,
         NetworkPath::Difficulties(p) => check_path_len(p.len(), months, "difficulty_path")?,
@@ -261,133 +468,301 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
     if let PricePath::List(p) = &input.btc_price {
         check_path_len(p.len(), months, "btc_price_path")?;
     }
+    if let Some(PowerPricePath::List(p)) = &input.power_price_per_mwh {
+        check_path_len(p.len(), months, "power_price_path_per_mwh")?;
+    }
+    if let Some((len, field)) = input.fees.path() {
+        check_path_len(len, months, field)?;
+    }
+    if input.hashprice_forward.len() > months as usize {
+        return Err(CoreError::invalid(
+            "hashprice_forward",
+            ValueError::TooLong {
+                len: input.hashprice_forward.len(),
+                cap: months as usize,
+            },
+        ));
+    }
 
-    let end = add_months(input.start_date, months)?;
-    let horizon_days = Decimal::from((end - input.start_date).num_days());
-    let subsidy = SubsidyCurve::new(&input.halving, input.start_date, horizon_days)?;
-    let fees = input.fees_per_block.get();
-    let keep = blocks_per_day()
-        .mul_or(input.uptime.get(), "btc_mined")?
-        .mul_or(
-            Decimal::ONE.sub_or(input.pool_fee.get(), "btc_mined")?,
-            "btc_mined",
-        )?;
-    let power_per_ehs_day = match (input.efficiency, input.power_price_per_mwh) {
-        // J/TH × EH/s = MW; × 24 h × uptime × $/MWh = $ per EH/s per day.
-        (Some(e), Some(p)) => Some(
-            e.get()
-                .mul_or(hours_per_day(), "power_cost")?
-                .mul_or(input.uptime.get(), "power_cost")?
-                .mul_or(p.get(), "power_cost")?,
-        ),
-        _ => None,
+    let (network_path, rule) = network_levels(&input.network, months)?;
+    let first_network = network_path.first().copied().unwrap_or(Decimal::ONE);
+    let mut clock = Clock::new(rule, first_network, &input.halving, input.start_date)?;
+
+    // Where each cohort starts hashing, and the breakpoints that makes.
+    let placements: Vec<Placement> = match &input.fleet {
+        ProjectionFleet::Single { .. } => vec![Placement {
+            from_day: Decimal::ZERO,
+            placed: input.start_date,
+        }],
+        ProjectionFleet::Cohorts(c) => c
+            .get()
+            .iter()
+            .map(|c| {
+                let placed = c.purchase_date.unwrap_or(input.start_date);
+                Placement {
+                    from_day: Decimal::from((placed - input.start_date).num_days().max(0)),
+                    placed,
+                }
+            })
+            .collect(),
     };
-    let other_per_day = input
-        .other_opex_per_day
-        .map(Usd::get)
-        .unwrap_or(Decimal::ZERO);
+    let breakpoints: Vec<Decimal> = placements.iter().map(|p| p.from_day).collect();
+
+    let power_price_at = |idx: usize| -> Option<Decimal> {
+        match &input.power_price_per_mwh {
+            None => None,
+            Some(PowerPricePath::Flat(p)) => Some(p.get()),
+            Some(PowerPricePath::List(p)) => p.get(idx).map(|p| p.get()),
+        }
+    };
+    let costs = &input.costs;
+    let per_day = |v: Option<Usd>| v.map_or(Decimal::ZERO, Usd::get);
 
     let mut rows = Vec::with_capacity(months as usize);
-    let mut fleet = input.fleet.ehs();
+    let mut single_fleet = match &input.fleet {
+        ProjectionFleet::Single { fleet, .. } => fleet.ehs(),
+        ProjectionFleet::Cohorts(_) => Decimal::ZERO,
+    };
     let mut last_addition: Option<usize> = None;
-    let mut network_level: Option<Decimal> = None;
     let mut price_level: Option<Decimal> = None;
     let mut cumulative = Decimal::ZERO;
     let mut total_revenue = Decimal::ZERO;
     let mut total_power = Decimal::ZERO;
     let mut total_other = Decimal::ZERO;
+    let mut total_sold_back = Decimal::ZERO;
+    let mut total_dr = Decimal::ZERO;
+    let mut total_hedge = Decimal::ZERO;
+    let mut total_depreciation = Decimal::ZERO;
+    let mut total_non_cash = Decimal::ZERO;
+    let mut total_curtailed = Decimal::ZERO;
+    let mut totals: Vec<CohortTotals> =
+        (0..cohort_count).map(|_| CohortTotals::default()).collect();
     let mut month_start = input.start_date;
 
     for m in 0..months {
         let idx = m as usize;
         let month_end = add_months(input.start_date, m + 1)?;
         let days = (month_end - month_start).num_days();
+        let days_d = Decimal::from(days);
         let from = Decimal::from((month_start - input.start_date).num_days());
-        let to = from.add_or(Decimal::from(days), "month days")?;
-
-        let network = match &input.network {
-            NetworkPath::Growth {
-                initial,
-                monthly_growth,
-            } => {
-                let level = match network_level {
-                    None => initial
-                        .hashrate(match initial {
-                            Network::Hashrate(_) => "network_hashrate_ehs",
-                            Network::Difficulty(_) => "difficulty",
-                        })?
-                        .ehs(),
-                    Some(prev) => prev.mul_or(monthly_growth.factor()?, "network hashrate path")?,
-                };
-                network_level = Some(level);
-                level
-            }
-            NetworkPath::Hashrates(p) => p.get(idx).map_or(Decimal::ZERO, |h| h.ehs()),
-            NetworkPath::Difficulties(p) => match p.get(idx) {
-                Some(d) => Hashrate::new(d.hashrate_ehs()?)
-                    .at(format!("difficulty_path[{idx}]"))?
-                    .ehs(),
-                None => Decimal::ZERO,
-            },
-        };
+        let to = from.add_or(days_d, "month days")?;
+        let network = network_path.get(idx).copied().unwrap_or(Decimal::ZERO);
         let price = match &input.btc_price {
             PricePath::Flat(p) => p.get(),
             PricePath::Growth {
                 initial,
                 monthly_growth,
             } => {
-                let level = match price_level {
-                    None => initial.get(),
-                    Some(prev) => prev.mul_or(monthly_growth.factor()?, "btc price path")?,
-                };
-                price_level = Some(level);
-                level
+                let v = level(
+                    price_level,
+                    initial.get(),
+                    *monthly_growth,
+                    "btc price path",
+                )?;
+                price_level = Some(v);
+                v
             }
             PricePath::List(p) => p.get(idx).map_or(Decimal::ZERO, |p| p.get()),
         };
+        let network_h = Hashrate::new(network).at("network_hashrate_ehs")?;
+        let chain = clock.month(to, network, input.fees.at(idx), &breakpoints)?;
 
-        if let Some(add) = input.fleet_additions_ehs.get(idx) {
-            fleet = fleet.add_or(*add, "fleet hashrate path")?;
-            if !add.is_zero() {
-                last_addition = Some(idx);
+        // The month's units: each cohort's hashrate, power and bitcoin.
+        let mut units = Vec::with_capacity(cohort_count);
+        let mut month_depreciation = Vec::with_capacity(cohort_count);
+        match &input.fleet {
+            ProjectionFleet::Single {
+                additions_ehs,
+                efficiency,
+                ..
+            } => {
+                if let Some(add) = additions_ehs.get(idx) {
+                    single_fleet = single_fleet.add_or(*add, "fleet hashrate path")?;
+                    if !add.is_zero() {
+                        last_addition = Some(idx);
+                    }
+                }
+                // Blame the latest addition that changed the fleet, else the fleet itself.
+                let field = last_addition.map_or_else(
+                    || "fleet_hashrate_ehs".to_string(),
+                    |i| format!("fleet_additions_ehs[{i}]"),
+                );
+                if single_fleet < Decimal::ZERO {
+                    return Err(CoreError::Inconsistent {
+                        field,
+                        reason: "the additions turn the fleet hashrate negative",
+                    });
+                }
+                fleet_share(single_fleet, network_h, &field)?;
+                units.push(Unit {
+                    hashrate_ehs: single_fleet,
+                    power_mw: efficiency
+                        .map(|e| e.get().mul_or(single_fleet, "power_cost"))
+                        .transpose()?,
+                    gross_btc: single_fleet
+                        .mul_or(chain.btc_per_ehs_from(Decimal::ZERO)?, "btc_mined")?,
+                    days: days_d,
+                });
+                month_depreciation.push(Decimal::ZERO);
+            }
+            ProjectionFleet::Cohorts(cohorts) => {
+                let mut in_service = Decimal::ZERO;
+                for (i, (c, place)) in cohorts.get().iter().zip(&placements).enumerate() {
+                    let starts = place.from_day.max(from);
+                    let service = to.sub_or(starts, "days in service")?.max(Decimal::ZERO);
+                    let h = if service.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        c.hashrate.ehs()
+                    };
+                    in_service = in_service.add_or(h, "fleet hashrate")?;
+                    if in_service > network {
+                        return Err(CoreError::Inconsistent {
+                            field: cohort_field(i, "hashrate_ehs"),
+                            reason: "the cohorts in service exceed the network hashrate",
+                        });
+                    }
+                    units.push(Unit {
+                        hashrate_ehs: h,
+                        power_mw: Some(c.efficiency.get().mul_or(h, "power_cost")?),
+                        gross_btc: h.mul_or(chain.btc_per_ehs_from(starts)?, "btc_mined")?,
+                        days: service,
+                    });
+                    month_depreciation.push(match &c.purchase {
+                        Some(p) => depreciation_between(p, place.placed, month_start, month_end)?,
+                        None => Decimal::ZERO,
+                    });
+                }
             }
         }
-        // Blame the latest addition that changed the fleet, else the fleet itself.
-        let fleet_field = last_addition.map_or_else(
-            || "fleet_hashrate_ehs".to_string(),
-            |i| format!("fleet_additions_ehs[{i}]"),
-        );
-        if fleet < Decimal::ZERO {
-            return Err(CoreError::Inconsistent {
-                field: fleet_field,
-                reason: "the additions turn the fleet hashrate negative",
-            });
-        }
-        let network_h = Hashrate::new(network).at("network_hashrate_ehs")?;
-        let share = fleet_share(fleet, network_h, &fleet_field)?;
 
-        let reward_days = subsidy
-            .integral(from, to)?
-            .add_or(fees.mul_or(Decimal::from(days), "btc_mined")?, "btc_mined")?;
-        let btc = share
-            .mul_or(keep, "btc_mined")?
-            .mul_or(reward_days, "btc_mined")?;
+        let out = dispatch(
+            &Period {
+                days: days_d,
+                uptime: input.uptime,
+                pool_fee: input.pool_fee,
+                btc_price: Some(price),
+                power_price: power_price_at(idx),
+                terms: &input.power,
+            },
+            &units,
+        )?;
+
+        let mut btc = Decimal::ZERO;
+        let mut fleet_ehs = Decimal::ZERO;
+        let mut hashrate_days = Decimal::ZERO;
+        let mut curtailed = Decimal::ZERO;
+        let mut machine_depreciation = Decimal::ZERO;
+        for ((u, o), d) in units.iter().zip(&out.units).zip(&month_depreciation) {
+            btc = btc.add_or(o.btc, "btc_mined")?;
+            fleet_ehs = fleet_ehs.add_or(u.hashrate_ehs, "fleet hashrate")?;
+            hashrate_days =
+                hashrate_days.add_or(u.hashrate_ehs.mul_or(u.days, "hedge")?, "hedge")?;
+            curtailed = curtailed.add_or(
+                o.curtailed_hours.mul_or(o.weight, "curtailed_hours")?,
+                "curtailed_hours",
+            )?;
+            machine_depreciation = machine_depreciation.add_or(*d, "depreciation")?;
+        }
         cumulative = cumulative.add_or(btc, "cumulative_btc")?;
         let revenue = btc.mul_or(price, "revenue")?;
         total_revenue = total_revenue.add_or(revenue, "total_revenue")?;
-        let other = other_per_day.mul_or(Decimal::from(days), "other_opex")?;
+        let other = per_day(costs.other_opex_per_day).mul_or(days_d, "other_opex")?;
         total_other = total_other.add_or(other, "other_opex")?;
-        let power_cost = power_per_ehs_day
-            .map(|c| {
-                c.mul_or(fleet, "power_cost")?
-                    .mul_or(Decimal::from(days), "power_cost")
-            })
+        let infrastructure =
+            per_day(costs.infrastructure_depreciation_per_day).mul_or(days_d, "depreciation")?;
+        let stock =
+            per_day(costs.stock_compensation_per_day).mul_or(days_d, "stock_compensation")?;
+        let depreciation = machine_depreciation.add_or(infrastructure, "depreciation")?;
+        total_depreciation = total_depreciation.add_or(depreciation, "total_depreciation")?;
+        let non_cash = depreciation.add_or(stock, "all_in_cost_per_btc")?;
+        total_non_cash = total_non_cash.add_or(non_cash, "all_in_cost_per_btc")?;
+        total_curtailed = total_curtailed.add_or(curtailed, "curtailed_hours")?;
+
+        let dr = out.demand_response.add_or(
+            input
+                .power
+                .demand_response_per_month
+                .map_or(Decimal::ZERO, Usd::get),
+            "demand response",
+        )?;
+        total_dr = total_dr.add_or(dr, "demand response")?;
+        total_sold_back = total_sold_back.add_or(out.power_sold_back, "power_sold_back")?;
+        let btc_per_ehs = chain.btc_per_ehs_from(Decimal::ZERO)?;
+        // BTC per EH/s over the month → USD per PH/s per day.
+        let hashprice = btc_per_ehs
+            .mul_or(price, "hashprice")?
+            .div_or(days_d.mul_or(ph_per_eh(), "hashprice")?, "hashprice")?;
+        let hedge = match input.hashprice_forward.get(idx) {
+            Some(f) => f
+                .hedged_fraction
+                .get()
+                .mul_or(hashrate_days, "hedge_settlement")?
+                .mul_or(ph_per_eh(), "hedge_settlement")?
+                .mul_or(
+                    f.usd_per_ph_day
+                        .get()
+                        .sub_or(hashprice, "hedge_settlement")?,
+                    "hedge_settlement",
+                )?,
+            None => Decimal::ZERO,
+        };
+        total_hedge = total_hedge.add_or(hedge, "hedge_settlement")?;
+        let credits = out
+            .power_sold_back
+            .add_or(dr, "margin")?
+            .add_or(hedge, "margin")?;
+        let power_cost = out.power_cost;
+        let cash = power_cost
+            .map(|c| c.add_or(other, "cash_cost_per_btc"))
             .transpose()?;
-        let margin = power_cost
-            .map(|c| revenue.sub_or(c, "margin")?.sub_or(other, "margin"))
+        let margin = cash
+            .map(|c| revenue.add_or(credits, "margin")?.sub_or(c, "margin"))
             .transpose()?;
         if let Some(c) = power_cost {
             total_power = total_power.add_or(c, "total_power_cost")?;
+        }
+        let all_in = cash
+            .map(|c| c.add_or(non_cash, "all_in_cost_per_btc"))
+            .transpose()?;
+
+        let mut cohort_rows = Vec::with_capacity(cohort_count);
+        for (((u, o), d), t) in units
+            .iter()
+            .zip(&out.units)
+            .zip(&month_depreciation)
+            .zip(totals.iter_mut())
+        {
+            t.btc = t.btc.add_or(o.btc, "btc_mined")?;
+            if !u.hashrate_ehs.is_zero() {
+                t.days = t.days.add_or(u.days, "days in service")?;
+            }
+            t.depreciation = t.depreciation.add_or(*d, "depreciation")?;
+            t.curtailed_hours = t
+                .curtailed_hours
+                .add_or(o.curtailed_hours, "curtailed_hours")?;
+            let shared_cash = other.mul_or(o.weight, "cash_cost_per_btc")?;
+            let shared_non_cash = infrastructure
+                .add_or(stock, "all_in_cost_per_btc")?
+                .mul_or(o.weight, "all_in_cost_per_btc")?;
+            t.non_cash = t.non_cash.add_or(
+                d.add_or(shared_non_cash, "all_in_cost_per_btc")?,
+                "all_in_cost_per_btc",
+            )?;
+            if let Some(c) = o.power_cost {
+                t.power = Some(t.power.unwrap_or_default().add_or(c, "power_cost")?);
+                t.cash = Some(t.cash.unwrap_or_default().add_or(
+                    c.add_or(shared_cash, "cash_cost_per_btc")?,
+                    "cash_cost_per_btc",
+                )?);
+            }
+            cohort_rows.push(ProjectionCohortMonth {
+                hashrate_ehs: u.hashrate_ehs,
+                btc_mined: o.btc,
+                power_cost: o.power_cost,
+                depreciation: *d,
+                curtailed_hours: o.curtailed_hours,
+            });
         }
 
         rows.push(ProjectionMonth {
@@ -395,34 +770,98 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
             start_date: month_start,
             days: u32::try_from(days).unwrap_or(0),
             network_hashrate_ehs: network,
-            fleet_hashrate_ehs: fleet,
-            block_subsidy_btc: subsidy.at(from),
-            halving_in_month: subsidy.changes_within(from, to),
+            difficulty: Difficulty::from_hashrate_ehs(chain.difficulty_ehs_at_start)?,
+            blocks: chain.blocks,
+            blocks_per_day: chain.blocks.div_or(days_d, "blocks_per_day")?,
+            fleet_hashrate_ehs: fleet_ehs,
+            block_subsidy_btc: chain.subsidy_at_start,
+            halving_in_month: chain.halving_in_month,
             btc_mined: btc,
             btc_price: price,
+            hashprice_usd_per_ph_day: hashprice,
             revenue,
+            power_sold_back: out.power_sold_back,
+            demand_response_credits: dr,
+            hedge_settlement: hedge,
             power_cost,
             other_opex: other,
             margin,
+            depreciation,
+            stock_compensation: stock,
+            cash_cost_per_btc: match cash {
+                Some(c) => ratio(c, btc, "cash_cost_per_btc")?,
+                None => None,
+            },
+            all_in_cost_per_btc: match all_in {
+                Some(c) => ratio(c, btc, "all_in_cost_per_btc")?,
+                None => None,
+            },
+            curtailed_hours: curtailed,
             cumulative_btc: cumulative,
+            cohorts: cohort_rows,
         });
         month_start = month_end;
     }
 
-    let (total_power_cost, total_margin) = if power_per_ehs_day.is_some() {
+    let horizon_days = Decimal::from((month_start - input.start_date).num_days());
+    let powered = input.power_price_per_mwh.is_some() && has_efficiency;
+    let (total_power_cost, total_margin, cash_total) = if powered {
         let margin = total_revenue
+            .add_or(total_sold_back, "total_margin")?
+            .add_or(total_dr, "total_margin")?
+            .add_or(total_hedge, "total_margin")?
             .sub_or(total_power, "total_margin")?
             .sub_or(total_other, "total_margin")?;
-        (Some(total_power), Some(margin))
+        let cash = total_power.add_or(total_other, "cash_cost_per_btc")?;
+        (Some(total_power), Some(margin), Some(cash))
     } else {
-        (None, None)
+        (None, None, None)
     };
+    let per_btc = |v: Option<Decimal>, btc: Decimal, q: &'static str| match v {
+        Some(v) => ratio(v, btc, q),
+        None => Ok(None),
+    };
+    let cohorts = totals
+        .iter()
+        .map(|t| {
+            Ok(ProjectionCohort {
+                btc_mined: t.btc,
+                btc_per_day: ratio(t.btc, t.days, "btc_per_day")?.unwrap_or(Decimal::ZERO),
+                power_cost: t.power,
+                depreciation: t.depreciation,
+                cash_cost_per_btc: per_btc(t.cash, t.btc, "cash_cost_per_btc")?,
+                all_in_cost_per_btc: per_btc(
+                    t.cash
+                        .map(|c| c.add_or(t.non_cash, "all_in_cost_per_btc"))
+                        .transpose()?,
+                    t.btc,
+                    "all_in_cost_per_btc",
+                )?,
+                curtailed_hours: t.curtailed_hours,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Projection {
         months: rows,
         total_btc: cumulative,
         total_revenue,
         total_power_cost,
         total_margin,
+        total_power_sold_back: total_sold_back,
+        total_demand_response_credits: total_dr,
+        total_hedge_settlement: total_hedge,
+        total_depreciation,
+        btc_per_day: cumulative.div_or(horizon_days, "btc_per_day")?,
+        cash_cost_per_btc: per_btc(cash_total, cumulative, "cash_cost_per_btc")?,
+        all_in_cost_per_btc: per_btc(
+            cash_total
+                .map(|c| c.add_or(total_non_cash, "all_in_cost_per_btc"))
+                .transpose()?,
+            cumulative,
+            "all_in_cost_per_btc",
+        )?,
+        curtailed_hours: total_curtailed,
+        cohorts,
     })
 }
 
@@ -435,7 +874,10 @@ mod tests {
 
     use super::*;
     use crate::mining::tests::{close, date, hashrate, projection_input, round_numbers};
-    use crate::mining::{production, Fleet, ProductionInput, Subsidy};
+    use crate::mining::{
+        production, Btc, Cohort, Fee, FeeShare, Fleet, ProductionFleet, ProductionInput, Purchase,
+        Shutoff, Subsidy, UsefulLife,
+    };
     use crate::tolerance::{Exact, BTC_ABS, REPORTED_PRODUCTION_REL};
 
     #[test]
@@ -451,7 +893,7 @@ mod tests {
             halving: HalvingSchedule::FromHeight {
                 start_height: 927_000,
             },
-            fees_per_block: Btc::new(dec!(0.03)).unwrap(),
+            fees: FeeSchedule::Flat(Fee::PerBlock(Btc::new(dec!(0.03)).unwrap())),
             ..projection_input()
         };
         let out = projection(&input).unwrap();
@@ -482,14 +924,14 @@ mod tests {
             ..projection_input()
         };
         let out = projection(&input).unwrap();
-        assert_eq!(out.months[0].btc_mined, dec!(466.875));
+        assert!(close(out.months[0].btc_mined, dec!(466.875)));
         assert!(out.months[0].halving_in_month);
         assert_eq!(out.months[0].block_subsidy_btc, dec!(3.125));
         assert_eq!(out.months[1].days, 29);
-        assert_eq!(out.months[1].btc_mined, dec!(326.25));
+        assert!(close(out.months[1].btc_mined, dec!(326.25)));
         assert!(!out.months[1].halving_in_month);
         assert_eq!(out.months[1].block_subsidy_btc, dec!(1.5625));
-        assert_eq!(out.total_btc, dec!(793.125));
+        assert!(close(out.total_btc, dec!(793.125)));
     }
 
     #[test]
@@ -504,7 +946,7 @@ mod tests {
             },
             ..projection_input()
         };
-        assert_eq!(projection(&input).unwrap().total_btc, dec!(495));
+        assert!(close(projection(&input).unwrap().total_btc, dec!(495)));
     }
 
     #[test]
@@ -535,32 +977,35 @@ mod tests {
         assert_eq!(days, vec![28, 31, 30]);
         assert_eq!(out.months[1].start_date, date(2025, 2, 28));
         // 89 days × 7.2 × 3.125 = 2,002.5 BTC.
-        assert_eq!(out.total_btc, dec!(2002.5));
+        assert!(close(out.total_btc, dec!(2002.5)));
     }
 
     #[test]
-    fn growth_additions_and_costs_follow_the_closed_form() {
-        // Month 1 (Dec 2025, 31 d): network 1,000, fleet 50 + 10 = 60, price 100,000.
+    fn additions_price_growth_and_costs_follow_the_closed_form() {
+        // A network held at its difficulty (1,000 EH/s), so 144 blocks a day.
+        // Month 1 (Dec 2025, 31 d): fleet 50 + 10 = 60, price 100,000.
         //   btc = 60/1,000 × 144 × 3.125 × 31 = 837; revenue $83,700,000.
         //   power = 20 J/TH × 60 EH/s = 1,200 MW × 24 × 31 × $50 = $44,640,000.
         //   other opex 100,000 × 31 = $3,100,000; margin 83.7M − 44.64M − 3.1M = $35,960,000.
-        // Month 2 (Jan 2026, 31 d): network 1,250 (+25%), fleet 60 − 10 = 50, price 110,000.
-        //   btc = 50/1,250 × 144 × 3.125 × 31 = 558; revenue $61,380,000.
-        //   power = 1,000 MW × 24 × 31 × 50 = $37,200,000; margin 61.38M − 37.2M − 3.1M = $21,080,000.
+        // Month 2 (Jan 2026, 31 d): fleet 60 − 10 = 50, price 110,000 (+10%).
+        //   btc = 50/1,000 × 144 × 3.125 × 31 = 697.5; revenue $76,725,000.
+        //   power = 1,000 MW × 24 × 31 × 50 = $37,200,000; margin 76.725M − 37.2M − 3.1M = $36,425,000.
         let input = ProjectionInput {
             months: ProjectionMonths::new(2).unwrap(),
-            network: NetworkPath::Growth {
-                initial: Network::Hashrate(hashrate(dec!(1000))),
-                monthly_growth: MonthlyGrowth::new(dec!(0.25)).unwrap(),
+            fleet: ProjectionFleet::Single {
+                fleet: hashrate(dec!(50)),
+                additions_ehs: vec![dec!(10), dec!(-10)],
+                efficiency: Some(JoulesPerTerahash::new(dec!(20)).unwrap()),
             },
-            fleet_additions_ehs: vec![dec!(10), dec!(-10)],
             btc_price: PricePath::Growth {
                 initial: Price::new(dec!(100000)).unwrap(),
                 monthly_growth: MonthlyGrowth::new(dec!(0.1)).unwrap(),
             },
-            efficiency: Some(JoulesPerTerahash::new(dec!(20)).unwrap()),
-            power_price_per_mwh: Some(Usd::new(dec!(50)).unwrap()),
-            other_opex_per_day: Some(Usd::new(dec!(100000)).unwrap()),
+            power_price_per_mwh: Some(PowerPricePath::Flat(Usd::new(dec!(50)).unwrap())),
+            costs: SiteCosts {
+                other_opex_per_day: Some(Usd::new(dec!(100000)).unwrap()),
+                ..SiteCosts::default()
+            },
             ..projection_input()
         };
         let out = projection(&input).unwrap();
@@ -570,12 +1015,11 @@ mod tests {
         assert_eq!(m1.revenue, dec!(83700000));
         assert_eq!(m1.power_cost, Some(dec!(44640000)));
         assert_eq!(m1.margin, Some(dec!(35960000)));
-        assert_eq!(m2.network_hashrate_ehs, dec!(1250));
-        assert_eq!(m2.btc_mined, dec!(558));
+        assert_eq!(m2.btc_mined, dec!(697.5));
         assert_eq!(m2.btc_price, dec!(110000));
-        assert_eq!(m2.margin, Some(dec!(21080000)));
-        assert_eq!(m2.cumulative_btc, dec!(1395));
-        assert_eq!(out.total_margin, Some(dec!(57040000)));
+        assert_eq!(m2.margin, Some(dec!(36425000)));
+        assert_eq!(m2.cumulative_btc, dec!(1534.5));
+        assert_eq!(out.total_margin, Some(dec!(72385000)));
     }
 
     #[test]
@@ -623,7 +1067,11 @@ mod tests {
     fn a_fleet_outgrowing_the_network_names_the_addition() {
         let input = ProjectionInput {
             months: ProjectionMonths::new(2).unwrap(),
-            fleet_additions_ehs: vec![dec!(0), dec!(951)],
+            fleet: ProjectionFleet::Single {
+                fleet: hashrate(dec!(50)),
+                additions_ehs: vec![dec!(0), dec!(951)],
+                efficiency: None,
+            },
             ..projection_input()
         };
         assert_eq!(
@@ -635,9 +1083,12 @@ mod tests {
     #[test]
     fn a_fleet_already_larger_than_the_network_names_the_fleet_not_an_addition() {
         let input = ProjectionInput {
-            fleet: hashrate(dec!(1001)),
+            fleet: ProjectionFleet::Single {
+                fleet: hashrate(dec!(1001)),
+                additions_ehs: vec![dec!(0), dec!(5)],
+                efficiency: None,
+            },
             months: ProjectionMonths::new(2).unwrap(),
-            fleet_additions_ehs: vec![dec!(0), dec!(5)],
             ..projection_input()
         };
         assert_eq!(
@@ -678,6 +1129,219 @@ mod tests {
         assert_eq!(out.months[119].block_subsidy_btc, dec!(0.78125));
     }
 
+    #[test]
+    fn ten_percent_growth_between_retargets_mines_more_than_144_blocks_a_day() {
+        // Network path 1,000 then 1,100 EH/s from 1 February 2026, no block height: the first
+        // epoch starts on the start date. February (28 days) finds 28 × 144 = 4,032 blocks,
+        // exactly two epochs, each retargeting to the 1,000 EH/s it averaged.
+        // March: 1,100 EH/s against a difficulty tuned to 1,000 finds 144 × 1.1 = 158.4 blocks
+        // a day, so the epoch's 2,016 blocks take 2,016 / 158.4 = 140/11 days. The retarget
+        // then tunes the difficulty to 1,100 and the remaining 201/11 days find 144 a day.
+        //   blocks = 2,016 + 144 × 201/11 = 51,120/11 = 4,647.27 (149.9 a day, not 144)
+        //   50 EH/s mines 50/1,100 of them at 3.125 BTC:
+        //   btc = 50/1,100 × 3.125 × 51,120/11 = 79,875/121 = 660.12 BTC
+        // where 144 blocks a day would give 50/1,100 × 144 × 3.125 × 31 = 634.09.
+        let input = ProjectionInput {
+            start_date: date(2026, 2, 1),
+            months: ProjectionMonths::new(2).unwrap(),
+            network: NetworkPath::Hashrates(vec![hashrate(dec!(1000)), hashrate(dec!(1100))]),
+            ..projection_input()
+        };
+        let out = projection(&input).unwrap();
+        let (feb, march) = (&out.months[0], &out.months[1]);
+        assert_eq!(feb.blocks, dec!(4032));
+        assert!(close(feb.btc_mined, dec!(630)));
+        assert!(close(march.blocks, dec!(51120) / dec!(11)));
+        assert!(march.blocks_per_day > dec!(144));
+        assert!(close(march.btc_mined, dec!(79875) / dec!(121)));
+        assert!(march.btc_mined > dec!(634.09));
+        // The difficulty on 1 March is still the one tuned to 1,000 EH/s:
+        // 1,000 × 600 × 1e18 / 2^32 = 139,698,386,192,321.77734375.
+        assert_eq!(march.difficulty, dec!(139698386192321.77734375));
+    }
+
+    #[test]
+    fn a_difficulty_path_is_taken_as_given_so_blocks_come_every_ten_minutes() {
+        // 300e12 is 2,147.483648 EH/s; with the difficulty given there is no lag:
+        // 31 × 144 = 4,464 blocks in December.
+        let input = ProjectionInput {
+            network: NetworkPath::Difficulties(vec![
+                Difficulty::new(dec!(300_000_000_000_000)).unwrap()
+            ]),
+            ..projection_input()
+        };
+        let out = projection(&input).unwrap();
+        assert_eq!(out.months[0].blocks, dec!(4464));
+        assert_eq!(out.months[0].difficulty, dec!(300_000_000_000_000));
+    }
+
+    /// 10 EH/s at 20 J/TH and 10 EH/s at 40 J/TH on a 1,000 EH/s network held at its
+    /// difficulty, 3.125 BTC a block, $100,000: each EH/s earns 144 × 3.125 / 1,000 =
+    /// 0.45 BTC a day, $45 per PH/s per day.
+    fn two_cohorts(purchase_b: Option<NaiveDate>) -> ProjectionFleet {
+        let cohort = |e, purchase_date| Cohort {
+            hashrate: hashrate(dec!(10)),
+            efficiency: JoulesPerTerahash::new(e).unwrap(),
+            purchase_date,
+            purchase: None,
+        };
+        ProjectionFleet::Cohorts(
+            Cohorts::new(vec![cohort(dec!(20), None), cohort(dec!(40), purchase_b)]).unwrap(),
+        )
+    }
+
+    #[test]
+    fn a_cohort_whose_hashcost_exceeds_hashprice_mines_nothing_that_month() {
+        // April 2026 (30 days) at $50/MWh: 40 J/TH costs 40 × 50 × 24 / 1,000 = $48 per PH/s
+        // per day > $45: off all 720 hours; 20 J/TH costs $24: on, 10 × 0.45 × 30 = 135 BTC,
+        // power 200 MW × 720 h × $50 = $7,200,000.
+        // May (31 days) at $40: 40 J/TH costs $38.40 ≤ $45: both on, 10 × 0.45 × 31 = 139.5
+        // BTC each; power 200 × 744 × 40 = $5,952,000 and 400 × 744 × 40 = $11,904,000.
+        // Curtailed: 720 hours for the 40 J/TH cohort, 0 for the other; the fleet, weighting
+        // by hashrate, 720 × 10/20 = 360 in April and 0 in May.
+        let input = ProjectionInput {
+            start_date: date(2026, 4, 1),
+            months: ProjectionMonths::new(2).unwrap(),
+            fleet: two_cohorts(None),
+            power_price_per_mwh: Some(PowerPricePath::List(vec![
+                Usd::new(dec!(50)).unwrap(),
+                Usd::new(dec!(40)).unwrap(),
+            ])),
+            power: PowerTerms {
+                shutoff: Shutoff::Economic,
+                ..PowerTerms::default()
+            },
+            ..projection_input()
+        };
+        let out = projection(&input).unwrap();
+        let (april, may) = (&out.months[0], &out.months[1]);
+        assert_eq!(april.cohorts[1].btc_mined, Decimal::ZERO);
+        assert_eq!(april.cohorts[1].power_cost, Some(Decimal::ZERO));
+        assert_eq!(april.cohorts[1].curtailed_hours, dec!(720));
+        assert_eq!(april.cohorts[0].btc_mined, dec!(135));
+        assert_eq!(april.cohorts[0].curtailed_hours, Decimal::ZERO);
+        assert_eq!(april.power_cost, Some(dec!(7200000)));
+        assert_eq!(april.curtailed_hours, dec!(360));
+        assert_eq!(may.cohorts[1].btc_mined, dec!(139.5));
+        assert_eq!(may.cohorts[1].power_cost, Some(dec!(11904000)));
+        assert_eq!(may.curtailed_hours, Decimal::ZERO);
+        assert_eq!(out.cohorts[1].curtailed_hours, dec!(720));
+        assert_eq!(out.cohorts[0].curtailed_hours, Decimal::ZERO);
+        assert_eq!(out.curtailed_hours, dec!(360));
+        assert_eq!(out.total_btc, dec!(414));
+
+        // Without the shut-off the 40 J/TH cohort hashes at a loss in April:
+        // 400 × 720 × 50 = $14,400,000 for 135 BTC.
+        let always = ProjectionInput {
+            power: PowerTerms::default(),
+            ..input
+        };
+        let out = projection(&always).unwrap();
+        assert_eq!(out.months[0].cohorts[1].btc_mined, dec!(135));
+        assert_eq!(out.months[0].cohorts[1].power_cost, Some(dec!(14400000)));
+        assert_eq!(out.curtailed_hours, Decimal::ZERO);
+    }
+
+    #[test]
+    fn cash_cost_counts_power_and_opex_and_all_in_adds_depreciation_and_stock_pay() {
+        // One cohort, 10 EH/s at 20 J/TH, bought on the start date for $22,500,000 with a
+        // 30-month life and 10% residual: 20,250,000 / 30 = $675,000 a month.
+        // April 2026 (30 days) at $50/MWh: 135 BTC; power 200 × 720 × 50 = $7,200,000;
+        // other opex 3,000 × 30 = $90,000.
+        //   cash   = (7,200,000 + 90,000) / 135 = $54,000
+        //   all-in = 54,000 + 675,000/135 + 4,500 × 30/135 + 2,250 × 30/135
+        //          = 54,000 + 5,000 + 1,000 + 500 = $60,500
+        let input = ProjectionInput {
+            start_date: date(2026, 4, 1),
+            fleet: ProjectionFleet::Cohorts(
+                Cohorts::new(vec![Cohort {
+                    hashrate: hashrate(dec!(10)),
+                    efficiency: JoulesPerTerahash::new(dec!(20)).unwrap(),
+                    purchase_date: Some(date(2026, 4, 1)),
+                    purchase: Some(Purchase {
+                        cost: Usd::new(dec!(22500000)).unwrap(),
+                        useful_life: UsefulLife::new(30).unwrap(),
+                        residual: Fraction::new(dec!(0.1)).unwrap(),
+                    }),
+                }])
+                .unwrap(),
+            ),
+            power_price_per_mwh: Some(PowerPricePath::Flat(Usd::new(dec!(50)).unwrap())),
+            costs: SiteCosts {
+                other_opex_per_day: Some(Usd::new(dec!(3000)).unwrap()),
+                infrastructure_depreciation_per_day: Some(Usd::new(dec!(4500)).unwrap()),
+                stock_compensation_per_day: Some(Usd::new(dec!(2250)).unwrap()),
+            },
+            ..projection_input()
+        };
+        let out = projection(&input).unwrap();
+        let april = &out.months[0];
+        assert_eq!(april.btc_mined, dec!(135));
+        assert_eq!(april.cash_cost_per_btc, Some(dec!(54000)));
+        assert_eq!(april.all_in_cost_per_btc, Some(dec!(60500)));
+        assert_eq!(april.depreciation, dec!(810000));
+        assert_eq!(out.cash_cost_per_btc, Some(dec!(54000)));
+        assert_eq!(out.all_in_cost_per_btc, Some(dec!(60500)));
+        assert_eq!(out.cohorts[0].cash_cost_per_btc, Some(dec!(54000)));
+        assert_eq!(out.cohorts[0].all_in_cost_per_btc, Some(dec!(60500)));
+        // The margin is cash: 135 × 100,000 − 7,290,000 = $6,210,000.
+        assert_eq!(april.margin, Some(dec!(6210000)));
+    }
+
+    #[test]
+    fn a_cohort_bought_mid_month_hashes_from_its_purchase_date() {
+        // The 40 J/TH cohort arrives on 16 May 2026: 16 days of May, 10 × 0.45 × 16 = 72 BTC,
+        // and none in April; site costs follow hashrate-days, so in May it carries
+        // 160 / (310 + 160) of them.
+        let input = ProjectionInput {
+            start_date: date(2026, 4, 1),
+            months: ProjectionMonths::new(2).unwrap(),
+            fleet: two_cohorts(Some(date(2026, 5, 16))),
+            ..projection_input()
+        };
+        let out = projection(&input).unwrap();
+        assert_eq!(out.months[0].cohorts[1].hashrate_ehs, Decimal::ZERO);
+        assert_eq!(out.months[0].cohorts[1].btc_mined, Decimal::ZERO);
+        assert!(close(out.months[1].cohorts[1].btc_mined, dec!(72)));
+        assert!(close(out.months[1].cohorts[0].btc_mined, dec!(139.5)));
+        assert!(close(out.cohorts[1].btc_per_day, dec!(4.5)));
+    }
+
+    #[test]
+    fn a_hashprice_forward_pays_the_gap_to_the_month_s_hashprice() {
+        // 20 EH/s = 20,000 PH/s, half of it sold forward at $50 per PH/s per day; April's
+        // hashprice is $45: 0.5 × 20,000 × 30 × (50 − 45) = $1,500,000 paid to the miner.
+        // May at a $40 forward: 0.5 × 20,000 × 31 × (40 − 45) = −$1,550,000.
+        let forward = |usd| HashpriceForward {
+            usd_per_ph_day: Usd::new(usd).unwrap(),
+            hedged_fraction: Fraction::new(dec!(0.5)).unwrap(),
+        };
+        let input = ProjectionInput {
+            start_date: date(2026, 4, 1),
+            months: ProjectionMonths::new(3).unwrap(),
+            fleet: two_cohorts(None),
+            hashprice_forward: vec![forward(dec!(50)), forward(dec!(40))],
+            ..projection_input()
+        };
+        let out = projection(&input).unwrap();
+        assert_eq!(out.months[0].hashprice_usd_per_ph_day, dec!(45));
+        assert_eq!(out.months[0].hedge_settlement, dec!(1500000));
+        assert_eq!(out.months[1].hedge_settlement, dec!(-1550000));
+        assert_eq!(out.months[2].hedge_settlement, Decimal::ZERO);
+        assert_eq!(out.total_hedge_settlement, dec!(-50000));
+    }
+
+    #[test]
+    fn a_fee_share_path_sets_each_month_s_reward() {
+        // 20% of the reward in fees: 3.125 / 0.8 = 3.90625 a block; 50 EH/s of 1,000 in a
+        // 31-day December: 0.05 × 144 × 3.90625 × 31 = 871.875 BTC.
+        let input = ProjectionInput {
+            fees: FeeSchedule::SharePath(vec![FeeShare::new(dec!(0.2)).unwrap()]),
+            ..projection_input()
+        };
+        assert!(close(projection(&input).unwrap().total_btc, dec!(871.875)));
+    }
+
     proptest! {
         #[test]
         fn a_constant_projection_mines_production_per_day_times_its_days(
@@ -688,22 +1352,23 @@ mod tests {
         ) {
             // Far from a halving (height 927,000 leaves 854 days), so the subsidy is constant.
             let fleet = hashrate(Decimal::from(fleet_ph) / dec!(1000));
-            let fees = Btc::new(Decimal::new(i64::try_from(fees_sats).unwrap(), 8)).unwrap();
+            let fee = Fee::PerBlock(Btc::new(Decimal::new(i64::try_from(fees_sats).unwrap(), 8)).unwrap());
             let uptime = Fraction::new(Decimal::from(uptime_pct) / dec!(100)).unwrap();
             let daily = production(&ProductionInput {
-                fleet: Fleet::new(fleet, None).unwrap(),
+                fleet: ProductionFleet::Single { fleet: Fleet::new(fleet, None).unwrap(), power: None },
                 subsidy: Subsidy::FromHeight(927_000),
-                fees_per_block: fees,
+                fee,
                 uptime,
+                power_price_per_mwh: None,
                 ..round_numbers()
             })
             .unwrap()
             .btc_per_day;
             let out = projection(&ProjectionInput {
                 months: ProjectionMonths::new(months).unwrap(),
-                fleet,
+                fleet: ProjectionFleet::Single { fleet, additions_ehs: vec![], efficiency: None },
                 halving: HalvingSchedule::FromHeight { start_height: 927_000 },
-                fees_per_block: fees,
+                fees: FeeSchedule::Flat(fee),
                 uptime,
                 ..projection_input()
             })

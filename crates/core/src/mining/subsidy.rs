@@ -4,9 +4,9 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{blocks_per_day, Btc};
-use crate::error::CoreError;
-use crate::num::Checked;
+use super::Btc;
+use crate::error::{CoreError, ValueError};
+use crate::num::{self, Checked};
 use crate::Result;
 
 /// Blocks between two halvings of the subsidy.
@@ -68,14 +68,14 @@ impl Subsidy {
 /// When the subsidy halves during a projection.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HalvingSchedule {
-    /// The block height on the start date; blocks then come every 10
-    /// minutes (144 a day) and the subsidy follows [`subsidy_at_height`].
+    /// The block height on the start date; the subsidy follows
+    /// [`subsidy_at_height`] as the projection's block clock counts blocks.
     FromHeight {
         /// Block height at the start date.
         start_height: u64,
     },
     /// A subsidy that halves on a given date, then every 210,000 blocks
-    /// at 144 blocks a day (1,458⅓ days).
+    /// of the projection's block clock.
     OnDate {
         /// Subsidy before the next halving, BTC.
         subsidy: Btc,
@@ -89,41 +89,125 @@ pub enum HalvingSchedule {
     },
 }
 
-/// Subsidy as a step function of days since the start date.
-pub(super) struct SubsidyCurve {
-    initial: Decimal,
-    /// `(day, subsidy from that day on)`, increasing in day.
-    changes: Vec<(Decimal, Decimal)>,
+/// The largest fee share accepted: fees nine times the subsidy. Fees have
+/// been above half of a day's reward only on a few days (April 2024); a
+/// share near 1 would be a typo for a percentage.
+pub const MAX_FEE_SHARE: Decimal = Decimal::from_parts(9, 0, 0, false, 1);
+
+/// Fees as a fraction of the whole block reward, `fees / (subsidy + fees)`:
+/// `0 ≤ share ≤ 0.9`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FeeShare(Decimal);
+
+impl FeeShare {
+    /// Checks `0 ≤ share ≤ 0.9` ([`MAX_FEE_SHARE`]).
+    pub fn new(share: Decimal) -> Result<Self, ValueError> {
+        num::within(share, Decimal::ZERO, MAX_FEE_SHARE).map(FeeShare)
+    }
+
+    /// The share, a fraction.
+    pub fn get(self) -> Decimal {
+        self.0
+    }
 }
 
-impl SubsidyCurve {
-    pub(super) fn new(
-        schedule: &HalvingSchedule,
-        start: NaiveDate,
-        horizon_days: Decimal,
-    ) -> Result<Self> {
-        let interval_days =
-            Decimal::from(HALVING_INTERVAL_BLOCKS).div_or(blocks_per_day(), "halving interval")?;
-        let mut changes = Vec::new();
-        let initial = match *schedule {
-            HalvingSchedule::Constant { subsidy } => subsidy.get(),
-            HalvingSchedule::FromHeight { start_height } => {
-                let mut epoch = start_height / HALVING_INTERVAL_BLOCKS;
-                loop {
-                    epoch += 1;
-                    let Some(height) = epoch.checked_mul(HALVING_INTERVAL_BLOCKS) else {
-                        break;
-                    };
-                    // bounded: height = (start_height / interval + 1) × interval > start_height.
-                    let day = Decimal::from(height - start_height)
-                        .div_or(blocks_per_day(), "halving day")?;
-                    if day >= horizon_days {
-                        break;
-                    }
-                    changes.push((day, subsidy_at_height(height)));
-                }
-                subsidy_at_height(start_height)
-            }
+/// Transaction fees in a block.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Fee {
+    /// A fixed amount per block, BTC.
+    PerBlock(Btc),
+    /// A share of the whole block reward.
+    Share(FeeShare),
+}
+
+impl Fee {
+    /// No fees.
+    pub const ZERO: Fee = Fee::PerBlock(Btc::ZERO);
+
+    /// The whole reward of a block whose subsidy is `subsidy` BTC.
+    ///
+    /// # Formula
+    /// ```text
+    /// per block:  reward = subsidy + fees_per_block
+    /// share s:    reward = subsidy / (1 − s)      (so fees = s × reward)
+    /// ```
+    pub fn reward(self, subsidy: Decimal) -> Result<Decimal> {
+        match self {
+            Fee::PerBlock(f) => subsidy.add_or(f.get(), "block reward"),
+            Fee::Share(s) => subsidy.div_or(
+                Decimal::ONE.sub_or(s.get(), "block reward")?,
+                "block reward",
+            ),
+        }
+    }
+}
+
+/// Fees over a projection: the same every month, or one per month.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeeSchedule {
+    /// The same every month.
+    Flat(Fee),
+    /// BTC per block for each month, month 1 first (field
+    /// `fees_per_block_btc_path`).
+    PerBlockPath(Vec<Btc>),
+    /// The fee share for each month (field `fee_share_path`).
+    SharePath(Vec<FeeShare>),
+}
+
+impl FeeSchedule {
+    /// The fee of month `index` (0-based); a path has been checked to
+    /// cover every month.
+    pub(super) fn at(&self, index: usize) -> Fee {
+        match self {
+            FeeSchedule::Flat(f) => *f,
+            FeeSchedule::PerBlockPath(p) => p.get(index).map_or(Fee::ZERO, |f| Fee::PerBlock(*f)),
+            FeeSchedule::SharePath(p) => p.get(index).map_or(Fee::ZERO, |s| Fee::Share(*s)),
+        }
+    }
+
+    /// A path's length and field, for the length check.
+    pub(super) fn path(&self) -> Option<(usize, &'static str)> {
+        match self {
+            FeeSchedule::Flat(_) => None,
+            FeeSchedule::PerBlockPath(p) => Some((p.len(), "fees_per_block_btc_path")),
+            FeeSchedule::SharePath(p) => Some((p.len(), "fee_share_path")),
+        }
+    }
+}
+
+/// The next halving as the block clock sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum NextHalving {
+    /// At a block height, `blocks` blocks after the start; the subsidy then
+    /// becomes [`subsidy_at_height`] of that height.
+    AtHeight {
+        /// Blocks from the start to the halving.
+        blocks: Decimal,
+        /// The halving's height.
+        height: u64,
+    },
+    /// A given number of blocks after the start; the subsidy then halves
+    /// in whole satoshis.
+    AfterBlocks(Decimal),
+    /// On a day (days from the start); the subsidy then halves in whole
+    /// satoshis, and the next comes 210,000 blocks later.
+    OnDay(Decimal),
+    /// Not within the model (a constant subsidy, or no halving left).
+    Never,
+}
+
+impl HalvingSchedule {
+    /// The subsidy on the start date and the first halving after it.
+    ///
+    /// # Errors
+    /// [`CoreError::DateOrder`] for a halving date before the start.
+    pub(super) fn start(&self, start: NaiveDate) -> Result<(Decimal, NextHalving)> {
+        match *self {
+            HalvingSchedule::Constant { subsidy } => Ok((subsidy.get(), NextHalving::Never)),
+            HalvingSchedule::FromHeight { start_height } => Ok((
+                subsidy_at_height(start_height),
+                next_halving_after(start_height, start_height),
+            )),
             HalvingSchedule::OnDate {
                 subsidy,
                 next_halving,
@@ -137,55 +221,34 @@ impl SubsidyCurve {
                         other: start,
                     });
                 }
-                let mut day = Decimal::from((next_halving - start).num_days());
-                let mut current = subsidy.get();
-                while day < horizon_days {
-                    // Halve in whole satoshis, rounding down, as consensus does.
-                    current = current
-                        .div_or(Decimal::TWO, "halved subsidy")?
-                        .trunc_with_scale(BTC_SCALE);
-                    changes.push((day, current));
-                    day = day.add_or(interval_days, "halving day")?;
-                }
-                subsidy.get()
+                Ok((
+                    subsidy.get(),
+                    NextHalving::OnDay(Decimal::from((next_halving - start).num_days())),
+                ))
             }
-        };
-        Ok(SubsidyCurve { initial, changes })
-    }
-
-    /// Subsidy in force on `day`.
-    pub(super) fn at(&self, day: Decimal) -> Decimal {
-        self.changes
-            .iter()
-            .take_while(|(d, _)| *d <= day)
-            .last()
-            .map_or(self.initial, |(_, s)| *s)
-    }
-
-    /// `∫ subsidy dt` over `[from, to)`, BTC-days per block.
-    pub(super) fn integral(&self, from: Decimal, to: Decimal) -> Result<Decimal> {
-        let mut total = Decimal::ZERO;
-        let mut piece_start = from;
-        let mut level = self.at(from);
-        for &(day, subsidy) in self.changes.iter().filter(|(d, _)| *d > from && *d < to) {
-            let length = day.sub_or(piece_start, "subsidy integral")?;
-            total = total.add_or(
-                level.mul_or(length, "subsidy integral")?,
-                "subsidy integral",
-            )?;
-            piece_start = day;
-            level = subsidy;
         }
-        let length = to.sub_or(piece_start, "subsidy integral")?;
-        total.add_or(
-            level.mul_or(length, "subsidy integral")?,
-            "subsidy integral",
-        )
     }
+}
 
-    pub(super) fn changes_within(&self, from: Decimal, to: Decimal) -> bool {
-        self.changes.iter().any(|(d, _)| *d >= from && *d < to)
+/// The first halving height above `height`, as blocks after `start_height`;
+/// `Never` once the heights leave `u64`.
+pub(super) fn next_halving_after(height: u64, start_height: u64) -> NextHalving {
+    let next = (height / HALVING_INTERVAL_BLOCKS + 1).checked_mul(HALVING_INTERVAL_BLOCKS);
+    match next {
+        // bounded: next > height ≥ start_height.
+        Some(next) => NextHalving::AtHeight {
+            blocks: Decimal::from(next - start_height),
+            height: next,
+        },
+        None => NextHalving::Never,
     }
+}
+
+/// A subsidy halved as consensus does: in whole satoshis, rounding down.
+pub(super) fn halved(subsidy: Decimal) -> Result<Decimal> {
+    Ok(subsidy
+        .div_or(Decimal::TWO, "halved subsidy")?
+        .trunc_with_scale(BTC_SCALE))
 }
 
 #[cfg(test)]

@@ -63,6 +63,19 @@ impl Difficulty {
         )?;
         hashes_per_block.div_or(denominator, "network hashrate")
     }
+
+    /// The difficulty tuned to a network hashrate, the inverse of
+    /// [`Difficulty::hashrate_ehs`].
+    ///
+    /// # Formula
+    /// ```text
+    /// difficulty = H [EH/s] × 600 × 10^18 / 2^32
+    /// ```
+    pub fn from_hashrate_ehs(ehs: Decimal) -> Result<Decimal> {
+        ehs.mul_or(Decimal::from(600u64), "difficulty")?
+            .mul_or(Decimal::from(1_000_000_000_000_000_000u64), "difficulty")?
+            .div_or(Decimal::from(1u64 << 32), "difficulty")
+    }
 }
 
 /// The network, stated by its hashrate or by its difficulty.
@@ -238,6 +251,15 @@ mod tests {
         //                         = 4,294,967,296 / 4 / 1e6 = 1,073.741824 EH/s.
         let d = Difficulty::new(dec!(150_000_000_000_000)).unwrap();
         assert_eq!(d.hashrate_ehs().unwrap(), dec!(1073.741824));
+    }
+
+    #[test]
+    fn a_hashrate_converts_back_to_its_difficulty() {
+        // 1,073.741824 EH/s × 600 × 1e18 / 4,294,967,296 = 150e12.
+        assert_eq!(
+            Difficulty::from_hashrate_ehs(dec!(1073.741824)).unwrap(),
+            dec!(150_000_000_000_000)
+        );
     }
 
     #[test]
