@@ -25,6 +25,7 @@ pub fn book_note(stock_price: f64) -> ConvertibleSpec {
         to_date: date(2032, 12, 15),
         price_per_100: 100.0,
         trigger: Some(1.3),
+        test: None,
     }];
     spec
 }
