@@ -198,8 +198,10 @@ macro_rules! for_each_operation {
             /// Prices are per 100 of face, dirty, and per note; time
             /// is Act/365F; rates are continuously compounded. Delta, gamma and theta
             /// come from the tree; vega (per vol point), rho and CS01 (per basis point)
-            /// from central bumps. `convergence` compares the price with the one at
-            /// half the steps.
+            /// from central bumps; under `tsiveriotis_fernandes` vega on trees of half
+            /// the steps, rho and CS01 on trees of a quarter (at least 250 steps, or
+            /// all of them when fewer).
+            /// `convergence` compares the price with the one at half the steps.
             ///
             /// The template's terms: a call period's N-of-M test (`trigger_days` of
             /// `window_days` trading days, weekdays), `contingent_conversion`,

@@ -214,6 +214,25 @@ pub const THETA_ONE_DAY_PER_100_ABS: f64 = 0.003;
 /// weeks, per day (the lattice's own noise, a few thousandths per 100,
 /// spread over 28 days). Absolute, per 100 per day.
 pub const THETA_FOUR_WEEKS_PER_100_ABS: f64 = 0.002;
+/// Tests: each greek of the book's soft-callable note at the default
+/// settings against a central bump of a 20,000-step tree
+/// (`tests/convertible_greeks.rs`; measured worst case in the comment).
+/// Delta against a ±1% share-price bump: 0.05%. Relative.
+pub const GREEK_DELTA_REL: f64 = 0.002;
+/// Gamma against the same ±1% bump: 10%, because the tree's gamma is the
+/// curvature over its three valuation-date nodes, `u⁻²` to `u²` (±7% of
+/// the share price at 2,000 steps and σ = 60%), not at the point. Relative.
+pub const GREEK_GAMMA_REL: f64 = 0.15;
+/// Theta against a ±1-day valuation-date bump: 8e-5 per 100 per day (the
+/// tree's two-step difference at the centre node). Absolute, per 100 per
+/// day.
+pub const GREEK_THETA_PER_100_PER_DAY_ABS: f64 = 2e-4;
+/// Vega against a ±1 vol point bump: 0.21% on trees of half the steps.
+/// Relative.
+pub const GREEK_VEGA_REL: f64 = 0.005;
+/// Rho and CS01 against a ±1 bp bump: 0.11% on trees of a quarter of the
+/// steps. Relative.
+pub const GREEK_RATE_REL: f64 = 0.003;
 /// Tests: a deep out-of-the-money note against its bond floor (its option
 /// is worth less than 1e-4). Absolute, per 100.
 pub const OPTION_WORTHLESS_PER_100_ABS: f64 = 1e-3;

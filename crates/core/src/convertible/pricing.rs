@@ -13,6 +13,30 @@ use crate::Result;
 pub const VEGA_BUMP: f64 = 0.01;
 /// Rate and spread bump for rho and CS01: one basis point (0.0001), central.
 pub const BP_BUMP: f64 = 0.0001;
+/// Under [`Model::TsiveriotisFernandes`], vega is bumped on a tree of the
+/// price's steps divided by this (the half-step tree of the convergence
+/// diagnostic, whose price it reuses).
+///
+/// Each greek is bumped at the steps its own accuracy needs, not the
+/// price's: a rollback costs about `steps^1.5`, so a tree of half the steps
+/// costs 0.35 of one at the price's, and a quarter 0.125. On the
+/// soft-callable CleanSpark note (share price $8 to $26), against a
+/// 20,000-step central bump, vega is within 0.21% at half the steps (0.13%
+/// at the full steps) and rho and CS01 within 0.11% at a quarter (0.024%);
+/// on the plain note at 1,000 steps, within 0.1% at both: see
+/// `bench/RESULTS.md`. The hazard-rate tree's bumps are noisier (its
+/// spacing follows `σ² − h`, which both the volatility and the spread
+/// move): at half the steps vega was up to 1.1% off, against 0.34% at the
+/// full steps, so under [`Model::HazardRate`] every bump stays on a tree of
+/// the price's steps.
+pub const VEGA_STEPS_DIVISOR: usize = 2;
+/// Under [`Model::TsiveriotisFernandes`], rho and CS01 are bumped on a tree
+/// of the price's steps divided by this (see [`VEGA_STEPS_DIVISOR`]).
+pub const RATE_STEPS_DIVISOR: usize = 4;
+/// A bumped tree has at least this many steps, or the price's steps when
+/// they are fewer.
+pub const MIN_BUMP_STEPS: usize = 250;
+
 /// The most stock prices in one profile.
 pub const MAX_PROFILE_POINTS: usize = 500;
 /// The most `points × steps^1.5` in one profile (e.g. 500 points at 2,000
@@ -39,15 +63,20 @@ pub struct Greeks {
     /// d²V/dS² per 100 of face per USD² of share price, from the same nodes.
     pub gamma_per_100: f64,
     /// Price change per vol point: `(V(σ + 0.01) − V(σ − 0.01)) / 2`
-    /// (one-sided when σ − 0.01 is out of the model's range).
+    /// (one-sided when σ − 0.01 is out of the model's range), on trees of
+    /// half the price's steps under TF ([`VEGA_STEPS_DIVISOR`]).
     pub vega_per_100: f64,
     /// Price change per calendar day at an unchanged stock price, from the
     /// tree: `(V(2Δt, C) − V(0, C)) / (2Δt × 365)` at the centre node `C`.
     pub theta_per_100_per_day: f64,
-    /// Price change per basis point of risk-free rate, central bump.
+    /// Price change per basis point of risk-free rate, central bump, on
+    /// trees of a quarter of the price's steps under TF
+    /// ([`RATE_STEPS_DIVISOR`]).
     pub rho_per_100_per_bp: f64,
     /// Price change per basis point of credit spread, central bump (one-sided
-    /// at a spread below 1 bp). Negative: a wider spread lowers the price.
+    /// at a spread below 1 bp), on trees of a quarter of the price's steps
+    /// under TF ([`RATE_STEPS_DIVISOR`]). Negative: a wider spread
+    /// lowers the price.
     pub cs01_per_100_per_bp: f64,
 }
 
@@ -99,26 +128,52 @@ pub fn fair_value_per_100(input: &ConvertibleInput) -> Result<f64> {
 }
 
 pub(crate) fn price_at(input: &ConvertibleInput, m: Market, ws: &mut Workspace) -> Result<f64> {
+    price_at_steps(input, m, input.steps(), ws)
+}
+
+fn price_at_steps(
+    input: &ConvertibleInput,
+    m: Market,
+    steps: usize,
+    ws: &mut Workspace,
+) -> Result<f64> {
     let stock = input.spec().stock_price;
-    let lattice = Lattice::build(input, m, input.steps(), stock)?;
+    let lattice = Lattice::build(input, m, steps, stock)?;
     Ok(lattice.rollback(stock, ws).price())
 }
 
-/// The price change for one bump: `(V(up) − V(down)) / 2`, or `V(up) − V(0)`
-/// when there is no valid `down` market.
+/// The steps of a bumped tree under `model`: the price's `steps` divided by
+/// `divisor` for [`Model::TsiveriotisFernandes`], but at least
+/// [`MIN_BUMP_STEPS`] (or `steps` when fewer); `steps` for
+/// [`Model::HazardRate`].
+fn bump_steps(model: Model, steps: usize, divisor: usize) -> usize {
+    match model {
+        Model::TsiveriotisFernandes => (steps / divisor).max(MIN_BUMP_STEPS.min(steps)),
+        Model::HazardRate => steps,
+    }
+}
+
+/// The price change for one bump on trees of `steps`: `(V(up) − V(down)) /
+/// 2`, or `V(up) − V(0)` when there is no valid `down` market, with `V(0)`
+/// taken from `base` when given (the unbumped price at those steps).
 fn bump_change(
     input: &ConvertibleInput,
     ws: &mut Workspace,
-    base: f64,
+    steps: usize,
+    base: Option<f64>,
     up: Market,
     down: Option<Market>,
 ) -> Result<f64> {
-    let up_price = price_at(input, up, ws)?;
+    let up_price = price_at_steps(input, up, steps, ws)?;
     if let Some(down) = down {
-        if let Ok(down_price) = price_at(input, down, ws) {
+        if let Ok(down_price) = price_at_steps(input, down, steps, ws) {
             return Ok((up_price - down_price) / 2.0);
         }
     }
+    let base = match base {
+        Some(base) => base,
+        None => price_at_steps(input, input.market(), steps, ws)?,
+    };
     Ok(up_price - base)
 }
 
@@ -133,7 +188,11 @@ fn bump_change(
 /// premium_to_bond_floor = dirty / bond_floor − 1
 /// ```
 /// Greeks are documented on [`Greeks`]; the diagnostic on [`Convergence`].
-/// Cost: about eight lattice rollbacks.
+/// Cost under [`Model::TsiveriotisFernandes`]: one rollback at the price's
+/// steps, three at half of them (the diagnostic and vega) and four at a
+/// quarter (rho and CS01), about 2.6 rollbacks at the price's steps (7.4
+/// when every bump was at the price's, as it still is under
+/// [`Model::HazardRate`]).
 ///
 /// # Example
 /// ```
@@ -180,8 +239,8 @@ pub fn price(input: &ConvertibleInput) -> Result<Valuation> {
     let tree = lattice.rollback(spec.stock_price, &mut ws);
     let price = tree.price();
 
-    let half = Lattice::build(input, market, (steps / 2).max(1), spec.stock_price)?;
-    let price_half = half.rollback(spec.stock_price, &mut ws).price();
+    let half_steps = (steps / 2).max(1);
+    let price_half = price_at_steps(input, market, half_steps, &mut ws)?;
 
     let min_vol = match spec.model {
         Model::TsiveriotisFernandes => f64::MIN_POSITIVE,
@@ -190,10 +249,16 @@ pub fn price(input: &ConvertibleInput) -> Result<Valuation> {
         }
     };
     let vol = market.volatility;
+    let vega_steps = bump_steps(spec.model, steps, VEGA_STEPS_DIVISOR);
     let vega = bump_change(
         input,
         &mut ws,
-        price,
+        vega_steps,
+        if vega_steps == half_steps {
+            Some(price_half)
+        } else {
+            (vega_steps == steps).then_some(price)
+        },
         Market {
             volatility: vol + VEGA_BUMP,
             ..market
@@ -203,11 +268,13 @@ pub fn price(input: &ConvertibleInput) -> Result<Valuation> {
             ..market
         }),
     )?;
+    let rate_steps = bump_steps(spec.model, steps, RATE_STEPS_DIVISOR);
     let rate = market.risk_free_rate;
     let rho = bump_change(
         input,
         &mut ws,
-        price,
+        rate_steps,
+        (rate_steps == steps).then_some(price),
         Market {
             risk_free_rate: rate + BP_BUMP,
             ..market
@@ -221,7 +288,8 @@ pub fn price(input: &ConvertibleInput) -> Result<Valuation> {
     let cs01 = bump_change(
         input,
         &mut ws,
-        price,
+        rate_steps,
+        (rate_steps == steps).then_some(price),
         Market {
             credit_spread: spread + BP_BUMP,
             ..market
