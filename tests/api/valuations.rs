@@ -365,3 +365,73 @@ async fn warrant_and_capped_call_errors_name_their_field() {
         assert_eq!(problem["field"], field);
     }
 }
+
+/// $3.1B of cash over 100M shares with `extra` and a probability.
+fn weighted(extra: Value, probability: Option<f64>) -> Value {
+    let mut s = json!({"name": "s", "cash": 3100000000_u64, "basic_shares": 100000000});
+    for (k, v) in extra.as_object().unwrap() {
+        s[k] = v.clone();
+    }
+    if let Some(p) = probability {
+        s["probability"] = json!(p);
+    }
+    s
+}
+
+#[tokio::test]
+async fn probabilities_weight_the_scenarios_values_per_share() {
+    let app = spawn_app().await;
+    // V = 31 alone; 30 with 10M warrants at $20; 3.1B / 124M = 25 with 24M RSUs.
+    // 0.25 × 31 + 0.5 × 30 + 0.25 × 25 = 29.
+    let three = |p: [Option<f64>; 3]| {
+        vec![
+            weighted(json!({}), p[0]),
+            weighted(
+                json!({"warrants": [{"count": 10000000, "strike": 20}]}),
+                p[1],
+            ),
+            weighted(json!({"rsus": 24000000}), p[2]),
+        ]
+    };
+    let out = app
+        .client
+        .sum_of_parts(&request(three([Some(0.25), Some(0.5), Some(0.25)])))
+        .await
+        .unwrap();
+    let v: Vec<Decimal> = out
+        .scenarios
+        .iter()
+        .map(|s| s.value_per_share.get())
+        .collect();
+    assert_eq!(v, [dec!(31), dec!(30), dec!(25)]);
+    assert_eq!(
+        out.probability_weighted_value_per_share.map(|v| v.get()),
+        Some(dec!(29))
+    );
+    let none = app
+        .client
+        .sum_of_parts(&request(three([None, None, None])))
+        .await
+        .unwrap();
+    assert_eq!(none.probability_weighted_value_per_share, None);
+
+    for (p, field) in [
+        ([Some(0.5), None, Some(0.5)], "scenarios[1].probability"),
+        (
+            [Some(0.25), Some(0.5), Some(0.2)],
+            "scenarios[2].probability",
+        ),
+    ] {
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({ "scenarios": three(p) }),
+            )
+            .await,
+            422,
+            "inconsistent",
+        )
+        .await;
+        assert_eq!(problem["field"], field);
+    }
+}

@@ -54,6 +54,11 @@ pub struct ScenarioRequest {
     /// The scenario's name, e.g. `bear`, `base`, `bull`.
     #[schema(example = "base")]
     pub name: String,
+    /// The scenario's probability, for `probability_weighted_value_per_share`:
+    /// give it for every scenario or for none; they must add up to 1
+    /// (within 1e-9). Default: none.
+    #[wire(bounds::FRACTION)]
+    pub probability: Option<Num>,
     /// The mining business. Default: none.
     #[wire(NESTED)]
     pub mining: Option<MiningSegmentRequest>,
@@ -232,15 +237,18 @@ pub struct ConvertibleRequest {
 }
 
 /// A scenario of the CleanSpark figures, valuing mining at `usd_per_ehs`
-/// and the Sandersville site at `arr_multiple` times ARR.
+/// and the Sandersville site at `arr_multiple` times ARR, with an
+/// illustrative probability.
 fn cleanspark_scenario(
     name: &str,
     usd_per_ehs: u64,
     arr_multiple: u64,
     btc_price: u64,
+    probability: f64,
 ) -> serde_json::Value {
     json!({
         "name": name,
+        "probability": probability,
         "mining": {"hashrate_ehs": 50, "usd_per_ehs": usd_per_ehs},
         "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": arr_multiple, "remaining_capex": 2500000000_u64}],
         "bitcoin_treasury": {"btc": 13000, "btc_price": btc_price, "haircut": 0.1},
@@ -257,12 +265,12 @@ impl Examples for SumOfPartsRequest {
         vec![
             Example {
                 name: "bear_base_bull",
-                summary: "CleanSpark in three scenarios: mining at $20M to $60M per EH/s, Sandersville at 7 to 15 times ARR",
+                summary: "CleanSpark in three scenarios: mining at $20M to $60M per EH/s, Sandersville at 7 to 15 times ARR, weighted 25/50/25",
                 body: json!({
                     "scenarios": [
-                        cleanspark_scenario("bear", 20_000_000, 7, 70_000),
-                        cleanspark_scenario("base", 30_000_000, 8, 90_000),
-                        cleanspark_scenario("bull", 60_000_000, 15, 150_000)
+                        cleanspark_scenario("bear", 20_000_000, 7, 70_000, 0.25),
+                        cleanspark_scenario("base", 30_000_000, 8, 90_000, 0.5),
+                        cleanspark_scenario("bull", 60_000_000, 15, 150_000, 0.25)
                     ]
                 }),
             },
@@ -529,6 +537,10 @@ fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
     Ok(Scenario {
         name: req.name,
         input,
+        probability: req
+            .probability
+            .map(|p| Fraction::new(p.get()).at(format!("{at}.probability")))
+            .transpose()?,
     })
 }
 
@@ -703,6 +715,10 @@ pub struct ScenarioResponse {
 pub struct SumOfPartsResponse {
     /// One valuation per scenario.
     pub scenarios: Vec<ScenarioResponse>,
+    /// `Σ probability × value_per_share` over the scenarios, each at its
+    /// top-level (lowest self-consistent) value per share, USD (4 dp);
+    /// `null` when the scenarios carry no probability.
+    pub probability_weighted_value_per_share: Option<Num>,
 }
 
 fn regime_summary(out: &Sotp) -> String {
@@ -822,21 +838,17 @@ impl ScenarioResponse {
     }
 }
 
-impl From<&[(String, Sotp)]> for SumOfPartsResponse {
-    fn from(results: &[(String, Sotp)]) -> Self {
-        SumOfPartsResponse {
-            scenarios: results
-                .iter()
-                .map(|(name, out)| ScenarioResponse::new(name, out))
-                .collect(),
-        }
-    }
-}
-
 /// Computes [`crate::operations::SumOfParts`].
 pub fn sum_of_parts(input: Vec<Scenario>) -> Result<SumOfPartsResponse, CoreError> {
-    let out = infraval_core::valuation::scenarios(&input)?;
-    Ok(SumOfPartsResponse::from(out.as_slice()))
+    let out = valuation::scenarios(&input)?;
+    let weighted = valuation::probability_weighted(&input, &out)?;
+    Ok(SumOfPartsResponse {
+        scenarios: out
+            .iter()
+            .map(|(name, out)| ScenarioResponse::new(name, out))
+            .collect(),
+        probability_weighted_value_per_share: weighted.map(shares),
+    })
 }
 
 #[cfg(test)]

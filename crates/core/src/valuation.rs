@@ -953,6 +953,55 @@ pub struct Scenario {
     pub name: String,
     /// Its inputs.
     pub input: SotpInput,
+    /// Its probability, for a weighted value per share: given for every
+    /// scenario or for none.
+    pub probability: Option<Fraction>,
+}
+
+/// `Σ pᵢ × Vᵢ` over the scenarios, USD per share, with `Vᵢ` the scenario's
+/// lowest self-consistent value per share (the one reported at its top
+/// level); `None` when no scenario carries a probability.
+///
+/// # Errors
+/// [`CoreError::Inconsistent`] on `scenarios[i].probability`, the first
+/// scenario without one when others have one, or the last scenario's when
+/// the probabilities do not add up to 1 within
+/// [`crate::tolerance::PROBABILITY_SUM_ABS`].
+pub fn probability_weighted(
+    scenarios: &[Scenario],
+    results: &[(String, Sotp)],
+) -> Result<Option<Decimal>> {
+    if scenarios.iter().all(|s| s.probability.is_none()) {
+        return Ok(None);
+    }
+    if let Some(i) = scenarios.iter().position(|s| s.probability.is_none()) {
+        return Err(CoreError::Inconsistent {
+            field: format!("scenarios[{i}].probability"),
+            reason: "give every scenario a probability, or none",
+        });
+    }
+    let mut total = Decimal::ZERO;
+    let mut weighted = Decimal::ZERO;
+    for (s, (_, out)) in scenarios.iter().zip(results) {
+        let p = s.probability.map_or(Decimal::ZERO, Fraction::get);
+        total = total.add_or(p, "probabilities")?;
+        let v = out
+            .solutions
+            .first()
+            .map_or(Decimal::ZERO, |sol| sol.value_per_share);
+        weighted = weighted.add_or(
+            p.mul_or(v, "weighted value per share")?,
+            "weighted value per share",
+        )?;
+    }
+    // bounded: at most MAX_SCENARIOS probabilities, each at most 1.
+    if (total - Decimal::ONE).abs() > crate::tolerance::PROBABILITY_SUM_ABS {
+        return Err(CoreError::Inconsistent {
+            field: format!("scenarios[{}].probability", scenarios.len() - 1),
+            reason: "the scenarios' probabilities must add up to 1",
+        });
+    }
+    Ok(Some(weighted))
 }
 
 /// Values up to [`MAX_SCENARIOS`] scenarios side by side, in input order.
@@ -1562,14 +1611,17 @@ mod tests {
             Scenario {
                 name: "bear".into(),
                 input: cleanspark(dec!(15_000_000), dec!(5)),
+                probability: None,
             },
             Scenario {
                 name: "base".into(),
                 input: cleanspark(dec!(30_000_000), dec!(8)),
+                probability: None,
             },
             Scenario {
                 name: "bull".into(),
                 input: cleanspark(dec!(60_000_000), dec!(15)),
+                probability: None,
             },
         ])
         .unwrap();
@@ -1590,14 +1642,60 @@ mod tests {
             Scenario {
                 name: "base".into(),
                 input: simple(dec!(1000), vec![]),
+                probability: None,
             },
             Scenario {
                 name: "bad".into(),
                 input: bad,
+                probability: None,
             },
         ])
         .unwrap_err();
         assert_eq!(err.field(), Some("scenarios[1].buyback"));
+    }
+
+    fn weighted(probabilities: [Option<Decimal>; 3]) -> Result<Option<Decimal>> {
+        // Values per share 31, 30 (the warrant hand case) and 25 (the RSU case).
+        let inputs = [
+            warranted(vec![]),
+            warranted(vec![warrant(dec!(10_000_000), dec!(20), None)]),
+            SotpInput {
+                rsus: dec!(24_000_000),
+                ..warranted(vec![])
+            },
+        ];
+        let list: Vec<Scenario> = inputs
+            .into_iter()
+            .zip(probabilities)
+            .map(|(input, p)| Scenario {
+                name: "s".into(),
+                input,
+                probability: p.map(|p| Fraction::new(p).unwrap()),
+            })
+            .collect();
+        let out = scenarios(&list)?;
+        probability_weighted(&list, &out)
+    }
+
+    #[test]
+    fn probabilities_weight_the_values_per_share() {
+        // 0.25 × 31 + 0.5 × 30 + 0.25 × 25 = 7.75 + 15 + 6.25 = 29.
+        let v = weighted([Some(dec!(0.25)), Some(dec!(0.5)), Some(dec!(0.25))])
+            .unwrap()
+            .unwrap();
+        assert_abs_diff_eq!(Exact(v), Exact(dec!(29)), epsilon = PER_SHARE_ABS);
+        assert_eq!(weighted([None, None, None]).unwrap(), None);
+    }
+
+    #[test]
+    fn probabilities_given_for_some_or_not_adding_up_to_one_are_refused() {
+        let some = weighted([Some(dec!(0.5)), None, Some(dec!(0.5))]).unwrap_err();
+        assert_eq!(some.field(), Some("scenarios[1].probability"));
+        let short = weighted([Some(dec!(0.25)), Some(dec!(0.5)), Some(dec!(0.2))]).unwrap_err();
+        assert_eq!(short.field(), Some("scenarios[2].probability"));
+        // Thirds to ten decimals are within the tolerance.
+        let third = Some(dec!(0.3333333333));
+        assert!(weighted([third, third, third]).unwrap().is_some());
     }
 
     #[test]
