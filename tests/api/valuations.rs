@@ -435,3 +435,29 @@ async fn probabilities_weight_the_scenarios_values_per_share() {
         assert_eq!(problem["field"], field);
     }
 }
+
+#[tokio::test]
+async fn the_unit_multiples_divide_the_enterprise_value_or_are_null() {
+    let app = spawn_app().await;
+    // EV = 50 × $30M + (400M × 8 − 2.5B) = $2.2B: $44M per EH/s, and over
+    // Sandersville's 250 MW $8.8M per MW.
+    let mut with_mw = cleanspark("base", 30_000_000, 8, "physical");
+    with_mw["data_centers"][0]["it_capacity_mw"] = json!(250);
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![
+            with_mw,
+            cleanspark("base", 30_000_000, 8, "physical"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.scenarios[0].ev_per_ehs.map(|v| v.get()),
+        Some(dec!(44000000))
+    );
+    assert_eq!(
+        out.scenarios[0].ev_per_it_mw.map(|v| v.get()),
+        Some(dec!(8800000))
+    );
+    assert_eq!(out.scenarios[1].ev_per_it_mw, None);
+}

@@ -7,7 +7,7 @@
 
 use infraval_core::error::AtField;
 use infraval_core::mining::{Btc, Hashrate};
-use infraval_core::num::{Fraction, Price, Usd};
+use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::project::ProjectInput;
 use infraval_core::valuation::{
     self, Buyback, CapRate, CappedCall, ConvertibleNote, MiningValuation, Multiple, Regime,
@@ -174,6 +174,10 @@ pub struct SiteRequest {
     /// takes it; the site is valued at the model's NPV.
     #[wire(NESTED)]
     pub development: Option<ProjectRequest>,
+    /// Critical IT capacity, MW, for `ev_per_it_mw`; not with
+    /// `development`, which states its own. Default: unknown.
+    #[wire(bounds::IT_CAPACITY_MW)]
+    pub it_capacity_mw: Option<Num>,
 }
 
 /// Bitcoin on the balance sheet.
@@ -250,7 +254,7 @@ fn cleanspark_scenario(
         "name": name,
         "probability": probability,
         "mining": {"hashrate_ehs": 50, "usd_per_ehs": usd_per_ehs},
-        "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": arr_multiple, "remaining_capex": 2500000000_u64}],
+        "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": arr_multiple, "remaining_capex": 2500000000_u64, "it_capacity_mw": 250}],
         "bitcoin_treasury": {"btc": 13000, "btc_price": btc_price, "haircut": 0.1},
         "cash": 500000000,
         "debt": 600000000,
@@ -408,6 +412,10 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
         name: req.name,
         method,
         remaining_capex: usd_or_zero(req.remaining_capex, &format!("{at}.remaining_capex"))?,
+        it_capacity_mw: req
+            .it_capacity_mw
+            .map(|mw| Megawatts::new(mw.get()).at(format!("{at}.it_capacity_mw")))
+            .transpose()?,
     })
 }
 
@@ -707,6 +715,13 @@ pub struct ScenarioResponse {
     pub value_per_share: Num,
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<SolutionResponse>,
+    /// `enterprise_value / hashrate_ehs`, USD per EH/s; `null` unless
+    /// mining is valued by `hashrate_ehs`.
+    pub ev_per_ehs: Option<Num>,
+    /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
+    /// capacity; `null` unless every site states its capacity (directly or
+    /// through its development model).
+    pub ev_per_it_mw: Option<Num>,
 }
 
 /// The scenarios' valuations, in request order.
@@ -834,6 +849,8 @@ impl ScenarioResponse {
             diluted_shares,
             value_per_share,
             solutions,
+            ev_per_ehs: out.ev_per_ehs.map(cents),
+            ev_per_it_mw: out.ev_per_it_mw.map(cents),
         }
     }
 }

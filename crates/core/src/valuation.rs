@@ -56,7 +56,7 @@ use crate::convertible::ConvertibleTerms;
 pub use crate::convertible::Settlement;
 use crate::error::{CoreError, ValueError};
 use crate::mining::Hashrate;
-use crate::num::{self, Checked, Fraction, Price, Usd};
+use crate::num::{self, Checked, Fraction, Megawatts, Price, Usd};
 use crate::project::{self, ProjectInput};
 use crate::Result;
 
@@ -196,6 +196,27 @@ pub struct Site {
     pub method: SiteMethod,
     /// Capex still to spend to finish the site, USD.
     pub remaining_capex: Usd,
+    /// Critical IT capacity, for the EV per MW multiple; the development
+    /// model states its own.
+    pub it_capacity_mw: Option<Megawatts>,
+}
+
+impl Site {
+    /// The site's critical IT capacity, MW, where it is known.
+    ///
+    /// # Errors
+    /// [`CoreError::Inconsistent`] on `it_capacity_mw` when it is given with
+    /// the development model, which states its own.
+    fn it_capacity_mw(&self) -> Result<Option<Decimal>> {
+        match (&self.method, self.it_capacity_mw) {
+            (SiteMethod::Development(_), Some(_)) => Err(CoreError::Inconsistent {
+                field: "it_capacity_mw".into(),
+                reason: "the development model states its own `it_capacity_mw`; leave this out",
+            }),
+            (SiteMethod::Development(input), None) => Ok(Some(input.build.it_capacity.get())),
+            (_, mw) => Ok(mw.map(Megawatts::get)),
+        }
+    }
 }
 
 /// A site's value.
@@ -496,6 +517,13 @@ pub struct Sotp {
     pub basic_shares: Decimal,
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<Solution>,
+    /// `enterprise_value / hashrate_ehs`, USD per EH/s, when mining is
+    /// valued per hashrate (`None` otherwise: no hashrate is given).
+    pub ev_per_ehs: Option<Decimal>,
+    /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
+    /// capacity, when every site states its capacity (`None` otherwise, or
+    /// without sites).
+    pub ev_per_it_mw: Option<Decimal>,
 }
 
 impl Sotp {
@@ -590,6 +618,29 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
     }
     head.push(("debt".to_string(), Decimal::ZERO.sub_or(debt, "debt")?));
 
+    let ev_per_ehs = match input.mining {
+        Some(MiningValuation::PerHashrate { hashrate, .. }) => {
+            Some(enterprise_value.div_or(hashrate.ehs(), "ev_per_ehs")?)
+        }
+        _ => None,
+    };
+    let mut it_mw = Some(Decimal::ZERO);
+    for (i, site) in input.data_centers.iter().enumerate() {
+        let mw = site
+            .it_capacity_mw()
+            .map_err(|e| prefix_field(e, &format!("data_centers[{i}].")))?;
+        it_mw = match (it_mw, mw) {
+            (Some(total), Some(mw)) => Some(total.add_or(mw, "ev_per_it_mw")?),
+            _ => None,
+        };
+    }
+    let ev_per_it_mw = match it_mw {
+        Some(mw) if !input.data_centers.is_empty() && mw > Decimal::ZERO => {
+            Some(enterprise_value.div_or(mw, "ev_per_it_mw")?)
+        }
+        _ => None,
+    };
+
     let options = Options::new(input, basic)?;
     let solutions = solve_dilution(&input.convertibles, equity_before, &options, &head)?;
     Ok(Sotp {
@@ -604,6 +655,8 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
         shares_repurchased,
         basic_shares: basic,
         solutions,
+        ev_per_ehs,
+        ev_per_it_mw,
     })
 }
 
@@ -1119,6 +1172,7 @@ mod tests {
                     multiple: Multiple::new(arr_multiple).unwrap(),
                 },
                 remaining_capex: usd(dec!(2_500_000_000)),
+                it_capacity_mw: None,
             }],
             treasury: Some(Treasury {
                 btc: Btc::new(dec!(13_000)).unwrap(),
@@ -1551,6 +1605,7 @@ mod tests {
                 cap_rate: CapRate::new(dec!(0.08)).unwrap(),
             },
             remaining_capex: usd(dec!(120_000_000)),
+            it_capacity_mw: None,
         };
         let v = site.value().unwrap();
         assert_eq!(v.gross_value, dec!(500_000_000));
@@ -1567,6 +1622,7 @@ mod tests {
             name: "Sandersville".into(),
             method: SiteMethod::Development(Box::new(crate::project::tests::sandersville())),
             remaining_capex: Usd::ZERO,
+            it_capacity_mw: None,
         };
         let v = site.value().unwrap();
         assert_abs_diff_eq!(
@@ -1589,10 +1645,27 @@ mod tests {
             name: "Sandersville".into(),
             method: SiteMethod::Development(Box::new(crate::project::tests::sandersville())),
             remaining_capex: usd(dec!(1)),
+            it_capacity_mw: None,
         }];
         assert_eq!(
             sum_of_parts(&input).unwrap_err().field(),
             Some("data_centers[0].remaining_capex")
+        );
+    }
+
+    #[test]
+    fn the_unit_multiples_divide_the_enterprise_value() {
+        // EV = 50 × $30M + (400M × 8 − 2.5B) = $2.2B over 50 EH/s = $44M per EH/s;
+        // with Sandersville's 250 MW: 2.2B / 250 = $8.8M per MW.
+        let mut input = cleanspark(dec!(30_000_000), dec!(8));
+        assert_eq!(sum_of_parts(&input).unwrap().ev_per_it_mw, None);
+        input.data_centers[0].it_capacity_mw = Some(Megawatts::new(dec!(250)).unwrap());
+        let out = sum_of_parts(&input).unwrap();
+        assert_eq!(out.ev_per_ehs, Some(dec!(44_000_000)));
+        assert_eq!(out.ev_per_it_mw, Some(dec!(8_800_000)));
+        assert_eq!(
+            sum_of_parts(&simple(dec!(1), vec![])).unwrap().ev_per_ehs,
+            None
         );
     }
 
@@ -1745,6 +1818,7 @@ mod tests {
                     multiple: Multiple::new(Decimal::ONE).unwrap(),
                 },
                 remaining_capex: Usd::ZERO,
+                it_capacity_mw: None,
             }],
             treasury: Some(Treasury {
                 btc: Btc::new(Decimal::from(treasury_btc) * THOUSAND).unwrap(),

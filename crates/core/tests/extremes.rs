@@ -260,6 +260,7 @@ fn sum_of_parts_at(value: Decimal, multiple: Decimal, shares: Decimal) -> SotpIn
                     multiple: Multiple::new(multiple).unwrap(),
                 },
                 remaining_capex: Usd::ZERO,
+                it_capacity_mw: None,
             })
             .collect(),
         treasury: Some(Treasury {
