@@ -3,6 +3,7 @@
 //! Set `TEST_LOG=1` to see the server's logs.
 
 mod build_cost;
+mod charts;
 mod colocation;
 mod contract;
 mod convertible_pricing;

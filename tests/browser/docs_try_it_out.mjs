@@ -1,6 +1,7 @@
-// Opens /docs/ in headless Chromium, runs "Try it out" on the ARR operation
-// with its default example, and checks that the response shows the
-// Sandersville site's $400,000,000 ARR.
+// Opens /docs/ in headless Chromium and runs "Try it out" with the default
+// examples: on the ARR operation, the response shows the Sandersville
+// site's $400,000,000 ARR; on the price profile with the `image/svg+xml`
+// media type chosen, the response shows the chart as a picture.
 //
 //   INFRAVAL_URL=http://127.0.0.1:8080 node docs_try_it_out.mjs
 import assert from 'node:assert/strict';
@@ -16,31 +17,65 @@ const browser = await chromium.launch({
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
   ],
 });
-let failed = false;
-try {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(15000);
+// Each check opens the docs afresh and runs one operation's Try it out.
+const checks = {
+  async 'the ARR answer shows as JSON'(page) {
+    const operation = await tryItOut(page, '#operations-colocation-colocation_arr');
+    await execute(operation);
+    const body = await operation
+      .locator('.live-responses-table .response-col_description pre')
+      .first()
+      .textContent();
+    const arr = JSON.parse(body).arr;
+    assert.equal(arr, 400000000, `ARR shown in Swagger UI: ${arr}`);
+    return `POST /v1/colocation/arr showed arr = ${arr}`;
+  },
+  async 'the profile chart shows as a picture'(page) {
+    const operation = await tryItOut(page, '#operations-convertibles-convertible_profile');
+    // The 200 answer's media type, which sets the request's Accept.
+    await operation.locator('select[aria-label="Media Type"]').first().selectOption('image/svg+xml');
+    await execute(operation);
+    const chart = operation.locator('.live-responses-table img.chart-answer');
+    await chart.waitFor();
+    const width = await chart.evaluate((img) => img.decode().then(() => img.naturalWidth));
+    assert.equal(width, 960, `the chart's width in Swagger UI: ${width}`);
+    return `POST /v1/convertibles/profile showed a ${width}-pixel-wide chart`;
+  },
+};
+
+async function tryItOut(page, id) {
   await page.goto(`${base}/docs/`);
-  const operation = page.locator('#operations-colocation-colocation_arr');
+  const operation = page.locator(id);
   await operation.locator('.opblock-summary').first().click();
   await operation.locator('button.try-out__btn').click();
+  return operation;
+}
+
+async function execute(operation) {
   await operation.locator('button.execute').click();
   const status = operation.locator('.live-responses-table .response .response-col_status').first();
   await status.waitFor();
   assert.equal((await status.textContent()).trim(), '200');
-  const body = await operation
-    .locator('.live-responses-table .response-col_description pre')
-    .first()
-    .textContent();
-  const arr = JSON.parse(body).arr;
-  assert.equal(arr, 400000000, `ARR shown in Swagger UI: ${arr}`);
-  console.log(`browser: Swagger UI's Try it out on POST /v1/colocation/arr showed arr = ${arr}`);
-  console.log('1 passed, 0 failed');
-} catch (err) {
-  failed = true;
-  console.error(err);
-  console.log('0 passed, 1 failed');
+}
+
+let passed = 0;
+let failed = 0;
+try {
+  for (const [name, check] of Object.entries(checks)) {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(15000);
+    try {
+      console.log(`browser: ${name}: ${await check(page)}`);
+      passed += 1;
+    } catch (err) {
+      failed += 1;
+      console.error(`browser: ${name}: failed`, err);
+    } finally {
+      await page.close();
+    }
+  }
 } finally {
   await browser.close();
 }
-process.exit(failed ? 1 : 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);

@@ -21,6 +21,7 @@ extern crate self as infraval_api;
 
 pub mod bounds;
 pub mod build_cost;
+pub mod chart;
 pub mod colocation;
 pub mod convertible;
 pub mod goal_seek;

@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::chart::Chart;
 use crate::json::{self, BodyError};
 use crate::wire::{self, FieldErrors, Num, Wire};
 
@@ -50,11 +51,14 @@ pub trait Operation: Send + Sync + 'static {
     /// Inline or on the blocking pool.
     const RUNS: Runs;
     /// The request body.
-    type Request: Serialize + DeserializeOwned + ToSchema + Wire + Examples + Send + 'static;
+    type Request: Serialize + DeserializeOwned + ToSchema + Wire + Examples + Clone + Send + 'static;
     /// The validated core input the request converts into.
     type Input: TryFrom<Self::Request, Error = CoreError> + Send + 'static;
     /// The response body.
     type Response: Serialize + DeserializeOwned + ToSchema + Send + 'static;
+    /// The chart of an answer, when the operation draws one: it then also
+    /// answers `Accept: image/svg+xml` with it.
+    const CHART: Option<Chart<Self::Request, Self::Response>>;
 
     /// The cost of computing `input`, in work units (at least 1): about one
     /// 1,000-step convertible lattice, a few milliseconds of one core. The
@@ -181,6 +185,8 @@ pub trait AnyOperation: Send + Sync {
     fn path(&self) -> &'static str;
     /// [`Operation::RUNS`].
     fn runs(&self) -> Runs;
+    /// Whether [`Operation::CHART`] is declared.
+    fn has_chart(&self) -> bool;
     /// Parses (with the same errors as the HTTP body) and validates a
     /// body; computing is left to the caller, who may charge its work
     /// units first.
@@ -219,6 +225,10 @@ impl<Op: Operation> AnyOperation for Erased<Op> {
 
     fn runs(&self) -> Runs {
         Op::RUNS
+    }
+
+    fn has_chart(&self) -> bool {
+        Op::CHART.is_some()
     }
 
     fn prepare(&self, body: serde_json::Value) -> Result<Prepared, OperationError> {
@@ -345,6 +355,7 @@ macro_rules! declare_operations {
             runs: $runs:ident,
             compute: $compute:path,
             $(work_units: $work_units:path,)?
+            $(chart: $chart:expr,)?
         }
     )*) => {
         $(
@@ -365,6 +376,8 @@ macro_rules! declare_operations {
                 type Request = $request;
                 type Input = $input;
                 type Response = $response;
+                const CHART: Option<$crate::chart::Chart<$request, $response>> =
+                    declare_operations!(@chart $($chart)?);
 
                 fn work_units(input: &$input) -> u64 {
                     declare_operations!(@units $($work_units)?)(input)
@@ -387,6 +400,8 @@ macro_rules! declare_operations {
     };
     (@units) => { $crate::operation::one_unit };
     (@units $work_units:path) => { $work_units };
+    (@chart) => { None };
+    (@chart $chart:expr) => { Some($chart) };
 }
 
 pub(crate) use declare_operations;

@@ -3,10 +3,11 @@
 //! One entry per operation holds its method name, type name, stable id,
 //! path, tag, request, validated input and response types, its docs (the
 //! doc comment: summary, then description, as OpenAPI gives them), where
-//! it runs, the function that computes it and, when it is not one unit,
-//! its work estimate. The server's routes, the OpenAPI paths, the metrics
-//! route labels, the 404/405 table, the client's methods and batch
-//! dispatch all come from this list. Adding an endpoint is one entry here
+//! it runs, the function that computes it, when it is not one unit its
+//! work estimate, and the chart it draws, if any. The server's routes and
+//! content negotiation, the OpenAPI paths, the metrics route labels, the
+//! 404/405 table, the client's methods and batch dispatch all come from
+//! this list. Adding an endpoint is one entry here
 //! and one core function.
 //!
 //! The table is the body of [`for_each_operation`], so other crates (the
@@ -17,7 +18,9 @@
 ///
 /// Each entry is its doc comment, then `name = Type { id, path, tag,
 /// request: Request => Input, response: Response, "200 description",
-/// runs: Inline | Blocking, compute: fn, work_units: fn (optional) }`.
+/// runs: Inline | Blocking, compute: fn, work_units: fn (optional),
+/// chart: Chart (optional) }`. An operation with a `chart` also answers
+/// `Accept: image/svg+xml` with the chart of its answer.
 /// The client expands it into one method per operation:
 ///
 /// ```text
@@ -62,6 +65,7 @@ macro_rules! for_each_operation {
                 response: $crate::project::ProjectResponse, "The cash-flow table and returns",
                 runs: Inline,
                 compute: $crate::project::returns,
+                chart: $crate::chart::PROJECT,
             }
 
             /// Goal seek: the value of one project input that makes a result hit a target.
@@ -96,6 +100,7 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::sensitivity::sensitivity,
                 work_units: $crate::sensitivity::sensitivity_work_units,
+                chart: $crate::chart::SENSITIVITY,
             }
 
             /// What a site costs to build, per kW and per MW, and when the money is spent.
@@ -153,6 +158,7 @@ macro_rules! for_each_operation {
                 response: $crate::convertible::dilution::DilutionResponse, "The dilution at each share price",
                 runs: Inline,
                 compute: $crate::convertible::dilution::dilution,
+                chart: $crate::chart::DILUTION,
             }
 
             /// Yield to maturity, current yield and the accreted value schedule of a note.
@@ -245,6 +251,7 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::convertible::pricing::profile,
                 work_units: $crate::convertible::pricing::profile_work_units,
+                chart: $crate::chart::PROFILE,
             }
 
             /// Production and unit economics of a mining fleet.
@@ -295,6 +302,7 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::mining::projection::projection,
                 work_units: $crate::mining::projection::projection_work_units,
+                chart: $crate::chart::MINING_PROJECTION,
             }
 
             /// Sum-of-the-parts value per share, with diluted shares solved consistently.
@@ -316,6 +324,7 @@ macro_rules! for_each_operation {
                 response: $crate::valuation::SumOfPartsResponse, "Each scenario's valuation",
                 runs: Blocking,
                 compute: $crate::valuation::sum_of_parts,
+                chart: $crate::chart::SUM_OF_PARTS,
             }
         }
     };

@@ -43,6 +43,14 @@ pub enum ApiError {
         /// The methods the path accepts.
         allowed: Vec<String>,
     },
+    /// The `Accept` header names no media type the operation answers with.
+    #[error("`Accept: {accept}` names none of the media types this operation answers with: {}", .offered.join(", "))]
+    NotAcceptable {
+        /// The `Accept` header sent.
+        accept: String,
+        /// The media types the operation answers with.
+        offered: Vec<&'static str>,
+    },
     /// `/v1/*` needs an API key and none (or a wrong one) was sent.
     #[error("a valid API key is required: send `Authorization: Bearer <key>`")]
     Unauthorized,
@@ -142,6 +150,11 @@ impl ApiError {
                 "method_not_allowed",
                 "The route does not accept this method",
             ),
+            ApiError::NotAcceptable { .. } => (
+                S::NOT_ACCEPTABLE,
+                "not_acceptable",
+                "No acceptable representation",
+            ),
             ApiError::Unauthorized => (
                 S::UNAUTHORIZED,
                 "unauthorized",
@@ -164,6 +177,7 @@ impl ApiError {
             ApiError::Body(body) => body.field(),
             ApiError::NotFound { .. }
             | ApiError::MethodNotAllowed { .. }
+            | ApiError::NotAcceptable { .. }
             | ApiError::Unauthorized
             | ApiError::Overloaded { .. }
             | ApiError::Internal => None,
@@ -193,6 +207,7 @@ impl ApiError {
                 .collect(),
             ApiError::NotFound { .. }
             | ApiError::MethodNotAllowed { .. }
+            | ApiError::NotAcceptable { .. }
             | ApiError::Unauthorized
             | ApiError::Overloaded { .. }
             | ApiError::Internal => Vec::new(),

@@ -7,10 +7,12 @@
 pub mod auth;
 pub mod compute;
 pub mod config;
+pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod mount;
+pub mod negotiate;
 pub mod openapi;
 pub mod startup;
 pub mod telemetry;

@@ -1,15 +1,18 @@
 //! Routes, OpenAPI paths and the 404/405 table, all from the operation list
 //! ([`infraval_api::operations`]) and the service's own three `GET` routes.
 //!
-//! Every operation is answered by the one generic handler [`answer`]: parse
-//! the body, validate it into the core input, compute (inline, or admitted
-//! by work units onto the blocking pool), answer JSON.
+//! Every operation is answered by the one generic handler [`answer`]:
+//! negotiate the representation, parse the body, validate it into the core
+//! input, compute (inline, or admitted by work units onto the blocking
+//! pool), answer JSON or the operation's chart.
 
 use std::collections::HashMap;
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
 use actix_web::web::{self, Json, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
+use infraval_api::chart::Svg;
 use infraval_api::health::Health;
 use infraval_api::operation::{self, Operation, Runs, Visitor};
 use infraval_api::wire::{self, Schemas as NamedSchemas};
@@ -24,27 +27,69 @@ use crate::compute::{blocking, HeavyWork};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::metrics::Metrics;
+use crate::negotiate::{self, Representation, Wanted};
 use crate::openapi::{error_responses, examples, with_shared_responses, ApiDoc};
+
+/// An operation's answer, in the representation asked for.
+enum Answer<Response> {
+    Json(Response),
+    Svg(Svg),
+}
+
+/// Computes `input` and, when the chart was asked for, draws it from
+/// `request` and the response.
+fn compute<Op: Operation>(
+    input: Op::Input,
+    chart_of: Option<Op::Request>,
+) -> Result<Answer<Op::Response>, ApiError> {
+    let response = Op::compute(input)?;
+    match (chart_of, Op::CHART) {
+        (Some(request), Some(chart)) => (chart.draw)(&request, &response)
+            .map(Answer::Svg)
+            .map_err(|err| {
+                tracing::error!(error = %err, operation = Op::ID, "a chart failed to draw; answering 500");
+                ApiError::Internal
+            }),
+        _ => Ok(Answer::Json(response)),
+    }
+}
 
 /// Answers one operation.
 async fn answer<Op: Operation>(
+    wanted: Wanted<Op>,
     body: ValidJson<Op::Request>,
     heavy: web::Data<HeavyWork>,
-) -> Result<Json<Op::Response>, ApiError> {
-    let input = Op::validate(body.into_inner())?;
-    let response = match Op::RUNS {
-        Runs::Inline => Op::compute(input)?,
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner();
+    let chart_of = (wanted.representation == Representation::Svg).then(|| request.clone());
+    let input = Op::validate(request)?;
+    let answer = match Op::RUNS {
+        Runs::Inline => compute::<Op>(input, chart_of)?,
         Runs::Blocking => {
             let admitted = heavy.into_inner().admit(Op::work_units(&input).max(1))?;
             blocking(move || {
-                let response = Op::compute(input)?;
+                let answer = compute::<Op>(input, chart_of);
                 drop(admitted);
-                Ok(response)
+                answer
             })
             .await?
         }
     };
-    Ok(Json(response))
+    let (media_type, body) = match answer {
+        Answer::Json(response) => (
+            Representation::Json.media_type(),
+            serde_json::to_string(&response).map_err(|err| {
+                tracing::error!(error = %err, "a response failed to serialise; answering 500");
+                ApiError::Internal
+            })?,
+        ),
+        Answer::Svg(svg) => (Representation::Svg.media_type(), svg.into_string()),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(media_type)
+        // The representation depends on `Accept`, so caches must key on it.
+        .insert_header((header::VARY, HeaderValue::from_static("accept")))
+        .body(body))
 }
 
 /// A `GET` route of the service itself (not an operation: no body, not in
@@ -173,27 +218,26 @@ impl Body {
 }
 
 /// An operation's documentation, before the security every `/v1`
-/// operation shares ([`with_shared_responses`]).
+/// operation shares ([`with_shared_responses`]): its 200 answer is the
+/// description, in each of the bodies.
 fn documented(
     name: &str,
     tag: &str,
     doc: &str,
     request: Option<Body>,
-    response: (&str, Body),
+    response: (&str, Vec<Body>),
 ) -> Documented {
-    let (description, body) = response;
-    let media_type = body.media_type;
+    let (description, bodies) = response;
+    let ok = bodies.into_iter().fold(
+        ResponseBuilder::new().description(description),
+        |ok, body| ok.content(body.media_type, body.content()),
+    );
     let mut builder = OperationBuilder::new()
         .tag(tag)
         .summary(Some(operation::summary(doc)))
         .description(operation::description(doc))
         .operation_id(Some(name))
-        .response(
-            "200",
-            ResponseBuilder::new()
-                .description(description)
-                .content(media_type, body.content()),
-        );
+        .response("200", ok);
     if let Some(request) = request {
         builder = builder.request_body(Some(
             RequestBodyBuilder::new()
@@ -240,16 +284,48 @@ pub fn openapi() -> OpenApi {
             schemas_of::<Op::Response>(&mut self.schemas);
             self.rules.push(wire::document::<Op::Request>);
             let requests = <Op::Request as Examples>::examples();
-            let answers = requests
+            let mut answers = Some(
+                requests
+                    .iter()
+                    .map(|example| {
+                        (
+                            example.name,
+                            example.summary,
+                            answer_of::<Op>(&example.body),
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            let bodies = negotiate::offered::<Op>()
                 .iter()
-                .map(|example| {
-                    (
-                        example.name,
-                        example.summary,
-                        answer_of::<Op>(&example.body),
-                    )
+                .map(|representation| match representation {
+                    Representation::Json => Body {
+                        media_type: representation.media_type(),
+                        schema: RefOr::Ref(Ref::from_schema_name(
+                            <Op::Response as ToSchema>::name(),
+                        )),
+                        examples: examples(answers.take().unwrap_or_default()),
+                    },
+                    // An example chart would add tens of kilobytes per
+                    // operation to the document; docs/charts/ shows them.
+                    Representation::Svg => Body {
+                        media_type: representation.media_type(),
+                        schema: RefOr::T(Schema::Object(
+                            ObjectBuilder::new().schema_type(Type::String).build(),
+                        )),
+                        examples: Vec::new(),
+                    },
                 })
-                .collect::<Vec<_>>();
+                .collect();
+            let description = match Op::CHART {
+                Some(chart) => format!(
+                    "{}; with `Accept: {}`, its chart: {}",
+                    Op::RESPONSE_DESCRIPTION,
+                    Representation::Svg.media_type(),
+                    chart.description
+                ),
+                None => Op::RESPONSE_DESCRIPTION.to_owned(),
+            };
             let mut documented = documented(
                 Op::NAME,
                 Op::TAG,
@@ -261,16 +337,7 @@ pub fn openapi() -> OpenApi {
                         requests.iter().map(|e| (e.name, e.summary, e.body.clone())),
                     ),
                 }),
-                (
-                    Op::RESPONSE_DESCRIPTION,
-                    Body {
-                        media_type: "application/json",
-                        schema: RefOr::Ref(Ref::from_schema_name(
-                            <Op::Response as ToSchema>::name(),
-                        )),
-                        examples: examples(answers),
-                    },
-                ),
+                (&description, bodies),
             );
             documented
                 .responses
@@ -295,11 +362,11 @@ pub fn openapi() -> OpenApi {
             None,
             (
                 route.response_description,
-                Body {
+                vec![Body {
                     media_type: content.media_type,
                     schema: content.schema,
                     examples: Vec::new(),
-                },
+                }],
             ),
         );
         found
@@ -427,6 +494,21 @@ mod tests {
             assert_eq!(documented.operation_id.as_deref(), Some(op.name()));
             let has_503 = documented.responses.responses.contains_key("503");
             assert_eq!(has_503, op.runs() == Runs::Blocking, "{}", op.id());
+            assert!(
+                documented.responses.responses.contains_key("406"),
+                "{}",
+                op.id()
+            );
+            let RefOr::T(ok) = &documented.responses.responses["200"] else {
+                panic!("{}: the 200 answer is inline", op.id());
+            };
+            let media_types: Vec<&str> = ok.content.keys().map(String::as_str).collect();
+            let expected = if op.has_chart() {
+                vec!["application/json", "image/svg+xml"]
+            } else {
+                vec!["application/json"]
+            };
+            assert_eq!(media_types, expected, "{}", op.id());
         }
         assert_eq!(
             doc.paths.paths.len(),

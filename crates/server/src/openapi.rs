@@ -17,6 +17,7 @@ use utoipa::OpenApi;
 use crate::compute::RETRY_AFTER_SECS;
 use crate::config::{DEFAULT_BODY_LIMIT_BYTES, DEFAULT_HEAVY_WORK_LIMIT};
 use crate::error::ApiError;
+use crate::negotiate;
 
 /// The document's info, tags and shared components. Paths and the schemas
 /// they name are added from the operation list ([`crate::mount::openapi`]).
@@ -92,7 +93,7 @@ fn problem_response(description: &str, error: &ApiError) -> RefOr<Response> {
 /// The error responses of one operation, each with an example of its own
 /// status and code: the 400 of its first example cut short, the 422 of
 /// that example with numbers put out of range (every fault listed), the
-/// 401, 413 and 415 the server answers, and the 503 of an operation on the
+/// 401, 406, 413 and 415 the server answers, and the 503 of an operation on the
 /// blocking pool.
 ///
 /// # Panics
@@ -157,6 +158,28 @@ out of range is listed in `errors`), or the inputs admit no answer; `code` says 
             ),
         ),
     ];
+    let offered: Vec<&'static str> = negotiate::offered::<Op>()
+        .iter()
+        .map(|representation| representation.media_type())
+        .collect();
+    let named = offered
+        .iter()
+        .map(|media_type| format!("`{media_type}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    responses.push((
+        "406",
+        problem_response(
+            &format!(
+                "The `Accept` header names none of this operation's media types, {named} \
+(`not_acceptable`). Errors are `application/problem+json` whatever `Accept` says."
+            ),
+            &ApiError::NotAcceptable {
+                accept: "image/png".to_owned(),
+                offered,
+            },
+        ),
+    ));
     if Op::RUNS == Runs::Blocking {
         let mut overloaded = problem_response(
             "More heavy work is waiting for the server's blocking pool than its limit \

@@ -8,10 +8,10 @@ use actix_web::dev::{Server, ServerHandle};
 use actix_web::http::{header, KeepAlive, Method};
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
-use utoipa_swagger_ui::SwaggerUi;
 
 use crate::compute::{self, HeavyWork};
 use crate::config::Settings;
+use crate::docs;
 use crate::extract::BodyLimit;
 use crate::metrics::Metrics;
 use crate::mount::{self, KnownRoutes};
@@ -62,9 +62,7 @@ impl Application {
                 app = app.app_data(keys.clone());
             }
             app.configure(mount::configure)
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc.clone()))
-                .service(web::redirect("/docs", "/docs/"))
-                .service(web::redirect("/", "/docs/"))
+                .configure(|cfg| docs::configure(cfg, doc.clone()))
                 .default_service(web::to(mount::not_matched))
                 .wrap(from_fn(telemetry::observe))
                 .wrap(Condition::new(
