@@ -288,3 +288,283 @@ async fn bad_inputs_are_422_naming_the_field() {
     let body = assert_problem(res, 422, "inconsistent").await;
     assert_eq!(body["field"], "stock_prices");
 }
+
+/// CleanSpark's 0% notes due 15 Feb 2032 (industry-terms.md): 52.1832 shares
+/// per $1,000, callable from 20 Feb 2029 at par when the stock is at least
+/// 130% of the conversion price on 20 of 30 trading days.
+pub(crate) fn cleanspark_2032() -> Value {
+    json!({
+        "issue_date": "2025-12-15",
+        "maturity_date": "2032-02-15",
+        "valuation_date": "2025-12-15",
+        "conversion_rate": 52.1832,
+        "stock_price": 15.03,
+        "volatility": 0.65,
+        "risk_free_rate": 0.04,
+        "credit_spread": 0.0,
+        "call_schedule": [{"from_date": "2029-02-20", "to_date": "2032-02-15", "price": 100,
+                           "trigger": 1.3, "trigger_days": 20, "window_days": 30}]
+    })
+}
+
+#[tokio::test]
+async fn the_twenty_of_thirty_call_is_priced_by_the_lattice_near_the_independent_paths() {
+    let app = spawn_app().await;
+    let res = app
+        .post_json("/v1/convertibles/price", &cleanspark_2032())
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["engine"], "lattice");
+    // bench/convertible_daily_mc.py: 118.8010 ± 0.0163 (numpy daily paths).
+    assert!((f(&body["price_per_100"]) - 118.801).abs() < 0.25, "{body}");
+    assert!(body["standard_error_per_100"].is_null());
+    assert!(body["call_probability"].is_null());
+    // A zero bought above par yields less than nothing; no put, so no
+    // yield to put; worst is the least of the others.
+    assert!(f(&body["yield_to_maturity"]) < 0.0);
+    assert!(body["yield_to_put"].is_null());
+    assert!(f(&body["yield_to_worst"]) <= f(&body["yield_to_maturity"]));
+    assert!(body["breakeven_years"].is_null());
+    let events = body["events"].as_array().unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["call_start", "call_end", "maturity"], "{events:?}");
+}
+
+#[tokio::test]
+async fn the_exact_engine_answers_with_its_error_probabilities_and_the_daily_grid() {
+    let app = spawn_app().await;
+    let body = with(
+        cleanspark_2032(),
+        json!({"engine": "monte_carlo", "paths": 8192, "seed": 7}),
+    );
+    let res = app.post_json("/v1/convertibles/price", &body).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["engine"], "monte_carlo");
+    assert_eq!(out["paths"], 8192);
+    assert_eq!(out["seed"], 7);
+    let se = f(&out["standard_error_per_100"]);
+    assert!(se > 0.0 && se < 0.15, "{se}");
+    // bench/convertible_daily_mc.py: 118.8010 ± 0.0163.
+    assert!((f(&out["price_per_100"]) - 118.801).abs() < 4.0 * se.hypot(0.0163));
+    // The lattice's price beside it, with the effective trigger.
+    let lattice = f(&out["lattice_price_per_100"]);
+    assert!((lattice - 118.801).abs() < 0.25, "{lattice}");
+    assert_ne!(lattice, f(&out["price_per_100"]));
+    let call = f(&out["call_probability"]);
+    let conversion = f(&out["conversion_probability"]);
+    assert!(
+        call > 0.0 && call <= conversion && conversion <= 1.0,
+        "{out}"
+    );
+    let life = f(&out["expected_life_years"]);
+    assert!(life > 3.0 && life <= 2253.0 / 365.0, "{life}");
+    // 2029-02-20 is a Tuesday, so the daily grid places it on itself.
+    let start = out["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "call_start")
+        .unwrap()
+        .clone();
+    assert_eq!(start["date"], "2029-02-20");
+    // Weekdays from 2025-12-16 to 2029-02-20, counted with Python's datetime.
+    assert_eq!(start["step"], 831);
+}
+
+fn make_whole() -> Value {
+    json!({
+        "effective_dates": ["2025-12-15", "2028-12-15", "2032-02-15"],
+        "stock_prices": [15.03, 19.16, 30],
+        "additional_shares_per_1000": [[14.3504, 7.8, 2.0], [14.3504, 5.1, 0.8], [14.3504, 0, 0]],
+        "max_conversion_rate": 66.5336
+    })
+}
+
+#[tokio::test]
+async fn terms_only_the_exact_engine_prices_select_it_and_the_lattice_refuses_them() {
+    let app = spawn_app().await;
+    let body = with(
+        cleanspark_2032(),
+        json!({"make_whole": make_whole(), "fundamental_change": {"intensity_per_year": 0.05},
+               "contingent_conversion": {"until_date": "2031-08-15"}, "paths": 2048}),
+    );
+    let res = app.post_json("/v1/convertibles/price", &body).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["engine"], "monte_carlo");
+    // A takeover announced today at 15.03: the make-whole table gives
+    // 14.3504 more shares, (52.1832 + 14.3504) / 10 × 15.03 = 100.0 per 100,
+    // against the put at 100: 100.
+    assert!(
+        (f(&out["takeover_value_per_100"]) - 100.0).abs() < 1e-3,
+        "{out}"
+    );
+    let kinds: Vec<String> = out["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect();
+    assert!(kinds.contains(&"make_whole".to_string()));
+    assert!(kinds.contains(&"contingent_conversion_test".to_string()));
+    assert!(kinds.contains(&"contingent_conversion_end".to_string()));
+    let lattice = with(body, json!({"engine": "lattice", "paths": null}));
+    let res = app.post_json("/v1/convertibles/price", &lattice).await;
+    let problem = assert_problem(res, 422, "inconsistent").await;
+    assert_eq!(problem["field"], "engine");
+}
+
+#[tokio::test]
+async fn bad_contract_terms_are_422_naming_the_field() {
+    let app = spawn_app().await;
+    let call = |extra: Value| {
+        let mut c = json!({"from_date": "2029-02-20", "to_date": "2032-02-15", "price": 100, "trigger": 1.3});
+        for (k, v) in extra.as_object().unwrap() {
+            c[k] = v.clone();
+        }
+        json!({"call_schedule": [c]})
+    };
+    let table = |k: &str, v: Value| {
+        let mut t = make_whole();
+        t[k] = v;
+        json!({"make_whole": t})
+    };
+    let cases = [
+        (
+            call(json!({"trigger_days": 31, "window_days": 30})),
+            "inconsistent",
+            "call_schedule[0].trigger_days",
+        ),
+        (
+            call(json!({"trigger_days": 20})),
+            "inconsistent",
+            "call_schedule[0].window_days",
+        ),
+        (
+            call(json!({"trigger_days": 20, "window_days": 65})),
+            "out_of_range",
+            "call_schedule[0].window_days",
+        ),
+        (
+            table("stock_prices", json!([19.16, 15.03, 30])),
+            "not_increasing",
+            "make_whole.stock_prices",
+        ),
+        (
+            table(
+                "effective_dates",
+                json!(["2028-12-15", "2025-12-15", "2032-02-15"]),
+            ),
+            "not_increasing",
+            "make_whole.effective_dates",
+        ),
+        (
+            table(
+                "additional_shares_per_1000",
+                json!([[14, 7, 2], [14, -1, 0.8], [14, 0, 0]]),
+            ),
+            "out_of_range",
+            "make_whole.additional_shares_per_1000[1][1]",
+        ),
+        (
+            table(
+                "additional_shares_per_1000",
+                json!([[14, 7, 2], [14, 5, 0.8]]),
+            ),
+            "inconsistent",
+            "make_whole.additional_shares_per_1000",
+        ),
+        (
+            table(
+                "additional_shares_per_1000",
+                json!([[14, 7], [14, 5, 0.8], [14, 0, 0]]),
+            ),
+            "inconsistent",
+            "make_whole.additional_shares_per_1000[0]",
+        ),
+        (
+            table("max_conversion_rate", json!(50)),
+            "out_of_range",
+            "make_whole.max_conversion_rate",
+        ),
+        (
+            table(
+                "effective_dates",
+                json!(["2025-12-15", "2028-12-15", "2033-02-15"]),
+            ),
+            "date_order",
+            "make_whole.effective_dates[2]",
+        ),
+        (
+            json!({"contingent_conversion": {"until_date": "2033-01-01"}}),
+            "date_order",
+            "contingent_conversion.until_date",
+        ),
+        (
+            json!({"contingent_conversion": {"until_date": "2031-08-15", "trigger_days": 40}}),
+            "inconsistent",
+            "contingent_conversion.trigger_days",
+        ),
+        (
+            json!({"fundamental_change": {"intensity_per_year": 1.5}}),
+            "out_of_range",
+            "fundamental_change.intensity_per_year",
+        ),
+        (
+            json!({"engine": "monte_carlo", "paths": 100}),
+            "out_of_range",
+            "paths",
+        ),
+        (json!({"seed": 3}), "inconsistent", "seed"),
+    ];
+    for (change, code, field) in cases {
+        let res = app
+            .post_json(
+                "/v1/convertibles/price",
+                &with(cleanspark_2032(), change.clone()),
+            )
+            .await;
+        let body = assert_problem(res, 422, code).await;
+        assert_eq!(body["field"], field, "{change}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn implied_and_profile_run_the_exact_engine_when_asked() {
+    let app = spawn_app().await;
+    let exact = with(
+        cleanspark_2032(),
+        json!({"engine": "monte_carlo", "paths": 2048, "seed": 5}),
+    );
+    let res = app.post_json("/v1/convertibles/price", &exact).await;
+    let priced: Value = res.json().await.unwrap();
+    let target = f(&priced["price_per_100"]);
+    // The exact engine's own price at σ 0.65 gives back σ 0.65: the solver
+    // runs it from the same seed at every trial.
+    let implied = with(
+        exact.clone(),
+        json!({"volatility": null, "solve_for": "volatility", "market_price_per_100": target}),
+    );
+    let res = app.post_json("/v1/convertibles/implied", &implied).await;
+    let status = res.status().as_u16();
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{out}");
+    assert_eq!(out["engine"], "monte_carlo");
+    assert!((f(&out["volatility"]) - 0.65).abs() < 1e-4, "{out}");
+    let profile = with(
+        exact,
+        json!({"stock_price": null, "stock_prices": [10, 15.03, 22]}),
+    );
+    let res = app.post_json("/v1/convertibles/profile", &profile).await;
+    assert_eq!(res.status().as_u16(), 200);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["engine"], "monte_carlo");
+    let points = out["points"].as_array().unwrap();
+    assert!(points[1]["delta_per_100"].is_null());
+    assert!(f(&points[1]["standard_error_per_100"]) > 0.0);
+    // The middle point is the price above, from the same seed and paths.
+    assert_eq!(points[1]["price_per_100"], priced["price_per_100"]);
+    assert!(f(&points[0]["price_per_100"]) < f(&points[2]["price_per_100"]));
+}

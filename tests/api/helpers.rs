@@ -1,6 +1,7 @@
 use std::sync::Once;
 
 use actix_web::dev::ServerHandle;
+use infraval_server::auth::ApiKeys;
 use infraval_server::config::{LogFormat, Settings};
 use infraval_server::startup::Application;
 use serde_json::Value;
@@ -81,6 +82,16 @@ pub async fn spawn_app_with(settings: Settings) -> TestApp {
         address,
         handle,
     }
+}
+
+/// Starts the app on port 0 with one API key, given as the hex SHA-256
+/// digest that the keys file would hold.
+pub async fn spawn_app_with_api_key(key_sha256: &str) -> TestApp {
+    spawn_app_with(Settings {
+        api_keys: Some(ApiKeys::parse(key_sha256).expect("a hex SHA-256 digest")),
+        ..Settings::for_tests()
+    })
+    .await
 }
 
 /// Reads a problem+json response, checking its status, media type and code.

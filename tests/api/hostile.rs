@@ -68,9 +68,20 @@ fn with(example: &Value, pointer: &str, replacement: Value) -> Value {
     body
 }
 
+/// The batch item a pointer into `/v1/batch`'s example falls in: a bad
+/// item is refused in its own results, not by the batch's status.
+fn batch_item(path: &str, pointer: &str) -> Option<u64> {
+    let rest = pointer.strip_prefix("/items/")?;
+    (path == "/v1/batch").then(|| rest.split('/').next()?.parse().ok())?
+}
+
 /// Checks one answer: never a 5xx; a 4xx is problem+json; `must_refuse`
-/// demands a 4xx.
+/// demands a 4xx (of the item at `pointer`, for a batch).
 async fn check(res: reqwest::Response, what: &str, must_refuse: bool) {
+    check_at(res, what, must_refuse, None).await;
+}
+
+async fn check_at(res: reqwest::Response, what: &str, must_refuse: bool, item: Option<u64>) {
     let status = res.status().as_u16();
     let content_type = res
         .headers()
@@ -80,6 +91,29 @@ async fn check(res: reqwest::Response, what: &str, must_refuse: bool) {
         .to_owned();
     let body = res.text().await.unwrap_or_default();
     assert!(status < 500, "{what}: answered {status}: {body}");
+    if let (Some(index), 200) = (item, status) {
+        let answer: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        let results = answer["results"].as_array().cloned().unwrap_or_default();
+        let own: Vec<&Value> = results.iter().filter(|r| r["index"] == index).collect();
+        assert!(
+            !own.is_empty(),
+            "{what}: no result for item {index}: {body}"
+        );
+        for result in own {
+            let item_status = result["status"].as_u64().unwrap_or(0);
+            assert!(
+                item_status < 500,
+                "{what}: item answered {item_status}: {body}"
+            );
+            if must_refuse {
+                assert!(
+                    (400..500).contains(&item_status) && result["problem"]["code"].is_string(),
+                    "{what}: item answered {item_status}, expected a 4xx problem: {body}"
+                );
+            }
+        }
+        return;
+    }
     if must_refuse {
         assert!(
             (400..500).contains(&status),
@@ -108,11 +142,12 @@ async fn extreme_numbers_in_every_numeric_field_never_cause_a_5xx() {
             // 1e30 is beyond every documented range.
             let body = with(&example, pointer, json!(1e30));
             let what = format!("POST {path} with {pointer} = 1e30");
-            check(app.post_json(&path, &body).await, &what, true).await;
+            let item = batch_item(&path, pointer);
+            check_at(app.post_json(&path, &body).await, &what, true, item).await;
             for tiny in [json!(-0.0), json!(1e-30), json!(-1e30)] {
                 let body = with(&example, pointer, tiny.clone());
                 let what = format!("POST {path} with {pointer} = {tiny}");
-                check(app.post_json(&path, &body).await, &what, false).await;
+                check_at(app.post_json(&path, &body).await, &what, false, item).await;
             }
         }
     }
@@ -134,7 +169,8 @@ async fn numbers_written_as_strings_and_nan_or_infinity_are_refused() {
             ] {
                 let body = with(&example, pointer, text.clone());
                 let what = format!("POST {path} with {pointer} = {text}");
-                check(app.post_json(&path, &body).await, &what, true).await;
+                let item = batch_item(&path, pointer);
+                check_at(app.post_json(&path, &body).await, &what, true, item).await;
             }
         }
     }
@@ -158,7 +194,8 @@ async fn ten_thousand_element_arrays_are_refused() {
                 .unwrap_or(Value::Null);
             let body = with(&example, pointer, Value::Array(vec![first; 10_000]));
             let what = format!("POST {path} with 10,000 items at {pointer}");
-            check(app.post_json(&path, &body).await, &what, true).await;
+            let item = batch_item(&path, pointer);
+            check_at(app.post_json(&path, &body).await, &what, true, item).await;
         }
     }
 }

@@ -2,8 +2,11 @@
 //!
 //! Set `TEST_LOG=1` to see the server's logs.
 
+mod batch;
+mod batch_cli;
 mod build_cost;
 mod charts;
+mod client;
 mod colocation;
 mod contract;
 mod convertible_pricing;
@@ -15,6 +18,7 @@ mod hostile;
 mod mining;
 mod openapi;
 mod operations;
+mod readme;
 mod resilience;
 mod shutdown;
 mod valuations;

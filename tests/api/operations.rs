@@ -2,11 +2,10 @@
 
 use std::time::Duration;
 
-use infraval_server::auth::ApiKeys;
 use infraval_server::config::Settings;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::helpers::{assert_problem, spawn_app, spawn_app_with};
+use crate::helpers::{assert_problem, spawn_app, spawn_app_with, spawn_app_with_api_key};
 
 const ARR_BODY: &str = r#"{"it_capacity_mw": 250, "rate_per_kw_month": 133.33}"#;
 
@@ -65,11 +64,7 @@ async fn metrics_count_requests_by_route_template_and_status() {
 const S3CRET_SHA256: &str = "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0";
 
 async fn app_with_keys() -> crate::helpers::TestApp {
-    spawn_app_with(Settings {
-        api_keys: Some(ApiKeys::parse(S3CRET_SHA256).unwrap()),
-        ..Settings::for_tests()
-    })
-    .await
+    spawn_app_with_api_key(S3CRET_SHA256).await
 }
 
 #[tokio::test]

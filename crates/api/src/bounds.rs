@@ -191,6 +191,26 @@ pub const STEPS: Bounds = Bounds::closed(
 );
 /// Dividends, calls or puts on the lattice: at most 1,000 of each.
 pub const SCHEDULE: Nested = Nested::list(convertible::lattice::MAX_SCHEDULE_ITEMS);
+/// An N-of-M test's days (`trigger_days`, `window_days`): 1 to 64 trading
+/// days.
+pub const TEST_DAYS: Bounds = Bounds::closed(
+    dec!(1),
+    whole(convertible::contract::MAX_WINDOW_DAYS as u64),
+);
+/// A make-whole table's effective dates: 1 to 100.
+pub const MAKE_WHOLE_DATES: Length = Length::new(1, convertible::make_whole::MAX_MAKE_WHOLE_DATES);
+/// A make-whole table's stock prices: 1 to 100, each a share price.
+pub const MAKE_WHOLE_PRICES: Items =
+    Items::new(SHARE_PRICE, convertible::make_whole::MAX_MAKE_WHOLE_PRICES).non_empty();
+/// Takeovers a year, a Poisson intensity: 0 to 1.
+pub const TAKEOVER_INTENSITY: Bounds = Bounds::closed(dec!(0), dec!(1));
+/// Monte Carlo paths: 1,024 to 1,048,576.
+pub const PATHS: Bounds = Bounds::closed(
+    whole(convertible::monte_carlo::MIN_PATHS as u64),
+    whole(convertible::monte_carlo::MAX_PATHS as u64),
+);
+/// A Monte Carlo seed: 0 to 2⁵³ − 1 (every JSON reader keeps it exact).
+pub const SEED: Bounds = Bounds::closed(dec!(0), whole((1 << 53) - 1));
 /// Share prices of a profile: 1 to 500, each an amount on the lattice.
 pub const PROFILE_PRICES: Items =
     Items::new(LATTICE_AMOUNT, convertible::pricing::MAX_PROFILE_POINTS).non_empty();

@@ -19,6 +19,7 @@
 // The `Wire` derive names this crate by its path, here as everywhere.
 extern crate self as infraval_api;
 
+pub mod batch;
 pub mod bounds;
 pub mod build_cost;
 pub mod chart;

@@ -200,11 +200,22 @@ macro_rules! for_each_operation {
             /// come from the tree; vega (per vol point), rho and CS01 (per basis point)
             /// from central bumps. `convergence` compares the price with the one at
             /// half the steps.
+            ///
+            /// The template's terms: a call period's N-of-M test (`trigger_days` of
+            /// `window_days` trading days, weekdays), `contingent_conversion`,
+            /// `make_whole` and `fundamental_change`. `engine` `auto` (default) uses
+            /// the lattice, which reads an N-of-M test through an effective trigger
+            /// `trigger × exp(0.8 σ √(N/252))`, unless the note has terms only the
+            /// exact engine prices; `monte_carlo` simulates daily paths (seeded,
+            /// antithetic, two control variates) and answers its standard error,
+            /// the call, conversion and put probabilities and the expected life.
+            /// Greeks always come from the lattice. Yields to put, call, maturity
+            /// and worst, the breakeven and the event table come with every price.
             convertible_price = ConvertiblePrice {
                 id: "convertibles.price",
                 path: "/v1/convertibles/price",
                 tag: "convertibles",
-                request: $crate::convertible::pricing::PriceRequest => infraval_core::convertible::lattice::ConvertibleInput,
+                request: $crate::convertible::pricing::PriceRequest => $crate::convertible::pricing::PriceInput,
                 response: $crate::convertible::pricing::PriceResponse, "The note's fair value, greeks and convergence",
                 runs: Blocking,
                 compute: $crate::convertible::pricing::price,

@@ -1,17 +1,20 @@
 //! A typed async client for the infraval HTTP API.
 //!
 //! One method per operation, taking and returning the `infraval-api` wire
-//! types, generated from the API's operation list
+//! types (re-exported as [`api`]), generated from the API's operation list
 //! ([`infraval_api::for_each_operation`]); [`Client::call`] calls any
 //! operation by its type. Errors separate transport failures from API problems, and an
-//! API problem carries its parsed RFC 9457 body.
+//! API problem carries its parsed RFC 9457 body. `examples/quickstart.rs`
+//! calls three operations.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), infraval_client::ClientError> {
-//! use infraval_api::colocation::ArrRequest;
+//! use infraval_client::api::colocation::ArrRequest;
 //! use rust_decimal::Decimal;
 //!
-//! let client = infraval_client::Client::new("http://127.0.0.1:8080")?;
+//! let client = infraval_client::Client::builder("http://127.0.0.1:8080")
+//!     .api_key("my-key")
+//!     .build()?;
 //! let arr = client
 //!     .colocation_arr(&ArrRequest {
 //!         it_capacity_mw: Some(250.into()),
@@ -23,11 +26,14 @@
 //! # Ok(()) }
 //! ```
 
+use std::fmt;
 use std::time::Duration;
 
+pub use infraval_api as api;
 use infraval_api::health::Health;
 use infraval_api::{Operation, Problem};
-use reqwest::{StatusCode, Url};
+use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::{RequestBuilder, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 /// The default whole-request timeout.
@@ -44,6 +50,10 @@ pub enum ClientError {
         /// Why it was refused.
         reason: String,
     },
+    /// The API key cannot be sent in an HTTP header: it holds a character
+    /// other than visible ASCII and spaces. The key is not repeated here.
+    #[error("the API key holds a character that cannot be sent in an HTTP header")]
+    InvalidApiKey,
     /// The request never got an HTTP answer: connection, TLS, timeout.
     #[error("transport error: {0}")]
     Transport(#[from] reqwest::Error),
@@ -80,17 +90,49 @@ impl ClientError {
 pub struct Client {
     base: Url,
     http: reqwest::Client,
+    api_key: Option<ApiKey>,
 }
 
-/// Builds a [`Client`] with a timeout or a caller-supplied `reqwest::Client`.
+/// An API key, ready to send as `Authorization: Bearer <key>`. Its `Debug`
+/// never shows the key, and the header value is marked sensitive so that
+/// `reqwest` and `http` never show it either.
+#[derive(Clone)]
+struct ApiKey(HeaderValue);
+
+impl ApiKey {
+    fn new(key: &str) -> Result<Self, ClientError> {
+        let mut value = HeaderValue::from_str(&format!("Bearer {key}"))
+            .map_err(|_| ClientError::InvalidApiKey)?;
+        value.set_sensitive(true);
+        Ok(ApiKey(value))
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// Builds a [`Client`] with an API key, a timeout or a caller-supplied
+/// `reqwest::Client`.
 #[derive(Debug)]
 pub struct ClientBuilder {
     base_url: String,
     timeout: Duration,
     http: Option<reqwest::Client>,
+    api_key: Option<Result<ApiKey, ClientError>>,
 }
 
 impl ClientBuilder {
+    /// Sends `Authorization: Bearer <key>` with every request, for a server
+    /// started with `--api-keys-file`. The key is never logged or shown by
+    /// `Debug`.
+    pub fn api_key(mut self, key: impl AsRef<str>) -> Self {
+        self.api_key = Some(ApiKey::new(key.as_ref()));
+        self
+    }
+
     /// The whole-request timeout (default [`DEFAULT_TIMEOUT`]); ignored
     /// when a `reqwest::Client` is supplied, which carries its own.
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -118,11 +160,16 @@ impl ClientBuilder {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
+        let api_key = self.api_key.transpose()?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder().timeout(self.timeout).build()?,
         };
-        Ok(Client { base, http })
+        Ok(Client {
+            base,
+            http,
+            api_key,
+        })
     }
 }
 
@@ -132,12 +179,14 @@ impl Client {
         Self::builder(base_url).build()
     }
 
-    /// A builder, for a timeout or a caller-supplied `reqwest::Client`.
+    /// A builder, for an API key, a timeout or a caller-supplied
+    /// `reqwest::Client`.
     pub fn builder(base_url: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.into(),
             timeout: DEFAULT_TIMEOUT,
             http: None,
+            api_key: None,
         }
     }
 
@@ -169,7 +218,22 @@ impl Client {
         &self,
         path: &str,
     ) -> Result<Resp, ClientError> {
-        let response = self.http.get(self.url(path)?).send().await?;
+        let request = self.http.get(self.url(path)?);
+        read(self.authorize(request).send().await?).await
+    }
+
+    /// `POST /v1/batch`: many operations in one request, optionally under
+    /// scenarios; each item's result has its own status.
+    pub async fn batch(
+        &self,
+        request: &infraval_api::batch::BatchRequest,
+    ) -> Result<infraval_api::batch::BatchResponse, ClientError> {
+        let response = self
+            .http
+            .post(self.url(infraval_api::batch::PATH)?)
+            .json(request)
+            .send()
+            .await?;
         read(response).await
     }
 
@@ -178,13 +242,15 @@ impl Client {
         &self,
         request: &Op::Request,
     ) -> Result<Op::Response, ClientError> {
-        let response = self
-            .http
-            .post(self.url(Op::PATH)?)
-            .json(request)
-            .send()
-            .await?;
-        read(response).await
+        let request = self.http.post(self.url(Op::PATH)?).json(request);
+        read(self.authorize(request).send().await?).await
+    }
+
+    fn authorize(&self, request: RequestBuilder) -> RequestBuilder {
+        match &self.api_key {
+            Some(ApiKey(value)) => request.header(AUTHORIZATION, value.clone()),
+            None => request,
+        }
     }
 }
 
@@ -244,6 +310,29 @@ mod tests {
             Client::new("localhost:8080"),
             Err(ClientError::InvalidBaseUrl { .. })
         ));
+    }
+
+    #[test]
+    fn debug_never_shows_the_api_key() {
+        let builder = Client::builder("http://127.0.0.1:8080").api_key("s3cret-key");
+        assert!(
+            !format!("{builder:?}").contains("s3cret-key"),
+            "{builder:?}"
+        );
+        let client = builder.build().unwrap();
+        let shown = format!("{client:?}");
+        assert!(!shown.contains("s3cret-key"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
+
+    #[test]
+    fn an_api_key_that_cannot_be_a_header_is_refused_without_repeating_it() {
+        let err = Client::builder("http://127.0.0.1:8080")
+            .api_key("line\nbreak")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, ClientError::InvalidApiKey));
+        assert!(!err.to_string().contains("break"), "{err}");
     }
 
     #[test]

@@ -33,6 +33,7 @@ fn callable(steps: Option<usize>) -> ConvertibleInput {
         to_date: cleanspark::date(2032, 12, 15),
         price_per_100: 100.0,
         trigger: Some(1.3),
+        test: None,
     }];
     spec.put_schedule = vec![PutDate {
         date: cleanspark::date(2029, 12, 15),

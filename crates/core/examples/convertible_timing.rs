@@ -25,6 +25,7 @@ fn soft_call(spec: &mut ConvertibleSpec) {
         to_date: date(2032, 12, 15),
         price_per_100: 100.0,
         trigger: Some(1.3),
+        test: None,
     }];
     spec.put_schedule = vec![PutDate {
         date: date(2029, 12, 15),
@@ -62,6 +63,7 @@ fn main() {
         to_date: date(2032, 12, 15),
         price_per_100: 100.0,
         trigger: None,
+        test: None,
     }];
     let hard = ConvertibleInput::new(hard).expect("valid");
     let v = time("price, hard call, 20,000", || price(&hard).expect("prices"));

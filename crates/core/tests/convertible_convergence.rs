@@ -32,6 +32,7 @@ fn soft_call(from_date: NaiveDate) -> CallPeriod {
         to_date: date(2032, 12, 15),
         price_per_100: 100.0,
         trigger: Some(1.3),
+        test: None,
     }
 }
 
@@ -41,6 +42,7 @@ fn cases(model: Model) -> Vec<(&'static str, ConvertibleSpec)> {
     let mut hard = plain.clone();
     hard.call_schedule = vec![CallPeriod {
         trigger: None,
+        test: None,
         ..soft_call(date(2026, 12, 15))
     }];
     let mut soft = plain.clone();

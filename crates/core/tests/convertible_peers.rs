@@ -106,6 +106,7 @@ fn a_note_callable_on_a_single_date_matches_finite_differences() {
         to_date: date(2028, 12, 15),
         price_per_100: 100.0,
         trigger: None,
+        test: None,
     }];
     for steps in [None, Some(1_500), Some(3_000), Some(6_000)] {
         check(
@@ -128,6 +129,7 @@ fn quantlib_example(trigger: Option<f64>, days_late: u32) -> ConvertibleSpec {
         to_date: date(year, 3, 17 + days_late),
         price_per_100,
         trigger,
+        test: None,
     };
     ConvertibleSpec {
         face: 1000.0,

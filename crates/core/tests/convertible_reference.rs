@@ -47,6 +47,7 @@ fn spec_of(case: &Value) -> ConvertibleSpec {
             to_date: date(&c["last_date"]),
             price_per_100: num(&c["price_per_100"]),
             trigger: c["trigger_fraction_of_conversion_price"].as_f64(),
+            test: None,
         }],
     };
     let put_schedule = match &i["put_schedule"] {
@@ -84,6 +85,7 @@ fn spec_of(case: &Value) -> ConvertibleSpec {
         model: Model::TsiveriotisFernandes,
         recovery_rate: 0.0,
         steps: Some(i["steps"].as_u64().expect("steps") as usize),
+        contract: Default::default(),
     }
 }
 

@@ -9,6 +9,7 @@
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use infraval_api::batch::BatchError;
 pub use infraval_api::json::BodyError;
 use infraval_api::problem::{core_code_and_title, FieldProblem, Problem, PROBLEM_JSON};
 use infraval_api::wire::FieldErrors;
@@ -24,6 +25,15 @@ pub enum ApiError {
     /// The body could not be parsed into the request type.
     #[error(transparent)]
     Body(#[from] BodyError),
+    /// A batch as a whole is refused.
+    #[error(transparent)]
+    Batch(#[from] BatchError),
+    /// A batch item names no operation.
+    #[error("there is no operation `{operation}`; batch items name one of: {}", infraval_api::operations().iter().map(|op| op.id()).collect::<Vec<_>>().join(", "))]
+    UnknownOperation {
+        /// The id given.
+        operation: String,
+    },
     /// Fields out of their ranges, every one of them.
     #[error(transparent)]
     Fields(#[from] FieldErrors),
@@ -144,6 +154,39 @@ impl ApiError {
                     "A field has an invalid value",
                 ),
             },
+            ApiError::Batch(batch) => match batch {
+                BatchError::TooMany { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "too_many_items",
+                    "A list is over its cap",
+                ),
+                BatchError::NoItems => (S::UNPROCESSABLE_ENTITY, "empty_list", "A list is empty"),
+                BatchError::Duplicate { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "duplicate_id",
+                    "An id or name is used twice",
+                ),
+                BatchError::ShockNotOne { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "exactly_one_of",
+                    "Give exactly one of the alternatives",
+                ),
+                BatchError::UnmatchedShock { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "unmatched_shock",
+                    "A shock matches no item",
+                ),
+                BatchError::TooMuchWork { .. } => (
+                    S::UNPROCESSABLE_ENTITY,
+                    "too_much_work",
+                    "The batch asks for more work than one batch may",
+                ),
+            },
+            ApiError::UnknownOperation { .. } => (
+                S::UNPROCESSABLE_ENTITY,
+                "unknown_operation",
+                "No operation has this id",
+            ),
             ApiError::NotFound { .. } => (S::NOT_FOUND, "not_found", "No such route"),
             ApiError::MethodNotAllowed { .. } => (
                 S::METHOD_NOT_ALLOWED,
@@ -175,6 +218,8 @@ impl ApiError {
             ApiError::Core(core) => core.field(),
             ApiError::Fields(fields) => fields.first().field(),
             ApiError::Body(body) => body.field(),
+            ApiError::Batch(batch) => Some(batch.field()),
+            ApiError::UnknownOperation { .. } => Some("operation"),
             ApiError::NotFound { .. }
             | ApiError::MethodNotAllowed { .. }
             | ApiError::NotAcceptable { .. }
@@ -196,12 +241,12 @@ impl ApiError {
         match self {
             ApiError::Fields(fields) => fields.all().iter().filter_map(of_core).collect(),
             ApiError::Core(core) => of_core(core).into_iter().collect(),
-            ApiError::Body(body) => body
+            ApiError::Body(_) | ApiError::Batch(_) | ApiError::UnknownOperation { .. } => self
                 .field()
                 .map(|field| FieldProblem {
                     field: field.to_owned(),
                     code: self.status_and_code().1.to_owned(),
-                    detail: body.to_string(),
+                    detail: self.to_string(),
                 })
                 .into_iter()
                 .collect(),

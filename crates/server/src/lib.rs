@@ -5,6 +5,8 @@
 //! operation list in `infraval-api`.
 
 pub mod auth;
+pub mod batch;
+pub mod batch_file;
 pub mod compute;
 pub mod config;
 pub mod docs;

@@ -1,12 +1,13 @@
-//! The `infraval` binary: parse the command line, then serve or print the spec.
+//! The `infraval` binary: parse the command line, then serve, run a batch
+//! file or print the spec.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use infraval_server::config::{Cli, Command};
-use infraval_server::mount;
 use infraval_server::startup::{self, Application};
 use infraval_server::telemetry;
+use infraval_server::{batch_file, mount};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -18,6 +19,16 @@ fn main() -> ExitCode {
             }
             Err(err) => {
                 eprintln!("infraval: cannot render the OpenAPI document: {err}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Batch(args) => match batch_file::run(&args) {
+            Ok(summary) => {
+                eprintln!("infraval batch: {summary}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("infraval batch: {err}");
                 ExitCode::FAILURE
             }
         },

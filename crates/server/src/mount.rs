@@ -12,6 +12,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
 use actix_web::web::{self, Json, ServiceConfig};
 use actix_web::{HttpRequest, HttpResponse};
+use infraval_api::batch::{BatchRequest, BatchResponse, BatchResult};
 use infraval_api::chart::Svg;
 use infraval_api::health::Health;
 use infraval_api::operation::{self, Operation, Runs, Visitor};
@@ -23,12 +24,15 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required, ResponseBuilder, Schema};
 use utoipa::{OpenApi as _, ToSchema};
 
+use crate::batch;
 use crate::compute::{blocking, HeavyWork};
 use crate::error::ApiError;
 use crate::extract::ValidJson;
 use crate::metrics::Metrics;
 use crate::negotiate::{self, Representation, Wanted};
-use crate::openapi::{error_responses, examples, with_shared_responses, ApiDoc};
+use crate::openapi::{
+    batch_error_responses, error_responses, examples, with_shared_responses, ApiDoc,
+};
 
 /// An operation's answer, in the representation asked for.
 enum Answer<Response> {
@@ -374,6 +378,9 @@ pub fn openapi() -> OpenApi {
             .push((route.path, PathItem::new(HttpMethod::Get, documented)));
     }
     operation::visit(&mut found);
+    found
+        .paths
+        .push((batch::PATH, batch_path(&mut found.schemas)));
     let mut doc = ApiDoc::openapi();
     for (path, item) in found.paths {
         doc.paths.paths.insert(path.to_owned(), item);
@@ -385,6 +392,72 @@ pub fn openapi() -> OpenApi {
         rules(&mut components.schemas);
     }
     with_shared_responses(doc)
+}
+
+/// The summary and description of `POST /v1/batch`.
+const BATCH_DOC: &str = "Many operations in one request, optionally under scenarios.\n\n\
+Each item names an operation by its id (e.g. `convertibles.price`, `colocation.arr`; every \
+operation's id is in its description) and gives the body its own path takes; the body is \
+parsed, validated and computed exactly as there. Items run in parallel on a pool of one \
+thread per core. Caps: 1,000 items, 50 scenarios of at most 100 shocks, and 20,000 work \
+units in all (a default 1,000-step convertible price is one unit, as is each cheap \
+operation; every cell counts), each a 422 naming the list; duplicate item ids or scenario \
+names are a 422 `duplicate_id`. The batch's total work counts against the overload limit as \
+one request.\n\n\
+One bad item never fails the batch: its result carries the `status` and `problem` its own \
+request would have had. With scenarios, each item is answered unshocked (the base, no \
+`scenario`) and once per scenario, its body shocked before parsing (see `Shock`); a shock \
+whose field is in no item's body is a 422 `unmatched_shock`.\n\n\
+With `Accept: application/x-ndjson` the answer streams one `BatchResult` per line as each \
+is computed, in completion order (`index` and `scenario` say which); otherwise it is one \
+JSON document with every result in request order.";
+
+fn to_json(value: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or_default()
+}
+
+/// `POST /v1/batch`'s path item, adding the schemas it names; its 200
+/// example is what its request example answers.
+///
+/// # Panics
+/// When the request example is refused as a whole.
+fn batch_path(schemas: &mut Schemas) -> PathItem {
+    schemas_of::<BatchRequest>(schemas);
+    schemas_of::<BatchResponse>(schemas);
+    let request = BatchRequest::example();
+    let answer = batch::answer_here(&request)
+        .unwrap_or_else(|err| panic!("the batch example is refused: {err}"));
+    let summary = "Two sites, one scenario";
+    let mut documented = documented(
+        "batch",
+        "batch",
+        BATCH_DOC,
+        Some(Body {
+            media_type: "application/json",
+            schema: RefOr::Ref(Ref::from_schema_name(BatchRequest::name())),
+            examples: examples([("sites", summary, to_json(&request))]),
+        }),
+        (
+            "Every result, in request order; or, in NDJSON, one result per line as each completes",
+            vec![
+                Body {
+                    media_type: "application/json",
+                    schema: RefOr::Ref(Ref::from_schema_name(BatchResponse::name())),
+                    examples: examples([("sites", summary, to_json(&answer))]),
+                },
+                Body {
+                    media_type: batch::NDJSON,
+                    schema: RefOr::Ref(Ref::from_schema_name(BatchResult::name())),
+                    examples: Vec::new(),
+                },
+            ],
+        ),
+    );
+    documented
+        .responses
+        .responses
+        .extend(batch_error_responses(&request));
+    PathItem::new(HttpMethod::Post, documented)
 }
 
 /// Every route's path and methods, for route labels and for answering 404
@@ -411,6 +484,7 @@ impl KnownRoutes {
                 .push(Method::GET);
         }
         operation::visit(&mut Posts(&mut routes));
+        routes.entry(batch::PATH).or_default().push(Method::POST);
         KnownRoutes { routes }
     }
 
@@ -512,7 +586,8 @@ mod tests {
         }
         assert_eq!(
             doc.paths.paths.len(),
-            infraval_api::operations().len() + SERVICE_ROUTES.len()
+            infraval_api::operations().len() + SERVICE_ROUTES.len() + 1
         );
+        assert!(doc.paths.paths[batch::PATH].post.is_some());
     }
 }

@@ -2,6 +2,7 @@
 //! (each with an example of its own status and code) and the optional API
 //! key.
 
+use infraval_api::batch::{BatchError, BatchRequest};
 use infraval_api::json::{self, BodyError};
 use infraval_api::operation::{self, Operation, Runs};
 use infraval_api::problem::{Problem, PROBLEM_JSON};
@@ -44,6 +45,7 @@ the first in `field` and every one in `errors`. API keys are optional: a server 
         (name = "convertibles", description = "Convertible notes: terms, dilution, yield, and fair value on a credit-risky lattice with greeks, implied volatility or spread, and price profiles"),
         (name = "mining", description = "Bitcoin-mining production, unit economics and projections"),
         (name = "valuations", description = "Sum-of-the-parts company valuation"),
+        (name = "batch", description = "Many operations in one request, under scenarios, optionally streamed"),
     )
 )]
 pub struct ApiDoc;
@@ -117,10 +119,79 @@ pub(crate) fn error_responses<Op: Operation>(
             Op::ID
         )
     });
+    let mut responses = shared_error_responses(
+        &malformed,
+        (
+            "A field is missing, unknown, of the wrong type or out of range (every field \
+out of range is listed in `errors`), or the inputs admit no answer; `code` says which and \
+`field` names the field.",
+            &ApiError::Fields(out_of_range),
+        ),
+        Op::RUNS == Runs::Blocking,
+    );
+    let offered: Vec<&'static str> = negotiate::offered::<Op>()
+        .iter()
+        .map(|representation| representation.media_type())
+        .collect();
+    let named = offered
+        .iter()
+        .map(|media_type| format!("`{media_type}`"))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    responses.push((
+        "406".to_owned(),
+        problem_response(
+            &format!(
+                "The `Accept` header names none of this operation's media types, {named} \
+(`not_acceptable`). Errors are `application/problem+json` whatever `Accept` says."
+            ),
+            &ApiError::NotAcceptable {
+                accept: "image/png".to_owned(),
+                offered,
+            },
+        ),
+    ));
+    responses
+}
+
+/// The error responses of `POST /v1/batch`: as an operation's, with the
+/// 422 of a batch refused as a whole.
+pub(crate) fn batch_error_responses(request: &BatchRequest) -> Vec<(String, RefOr<Response>)> {
+    let text = serde_json::to_string(request).unwrap_or_default();
+    let cut_short = text.strip_suffix('}').unwrap_or(&text);
+    let malformed = match json::parse::<BatchRequest>(cut_short.as_bytes()) {
+        Err(err) => ApiError::Body(err),
+        Ok(_) => unreachable!("a body cut short never parses"),
+    };
+    let duplicate = ApiError::Batch(BatchError::Duplicate {
+        field: "items[1].id".to_owned(),
+        value: "site-a".to_owned(),
+        first: 0,
+    });
+    shared_error_responses(
+        &malformed,
+        (
+            "The batch as a whole is refused: a list over its cap, an empty `items`, a \
+duplicate id or scenario name, a shock with none or several of `set`, `add` and `multiply` or \
+matching no item, or more work than one batch may ask for; `code` says which and `field` names \
+the entry. An item's own failures are in its result, not here.",
+            &duplicate,
+        ),
+        true,
+    )
+}
+
+/// The 400, 401, 413, 415 and 422 every body-taking route answers, and the
+/// 503 of one that runs heavy work.
+fn shared_error_responses(
+    malformed: &ApiError,
+    unprocessable: (&str, &ApiError),
+    overloadable: bool,
+) -> Vec<(String, RefOr<Response>)> {
     let mut responses = vec![
         (
             "400",
-            problem_response("The body is not valid JSON (`malformed_json`).", &malformed),
+            problem_response("The body is not valid JSON (`malformed_json`).", malformed),
         ),
         (
             "401",
@@ -148,39 +219,9 @@ wrong one (`unauthorized`).",
                 }),
             ),
         ),
-        (
-            "422",
-            problem_response(
-                "A field is missing, unknown, of the wrong type or out of range (every field \
-out of range is listed in `errors`), or the inputs admit no answer; `code` says which and \
-`field` names the field.",
-                &ApiError::Fields(out_of_range),
-            ),
-        ),
+        ("422", problem_response(unprocessable.0, unprocessable.1)),
     ];
-    let offered: Vec<&'static str> = negotiate::offered::<Op>()
-        .iter()
-        .map(|representation| representation.media_type())
-        .collect();
-    let named = offered
-        .iter()
-        .map(|media_type| format!("`{media_type}`"))
-        .collect::<Vec<_>>()
-        .join(" and ");
-    responses.push((
-        "406",
-        problem_response(
-            &format!(
-                "The `Accept` header names none of this operation's media types, {named} \
-(`not_acceptable`). Errors are `application/problem+json` whatever `Accept` says."
-            ),
-            &ApiError::NotAcceptable {
-                accept: "image/png".to_owned(),
-                offered,
-            },
-        ),
-    ));
-    if Op::RUNS == Runs::Blocking {
+    if overloadable {
         let mut overloaded = problem_response(
             "More heavy work is waiting for the server's blocking pool than its limit \
 (`--heavy-work-limit`) allows (`overloaded`); retry after `Retry-After` seconds.",

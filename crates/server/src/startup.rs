@@ -9,6 +9,7 @@ use actix_web::http::{header, KeepAlive, Method};
 use actix_web::middleware::{from_fn, Condition};
 use actix_web::{web, App, HttpServer};
 
+use crate::batch::{self, BatchPool};
 use crate::compute::{self, HeavyWork};
 use crate::config::Settings;
 use crate::docs;
@@ -50,6 +51,8 @@ impl Application {
         let limit = web::Data::new(BodyLimit(settings.body_limit_bytes));
         let metrics = web::Data::from(Metrics::start());
         let heavy = web::Data::new(HeavyWork::new(settings.heavy_work_limit));
+        let pool = web::Data::new(BatchPool::new(None).map_err(std::io::Error::other)?);
+        let batch_limit = web::Data::new(BodyLimit(settings.batch_body_limit_bytes));
         let api_keys = settings.api_keys.clone().map(web::Data::new);
         let cors_origins = settings.cors_origins.clone();
         let server = HttpServer::new(move || {
@@ -57,11 +60,17 @@ impl Application {
                 .app_data(known.clone())
                 .app_data(limit.clone())
                 .app_data(metrics.clone())
-                .app_data(heavy.clone());
+                .app_data(heavy.clone())
+                .app_data(pool.clone());
             if let Some(keys) = &api_keys {
                 app = app.app_data(keys.clone());
             }
             app.configure(mount::configure)
+                .service(
+                    web::resource(batch::PATH)
+                        .app_data(batch_limit.clone())
+                        .route(web::post().to(batch::handle)),
+                )
                 .configure(|cfg| docs::configure(cfg, doc.clone()))
                 .default_service(web::to(mount::not_matched))
                 .wrap(from_fn(telemetry::observe))

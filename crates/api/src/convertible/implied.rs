@@ -1,6 +1,7 @@
 //! The volatility or spread that reproduces a market price:
 //! `POST /v1/convertibles/implied`.
 
+use infraval_core::convertible::engine::Engine;
 use infraval_core::convertible::implied::{self, Implied, SolveFor};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, PutDate,
@@ -14,10 +15,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::contract::EngineUsed;
 use super::pricing::{
-    conversion_rate, coupon_hazard_note_with, dec, lattice_units, note_request, note_with, opt,
-    per_100, per_note, CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest,
-    DEFAULT_FACE, FRACTION_DECIMALS,
+    cleanspark_2032_template, conversion_rate, coupon_hazard_note_with, dec, exact_units, extended,
+    lattice_units, note_request, note_with, opt, per_100, per_note, CallRequest, CouponDayCount,
+    CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
 };
 use crate::wire::{Date, Int, Num, Wire};
 use crate::{bounds, Example, Examples};
@@ -84,6 +86,20 @@ impl Examples for ImpliedRequest {
                 })),
             },
             Example {
+                name: "cleanspark_2032_template_volatility",
+                summary: "The volatility at which CleanSpark's 2032 notes on the template's terms are worth 105 two years before maturity, exact engine at 1,024 paths",
+                body: extended(
+                    cleanspark_2032_template(1024),
+                    json!({
+                        "valuation_date": "2030-02-15",
+                        "stock_price": 15.03,
+                        "credit_spread": 0.05,
+                        "solve_for": "volatility",
+                        "market_price_per_100": 105
+                    }),
+                ),
+            },
+            Example {
                 name: "spread_under_hazard_rate",
                 summary: "The hazard-rate spread of a 2% coupon note worth 115 per 100, 40% recovery, 500 steps",
                 body: coupon_hazard_note_with(json!({
@@ -106,6 +122,8 @@ pub struct ImpliedInput {
     pub solve_for: SolveFor,
     /// The target price per 100, dirty.
     pub market_price_per_100: f64,
+    /// The engine whose price is matched.
+    pub engine: Engine,
     /// The starting value of the solved input, if given.
     pub start: Option<f64>,
 }
@@ -148,10 +166,13 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
         let spec = req.spec(req.stock_price.to_f64(), volatility, spread)?;
         let market_price_per_100 =
             positive_f64(req.market_price_per_100.to_f64()).at("market_price_per_100")?;
+        let input = ConvertibleInput::new(spec)?;
+        let engine = req.engine(&input)?;
         Ok(ImpliedInput {
-            input: ConvertibleInput::new(spec)?,
+            input,
             solve_for,
             market_price_per_100,
+            engine,
             start,
         })
     }
@@ -169,20 +190,25 @@ pub struct ImpliedResponse {
     /// The implied credit spread (when solving for it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_spread: Option<Num>,
-    /// The lattice price at the solved value, per 100, dirty.
+    /// The engine whose price was matched: `lattice` or `monte_carlo` (from
+    /// the same seed at every trial value).
+    pub engine: EngineUsed,
+    /// The engine's price at the solved value, per 100, dirty.
     pub price_per_100: Num,
     /// The same for one note, USD.
     pub price_per_note: Num,
     /// The solver's price tolerance, per 100 (absolute).
     pub tolerance_per_100: Num,
     /// Every volatility (or spread) found that reproduces the price,
-    /// ascending, to 8 decimals: the price is scanned across the whole
-    /// search range, and more than one value answers where it is not
-    /// monotone in the input (the hazard-rate price in the spread). The
-    /// answer above is the one nearest the request's starting value, or
-    /// the lowest.
+    /// ascending, to 8 decimals: the lattice's price is scanned across the
+    /// whole search range, and more than one value answers where it is not
+    /// monotone in the input (the hazard-rate price in the spread); the
+    /// exact engine solves within 0.2 of each lattice root. The answer
+    /// above is the one nearest the request's starting value, or the
+    /// lowest.
     pub roots: Vec<Num>,
-    /// Lattice prices computed: the scan's 17 and Brent's for each root.
+    /// Prices computed: the lattice's scan (17) and Brent's for each root,
+    /// and with the exact engine its runs.
     pub iterations: u32,
     /// The credit model used.
     pub model: CreditModel,
@@ -190,13 +216,21 @@ pub struct ImpliedResponse {
 
 impl ImpliedResponse {
     /// Builds the response from the solver's result.
-    pub fn new(input: &ConvertibleInput, solved: &Implied) -> Result<Self, CoreError> {
+    pub fn new(
+        input: &ConvertibleInput,
+        solved: &Implied,
+        engine: Engine,
+    ) -> Result<Self, CoreError> {
         let value = Some(dec(solved.value, FRACTION_DECIMALS)?);
         let (solve_for, volatility, credit_spread) = match solved.solve_for {
             SolveFor::Volatility => (SolveForRequest::Volatility, value, None),
             SolveFor::CreditSpread => (SolveForRequest::CreditSpread, None, value),
         };
         Ok(ImpliedResponse {
+            engine: match engine {
+                Engine::Lattice => EngineUsed::Lattice,
+                Engine::MonteCarlo(_) => EngineUsed::MonteCarlo,
+            },
             solve_for,
             volatility,
             credit_spread,
@@ -216,18 +250,21 @@ impl ImpliedResponse {
 
 /// Computes [`crate::operations::ConvertibleImplied`].
 pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
-    let solved = implied::implied(
+    let solved = implied::implied_by(
         &req.input,
         req.solve_for,
         req.market_price_per_100,
         req.start,
+        req.engine,
     )?;
-    ImpliedResponse::new(&req.input, &solved)
+    ImpliedResponse::new(&req.input, &solved, req.engine)
 }
 
 /// The work of an implied solve: as three prices at the same steps (the
 /// scan's 17 plain rollbacks and Brent's half dozen or so a root, where a
-/// price with greeks takes about 8).
+/// price with greeks takes about 8); with the exact engine, a dozen runs
+/// more.
 pub fn implied_work_units(req: &ImpliedInput) -> u64 {
     lattice_units(req.input.steps(), 3)
+        .saturating_add(exact_units(&req.input, req.engine).saturating_mul(12))
 }

@@ -21,6 +21,7 @@ use rust_decimal::Decimal;
 use crate::num;
 use crate::wire::Num;
 
+pub mod contract;
 pub mod dilution;
 pub mod implied;
 pub mod pricing;

@@ -17,9 +17,12 @@
 //!
 //! The core computes in `f64` (a lattice); rounding happens only here.
 
+use infraval_core::convertible::desk::{self, Event, EventKind, Placement};
+use infraval_core::convertible::engine::Engine;
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
 };
+use infraval_core::convertible::monte_carlo::{self, ExactValuation};
 use infraval_core::convertible::pricing::{Profile, Valuation};
 use infraval_core::convertible::schedule::DayCount;
 use infraval_core::error::{AtField, ValueError};
@@ -31,6 +34,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::contract::EngineUsed;
 use crate::wire::{Date, Int, Num, Wire};
 use crate::{bounds, num, Example, Examples};
 
@@ -116,6 +120,19 @@ pub struct CallRequest {
     /// conversion price` (1.3 for the usual 130%). Omit for a hard call.
     #[wire(bounds::TRIGGER)]
     pub trigger: Option<Num>,
+    /// The soft call's N-of-M test: callable on a day when the stock closed
+    /// at or above the trigger on at least `trigger_days` of the
+    /// `window_days` trading days (weekdays) before it (20 of 30 in the
+    /// template), at most `window_days`. Give both or neither; without them
+    /// the trigger is read once, on the day itself (on the lattice: at
+    /// every step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(bounds::TEST_DAYS)]
+    pub trigger_days: Option<Int>,
+    /// The N-of-M test's window, trading days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(bounds::TEST_DAYS)]
+    pub window_days: Option<Int>,
 }
 
 /// A date on which the holder may put the note back to the issuer.
@@ -199,6 +216,36 @@ macro_rules! note_request {
             /// price on the reference cases).
             #[wire(bounds::STEPS)]
             pub steps: Option<Int>,
+            /// Contingent conversion (the template's quarterly 130% test);
+            /// omit for a note convertible at any time.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[wire($crate::wire::NESTED)]
+            pub contingent_conversion: Option<$crate::convertible::contract::ContingentConversionRequest>,
+            /// The make-whole table, applied to conversions after a notice
+            /// of redemption or on a fundamental change.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[wire($crate::wire::NESTED)]
+            pub make_whole: Option<$crate::convertible::contract::MakeWholeRequest>,
+            /// The fundamental change (a takeover) and its intensity.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[wire($crate::wire::NESTED)]
+            pub fundamental_change: Option<$crate::convertible::contract::FundamentalChangeRequest>,
+            /// `auto` (default), `lattice` or `monte_carlo`: see the engine
+            /// values. `auto` is the lattice unless the note has terms only
+            /// the exact engine prices.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub engine: Option<$crate::convertible::contract::EngineRequest>,
+            /// Monte Carlo paths (`monte_carlo` only), rounded up to an even
+            /// count. Default 32,768; paths × trading days to maturity at
+            /// most 210,000,000.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[wire(bounds::PATHS)]
+            pub paths: Option<Int>,
+            /// Monte Carlo seed (`monte_carlo` only). Default 20320215; the
+            /// same seed and paths give the same answer.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[wire(bounds::SEED)]
+            pub seed: Option<Int>,
             $($extra)*
         }
 
@@ -250,13 +297,19 @@ macro_rules! note_request {
                     call_schedule: self
                         .call_schedule
                         .iter()
-                        .map(|c| CallPeriod {
+                        .enumerate()
+                        .map(|(i, c)| Ok(CallPeriod {
                             from_date: c.from_date.get(),
                             to_date: c.to_date.get(),
                             price_per_100: c.price.to_f64(),
                             trigger: c.trigger.map(Num::to_f64),
-                        })
-                        .collect(),
+                            test: $crate::convertible::contract::trigger_test(
+                                c.trigger_days,
+                                c.window_days,
+                                &format!("call_schedule[{i}]"),
+                            )?,
+                        }))
+                        .collect::<Result<_, CoreError>>()?,
                     put_schedule: self
                         .put_schedule
                         .iter()
@@ -265,7 +318,37 @@ macro_rules! note_request {
                     model: model.into(),
                     recovery_rate: opt(self.recovery_rate),
                     steps: self.steps.map(|s| s.to_u32() as usize),
+                    contract: infraval_core::convertible::contract::ContractTerms {
+                        contingent_conversion: self
+                            .contingent_conversion
+                            .as_ref()
+                            .map($crate::convertible::contract::ContingentConversionRequest::core)
+                            .transpose()?,
+                        make_whole: match &self.make_whole {
+                            Some(table) => Some(table.core($crate::convertible::pricing::conversion_rate_decimal(
+                                self.conversion_rate,
+                                self.conversion_price,
+                            )?)?),
+                            None => None,
+                        },
+                        fundamental_change: self
+                            .fundamental_change
+                            .as_ref()
+                            .map($crate::convertible::contract::FundamentalChangeRequest::core),
+                    },
                 })
+            }
+
+            /// The engine the request asks for, resolved for `input`.
+            fn engine(&self, input: &ConvertibleInput) -> Result<infraval_core::convertible::engine::Engine, CoreError> {
+                infraval_core::convertible::engine::Engine::resolve(
+                    self.engine.unwrap_or_default().into(),
+                    input,
+                    infraval_core::convertible::monte_carlo::Settings {
+                        paths: self.paths.map(|p| p.to_u32() as usize),
+                        seed: self.seed.map(|s| s.get().unsigned_abs()),
+                    },
+                )
             }
         }
     };
@@ -273,6 +356,24 @@ macro_rules! note_request {
 
 pub(crate) fn opt(value: Option<Num>) -> f64 {
     value.map_or(0.0, Num::to_f64)
+}
+
+/// The conversion rate in decimals, for the make-whole table's cap: the
+/// given rate, or `1,000 / conversion_price` (the f64 check of
+/// [`conversion_rate`] has already named a bad or missing field).
+pub(crate) fn conversion_rate_decimal(
+    rate: Option<Num>,
+    price: Option<Num>,
+) -> Result<Decimal, CoreError> {
+    conversion_rate(rate, price)?;
+    let overflow = CoreError::Overflow {
+        quantity: "conversion_rate",
+    };
+    match (rate, price) {
+        (Some(r), _) => Ok(r.get()),
+        (None, Some(p)) => Decimal::ONE_THOUSAND.checked_div(p.get()).ok_or(overflow),
+        (None, None) => Err(overflow),
+    }
 }
 
 /// Shares per $1,000 from exactly one of `conversion_rate` and `conversion_price`.
@@ -341,11 +442,40 @@ fn coupon_hazard_note() -> serde_json::Value {
     })
 }
 
-fn extended(mut body: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
+pub(crate) fn extended(mut body: serde_json::Value, extra: serde_json::Value) -> serde_json::Value {
     if let (Some(body), serde_json::Value::Object(extra)) = (body.as_object_mut(), extra) {
         body.extend(extra);
     }
     body
+}
+
+/// CleanSpark's 0% notes due 15 February 2032 on the template's terms
+/// (README, "Pricing CleanSpark's 2032 notes"): the call from 2029-02-20 at
+/// 100 with the 130% test on 20 of 30 trading days, contingent conversion
+/// until 2031-08-15, an illustrative make-whole table and a 5% takeover
+/// intensity, priced by the exact engine on `paths` paths.
+pub(crate) fn cleanspark_2032_template(paths: u32) -> serde_json::Value {
+    json!({
+        "issue_date": "2025-12-15",
+        "maturity_date": "2032-02-15",
+        "valuation_date": "2025-12-15",
+        "conversion_rate": 52.1832,
+        "risk_free_rate": 0.04,
+        "call_schedule": [{"from_date": "2029-02-20", "to_date": "2032-02-15", "price": 100,
+                           "trigger": 1.3, "trigger_days": 20, "window_days": 30}],
+        "contingent_conversion": {"until_date": "2031-08-15", "trigger": 1.3, "trigger_days": 20,
+                                  "window_days": 30, "measurement": "prior_calendar_quarter"},
+        "make_whole": {
+            "effective_dates": ["2025-12-15", "2028-12-15", "2032-02-15"],
+            "stock_prices": [15.03, 19.16, 40],
+            "additional_shares_per_1000": [[14.3504, 7.8, 0], [14.3504, 5.1, 0], [14.3504, 0, 0]],
+            "max_conversion_rate": 66.5336
+        },
+        "fundamental_change": {"intensity_per_year": 0.05},
+        "engine": "monte_carlo",
+        "paths": paths,
+        "seed": 20320215
+    })
 }
 
 /// `cleanspark_note()` with more fields.
@@ -397,6 +527,14 @@ impl Examples for PriceRequest {
                 }),
             },
             Example {
+                name: "cleanspark_2032_template",
+                summary: "CleanSpark's 2032 notes on the template's terms (20-of-30 call, contingent conversion, illustrative make-whole, takeovers), exact engine at 1,024 paths",
+                body: extended(
+                    cleanspark_2032_template(1024),
+                    json!({"stock_price": 15.03, "volatility": 0.65, "credit_spread": 0.05}),
+                ),
+            },
+            Example {
                 name: "hazard_rate",
                 summary: "The same notes with jump to default and 40% recovery",
                 body: note_with(json!({
@@ -411,7 +549,16 @@ impl Examples for PriceRequest {
     }
 }
 
-impl TryFrom<PriceRequest> for ConvertibleInput {
+/// A validated price request: the note and the engine that prices it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceInput {
+    /// The note and market.
+    pub input: ConvertibleInput,
+    /// The engine, resolved from `engine`, `paths` and `seed`.
+    pub engine: Engine,
+}
+
+impl TryFrom<PriceRequest> for PriceInput {
     type Error = CoreError;
 
     fn try_from(req: PriceRequest) -> Result<Self, CoreError> {
@@ -420,7 +567,9 @@ impl TryFrom<PriceRequest> for ConvertibleInput {
             req.volatility.to_f64(),
             req.credit_spread.to_f64(),
         )?;
-        ConvertibleInput::new(spec)
+        let input = ConvertibleInput::new(spec)?;
+        let engine = req.engine(&input)?;
+        Ok(PriceInput { input, engine })
     }
 }
 
@@ -455,6 +604,14 @@ impl Examples for ProfileRequest {
                 })),
             },
             Example {
+                name: "cleanspark_2032_template",
+                summary: "CleanSpark's 2032 notes on the template's terms, exact engine at 1,024 paths a price",
+                body: extended(
+                    cleanspark_2032_template(1024),
+                    json!({"stock_prices": [10, 22], "volatility": 0.65, "credit_spread": 0.05}),
+                ),
+            },
+            Example {
                 name: "hazard_rate_with_coupon",
                 summary: "A 2% semiannual coupon under jump to default, 40% recovery, 500 steps",
                 body: coupon_hazard_note_with(json!({
@@ -474,6 +631,8 @@ pub struct ProfileInput {
     pub input: ConvertibleInput,
     /// The share prices, USD.
     pub stock_prices: Vec<f64>,
+    /// The engine that prices each point.
+    pub engine: Engine,
 }
 
 impl TryFrom<ProfileRequest> for ProfileInput {
@@ -486,9 +645,12 @@ impl TryFrom<ProfileRequest> for ProfileInput {
             None => return Err(CoreError::invalid("stock_prices", ValueError::Empty)),
         };
         let spec = req.spec(first, req.volatility.to_f64(), req.credit_spread.to_f64())?;
+        let input = ConvertibleInput::new(spec)?;
+        let engine = req.engine(&input)?;
         Ok(ProfileInput {
-            input: ConvertibleInput::new(spec)?,
+            input,
             stock_prices,
+            engine,
         })
     }
 }
@@ -531,10 +693,86 @@ pub struct ConvergenceResponse {
     pub richardson_price_per_100: Num,
 }
 
+/// What falls on a date of the event table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKindResponse {
+    /// A coupon payment.
+    Coupon,
+    /// The first day of a call period.
+    CallStart,
+    /// The last day of a call period.
+    CallEnd,
+    /// A put date.
+    Put,
+    /// The last trading day of a quarter, when the contingent-conversion test is read.
+    ContingentConversionTest,
+    /// The free-conversion date.
+    ContingentConversionEnd,
+    /// An effective date of the make-whole table.
+    MakeWhole,
+    /// An ex-dividend date.
+    ExDividend,
+    /// The first conversion date.
+    ConversionStart,
+    /// The maturity date.
+    Maturity,
+}
+
+impl From<EventKind> for EventKindResponse {
+    fn from(k: EventKind) -> Self {
+        match k {
+            EventKind::Coupon => EventKindResponse::Coupon,
+            EventKind::CallStart => EventKindResponse::CallStart,
+            EventKind::CallEnd => EventKindResponse::CallEnd,
+            EventKind::Put => EventKindResponse::Put,
+            EventKind::ContingentConversionTest => EventKindResponse::ContingentConversionTest,
+            EventKind::ContingentConversionEnd => EventKindResponse::ContingentConversionEnd,
+            EventKind::MakeWhole => EventKindResponse::MakeWhole,
+            EventKind::ExDividend => EventKindResponse::ExDividend,
+            EventKind::ConversionStart => EventKindResponse::ConversionStart,
+            EventKind::Maturity => EventKindResponse::Maturity,
+        }
+    }
+}
+
+/// One date of the note as the engine that answered placed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventResponse {
+    /// What falls on the date.
+    pub kind: EventKindResponse,
+    /// The contractual date.
+    pub date: Date,
+    /// The step it was placed on: a lattice step (0 is the valuation date,
+    /// the nearest step), or a day of the daily grid (1 is the first
+    /// trading day after valuation; a weekend date moves to the Monday).
+    pub step: u32,
+    /// Years from valuation of that step (Act/365F).
+    pub step_years: Num,
+}
+
+impl EventResponse {
+    fn new(e: &Event) -> Result<Self, CoreError> {
+        Ok(EventResponse {
+            kind: e.kind.into(),
+            date: Date::new(e.date),
+            step: u32::try_from(e.step).unwrap_or(u32::MAX),
+            step_years: dec(e.step_years, FRACTION_DECIMALS)?,
+        })
+    }
+}
+
 /// A note's fair value and analytics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriceResponse {
+    /// The engine that gave `price_per_100`: `lattice` or `monte_carlo`.
+    /// Greeks, `steps` and `convergence` always come from the lattice,
+    /// which prices an N-of-M call test through its effective trigger and
+    /// leaves out contingent conversion, make-whole shares and the
+    /// fundamental change.
+    pub engine: EngineUsed,
     /// The credit model used.
     pub model: CreditModel,
     /// Lattice steps used (the request's, or more where the hazard-rate tree
@@ -597,15 +835,117 @@ pub struct PriceResponse {
     pub cs01_per_note_per_bp: Num,
     /// Convergence diagnostic.
     pub convergence: ConvergenceResponse,
+    /// The lattice's price per 100, dirty (equal to `price_per_100` when
+    /// the lattice answered).
+    pub lattice_price_per_100: Num,
+    /// The exact engine's standard error, per 100; `null` for the lattice.
+    pub standard_error_per_100: Option<Num>,
+    /// Monte Carlo paths used; `null` for the lattice.
+    pub paths: Option<u32>,
+    /// Monte Carlo seed used; `null` for the lattice.
+    pub seed: Option<u64>,
+    /// The probability under the pricing measure that the issuer calls the
+    /// note; from the exact engine, `null` for the lattice.
+    pub call_probability: Option<Num>,
+    /// The probability that the note is converted (on a call, a
+    /// fundamental change, voluntarily or at maturity); exact engine only.
+    pub conversion_probability: Option<Num>,
+    /// The probability that the holder puts the note (a put date or the
+    /// fundamental-change put); exact engine only.
+    pub put_probability: Option<Num>,
+    /// Expected years to the first of conversion, call, put, default,
+    /// fundamental change and maturity, under the pricing measure; exact
+    /// engine only.
+    pub expected_life_years: Option<Num>,
+    /// Yield to maturity at the clean price, a nominal annual decimal
+    /// fraction compounded at the coupon frequency (semi-annually for a
+    /// zero); `null` when no yield in [−95%, 1,000%] reaches the price.
+    pub yield_to_maturity: Option<Num>,
+    /// Yield to the first put date at its price; `null` without a put.
+    pub yield_to_put: Option<Num>,
+    /// Yield to the first call date (the first `from_date` after valuation)
+    /// at its price; `null` without a call.
+    pub yield_to_call: Option<Num>,
+    /// The least of the three yields.
+    pub yield_to_worst: Option<Num>,
+    /// Years for the coupon's advantage over the dividends on the
+    /// conversion shares to pay back the premium over parity; 0 at or
+    /// below parity, `null` when the advantage is not positive (a zero
+    /// coupon).
+    pub breakeven_years: Option<Num>,
+    /// What the note is worth per 100 if a takeover were announced today at
+    /// `stock_price`: the better of the put at par plus accrued and
+    /// conversion with the make-whole shares; `null` without `make_whole`
+    /// or `fundamental_change`.
+    pub takeover_value_per_100: Option<Num>,
+    /// Every coupon, call, put, contingent-conversion, make-whole, dividend
+    /// and maturity date after valuation, as the engine that answered
+    /// placed it.
+    pub events: Vec<EventResponse>,
 }
 
 impl PriceResponse {
-    /// Builds the response from the core valuation, rounding as documented.
-    pub fn new(input: &ConvertibleInput, v: &Valuation) -> Result<Self, CoreError> {
+    /// Builds the response from the lattice valuation and, when it ran, the
+    /// exact engine's, rounding as documented.
+    pub fn new(
+        input: &ConvertibleInput,
+        v: &Valuation,
+        exact: Option<&ExactValuation>,
+    ) -> Result<Self, CoreError> {
         let face = input.spec().face;
         let note = face / 100.0;
         let g = &v.greeks;
+        let lattice_price = v.price_per_100;
+        let price = exact.map_or(lattice_price, |e| e.price_per_100);
+        let clean = price - v.accrued_per_100;
+        let v = &Valuation {
+            price_per_100: price,
+            clean_price_per_100: clean,
+            premium_to_parity: price / v.conversion_value_per_100 - 1.0,
+            premium_to_bond_floor: price / v.bond_floor_per_100 - 1.0,
+            ..*v
+        };
+        let yields = desk::yields(input, clean)?;
+        let fraction = |x: Option<f64>| x.map(|x| dec(x, FRACTION_DECIMALS)).transpose();
+        let placement = match exact {
+            Some(_) => Placement::DailyGrid,
+            None => Placement::Lattice { steps: v.steps },
+        };
+        let spec = input.spec();
+        let takeover = (spec.contract.make_whole.is_some()
+            || spec.contract.fundamental_change.is_some())
+        .then(|| {
+            let s = spec.stock_price;
+            let extra = spec.contract.make_whole.as_ref().map_or(0.0, |t| {
+                t.additional_shares_per_1000_f64(spec.valuation_date, s) / 10.0
+            });
+            (100.0 + v.accrued_per_100).max((input.conversion_shares_per_100() + extra) * s)
+        });
         Ok(PriceResponse {
+            engine: match exact {
+                Some(_) => EngineUsed::MonteCarlo,
+                None => EngineUsed::Lattice,
+            },
+            lattice_price_per_100: per_100(lattice_price)?,
+            standard_error_per_100: exact
+                .map(|e| per_100(e.standard_error_per_100))
+                .transpose()?,
+            paths: exact.map(|e| u32::try_from(e.paths).unwrap_or(u32::MAX)),
+            seed: exact.map(|e| e.seed),
+            call_probability: fraction(exact.map(|e| e.call_probability))?,
+            conversion_probability: fraction(exact.map(|e| e.conversion_probability))?,
+            put_probability: fraction(exact.map(|e| e.put_probability))?,
+            expected_life_years: fraction(exact.map(|e| e.expected_life_years))?,
+            yield_to_maturity: fraction(yields.yield_to_maturity)?,
+            yield_to_put: fraction(yields.yield_to_put)?,
+            yield_to_call: fraction(yields.yield_to_call)?,
+            yield_to_worst: fraction(yields.yield_to_worst)?,
+            breakeven_years: fraction(desk::breakeven_years(input, price))?,
+            takeover_value_per_100: takeover.map(per_100).transpose()?,
+            events: desk::events(input, placement)
+                .iter()
+                .map(EventResponse::new)
+                .collect::<Result<_, _>>()?,
             model: v.model.into(),
             steps: u32::try_from(v.steps).unwrap_or(u32::MAX),
             price_per_100: per_100(v.price_per_100)?,
@@ -663,16 +1003,21 @@ pub struct ProfilePointResponse {
     pub bond_floor_per_100: Num,
     /// Parity per 100.
     pub conversion_value_per_100: Num,
-    /// dV/dS per 100 per USD 1 of share price.
-    pub delta_per_100: Num,
-    /// dV/dS of one note.
-    pub delta_per_note: Num,
+    /// dV/dS per 100 per USD 1 of share price, from the tree; `null` from
+    /// the exact engine.
+    pub delta_per_100: Option<Num>,
+    /// dV/dS of one note; `null` from the exact engine.
+    pub delta_per_note: Option<Num>,
+    /// The exact engine's standard error, per 100; `null` from the lattice.
+    pub standard_error_per_100: Option<Num>,
 }
 
 /// The price profile across share prices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileResponse {
+    /// The engine that priced the points.
+    pub engine: EngineUsed,
     /// The credit model used.
     pub model: CreditModel,
     /// Lattice steps used: the request's (or the default), moved to bring
@@ -688,6 +1033,7 @@ impl ProfileResponse {
     pub fn new(input: &ConvertibleInput, profile: &Profile) -> Result<Self, CoreError> {
         let face = input.spec().face;
         Ok(ProfileResponse {
+            engine: EngineUsed::Lattice,
             model: input.spec().model.into(),
             steps: u32::try_from(profile.steps).unwrap_or(u32::MAX),
             points: profile
@@ -700,8 +1046,41 @@ impl ProfileResponse {
                         price_per_note: per_note(p.price_per_100, face)?,
                         bond_floor_per_100: per_100(p.bond_floor_per_100)?,
                         conversion_value_per_100: per_100(p.conversion_value_per_100)?,
-                        delta_per_100: greek(p.delta_per_100)?,
-                        delta_per_note: greek(p.delta_per_100 * face / 100.0)?,
+                        delta_per_100: Some(greek(p.delta_per_100)?),
+                        delta_per_note: Some(greek(p.delta_per_100 * face / 100.0)?),
+                        standard_error_per_100: None,
+                    })
+                })
+                .collect::<Result<_, CoreError>>()?,
+        })
+    }
+
+    /// Builds the response from the exact engine's points.
+    pub fn exact(
+        input: &ConvertibleInput,
+        stock_prices: &[f64],
+        points: &[ExactValuation],
+    ) -> Result<Self, CoreError> {
+        let face = input.spec().face;
+        let shares = input.conversion_shares_per_100();
+        let floor = input.bond_floor_per_100();
+        Ok(ProfileResponse {
+            engine: EngineUsed::MonteCarlo,
+            model: input.spec().model.into(),
+            steps: u32::try_from(input.steps()).unwrap_or(u32::MAX),
+            points: stock_prices
+                .iter()
+                .zip(points)
+                .map(|(&s, p)| {
+                    Ok(ProfilePointResponse {
+                        stock_price: dec(s, 10)?,
+                        price_per_100: per_100(p.price_per_100)?,
+                        price_per_note: per_note(p.price_per_100, face)?,
+                        bond_floor_per_100: per_100(floor)?,
+                        conversion_value_per_100: per_100(shares * s)?,
+                        delta_per_100: None,
+                        delta_per_note: None,
+                        standard_error_per_100: Some(per_100(p.standard_error_per_100)?),
                     })
                 })
                 .collect::<Result<_, CoreError>>()?,
@@ -710,15 +1089,28 @@ impl ProfileResponse {
 }
 
 /// Computes [`crate::operations::ConvertiblePrice`].
-pub fn price(input: ConvertibleInput) -> Result<PriceResponse, CoreError> {
-    let valuation = infraval_core::convertible::pricing::price(&input)?;
-    PriceResponse::new(&input, &valuation)
+pub fn price(req: PriceInput) -> Result<PriceResponse, CoreError> {
+    let valuation = infraval_core::convertible::pricing::price(&req.input)?;
+    let exact = match req.engine {
+        Engine::MonteCarlo(settings) => Some(monte_carlo::price(&req.input, settings)?),
+        Engine::Lattice => None,
+    };
+    PriceResponse::new(&req.input, &valuation, exact.as_ref())
 }
 
 /// Computes [`crate::operations::ConvertibleProfile`].
 pub fn profile(req: ProfileInput) -> Result<ProfileResponse, CoreError> {
-    let profile = infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
-    ProfileResponse::new(&req.input, &profile)
+    match req.engine {
+        Engine::Lattice => {
+            let points =
+                infraval_core::convertible::pricing::profile(&req.input, &req.stock_prices)?;
+            ProfileResponse::new(&req.input, &points)
+        }
+        Engine::MonteCarlo(settings) => {
+            let points = monte_carlo::profile(&req.input, &req.stock_prices, settings)?;
+            ProfileResponse::exact(&req.input, &req.stock_prices, &points)
+        }
+    }
 }
 
 /// Lattice node updates in a work unit: one 1,000-step tree.
@@ -734,13 +1126,38 @@ pub(crate) fn lattice_units(steps: usize, rollbacks: usize) -> u64 {
         .div_ceil(NODES_PER_UNIT)
 }
 
-/// The work of a price: steps² / 10⁶ (a unit for the default 1,000 steps).
-pub fn price_work_units(input: &ConvertibleInput) -> u64 {
-    lattice_units(input.steps(), 1)
+/// Monte Carlo path-days in a work unit: about a 1,000-step tree's time.
+const PATH_DAYS_PER_UNIT: u64 = 500_000;
+
+/// The work of one exact run of `engine` on `input`: paths × trading days
+/// / 500,000 (about 105 units for the CleanSpark note's default run); 0
+/// for the lattice.
+pub(crate) fn exact_units(input: &ConvertibleInput, engine: Engine) -> u64 {
+    match engine {
+        Engine::Lattice => 0,
+        Engine::MonteCarlo(settings) => {
+            let paths = settings.paths.unwrap_or(monte_carlo::DEFAULT_PATHS) as u64;
+            paths
+                .saturating_mul(monte_carlo::trading_days(input) as u64)
+                .div_ceil(PATH_DAYS_PER_UNIT)
+        }
+    }
+}
+
+/// The work of a price: steps² / 10⁶ (a unit for the default 1,000 steps),
+/// plus the exact engine's run.
+pub fn price_work_units(req: &PriceInput) -> u64 {
+    lattice_units(req.input.steps(), 1).saturating_add(exact_units(&req.input, req.engine))
 }
 
 /// The work of a profile: one rollback per share price, an eighth of a
 /// price with greeks each.
+/// With the exact engine, one run per share price.
 pub fn profile_work_units(req: &ProfileInput) -> u64 {
-    lattice_units(req.input.steps(), req.stock_prices.len()).div_ceil(8)
+    lattice_units(req.input.steps(), req.stock_prices.len())
+        .div_ceil(8)
+        .saturating_add(
+            exact_units(&req.input, req.engine)
+                .saturating_mul(u64::try_from(req.stock_prices.len()).unwrap_or(u64::MAX)),
+        )
 }

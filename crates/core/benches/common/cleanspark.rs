@@ -3,7 +3,8 @@
 //! timing example and the convergence test, so that all use the same note.
 
 use chrono::NaiveDate;
-use infraval_core::convertible::lattice::{ConvertibleSpec, Model};
+use infraval_core::convertible::contract::TriggerTest;
+use infraval_core::convertible::lattice::{CallPeriod, ConvertibleSpec, Model};
 use infraval_core::convertible::schedule::DayCount;
 
 /// A date that is known to be valid.
@@ -35,5 +36,33 @@ pub fn cleanspark_spec(model: Model, steps: Option<usize>) -> ConvertibleSpec {
         model,
         recovery_rate: 0.0,
         steps,
+        contract: Default::default(),
     }
+}
+
+/// Issue 15's CleanSpark-like note: the 2032 notes' terms (maturity
+/// 2032-02-15, callable at 100 from 2029-02-20 with a 130% trigger read by
+/// `test`) at volatility `vol`, share price `spot` and spread `spread`, r 4%,
+/// default steps.
+#[allow(dead_code)]
+pub fn cleanspark_2032_spec(
+    model: Model,
+    vol: f64,
+    spot: f64,
+    spread: f64,
+    test: Option<TriggerTest>,
+) -> ConvertibleSpec {
+    let mut spec = cleanspark_spec(model, None);
+    spec.maturity_date = date(2032, 2, 15);
+    spec.volatility = vol;
+    spec.stock_price = spot;
+    spec.credit_spread = spread;
+    spec.call_schedule = vec![CallPeriod {
+        from_date: date(2029, 2, 20),
+        to_date: date(2032, 2, 15),
+        price_per_100: 100.0,
+        trigger: Some(1.3),
+        test,
+    }];
+    spec
 }

@@ -9,18 +9,27 @@
 //!   buyback, and the if-converted diluted share count.
 //! - [`yield_`]: yield to maturity, current yield and the accreted value
 //!   schedule of a note bought at a discount.
+//! - [`make_whole`]: the indenture's table of additional shares for a
+//!   conversion after a make-whole fundamental change or a call notice.
 //! - [`lattice`], [`pricing`], [`implied`], [`schedule`]: fair value on a
 //!   credit-risky binomial lattice (Tsiveriotis-Fernandes or hazard rate),
 //!   greeks, convergence diagnostic, price profile, implied volatility and
 //!   implied credit spread.
 
+pub mod contract;
+pub mod desk;
 pub mod dilution;
+pub mod engine;
 pub mod implied;
 pub mod lattice;
+pub mod make_whole;
+pub mod monte_carlo;
 pub mod pricing;
 pub mod schedule;
 pub mod terms;
+pub mod trading_days;
 pub mod yield_;
 
 pub use dilution::Settlement;
+pub use make_whole::{MakeWholeFields, MakeWholeTable};
 pub use terms::{Conversion, ConversionFields, ConversionRate, ConvertibleTerms, Principal};

@@ -164,6 +164,7 @@ fn bump_change(
 ///     model: Model::TsiveriotisFernandes,
 ///     recovery_rate: 0.0,
 ///     steps: None,
+///     contract: Default::default(),
 /// })
 /// .unwrap();
 /// let v = price(&input).unwrap();
@@ -309,6 +310,24 @@ fn profile_work(points: usize, steps: usize) -> f64 {
     points as f64 * steps * steps.sqrt()
 }
 
+/// Checks the `i`th share price of a profile: finite, positive, at most
+/// [`MAX_AMOUNT`] and above the dividends' present value, naming
+/// `stock_prices[i]`.
+pub(crate) fn check_profile_price(input: &ConvertibleInput, i: usize, s: f64) -> Result<()> {
+    let field = format!("stock_prices[{i}]");
+    let s = positive_f64(s).at(field.as_str())?;
+    if s > MAX_AMOUNT {
+        return Err(CoreError::invalid(
+            field,
+            ValueError::AboveMaximum {
+                bound: MAX_AMOUNT,
+                value: s,
+            },
+        ));
+    }
+    input.check_stock_above_dividends(s, &field)
+}
+
 /// One point of a price profile.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProfilePoint {
@@ -356,18 +375,7 @@ pub fn profile(input: &ConvertibleInput, stock_prices: &[f64]) -> Result<Profile
         });
     }
     for (i, &s) in stock_prices.iter().enumerate() {
-        let field = format!("stock_prices[{i}]");
-        let s = positive_f64(s).at(field.as_str())?;
-        if s > MAX_AMOUNT {
-            return Err(CoreError::invalid(
-                field,
-                ValueError::AboveMaximum {
-                    bound: MAX_AMOUNT,
-                    value: s,
-                },
-            ));
-        }
-        input.check_stock_above_dividends(s, &field)?;
+        check_profile_price(input, i, s)?;
     }
     // With a call, the tree is centred so that the call barrier lies on a
     // node layer for each stock price, so each point needs its own per-step
@@ -512,10 +520,12 @@ mod tests {
             to_date: date(2032, 12, 15),
             price_per_100: 100.0,
             trigger: Some(1.3),
+            test: None,
         };
         let hard = CallPeriod {
             from_date: date(2026, 12, 15),
             trigger: None,
+            test: None,
             ..soft
         };
         let put = PutDate {
@@ -556,6 +566,7 @@ mod tests {
             to_date: date(2032, 12, 15),
             price_per_100: 100.0,
             trigger: None,
+            test: None,
         }];
         let hard = value(callable.clone());
         callable.call_schedule[0].trigger = Some(1.3);

@@ -108,6 +108,13 @@ struct Flows {
     w: Decimal,
     /// Periods a year.
     f: Decimal,
+    /// Paid on the last date besides its coupon share: 100 at maturity,
+    /// a call or put price on an earlier date.
+    redemption: Decimal,
+    /// The share of the last period run by the last date: 1 on a coupon
+    /// date; less for a redemption between coupon dates, which pays that
+    /// share of the coupon as accrued.
+    last_share: Decimal,
 }
 
 impl Flows {
@@ -122,30 +129,53 @@ impl Flows {
         } else {
             v.checked_powd(self.w)?
         };
-        let mut total = Decimal::ZERO;
         let last = self.dates.len().checked_sub(1)?;
-        for i in 0..=last {
-            let flow = if i == last {
-                self.coupon.checked_add(FACE)?
-            } else {
-                self.coupon
-            };
-            total = total.checked_add(flow.checked_mul(discount)?)?;
-            if i < last {
-                discount = discount.checked_mul(v)?;
-            }
+        let mut total = Decimal::ZERO;
+        for _ in 0..last {
+            total = total.checked_add(self.coupon.checked_mul(discount)?)?;
+            discount = discount.checked_mul(v)?;
         }
+        // `discount` is v^(w + last); the last date lies `last_share` into
+        // its period, at w + last − 1 + last_share periods.
+        if self.last_share < Decimal::ONE {
+            discount = discount
+                .checked_div(v.checked_powd(Decimal::ONE.checked_sub(self.last_share)?)?)?;
+        }
+        let last_flow = self
+            .coupon
+            .checked_mul(self.last_share)?
+            .checked_add(self.redemption)?;
+        total = total.checked_add(last_flow.checked_mul(discount)?)?;
         Some(total)
     }
 }
 
 fn coupon_flows(input: &YieldInput) -> Result<Flows> {
+    coupon_flows_to(input, input.maturity_date, FACE)
+}
+
+/// The flows of `input`'s note redeemed at `redemption` per 100 (plus the
+/// accrued coupon) on `date`, settlement < `date` ≤ maturity.
+fn coupon_flows_to(input: &YieldInput, date: NaiveDate, redemption: Decimal) -> Result<Flows> {
     let settle = input.settlement_date;
-    let CouponDates { payments, previous } = coupon_dates(
+    let CouponDates {
+        mut payments,
+        previous,
+    } = coupon_dates(
         ScheduleStart::Settlement(settle),
         input.maturity_date,
         input.frequency,
     )?;
+    let k = payments.partition_point(|p| *p < date);
+    let last_share = match payments.get(k) {
+        Some(&end) => {
+            let start = if k == 0 { previous } else { payments[k - 1] };
+            Decimal::from((date - start).num_days())
+                .div_or(Decimal::from((end - start).num_days()), "accrual fraction")?
+        }
+        None => Decimal::ONE,
+    };
+    payments.truncate(k + 1);
     let next = *payments.first().ok_or(CoreError::Overflow {
         quantity: "coupon dates",
     })?;
@@ -164,6 +194,8 @@ fn coupon_flows(input: &YieldInput) -> Result<Flows> {
         coupon,
         w,
         f,
+        redemption,
+        last_share,
     })
 }
 
@@ -258,6 +290,57 @@ pub fn yield_to_maturity(input: &YieldInput) -> Result<Yield> {
         periods: u32::try_from(n).unwrap_or(u32::MAX),
         schedule,
     })
+}
+
+/// The yield to a redemption before (or at) maturity: the nominal yield,
+/// compounded as [`yield_to_maturity`]'s, at which the note's coupons up to
+/// `date` and `redemption_per_100` plus accrued on `date` are worth
+/// `input`'s clean price plus accrued. The one schedule generator and the
+/// one solver of [`yield_to_maturity`].
+///
+/// # Formula
+/// As [`yield_to_maturity`], with the last flow on `date`, `a` of the way
+/// into its period (`a = 1` on a coupon date):
+/// ```text
+/// full_price = Σ_{j<n} c / (1 + y/f)^(j − 1 + w) + (c·a + redemption) / (1 + y/f)^(n − 2 + w + a)
+/// ```
+///
+/// # Errors
+/// [`CoreError::DateOrder`] on `date` unless settlement < `date` ≤
+/// maturity; those of [`yield_to_maturity`].
+pub fn yield_to_date(
+    input: &YieldInput,
+    date: NaiveDate,
+    redemption_per_100: Decimal,
+) -> Result<Decimal> {
+    if date <= input.settlement_date || date > input.maturity_date {
+        return Err(CoreError::DateOrder {
+            field: "date".into(),
+            date,
+            relation: if date <= input.settlement_date {
+                "after"
+            } else {
+                "on or before"
+            },
+            other_field: if date <= input.settlement_date {
+                "settlement_date"
+            } else {
+                "maturity_date"
+            },
+            other: if date <= input.settlement_date {
+                input.settlement_date
+            } else {
+                input.maturity_date
+            },
+        });
+    }
+    let flows = coupon_flows_to(input, date, redemption_per_100)?;
+    let accrued = flows.coupon.mul_or(
+        Decimal::ONE.sub_or(flows.w, "accrued_interest")?,
+        "accrued_interest",
+    )?;
+    let full_price = input.price_per_100.get().add_or(accrued, "full_price")?;
+    solve(&flows, full_price)
 }
 
 /// The nominal yield whose full price is `target`, by [`crate::solve`] in
@@ -365,6 +448,42 @@ mod tests {
             8.0 / 87.5378,
             epsilon = YIELD_CLOSED_FORM_ABS
         );
+    }
+
+    #[test]
+    fn a_zero_redeemed_between_coupon_dates_counts_the_share_of_its_period() {
+        // Bought at 90 on 2026-01-01 (a quasi-coupon date, w = 1); called
+        // at 100 on 2027-04-01, 90 of the 181 days from 2027-01-01 to
+        // 2027-07-01: 2 + 90/181 half-years, so
+        // y = 2 × ((100 / 90)^(1 / (2 + 90/181)) − 1).
+        let input = input(dec!(90), dec!(0), 2, date(2026, 1, 1), date(2030, 1, 1));
+        let y = yield_to_date(&input, date(2027, 4, 1), dec!(100)).unwrap();
+        let expected = 2.0 * ((100.0_f64 / 90.0).powf(1.0 / (2.0 + 90.0 / 181.0)) - 1.0);
+        assert_abs_diff_eq!(f64_of(y), expected, epsilon = YIELD_CLOSED_FORM_ABS);
+        // To maturity at 100 it is the yield to maturity.
+        let to_maturity = yield_to_date(&input, date(2030, 1, 1), dec!(100)).unwrap();
+        let ytm = yield_to_maturity(&input).unwrap().yield_to_maturity;
+        assert_abs_diff_eq!(
+            f64_of(to_maturity),
+            f64_of(ytm),
+            epsilon = YIELD_CLOSED_FORM_ABS
+        );
+        assert!(yield_to_date(&input, date(2026, 1, 1), dec!(100)).is_err());
+    }
+
+    #[test]
+    fn a_coupon_bond_called_at_par_on_a_coupon_date_yields_its_coupon() {
+        // 5% semiannual bought at par on a coupon date, called at 100 on a
+        // later coupon date: every flow is 2.5 a half-year, y = 5%.
+        let input = input(
+            dec!(100),
+            dec!(0.05),
+            2,
+            date(2025, 6, 30),
+            date(2032, 6, 30),
+        );
+        let y = yield_to_date(&input, date(2028, 12, 30), dec!(100)).unwrap();
+        assert_abs_diff_eq!(f64_of(y), 0.05, epsilon = YIELD_CLOSED_FORM_ABS);
     }
 
     #[test]

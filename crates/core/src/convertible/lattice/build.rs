@@ -126,16 +126,8 @@ fn probabilities(
             Ok((u, p, 1.0 - p))
         }
         Model::HazardRate => {
-            let h = m.credit_spread / (1.0 - recovery);
-            let var = m.volatility * m.volatility - h;
-            if var <= 0.0 {
-                return Err(CoreError::Inconsistent {
-                    field: "volatility".into(),
-                    reason: "the hazard_rate model needs volatility² above the hazard rate \
-                             credit_spread / (1 − recovery_rate); use tsiveriotis_fernandes",
-                });
-            }
-            let u = (var * dt).sqrt().exp();
+            let (h, sigma) = m.diffusion(model, recovery)?;
+            let u = (sigma * dt.sqrt()).exp();
             let d = 1.0 / u;
             let survival = (-h * dt).exp();
             Ok((
@@ -309,7 +301,9 @@ impl Lattice {
             }
             let first = step_of(input.time_of(c.from_date).max(0.0), dt, steps);
             let last = step_of(input.time_of(c.to_date), dt, steps);
-            let trigger = c.trigger.map_or(0.0, |t| t * conversion_price);
+            let trigger = c
+                .lattice_trigger(m.volatility)
+                .map_or(0.0, |t| t * conversion_price);
             for i in first..=last {
                 let dirty = c.price_per_100 + accrued(i);
                 // Of overlapping periods, the issuer uses the cheapest live one;
@@ -369,7 +363,7 @@ impl Lattice {
         // a barrier within a few spacings of today's price.
         let escrowed = stock - dividends_pv[0];
         let centre_shift = input
-            .call_barrier()
+            .call_barrier(m.volatility)
             .map(|barrier| ((barrier - dividends_pv[0]) / escrowed).ln() / log_u)
             .filter(|x| x.is_finite() && x.abs() <= (n1 + 2) as f64)
             .map_or(0.0, |x| {
@@ -598,6 +592,7 @@ mod tests {
             to_date: date(2032, 12, 15),
             price_per_100: 100.0,
             trigger: Some(1.3),
+            test: None,
         }];
         let input = input(spec);
         let lattice = Lattice::build(&input, input.market(), 1000, 15.03).unwrap();

@@ -97,7 +97,7 @@ mod spec;
 pub use build::{align_steps, BAND_STD_DEVS};
 pub(crate) use build::{Lattice, Refine};
 pub(crate) use rollback::Workspace;
-pub(crate) use spec::Market;
+pub(crate) use spec::{date_within, Market};
 pub use spec::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
     DEFAULT_CALL_PUT_STEPS, DEFAULT_STEPS, MAX_AMOUNT, MAX_CREDIT_SPREAD, MAX_RATE,
@@ -135,6 +135,7 @@ pub(crate) mod tests {
             model: Model::TsiveriotisFernandes,
             recovery_rate: 0.0,
             steps: None,
+            contract: Default::default(),
         }
     }
 

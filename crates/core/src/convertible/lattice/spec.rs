@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use crate::convertible::contract::{self, ContractTerms, TriggerTest};
 use crate::convertible::schedule::{self, CouponPeriod, DayCount, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{finite_f64, positive_f64};
@@ -81,6 +82,23 @@ pub struct CallPeriod {
     /// Soft call: callable only while `S ≥ trigger × conversion price`
     /// (e.g. 1.3). `None` for a hard call.
     pub trigger: Option<f64>,
+    /// The soft call's N-of-M test (20 of 30 trading days in the template);
+    /// `None`: a single observation, the trigger read on the day itself.
+    pub test: Option<TriggerTest>,
+}
+
+impl CallPeriod {
+    /// The trigger as the lattice reads it, a multiple of the conversion
+    /// price: a soft call's trigger raised by its N-of-M test's effective
+    /// factor at volatility `volatility` (see
+    /// [`TriggerTest::effective_trigger_factor`]); `None` for a hard call.
+    pub fn lattice_trigger(&self, volatility: f64) -> Option<f64> {
+        self.trigger.map(|t| {
+            t * self
+                .test
+                .map_or(1.0, |test| test.effective_trigger_factor(volatility))
+        })
+    }
 }
 
 /// A date on which the holder may put the note back to the issuer.
@@ -139,6 +157,9 @@ pub struct ConvertibleSpec {
     /// Lattice steps, in `[10, 20,000]`; `None` means [`DEFAULT_STEPS`], or
     /// [`DEFAULT_CALL_PUT_STEPS`] with a call or put schedule.
     pub steps: Option<usize>,
+    /// The template's contingent terms: contingent conversion, make-whole
+    /// shares and the fundamental change.
+    pub contract: ContractTerms,
 }
 
 /// A validated [`ConvertibleSpec`] with its coupon schedule.
@@ -155,6 +176,33 @@ pub(crate) struct Market {
     pub(crate) volatility: f64,
     pub(crate) risk_free_rate: f64,
     pub(crate) credit_spread: f64,
+}
+
+impl Market {
+    /// The default intensity `h` and the diffusion volatility of the stock
+    /// before default: `(0, σ)` under TF; under the hazard-rate model
+    /// `h = credit_spread / (1 − recovery)` and `√(σ² − h)`, so that the
+    /// total variance stays σ².
+    ///
+    /// # Errors
+    /// [`CoreError::Inconsistent`] on `volatility` when `σ² ≤ h`.
+    pub(crate) fn diffusion(self, model: Model, recovery: f64) -> Result<(f64, f64)> {
+        match model {
+            Model::TsiveriotisFernandes => Ok((0.0, self.volatility)),
+            Model::HazardRate => {
+                let h = self.credit_spread / (1.0 - recovery);
+                let var = self.volatility * self.volatility - h;
+                if var <= 0.0 {
+                    return Err(CoreError::Inconsistent {
+                        field: "volatility".into(),
+                        reason: "the hazard_rate model needs volatility² above the hazard rate \
+                                 credit_spread / (1 − recovery_rate); use tsiveriotis_fernandes",
+                    });
+                }
+                Ok((h, var.sqrt()))
+            }
+        }
+    }
 }
 
 fn check_range(value: f64, min: f64, max: f64, field: &str) -> Result<f64> {
@@ -185,7 +233,7 @@ fn check_positive(value: f64, max: f64, field: &str) -> Result<f64> {
     Ok(v)
 }
 
-fn date_within(
+pub(crate) fn date_within(
     date: NaiveDate,
     field: String,
     first: (NaiveDate, &'static str),
@@ -365,6 +413,15 @@ impl ConvertibleInput {
             if let Some(t) = c.trigger {
                 check_positive(t, MAX_TRIGGER, &format!("call_schedule[{i}].trigger"))?;
             }
+            if let Some(test) = c.test {
+                if c.trigger.is_none() {
+                    return Err(CoreError::Inconsistent {
+                        field: format!("call_schedule[{i}].trigger_days"),
+                        reason: "an N-of-M test needs a soft call's `trigger`",
+                    });
+                }
+                test.check(&format!("call_schedule[{i}]"))?;
+            }
         }
         for (i, p) in spec.put_schedule.iter().enumerate() {
             date_within(p.date, format!("put_schedule[{i}].date"), life.0, life.1)?;
@@ -374,6 +431,12 @@ impl ConvertibleInput {
                 &format!("put_schedule[{i}].price"),
             )?;
         }
+        contract::check(
+            &spec.contract,
+            spec.issue_date,
+            spec.maturity_date,
+            MAX_TRIGGER,
+        )?;
         let default = if spec.call_schedule.is_empty() && spec.put_schedule.is_empty() {
             DEFAULT_STEPS
         } else {
@@ -500,7 +563,7 @@ impl ConvertibleInput {
     /// The lowest stock price at which a live call forces conversion: the
     /// larger of `call price / shares` and a soft call's trigger level, over
     /// the call periods not yet over.
-    pub(super) fn call_barrier(&self) -> Option<f64> {
+    pub(crate) fn call_barrier(&self, volatility: f64) -> Option<f64> {
         let shares = self.conversion_shares_per_100();
         self.spec
             .call_schedule
@@ -508,7 +571,7 @@ impl ConvertibleInput {
             .filter(|c| c.to_date >= self.spec.valuation_date)
             .map(|c| {
                 let forced = c.price_per_100 / shares;
-                c.trigger
+                c.lattice_trigger(volatility)
                     .map_or(forced, |t| forced.max(t * self.conversion_price()))
             })
             .min_by(f64::total_cmp)
@@ -533,7 +596,7 @@ impl ConvertibleInput {
             .collect()
     }
 
-    pub(super) fn time_of(&self, date: NaiveDate) -> f64 {
+    pub(crate) fn time_of(&self, date: NaiveDate) -> f64 {
         schedule::years_between(self.spec.valuation_date, date)
     }
 
@@ -549,7 +612,7 @@ impl ConvertibleInput {
     /// payment date, as in [`ConvertibleInput::accrued_per_100`] (a call or
     /// put on a coupon date is decided ex that coupon, which the holder
     /// receives anyway; see the lattice's `decide`).
-    pub(super) fn accrued_at(&self, t: f64) -> f64 {
+    pub(crate) fn accrued_at(&self, t: f64) -> f64 {
         for p in &self.periods {
             let start = self.time_of(p.accrual_start);
             let end = self.time_of(p.payment_date);
@@ -604,6 +667,7 @@ mod tests {
                         to_date: date(2033, 1, 1),
                         price_per_100: 100.0,
                         trigger: None,
+                        test: None,
                     }]
                 }),
             ),

@@ -1,0 +1,132 @@
+"""Calls a running infraval server through the Python client that
+openapi-python-client generated from openapi/openapi.json, and checks the
+typed results.
+
+Run by .ci/python-client, which generates the client, starts the server with
+an API key and sets INFRAVAL_URL and INFRAVAL_API_KEY.
+"""
+
+import datetime
+import math
+import os
+import sys
+
+from infraval_client import AuthenticatedClient
+from infraval_client.api.colocation import colocation_arr
+from infraval_client.api.convertibles import convertible_dilution, convertible_price
+from infraval_client.models import (
+    ArrRequest,
+    ArrResponse,
+    ConvergenceResponse,
+    CreditModel,
+    DilutionRequest,
+    PowerBillResponse,
+    PriceRequest,
+    PriceResponse,
+    Problem,
+    SettlementMethod,
+    SolvedFor,
+)
+from infraval_client.types import Unset
+
+URL = os.environ["INFRAVAL_URL"]
+KEY = os.environ["INFRAVAL_API_KEY"]
+
+checks = []
+
+
+def check(name, condition, shown):
+    checks.append((name, bool(condition), shown))
+
+
+def number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def colocation_arr_with_its_power_bill(client):
+    request = ArrRequest(it_capacity_mw=250, rate_per_kw_month=133.33, pue=1.3, power_price_per_mwh=45)
+    response = colocation_arr.sync_detailed(client=client, body=request)
+    arr = response.parsed
+    check("arr: 200 and an ArrResponse", response.status_code == 200 and isinstance(arr, ArrResponse), response.content)
+    # 250 MW x 1,000 kW x $133.33 x 12 = $399,990,000 (seed-figures.md).
+    check("arr: the seed figure", number(arr.arr) and arr.arr == 399_990_000, arr.arr)
+    check("arr: solved is the enum", arr.solved is SolvedFor.ARR, arr.solved)
+    # Leased kW x PUE x 8,760 h / 1,000: 250,000 x 1.3 x 8.76 = 2,847,000 MWh; x $45.
+    bill = arr.power_bill
+    check("arr: the power bill is a typed object", isinstance(bill, PowerBillResponse), bill)
+    check("arr: energy", bill.energy_mwh_per_year == 2_847_000, bill.energy_mwh_per_year)
+    check("arr: annual power cost", bill.annual_cost == 128_115_000, bill.annual_cost)
+
+
+def convertible_price_of_the_2032_notes(client):
+    request = PriceRequest(
+        issue_date=datetime.date(2025, 12, 15),
+        maturity_date=datetime.date(2032, 12, 15),
+        valuation_date=datetime.date(2025, 12, 15),
+        conversion_rate=52.1832,
+        stock_price=15.03,
+        volatility=0.6,
+        risk_free_rate=0.04,
+        credit_spread=0.05,
+    )
+    response = convertible_price.sync_detailed(client=client, body=request)
+    price = response.parsed
+    check("price: 200 and a PriceResponse", response.status_code == 200 and isinstance(price, PriceResponse), response.content)
+    # tests/data/convertibles.json, base: a textbook 1,000-step TF tree gives 103.67754.
+    check("price: within 0.5% of the textbook tree", abs(price.price_per_100 - 103.67754) / 103.67754 < 0.005, price.price_per_100)
+    # 100 x exp(-(0.04 + 0.05) x 2,557 / 365): 2,557 days from 2025-12-15 to 2032-12-15.
+    floor = 100 * math.exp(-(0.04 + 0.05) * 2557 / 365)
+    check("price: the bond floor in closed form", abs(price.bond_floor_per_100 - floor) < 1e-6, price.bond_floor_per_100)
+    check("price: the default model is the enum", price.model is CreditModel.TSIVERIOTIS_FERNANDES, price.model)
+    check("price: steps is an int", isinstance(price.steps, int) and price.steps == 1000, price.steps)
+    convergence = price.convergence
+    check("price: convergence is a typed object", isinstance(convergence, ConvergenceResponse), convergence)
+    check("price: half the steps", convergence.half_steps == 500, convergence.half_steps)
+
+
+def dilution_with_share_prices_out_of_order(client):
+    request = DilutionRequest(
+        principal=1_150_000_000,
+        conversion_rate=52.1832,
+        basic_shares_outstanding=280_000_000,
+        share_prices=[10, 30, 20],
+        settlement=SettlementMethod.NET_SHARE,
+    )
+    response = convertible_dilution.sync_detailed(client=client, body=request)
+    problem = response.parsed
+    check("dilution: 422 and a Problem", response.status_code == 422 and isinstance(problem, Problem), response.content)
+    check("dilution: the code", problem.code == "not_increasing", problem.code)
+    check("dilution: the field at fault", problem.field == "share_prices[2]", problem.field)
+    check("dilution: the status is an int", problem.status == 422, problem.status)
+    check("dilution: the request id", isinstance(problem.request_id, str) and not isinstance(problem.request_id, Unset), problem.request_id)
+
+
+def without_the_key(_client):
+    wrong = AuthenticatedClient(base_url=URL, token=KEY + "!")
+    response = colocation_arr.sync_detailed(client=wrong, body=ArrRequest(it_capacity_mw=250, rate_per_kw_month=133.33))
+    problem = response.parsed
+    check("a wrong key: 401 and a Problem", response.status_code == 401 and isinstance(problem, Problem), response.content)
+    check("a wrong key: the code", problem.code == "unauthorized", problem.code)
+
+
+def main():
+    client = AuthenticatedClient(base_url=URL, token=KEY, raise_on_unexpected_status=True)
+    for case in (
+        colocation_arr_with_its_power_bill,
+        convertible_price_of_the_2032_notes,
+        dilution_with_share_prices_out_of_order,
+        without_the_key,
+    ):
+        try:
+            case(client)
+        except Exception as error:  # a crash in the generated code fails its case
+            check(f"{case.__name__}: ran", False, repr(error))
+    failed = [c for c in checks if not c[1]]
+    for name, _, shown in failed:
+        print(f"FAILED {name}: {shown!r}", file=sys.stderr)
+    print(f"roundtrip: {len(checks) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
