@@ -82,6 +82,7 @@ const EXCEPTIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("/v1/mining/projection", "fleet_additions_ehs[0]", "both", "inconsistent", "the fleet stays above 0 and at most the network"),
     ("/v1/valuations/sum-of-parts", "scenarios[0].basic_shares", "min", "inconsistent", "the buyback retires fewer shares than there are"),
     ("/v1/valuations/sum-of-parts", "scenarios[0].convertibles[0].redemption_amount", "both", "inconsistent", "between the principal and twice it"),
+    ("/v1/valuations/sum-of-parts", "scenarios[0].probability", "both", "inconsistent", "the scenarios' probabilities add up to 1"),
 ];
 
 /// Numeric request fields the schema leaves unbounded because their range

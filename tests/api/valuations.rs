@@ -271,3 +271,193 @@ async fn a_development_site_names_its_model_fields_and_refuses_a_second_capex() 
         assert_eq!(problem["field"], field);
     }
 }
+
+#[tokio::test]
+async fn ten_million_warrants_at_twenty_add_a_third_of_ten_million_shares_at_thirty() {
+    let app = spawn_app().await;
+    // $3.1B of cash, 100M shares, 10M warrants at $20.
+    // Treasury-stock method: V × (100M + 10M × (V − 20) / V) = 3.1B
+    //   ⇔ 110M × V − 200M = 3.1B ⇔ V = 30; the warrants add 10M × 10 / 30 = 3,333,333.3333.
+    // With 2M RSUs as well: 112M × V − 200M = 3.1B ⇔ V = 3.3B / 112M = 29.4643 (4 dp),
+    // and the warrants add 10M × (1 − 20 / 29.4642857…) = 3,212,121.2121.
+    let scenario = |rsus: u64| {
+        json!({
+            "name": "warrants",
+            "cash": 3100000000_u64,
+            "basic_shares": 100000000,
+            "rsus": rsus,
+            "valuation_date": "2026-06-30",
+            "warrants": [{"count": 10000000, "strike": 20, "expiry_date": "2026-06-30"}]
+        })
+    };
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![scenario(0), scenario(2_000_000)]))
+        .await
+        .unwrap();
+    let plain = &out.scenarios[0];
+    assert_eq!(plain.value_per_share, dec!(30));
+    assert_eq!(plain.diluted_shares, dec!(103333333.3333));
+    assert_eq!(
+        plain.solutions[0].warrants[0].shares_added,
+        dec!(3333333.3333)
+    );
+    let with_rsus = &out.scenarios[1];
+    assert_eq!(with_rsus.value_per_share, dec!(29.4643));
+    assert_eq!(
+        with_rsus.solutions[0].warrants[0].shares_added,
+        dec!(3212121.2121)
+    );
+}
+
+#[tokio::test]
+async fn a_capped_call_on_a_note_hands_back_shares_at_the_solved_value() {
+    let app = spawn_app().await;
+    // E₀ = $1,000,000 cash, 100,000 shares; $200,000 of notes at K = $5 (N = 40,000),
+    // with a capped call from $5 to $10. Converted, 5 < V < 10:
+    // 140,000 V − 40,000 (V − 5) = 1,000,000 ⇔ V = 8; the call pays 40,000 × 3 = $120,000
+    // and hands back 120,000 / 8 = 15,000 shares: 125,000 diluted.
+    let scenario = json!({
+        "name": "hedged",
+        "cash": 1000000,
+        "basic_shares": 100000,
+        "convertibles": [{"name": "n", "principal": 200000, "conversion_price": 5, "capped_calls": [{"cap_price": 10}]}]
+    });
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![scenario]))
+        .await
+        .unwrap();
+    let s = &out.scenarios[0];
+    assert_eq!(s.value_per_share, dec!(8));
+    assert_eq!(s.diluted_shares, dec!(125000));
+    let note = &s.solutions[0].notes[0];
+    assert_eq!(note.capped_call_payoff, dec!(120000));
+    assert_eq!(note.capped_call_shares_handed_back, dec!(15000));
+}
+
+#[tokio::test]
+async fn warrant_and_capped_call_errors_name_their_field() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            json!({"name": "s", "basic_shares": 100, "warrants": [{"count": 1, "strike": 1, "expiry_date": "2030-01-01"}]}),
+            "inconsistent",
+            "scenarios[0].warrants[0].expiry_date",
+        ),
+        (
+            json!({"name": "s", "basic_shares": 100, "convertibles": [{"name": "n", "principal": 1000, "conversion_price": 5, "capped_calls": [{"cap_price": 6}, {"cap_price": 4}]}]}),
+            "inconsistent",
+            "scenarios[0].convertibles[0].capped_calls[1].cap_price",
+        ),
+    ];
+    for (scenario, code, field) in cases {
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({ "scenarios": [scenario] }),
+            )
+            .await,
+            422,
+            code,
+        )
+        .await;
+        assert_eq!(problem["field"], field);
+    }
+}
+
+/// $3.1B of cash over 100M shares with `extra` and a probability.
+fn weighted(extra: Value, probability: Option<f64>) -> Value {
+    let mut s = json!({"name": "s", "cash": 3100000000_u64, "basic_shares": 100000000});
+    for (k, v) in extra.as_object().unwrap() {
+        s[k] = v.clone();
+    }
+    if let Some(p) = probability {
+        s["probability"] = json!(p);
+    }
+    s
+}
+
+#[tokio::test]
+async fn probabilities_weight_the_scenarios_values_per_share() {
+    let app = spawn_app().await;
+    // V = 31 alone; 30 with 10M warrants at $20; 3.1B / 124M = 25 with 24M RSUs.
+    // 0.25 × 31 + 0.5 × 30 + 0.25 × 25 = 29.
+    let three = |p: [Option<f64>; 3]| {
+        vec![
+            weighted(json!({}), p[0]),
+            weighted(
+                json!({"warrants": [{"count": 10000000, "strike": 20}]}),
+                p[1],
+            ),
+            weighted(json!({"rsus": 24000000}), p[2]),
+        ]
+    };
+    let out = app
+        .client
+        .sum_of_parts(&request(three([Some(0.25), Some(0.5), Some(0.25)])))
+        .await
+        .unwrap();
+    let v: Vec<Decimal> = out
+        .scenarios
+        .iter()
+        .map(|s| s.value_per_share.get())
+        .collect();
+    assert_eq!(v, [dec!(31), dec!(30), dec!(25)]);
+    assert_eq!(
+        out.probability_weighted_value_per_share.map(|v| v.get()),
+        Some(dec!(29))
+    );
+    let none = app
+        .client
+        .sum_of_parts(&request(three([None, None, None])))
+        .await
+        .unwrap();
+    assert_eq!(none.probability_weighted_value_per_share, None);
+
+    for (p, field) in [
+        ([Some(0.5), None, Some(0.5)], "scenarios[1].probability"),
+        (
+            [Some(0.25), Some(0.5), Some(0.2)],
+            "scenarios[2].probability",
+        ),
+    ] {
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({ "scenarios": three(p) }),
+            )
+            .await,
+            422,
+            "inconsistent",
+        )
+        .await;
+        assert_eq!(problem["field"], field);
+    }
+}
+
+#[tokio::test]
+async fn the_unit_multiples_divide_the_enterprise_value_or_are_null() {
+    let app = spawn_app().await;
+    // EV = 50 × $30M + (400M × 8 − 2.5B) = $2.2B: $44M per EH/s, and over
+    // Sandersville's 250 MW $8.8M per MW.
+    let mut with_mw = cleanspark("base", 30_000_000, 8, "physical");
+    with_mw["data_centers"][0]["it_capacity_mw"] = json!(250);
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![
+            with_mw,
+            cleanspark("base", 30_000_000, 8, "physical"),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(
+        out.scenarios[0].ev_per_ehs.map(|v| v.get()),
+        Some(dec!(44000000))
+    );
+    assert_eq!(
+        out.scenarios[0].ev_per_it_mw.map(|v| v.get()),
+        Some(dec!(8800000))
+    );
+    assert_eq!(out.scenarios[1].ev_per_it_mw, None);
+}

@@ -297,6 +297,12 @@ pub const SCENARIOS: Nested = Nested::list(infraval_core::valuation::MAX_SCENARI
 pub const SITES: Nested = Nested::list(infraval_core::valuation::MAX_SITES);
 /// Convertible notes in a scenario: at most 10.
 pub const CONVERTIBLES: Nested = Nested::list(infraval_core::valuation::MAX_CONVERTIBLES);
+/// Warrant or option tranches in a scenario: at most 20.
+pub const WARRANTS: Nested = Nested::list(infraval_core::valuation::MAX_WARRANTS);
+/// Capped calls on one note: at most 4.
+pub const CAPPED_CALLS: Nested = Nested::list(infraval_core::valuation::MAX_CAPPED_CALLS);
+/// RSUs outstanding: 0 to 10¹⁵ shares.
+pub const RSUS: Bounds = Bounds::closed(dec!(0), convertible::dilution::MAX_SHARES);
 /// What is owed on a note if holders do not convert, USD: above 0, at most
 /// twice the largest principal (it lies between the note's principal and
 /// twice it).

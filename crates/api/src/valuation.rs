@@ -7,11 +7,11 @@
 
 use infraval_core::error::AtField;
 use infraval_core::mining::{Btc, Hashrate};
-use infraval_core::num::{Fraction, Price, Usd};
+use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::project::ProjectInput;
 use infraval_core::valuation::{
-    self, Buyback, CapRate, ConvertibleNote, MiningValuation, Multiple, Regime, Scenario,
-    Settlement, Shares, Site, SiteMethod, Sotp, SotpInput, Treasury,
+    self, Buyback, CapRate, CappedCall, ConvertibleNote, MiningValuation, Multiple, Regime,
+    Scenario, Settlement, Shares, Site, SiteMethod, Sotp, SotpInput, Treasury, Warrant,
 };
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
@@ -19,11 +19,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::convertible::dilution::BuybackRequest;
+use crate::convertible::dilution::{BuybackRequest, CappedCallRequest};
 use crate::convertible::terms::{terms, SettlementMethod};
 use crate::mining::exactly_one;
 use crate::project::ProjectRequest;
-use crate::wire::{Num, Wire, NESTED};
+use crate::wire::{Date, Num, Wire, NESTED};
 use crate::{bounds, num, Example, Examples};
 
 /// Precision of share counts and per-share figures.
@@ -54,6 +54,11 @@ pub struct ScenarioRequest {
     /// The scenario's name, e.g. `bear`, `base`, `bull`.
     #[schema(example = "base")]
     pub name: String,
+    /// The scenario's probability, for `probability_weighted_value_per_share`:
+    /// give it for every scenario or for none; they must add up to 1
+    /// (within 1e-9). Default: none.
+    #[wire(bounds::FRACTION)]
+    pub probability: Option<Num>,
     /// The mining business. Default: none.
     #[wire(NESTED)]
     pub mining: Option<MiningSegmentRequest>,
@@ -86,6 +91,38 @@ pub struct ScenarioRequest {
     /// already reflects it. Default false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub buyback_from_cash: bool,
+    /// Warrants and options, counted by the treasury-stock method at the
+    /// solved value per share. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::WARRANTS)]
+    pub warrants: Vec<WarrantRequest>,
+    /// Restricted stock units, always counted as shares. Default 0.
+    #[wire(bounds::RSUS)]
+    pub rsus: Option<Num>,
+    /// The valuation date (ISO 8601), against which warrants expire; needed
+    /// with any warrant's `expiry_date`.
+    #[schema(example = "2026-06-30")]
+    pub valuation_date: Option<Date>,
+}
+
+/// A tranche of warrants or options. By the treasury-stock method the
+/// exercise proceeds `count × strike` buy back shares at the solved value
+/// per share `V`, so the tranche adds `count × max(V − strike, 0) / V`
+/// shares.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
+#[serde(deny_unknown_fields)]
+pub struct WarrantRequest {
+    /// Shares the tranche exercises into.
+    #[wire(bounds::SHARES)]
+    pub count: Num,
+    /// Exercise price, USD per share.
+    #[wire(bounds::SHARE_PRICE)]
+    pub strike: Num,
+    /// The last day it can be exercised (ISO 8601); after it the tranche
+    /// adds no shares. Needs the scenario's `valuation_date`. Default: it
+    /// does not expire.
+    #[schema(example = "2030-09-30")]
+    pub expiry_date: Option<Date>,
 }
 
 /// The mining business: give `ebitda` with `ebitda_multiple`, or
@@ -137,6 +174,10 @@ pub struct SiteRequest {
     /// takes it; the site is valued at the model's NPV.
     #[wire(NESTED)]
     pub development: Option<ProjectRequest>,
+    /// Critical IT capacity, MW, for `ev_per_it_mw`; not with
+    /// `development`, which states its own. Default: unknown.
+    #[wire(bounds::IT_CAPACITY_MW)]
+    pub it_capacity_mw: Option<Num>,
 }
 
 /// Bitcoin on the balance sheet.
@@ -189,20 +230,31 @@ pub struct ConvertibleRequest {
     /// Default: the principal.
     #[wire(bounds::REDEMPTION_AMOUNT)]
     pub redemption_amount: Option<Num>,
+    /// Capped calls the issuer bought on the note's shares, as
+    /// `POST /v1/convertibles/dilution` takes one. Each pays
+    /// `N × max(min(V, cap_price) − lower_strike, 0)` at the solved value
+    /// per share `V`, converted or not: handed back as shares when the note
+    /// settles in shares, in cash under cash settlement. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(bounds::CAPPED_CALLS)]
+    pub capped_calls: Vec<CappedCallRequest>,
 }
 
 /// A scenario of the CleanSpark figures, valuing mining at `usd_per_ehs`
-/// and the Sandersville site at `arr_multiple` times ARR.
+/// and the Sandersville site at `arr_multiple` times ARR, with an
+/// illustrative probability.
 fn cleanspark_scenario(
     name: &str,
     usd_per_ehs: u64,
     arr_multiple: u64,
     btc_price: u64,
+    probability: f64,
 ) -> serde_json::Value {
     json!({
         "name": name,
+        "probability": probability,
         "mining": {"hashrate_ehs": 50, "usd_per_ehs": usd_per_ehs},
-        "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": arr_multiple, "remaining_capex": 2500000000_u64}],
+        "data_centers": [{"name": "Sandersville", "arr": 400000000, "arr_multiple": arr_multiple, "remaining_capex": 2500000000_u64, "it_capacity_mw": 250}],
         "bitcoin_treasury": {"btc": 13000, "btc_price": btc_price, "haircut": 0.1},
         "cash": 500000000,
         "debt": 600000000,
@@ -217,12 +269,12 @@ impl Examples for SumOfPartsRequest {
         vec![
             Example {
                 name: "bear_base_bull",
-                summary: "CleanSpark in three scenarios: mining at $20M to $60M per EH/s, Sandersville at 7 to 15 times ARR",
+                summary: "CleanSpark in three scenarios: mining at $20M to $60M per EH/s, Sandersville at 7 to 15 times ARR, weighted 25/50/25",
                 body: json!({
                     "scenarios": [
-                        cleanspark_scenario("bear", 20_000_000, 7, 70_000),
-                        cleanspark_scenario("base", 30_000_000, 8, 90_000),
-                        cleanspark_scenario("bull", 60_000_000, 15, 150_000)
+                        cleanspark_scenario("bear", 20_000_000, 7, 70_000, 0.25),
+                        cleanspark_scenario("base", 30_000_000, 8, 90_000, 0.5),
+                        cleanspark_scenario("bull", 60_000_000, 15, 150_000, 0.25)
                     ]
                 }),
             },
@@ -253,6 +305,33 @@ impl Examples for SumOfPartsRequest {
                         "basic_shares": 280000000,
                         "buyback": {"shares": 10000000},
                         "buyback_from_cash": false
+                    }]
+                }),
+            },
+            Example {
+                name: "warrants_rsus_and_a_capped_call",
+                summary: "A TeraWulf-like share count (illustrative counts and strike): warrants to a lease backstop for about 14% of the shares, RSUs, and the $900M net-share notes with a capped call",
+                body: json!({
+                    "scenarios": [{
+                        "name": "base",
+                        "valuation_date": "2026-06-30",
+                        "mining": {"hashrate_ehs": 12, "usd_per_ehs": 25000000},
+                        "data_centers": [{"name": "Lake Mariner", "noi": 700000000, "cap_rate": 0.065, "remaining_capex": 1500000000_u64}],
+                        "cash": 700000000,
+                        "debt": 500000000,
+                        "convertibles": [{
+                            "name": "0% notes due 2032",
+                            "principal": 900000000,
+                            "conversion_rate": 50.1567,
+                            "settlement": "net_share",
+                            "capped_calls": [{"cap_price": 30}]
+                        }],
+                        "basic_shares": 390000000,
+                        "rsus": 12000000,
+                        "warrants": [
+                            {"count": 73000000, "strike": 10, "expiry_date": "2030-09-30"},
+                            {"count": 5000000, "strike": 4, "expiry_date": "2026-03-31"}
+                        ]
                     }]
                 }),
             },
@@ -333,6 +412,10 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
         name: req.name,
         method,
         remaining_capex: usd_or_zero(req.remaining_capex, &format!("{at}.remaining_capex"))?,
+        it_capacity_mw: req
+            .it_capacity_mw
+            .map(|mw| Megawatts::new(mw.get()).at(format!("{at}.it_capacity_mw")))
+            .transpose()?,
     })
 }
 
@@ -345,6 +428,30 @@ fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, Cor
         req.conversion_premium,
     )
     .map_err(|e| valuation::prefix_field(e, &format!("{at}.")))?;
+    let capped_calls = req
+        .capped_calls
+        .iter()
+        .enumerate()
+        .map(|(j, cc)| {
+            CappedCall::new(&terms, cc.cap_price.get(), cc.lower_strike.map(Num::get)).map_err(
+                |e| {
+                    // The dilution endpoint names its one call `capped_call.`.
+                    let e = valuation::prefix_field(e, &format!("{at}.capped_calls[{j}]"));
+                    match e {
+                        CoreError::InvalidValue { field, error } => CoreError::InvalidValue {
+                            field: field.replacen("capped_call.", ".", 1),
+                            error,
+                        },
+                        CoreError::Inconsistent { field, reason } => CoreError::Inconsistent {
+                            field: field.replacen("capped_call.", ".", 1),
+                            reason,
+                        },
+                        other => other,
+                    }
+                },
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(ConvertibleNote {
         name: req.name,
         terms,
@@ -355,6 +462,7 @@ fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, Cor
             .redemption_amount
             .map(|r| Usd::new(r.get()).at(format!("{at}.redemption_amount")))
             .transpose()?,
+        capped_calls,
     })
 }
 
@@ -419,10 +527,28 @@ fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
             .collect::<Result<_, _>>()?,
         basic_shares: Shares::new(req.basic_shares.get()).at(format!("{at}.basic_shares"))?,
         buyback,
+        warrants: req
+            .warrants
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                Ok::<_, CoreError>(Warrant {
+                    count: Shares::new(w.count.get()).at(format!("{at}.warrants[{i}].count"))?,
+                    strike: Price::new(w.strike.get()).at(format!("{at}.warrants[{i}].strike"))?,
+                    expiry_date: w.expiry_date.map(Date::get),
+                })
+            })
+            .collect::<Result<_, _>>()?,
+        rsus: req.rsus.map_or(Decimal::ZERO, Num::get),
+        valuation_date: req.valuation_date.map(Date::get),
     };
     Ok(Scenario {
         name: req.name,
         input,
+        probability: req
+            .probability
+            .map(|p| Fraction::new(p.get()).at(format!("{at}.probability")))
+            .transpose()?,
     })
 }
 
@@ -494,6 +620,24 @@ pub struct NoteOutcomeResponse {
     pub claim: Num,
     /// Shares issued: `N` physical, `N − principal / V` net-share, 0 otherwise (4 dp).
     pub shares_issued: Num,
+    /// What the note's capped calls pay the issuer at `V`, USD; 0 without
+    /// any.
+    pub capped_call_payoff: Num,
+    /// Shares the capped calls hand back, `capped_call_payoff / V` under
+    /// share settlement, 0 under cash settlement (whose payoff is a
+    /// waterfall line) (4 dp).
+    pub capped_call_shares_handed_back: Num,
+}
+
+/// One warrant tranche under one solution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WarrantOutcomeResponse {
+    /// Whether its `expiry_date` is before the `valuation_date`.
+    pub expired: bool,
+    /// Shares added by the treasury-stock method,
+    /// `count × max(V − strike, 0) / V`; 0 when expired (4 dp).
+    pub shares_added: Num,
 }
 
 /// One line of the bridge from segment values to equity value.
@@ -517,9 +661,13 @@ pub struct WaterfallStepResponse {
 pub struct SolutionResponse {
     /// Each note's regime, in input order.
     pub notes: Vec<NoteOutcomeResponse>,
-    /// Equity value after every claim, USD.
+    /// Each warrant tranche, in input order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warrants: Vec<WarrantOutcomeResponse>,
+    /// Equity value after every claim, plus capped-call cash, USD.
     pub equity_value: Num,
-    /// Basic shares plus conversion shares (4 dp).
+    /// Basic shares + RSUs + conversion shares + warrant shares − shares
+    /// the capped calls hand back (4 dp).
     pub diluted_shares: Num,
     /// `equity_value / diluted_shares`, USD (4 dp).
     pub value_per_share: Num,
@@ -567,6 +715,13 @@ pub struct ScenarioResponse {
     pub value_per_share: Num,
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<SolutionResponse>,
+    /// `enterprise_value / hashrate_ehs`, USD per EH/s; `null` unless
+    /// mining is valued by `hashrate_ehs`.
+    pub ev_per_ehs: Option<Num>,
+    /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
+    /// capacity; `null` unless every site states its capacity (directly or
+    /// through its development model).
+    pub ev_per_it_mw: Option<Num>,
 }
 
 /// The scenarios' valuations, in request order.
@@ -575,6 +730,10 @@ pub struct ScenarioResponse {
 pub struct SumOfPartsResponse {
     /// One valuation per scenario.
     pub scenarios: Vec<ScenarioResponse>,
+    /// `Σ probability × value_per_share` over the scenarios, each at its
+    /// top-level (lowest self-consistent) value per share, USD (4 dp);
+    /// `null` when the scenarios carry no probability.
+    pub probability_weighted_value_per_share: Option<Num>,
 }
 
 fn regime_summary(out: &Sotp) -> String {
@@ -623,6 +782,16 @@ fn solution(s: &valuation::Solution) -> SolutionResponse {
                 conversion_price: shares(n.conversion_price),
                 claim: cents(n.claim),
                 shares_issued: shares(n.shares_issued),
+                capped_call_payoff: cents(n.capped_call_payoff),
+                capped_call_shares_handed_back: shares(n.capped_call_shares_handed_back),
+            })
+            .collect(),
+        warrants: s
+            .warrants
+            .iter()
+            .map(|w| WarrantOutcomeResponse {
+                expired: w.expired,
+                shares_added: shares(w.shares_added),
             })
             .collect(),
         equity_value: cents(s.equity_value),
@@ -680,25 +849,23 @@ impl ScenarioResponse {
             diluted_shares,
             value_per_share,
             solutions,
-        }
-    }
-}
-
-impl From<&[(String, Sotp)]> for SumOfPartsResponse {
-    fn from(results: &[(String, Sotp)]) -> Self {
-        SumOfPartsResponse {
-            scenarios: results
-                .iter()
-                .map(|(name, out)| ScenarioResponse::new(name, out))
-                .collect(),
+            ev_per_ehs: out.ev_per_ehs.map(cents),
+            ev_per_it_mw: out.ev_per_it_mw.map(cents),
         }
     }
 }
 
 /// Computes [`crate::operations::SumOfParts`].
 pub fn sum_of_parts(input: Vec<Scenario>) -> Result<SumOfPartsResponse, CoreError> {
-    let out = infraval_core::valuation::scenarios(&input)?;
-    Ok(SumOfPartsResponse::from(out.as_slice()))
+    let out = valuation::scenarios(&input)?;
+    let weighted = valuation::probability_weighted(&input, &out)?;
+    Ok(SumOfPartsResponse {
+        scenarios: out
+            .iter()
+            .map(|(name, out)| ScenarioResponse::new(name, out))
+            .collect(),
+        probability_weighted_value_per_share: weighted.map(shares),
+    })
 }
 
 #[cfg(test)]

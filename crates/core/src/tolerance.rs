@@ -78,6 +78,11 @@ pub const ALIGN_STEPS_ABS: f64 = 0.05;
 /// fleets (for example deployed versus operating machines).
 pub const MINER_HASHRATE_REL: Decimal = Decimal::from_parts(2, 0, 0, false, 2);
 
+/// Sum of the parts: the scenarios' probabilities must add up to 1 within
+/// this. Absolute, a probability: 1e-9 lets thirds typed to ten decimals
+/// (0.3333333333 × 3) pass and refuses any real omission.
+pub const PROBABILITY_SUM_ABS: Decimal = Decimal::from_parts(1, 0, 0, false, 9);
+
 /// Tests: an `f64` result against a hand calculation of a few operations
 /// in `f64`. Absolute, in the quantity's unit.
 pub const F64_ROUNDING_ABS: f64 = 1e-12;

@@ -23,14 +23,40 @@
 //! (the right side, as a function of `V`, is continuous and increasing);
 //! a redemption amount above par (a put or make-whole premium) can make
 //! both regimes consistent, and then both are returned.
+//!
+//! # Warrants, RSUs and capped calls
+//! RSUs add their count to the shares whatever `V`. Warrants and options
+//! count by the treasury-stock method at `V`: the exercise proceeds
+//! `count × strike` are assumed to buy back shares at `V`, so a warrant
+//! adds `count × max(V − strike, 0) / V` shares (none out of the money,
+//! none once expired). A capped call bought on a note's shares pays
+//! `N × max(min(V, cap) − lower_strike, 0)` whatever the note's regime, as
+//! [`CappedCall::payoff`] computes it for `/v1/convertibles/dilution`; it
+//! hands back `payoff / V` shares when the note settles in shares, and pays
+//! the cash otherwise. Both are the same value: multiplying the share count
+//! by `V`, each regime's fixed point is a root of
+//! ```text
+//! g(V) = V × (B + rsus + Σ_converted Nᵢ) + Σ_w count_w × max(V − strike_w, 0)
+//!        − Σ_calls payoff(V) − (E₀ − Σ_debt claimᵢ)
+//! ```
+//! which is continuous and linear between the strikes and caps. Each
+//! regime's interval of `V` is cut at those kinks and the root of each
+//! linear piece that lies in it is kept, so every consistent `V` is
+//! returned. The slope of `g` is at least `B + rsus − Σ_calls N`: when the
+//! basic shares exceed the shares under the capped calls (as they do at any
+//! issuer) `g` is increasing in each regime and, with notes at par,
+//! continuous across the regimes too, so the fixed point stays unique.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub use crate::convertible::dilution::CappedCall;
+use crate::convertible::dilution::MAX_SHARES;
 use crate::convertible::ConvertibleTerms;
 pub use crate::convertible::Settlement;
 use crate::error::{CoreError, ValueError};
 use crate::mining::Hashrate;
-use crate::num::{self, Checked, Fraction, Price, Usd};
+use crate::num::{self, Checked, Fraction, Megawatts, Price, Usd};
 use crate::project::{self, ProjectInput};
 use crate::Result;
 
@@ -44,6 +70,10 @@ pub const MAX_SCENARIOS: usize = 5;
 pub const MAX_MULTIPLE: u32 = 1_000;
 /// The largest redemption amount accepted, as a multiple of principal.
 pub const MAX_REDEMPTION_RATIO: u32 = 2;
+/// The most warrant or option tranches in one valuation.
+pub const MAX_WARRANTS: usize = 20;
+/// The most capped calls on one note.
+pub const MAX_CAPPED_CALLS: usize = 4;
 
 /// A valuation multiple: `0 ≤ m ≤ 1,000`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -166,6 +196,27 @@ pub struct Site {
     pub method: SiteMethod,
     /// Capex still to spend to finish the site, USD.
     pub remaining_capex: Usd,
+    /// Critical IT capacity, for the EV per MW multiple; the development
+    /// model states its own.
+    pub it_capacity_mw: Option<Megawatts>,
+}
+
+impl Site {
+    /// The site's critical IT capacity, MW, where it is known.
+    ///
+    /// # Errors
+    /// [`CoreError::Inconsistent`] on `it_capacity_mw` when it is given with
+    /// the development model, which states its own.
+    fn it_capacity_mw(&self) -> Result<Option<Decimal>> {
+        match (&self.method, self.it_capacity_mw) {
+            (SiteMethod::Development(_), Some(_)) => Err(CoreError::Inconsistent {
+                field: "it_capacity_mw".into(),
+                reason: "the development model states its own `it_capacity_mw`; leave this out",
+            }),
+            (SiteMethod::Development(input), None) => Ok(Some(input.build.it_capacity.get())),
+            (_, mw) => Ok(mw.map(Megawatts::get)),
+        }
+    }
 }
 
 /// A site's value.
@@ -276,6 +327,9 @@ pub struct ConvertibleNote {
     /// more with a put or make-whole premium (`principal ≤ r ≤ 2 × principal`).
     /// `None` means the principal.
     pub redemption_amount: Option<Usd>,
+    /// Capped calls the issuer bought on the note's shares, at most
+    /// [`MAX_CAPPED_CALLS`].
+    pub capped_calls: Vec<CappedCall>,
 }
 
 impl ConvertibleNote {
@@ -297,6 +351,29 @@ impl ConvertibleNote {
                 }
             }
         }
+    }
+}
+
+/// A tranche of warrants or options, counted by the treasury-stock method.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Warrant {
+    /// Shares the tranche exercises into, `0 < count ≤ 10¹⁵`.
+    pub count: Shares,
+    /// Exercise price, USD per share.
+    pub strike: Price,
+    /// The last day it can be exercised; on a later valuation date it adds
+    /// no shares. `None`: it does not expire within the valuation.
+    pub expiry_date: Option<NaiveDate>,
+}
+
+impl Warrant {
+    /// `count × max(V − strike, 0)`, USD: what exercise at `V` is worth,
+    /// the proceeds `count × strike` buying back shares at `V`.
+    fn intrinsic(&self, v: Decimal) -> Result<Decimal> {
+        let spread = v.sub_or(self.strike.get(), "warrant shares")?;
+        self.count
+            .get()
+            .mul_or(spread.max(Decimal::ZERO), "warrant shares")
     }
 }
 
@@ -330,6 +407,13 @@ pub struct SotpInput {
     pub basic_shares: Shares,
     /// A share repurchase.
     pub buyback: Option<Buyback>,
+    /// Warrants and options, at most [`MAX_WARRANTS`] tranches.
+    pub warrants: Vec<Warrant>,
+    /// Restricted stock units, always counted as shares: `0 ≤ rsus ≤ 10¹⁵`.
+    pub rsus: Decimal,
+    /// The valuation date, against which warrants expire; needed when a
+    /// warrant has an `expiry_date`.
+    pub valuation_date: Option<NaiveDate>,
 }
 
 /// Whether a note is counted as debt or as converted.
@@ -360,6 +444,20 @@ pub struct NoteOutcome {
     pub claim: Decimal,
     /// Shares issued: `N` physical, `N − P / V` net-share, zero otherwise.
     pub shares_issued: Decimal,
+    /// What the note's capped calls pay the issuer at `V`, USD.
+    pub capped_call_payoff: Decimal,
+    /// Shares they hand back, `payoff / V` under share settlement (zero
+    /// under cash settlement, where the payoff is cash added to equity).
+    pub capped_call_shares_handed_back: Decimal,
+}
+
+/// One warrant tranche under one solution.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WarrantOutcome {
+    /// Whether it had expired by the valuation date.
+    pub expired: bool,
+    /// `count × max(V − strike, 0) / V`; zero when expired.
+    pub shares_added: Decimal,
 }
 
 /// One line of the bridge from segment values to equity value.
@@ -380,9 +478,12 @@ pub struct WaterfallStep {
 pub struct Solution {
     /// Each note, in input order.
     pub notes: Vec<NoteOutcome>,
-    /// Equity value after every claim, USD.
+    /// Each warrant tranche, in input order.
+    pub warrants: Vec<WarrantOutcome>,
+    /// Equity value after every claim, plus capped-call cash, USD.
     pub equity_value: Decimal,
-    /// Basic shares plus shares issued on conversion.
+    /// Basic shares + RSUs + shares issued on conversion + warrant shares −
+    /// shares the capped calls hand back.
     pub diluted_shares: Decimal,
     /// `equity_value / diluted_shares`, USD; negative when the claims
     /// exceed the asset values (no limited-liability floor is applied).
@@ -416,6 +517,13 @@ pub struct Sotp {
     pub basic_shares: Decimal,
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<Solution>,
+    /// `enterprise_value / hashrate_ehs`, USD per EH/s, when mining is
+    /// valued per hashrate (`None` otherwise: no hashrate is given).
+    pub ev_per_ehs: Option<Decimal>,
+    /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
+    /// capacity, when every site states its capacity (`None` otherwise, or
+    /// without sites).
+    pub ev_per_it_mw: Option<Decimal>,
 }
 
 impl Sotp {
@@ -510,7 +618,31 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
     }
     head.push(("debt".to_string(), Decimal::ZERO.sub_or(debt, "debt")?));
 
-    let solutions = solve_dilution(&input.convertibles, equity_before, basic, &head)?;
+    let ev_per_ehs = match input.mining {
+        Some(MiningValuation::PerHashrate { hashrate, .. }) => {
+            Some(enterprise_value.div_or(hashrate.ehs(), "ev_per_ehs")?)
+        }
+        _ => None,
+    };
+    let mut it_mw = Some(Decimal::ZERO);
+    for (i, site) in input.data_centers.iter().enumerate() {
+        let mw = site
+            .it_capacity_mw()
+            .map_err(|e| prefix_field(e, &format!("data_centers[{i}].")))?;
+        it_mw = match (it_mw, mw) {
+            (Some(total), Some(mw)) => Some(total.add_or(mw, "ev_per_it_mw")?),
+            _ => None,
+        };
+    }
+    let ev_per_it_mw = match it_mw {
+        Some(mw) if !input.data_centers.is_empty() && mw > Decimal::ZERO => {
+            Some(enterprise_value.div_or(mw, "ev_per_it_mw")?)
+        }
+        _ => None,
+    };
+
+    let options = Options::new(input, basic)?;
+    let solutions = solve_dilution(&input.convertibles, equity_before, &options, &head)?;
     Ok(Sotp {
         mining_value,
         sites,
@@ -523,6 +655,8 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
         shares_repurchased,
         basic_shares: basic,
         solutions,
+        ev_per_ehs,
+        ev_per_it_mw,
     })
 }
 
@@ -533,11 +667,149 @@ struct NoteTerms {
     debt_claim: Decimal,
 }
 
+/// The claims on shares that depend on `V` or on no regime: RSUs, live
+/// warrants and each note's capped calls.
+struct Options<'a> {
+    /// Basic shares after the buyback, plus RSUs.
+    shares: Decimal,
+    /// Each warrant, `None` when expired.
+    warrants: Vec<Option<&'a Warrant>>,
+}
+
+impl<'a> Options<'a> {
+    fn new(input: &'a SotpInput, basic: Decimal) -> Result<Self> {
+        num::capped_len(&input.warrants, MAX_WARRANTS)
+            .map_err(|e| CoreError::invalid("warrants", e))?;
+        let rsus = num::within(input.rsus, Decimal::ZERO, MAX_SHARES)
+            .map_err(|e| CoreError::invalid("rsus", e))?;
+        let warrants = input
+            .warrants
+            .iter()
+            .enumerate()
+            .map(|(i, w)| match (w.expiry_date, input.valuation_date) {
+                (None, _) => Ok(Some(w)),
+                (Some(expiry), Some(today)) => Ok((expiry >= today).then_some(w)),
+                (Some(_), None) => Err(CoreError::Inconsistent {
+                    field: format!("warrants[{i}].expiry_date"),
+                    reason: "needs `valuation_date` to tell whether the warrant has expired",
+                }),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for (i, n) in input.convertibles.iter().enumerate() {
+            num::capped_len(&n.capped_calls, MAX_CAPPED_CALLS)
+                .map_err(|e| CoreError::invalid(format!("convertibles[{i}].capped_calls"), e))?;
+        }
+        Ok(Options {
+            shares: basic.add_or(rsus, "diluted shares")?,
+            warrants,
+        })
+    }
+
+    /// Every price at which a warrant or a capped call changes slope.
+    fn kinks(&self, notes: &[ConvertibleNote]) -> Vec<Decimal> {
+        let mut out: Vec<Decimal> = self
+            .warrants
+            .iter()
+            .flatten()
+            .map(|w| w.strike.get())
+            .collect();
+        for n in notes {
+            for cc in &n.capped_calls {
+                out.push(cc.lower_strike());
+                out.push(cc.cap_price());
+            }
+        }
+        out
+    }
+}
+
+/// `g(V)` of the module documentation for one regime: `shares` are
+/// `B + rsus + Σ_converted N`, `equity` is `E₀ − Σ_debt claims`.
+fn excess(
+    v: Decimal,
+    shares: Decimal,
+    equity: Decimal,
+    options: &Options,
+    notes: &[ConvertibleNote],
+) -> Result<Decimal> {
+    let mut g = v.mul_or(shares, "value per share")?;
+    for w in options.warrants.iter().flatten() {
+        g = g.add_or(w.intrinsic(v)?, "value per share")?;
+    }
+    for n in notes {
+        for cc in &n.capped_calls {
+            g = g.sub_or(
+                cc.payoff(n.terms.shares_underlying(), v)?,
+                "value per share",
+            )?;
+        }
+    }
+    g.sub_or(equity, "value per share")
+}
+
+/// The roots of `g` for `V` in `[lo, hi)` (unbounded where `None`), found
+/// piece by piece between the kinks, where `g` is linear.
+fn roots_between(
+    lo: Option<Decimal>,
+    hi: Option<Decimal>,
+    shares: Decimal,
+    equity: Decimal,
+    options: &Options,
+    notes: &[ConvertibleNote],
+) -> Result<Vec<Decimal>> {
+    let in_range = |v: Decimal| lo.is_none_or(|lo| v >= lo) && hi.is_none_or(|hi| v < hi);
+    let all_kinks = options.kinks(notes);
+    if all_kinks.is_empty() {
+        // No warrant or capped call: V = (E₀ − claims) / (B + rsus + Σ N).
+        let v = equity.div_or(shares, "value per share")?;
+        return Ok(if in_range(v) { vec![v] } else { vec![] });
+    }
+    let inside = |k: &Decimal| lo.is_none_or(|lo| *k > lo) && hi.is_none_or(|hi| *k < hi);
+    let mut cuts: Vec<Option<Decimal>> = vec![lo];
+    let mut kinks: Vec<Decimal> = all_kinks.into_iter().filter(inside).collect();
+    kinks.sort();
+    kinks.dedup();
+    cuts.extend(kinks.into_iter().map(Some));
+    cuts.push(hi);
+    let g = |v: Decimal| excess(v, shares, equity, options, notes);
+    let mut roots = Vec::new();
+    for piece in cuts.windows(2) {
+        let (a, b) = (piece[0], piece[1]);
+        // Two points on the piece's line; beyond a kink the line is the
+        // next piece's, so points stay within the piece.
+        let (x0, x1) = match (a, b) {
+            (Some(a), Some(b)) => (a, b),
+            (Some(a), None) => (a, a.add_or(Decimal::ONE, "value per share")?),
+            (None, Some(b)) => (b.sub_or(Decimal::ONE, "value per share")?, b),
+            (None, None) => (Decimal::ZERO, Decimal::ONE),
+        };
+        let (g0, g1) = (g(x0)?, g(x1)?);
+        let slope = g1
+            .sub_or(g0, "value per share")?
+            .div_or(x1.sub_or(x0, "value per share")?, "value per share")?;
+        if slope.is_zero() {
+            // g is constant here: either no root or a whole interval of
+            // them, which only a lower strike far below the notes' parity
+            // on more shares than are outstanding can produce.
+            continue;
+        }
+        // g(V) = slope × V − c with c = slope × x0 − g(x0).
+        let c = slope
+            .mul_or(x0, "value per share")?
+            .sub_or(g0, "value per share")?;
+        let v = c.div_or(slope, "value per share")?;
+        if a.is_none_or(|a| v >= a) && b.is_none_or(|b| v < b) {
+            roots.push(v);
+        }
+    }
+    Ok(roots)
+}
+
 /// Every self-consistent regime assignment of the notes; see the module docs.
 fn solve_dilution(
     notes: &[ConvertibleNote],
     equity_before: Decimal,
-    basic: Decimal,
+    options: &Options,
     head: &[(String, Decimal)],
 ) -> Result<Vec<Solution>> {
     let terms = notes
@@ -563,84 +835,23 @@ fn solve_dilution(
         for (_, t) in debt {
             numerator = numerator.sub_or(t.debt_claim, "value per share")?;
         }
-        let mut denominator = basic;
+        let mut denominator = options.shares;
         for (_, t) in conv {
             denominator = denominator.add_or(t.shares, "value per share")?;
         }
-        let v = numerator.div_or(denominator, "value per share")?;
-        let above_converted = conv.last().is_none_or(|(_, t)| v >= t.conversion_price);
-        let below_debt = debt.first().is_none_or(|(_, t)| v < t.conversion_price);
-        if !(above_converted && below_debt) {
-            continue;
+        let lo = conv.last().map(|(_, t)| t.conversion_price);
+        let hi = debt.first().map(|(_, t)| t.conversion_price);
+        for v in roots_between(lo, hi, denominator, numerator, options, notes)? {
+            solutions.push(solution_at(
+                v,
+                conv,
+                notes,
+                &terms,
+                equity_before,
+                options,
+                head,
+            )?);
         }
-        let mut outcomes = Vec::with_capacity(notes.len());
-        for (i, (note, t)) in notes.iter().zip(&terms).enumerate() {
-            let is_converted = conv.iter().any(|(j, _)| *j == i);
-            let (claim, shares_issued) = if !is_converted {
-                (t.debt_claim, Decimal::ZERO)
-            } else {
-                match note.settlement {
-                    Settlement::Physical => (Decimal::ZERO, t.shares),
-                    // V ≥ K > 0 here, so the division is safe.
-                    Settlement::NetShare => (
-                        t.principal,
-                        t.shares
-                            .sub_or(t.principal.div_or(v, "net shares")?, "net shares")?,
-                    ),
-                    Settlement::Cash => (t.shares.mul_or(v, "cash settlement")?, Decimal::ZERO),
-                }
-            };
-            outcomes.push(NoteOutcome {
-                name: note.name.clone(),
-                regime: if is_converted {
-                    Regime::Converted
-                } else {
-                    Regime::Debt
-                },
-                settlement: note.settlement,
-                conversion_price: t.conversion_price,
-                claim,
-                shares_issued,
-            });
-        }
-        let equity_value = outcomes
-            .iter()
-            .try_fold(equity_before, |acc, o| acc.sub_or(o.claim, "equity value"))?;
-        let diluted_shares = outcomes.iter().try_fold(basic, |acc, o| {
-            acc.add_or(o.shares_issued, "diluted shares")
-        })?;
-        let value_per_share = equity_value.div_or(diluted_shares, "value per share")?;
-
-        let mut lines: Vec<(String, Decimal)> = head.to_vec();
-        for o in &outcomes {
-            if !o.claim.is_zero() {
-                let how = match (o.regime, o.settlement) {
-                    (Regime::Debt, _) => "as debt",
-                    (Regime::Converted, Settlement::NetShare) => "principal paid in cash",
-                    (Regime::Converted, _) => "settled in cash",
-                };
-                // bounded: negating a Decimal flips its sign bit; it cannot overflow.
-                lines.push((format!("convertible: {} ({how})", o.name), -o.claim));
-            }
-        }
-        let mut cumulative = Decimal::ZERO;
-        let mut waterfall = Vec::with_capacity(lines.len());
-        for (label, amount) in lines {
-            cumulative = cumulative.add_or(amount, "waterfall")?;
-            waterfall.push(WaterfallStep {
-                label,
-                amount,
-                cumulative,
-                per_share: amount.div_or(diluted_shares, "waterfall")?,
-            });
-        }
-        solutions.push(Solution {
-            notes: outcomes,
-            equity_value,
-            diluted_shares,
-            value_per_share,
-            waterfall,
-        });
     }
     if solutions.is_empty() {
         return Err(CoreError::NoSolution {
@@ -652,6 +863,142 @@ fn solve_dilution(
     Ok(solutions)
 }
 
+/// The claims, shares and waterfall at a consistent `V` with the notes in
+/// `conv` converted.
+fn solution_at(
+    v: Decimal,
+    conv: &[(usize, &NoteTerms)],
+    notes: &[ConvertibleNote],
+    terms: &[NoteTerms],
+    equity_before: Decimal,
+    options: &Options,
+    head: &[(String, Decimal)],
+) -> Result<Solution> {
+    let mut outcomes = Vec::with_capacity(notes.len());
+    for (i, (note, t)) in notes.iter().zip(terms).enumerate() {
+        let is_converted = conv.iter().any(|(j, _)| *j == i);
+        let (claim, shares_issued) = if !is_converted {
+            (t.debt_claim, Decimal::ZERO)
+        } else {
+            match note.settlement {
+                Settlement::Physical => (Decimal::ZERO, t.shares),
+                // V ≥ K > 0 here, so the division is safe.
+                Settlement::NetShare => (
+                    t.principal,
+                    t.shares
+                        .sub_or(t.principal.div_or(v, "net shares")?, "net shares")?,
+                ),
+                Settlement::Cash => (t.shares.mul_or(v, "cash settlement")?, Decimal::ZERO),
+            }
+        };
+        let mut capped_call_payoff = Decimal::ZERO;
+        for cc in &note.capped_calls {
+            capped_call_payoff =
+                capped_call_payoff.add_or(cc.payoff(t.shares, v)?, "capped call payoff")?;
+        }
+        outcomes.push(NoteOutcome {
+            name: note.name.clone(),
+            regime: if is_converted {
+                Regime::Converted
+            } else {
+                Regime::Debt
+            },
+            settlement: note.settlement,
+            conversion_price: t.conversion_price,
+            claim,
+            shares_issued,
+            capped_call_payoff,
+            capped_call_shares_handed_back: CappedCall::shares_handed_back(
+                capped_call_payoff,
+                v,
+                note.settlement,
+            )?,
+        });
+    }
+    let warrants = options
+        .warrants
+        .iter()
+        .map(|w| {
+            Ok(match w {
+                None => WarrantOutcome {
+                    expired: true,
+                    shares_added: Decimal::ZERO,
+                },
+                Some(w) => {
+                    let intrinsic = w.intrinsic(v)?;
+                    WarrantOutcome {
+                        expired: false,
+                        // Positive only when V > strike > 0.
+                        shares_added: if intrinsic.is_zero() {
+                            Decimal::ZERO
+                        } else {
+                            intrinsic.div_or(v, "warrant shares")?
+                        },
+                    }
+                }
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut lines: Vec<(String, Decimal)> = head.to_vec();
+    for o in &outcomes {
+        if !o.claim.is_zero() {
+            let how = match (o.regime, o.settlement) {
+                (Regime::Debt, _) => "as debt",
+                (Regime::Converted, Settlement::NetShare) => "principal paid in cash",
+                (Regime::Converted, _) => "settled in cash",
+            };
+            // bounded: negating a Decimal flips its sign bit; it cannot overflow.
+            lines.push((format!("convertible: {} ({how})", o.name), -o.claim));
+        }
+        if o.settlement == Settlement::Cash && !o.capped_call_payoff.is_zero() {
+            lines.push((
+                format!("capped call on {} (paid in cash)", o.name),
+                o.capped_call_payoff,
+            ));
+        }
+    }
+    let equity_value = lines[head.len()..]
+        .iter()
+        .try_fold(equity_before, |acc, (_, a)| acc.add_or(*a, "equity value"))?;
+    let mut diluted_shares = options.shares;
+    for o in &outcomes {
+        diluted_shares = diluted_shares
+            .add_or(o.shares_issued, "diluted shares")?
+            .sub_or(o.capped_call_shares_handed_back, "diluted shares")?;
+    }
+    for w in &warrants {
+        diluted_shares = diluted_shares.add_or(w.shares_added, "diluted shares")?;
+    }
+    if diluted_shares <= Decimal::ZERO {
+        return Err(CoreError::NoSolution {
+            quantity: "diluted shares",
+            reason: "the capped calls hand back at least every share outstanding",
+        });
+    }
+    let value_per_share = equity_value.div_or(diluted_shares, "value per share")?;
+
+    let mut cumulative = Decimal::ZERO;
+    let mut waterfall = Vec::with_capacity(lines.len());
+    for (label, amount) in lines {
+        cumulative = cumulative.add_or(amount, "waterfall")?;
+        waterfall.push(WaterfallStep {
+            label,
+            amount,
+            cumulative,
+            per_share: amount.div_or(diluted_shares, "waterfall")?,
+        });
+    }
+    Ok(Solution {
+        notes: outcomes,
+        warrants,
+        equity_value,
+        diluted_shares,
+        value_per_share,
+        waterfall,
+    })
+}
+
 /// A named input set, e.g. bear, base or bull.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -659,6 +1006,55 @@ pub struct Scenario {
     pub name: String,
     /// Its inputs.
     pub input: SotpInput,
+    /// Its probability, for a weighted value per share: given for every
+    /// scenario or for none.
+    pub probability: Option<Fraction>,
+}
+
+/// `Σ pᵢ × Vᵢ` over the scenarios, USD per share, with `Vᵢ` the scenario's
+/// lowest self-consistent value per share (the one reported at its top
+/// level); `None` when no scenario carries a probability.
+///
+/// # Errors
+/// [`CoreError::Inconsistent`] on `scenarios[i].probability`, the first
+/// scenario without one when others have one, or the last scenario's when
+/// the probabilities do not add up to 1 within
+/// [`crate::tolerance::PROBABILITY_SUM_ABS`].
+pub fn probability_weighted(
+    scenarios: &[Scenario],
+    results: &[(String, Sotp)],
+) -> Result<Option<Decimal>> {
+    if scenarios.iter().all(|s| s.probability.is_none()) {
+        return Ok(None);
+    }
+    if let Some(i) = scenarios.iter().position(|s| s.probability.is_none()) {
+        return Err(CoreError::Inconsistent {
+            field: format!("scenarios[{i}].probability"),
+            reason: "give every scenario a probability, or none",
+        });
+    }
+    let mut total = Decimal::ZERO;
+    let mut weighted = Decimal::ZERO;
+    for (s, (_, out)) in scenarios.iter().zip(results) {
+        let p = s.probability.map_or(Decimal::ZERO, Fraction::get);
+        total = total.add_or(p, "probabilities")?;
+        let v = out
+            .solutions
+            .first()
+            .map_or(Decimal::ZERO, |sol| sol.value_per_share);
+        weighted = weighted.add_or(
+            p.mul_or(v, "weighted value per share")?,
+            "weighted value per share",
+        )?;
+    }
+    // bounded: at most MAX_SCENARIOS probabilities, each at most 1.
+    if (total - Decimal::ONE).abs() > crate::tolerance::PROBABILITY_SUM_ABS {
+        return Err(CoreError::Inconsistent {
+            field: format!("scenarios[{}].probability", scenarios.len() - 1),
+            reason: "the scenarios' probabilities must add up to 1",
+        });
+    }
+    Ok(Some(weighted))
 }
 
 /// Values up to [`MAX_SCENARIOS`] scenarios side by side, in input order.
@@ -699,7 +1095,7 @@ pub fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
 
 #[cfg(test)]
 mod tests {
-    use approx::assert_abs_diff_eq;
+    use approx::{abs_diff_eq, assert_abs_diff_eq};
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
 
@@ -733,6 +1129,7 @@ mod tests {
             ),
             settlement,
             redemption_amount: None,
+            capped_calls: vec![],
         }
     }
 
@@ -753,6 +1150,9 @@ mod tests {
             convertibles: notes,
             basic_shares: Shares::new(dec!(100) * THOUSAND).unwrap(),
             buyback: None,
+            warrants: vec![],
+            rsus: Decimal::ZERO,
+            valuation_date: None,
         }
     }
 
@@ -772,6 +1172,7 @@ mod tests {
                     multiple: Multiple::new(arr_multiple).unwrap(),
                 },
                 remaining_capex: usd(dec!(2_500_000_000)),
+                it_capacity_mw: None,
             }],
             treasury: Some(Treasury {
                 btc: Btc::new(dec!(13_000)).unwrap(),
@@ -791,6 +1192,7 @@ mod tests {
                 ),
                 settlement: Settlement::Physical,
                 redemption_amount: None,
+                capped_calls: vec![],
             }],
             basic_shares: Shares::new(dec!(280_000_000)).unwrap(),
             // $460M at $15.03 a share: ⌊30,605,455.755…⌋ whole shares.
@@ -798,7 +1200,199 @@ mod tests {
                 shares: dec!(30_605_455),
                 cash_spent: Usd::ZERO,
             }),
+            warrants: vec![],
+            rsus: Decimal::ZERO,
+            valuation_date: None,
         }
+    }
+
+    /// $3.1B of cash, no notes, 100M basic shares: worth $31 a share alone.
+    fn warranted(warrants: Vec<Warrant>) -> SotpInput {
+        SotpInput {
+            cash: usd(dec!(3_100_000_000)),
+            basic_shares: Shares::new(dec!(100_000_000)).unwrap(),
+            warrants,
+            ..simple(dec!(0), vec![])
+        }
+    }
+
+    fn warrant(count: Decimal, strike: Decimal, expiry_date: Option<NaiveDate>) -> Warrant {
+        Warrant {
+            count: Shares::new(count).unwrap(),
+            strike: Price::new(strike).unwrap(),
+            expiry_date,
+        }
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn ten_million_warrants_at_twenty_with_the_value_at_thirty_add_a_third_of_ten_million() {
+        // E = $3.1B, B = 100M, 10M warrants at K = $20.
+        // Treasury-stock method at V: the proceeds 10M × $20 = $200M buy back
+        // 200M / V shares, so the warrants add 10M − 200M / V = 10M × (V − 20) / V.
+        // Fixed point, V > 20:  V × (100M + 10M × (V − 20) / V) = 3.1B
+        //   ⇔ 100M × V + 10M × V − 200M = 3.1B  ⇔  110M × V = 3.3B  ⇔  V = 30.
+        // Check: 10M × (30 − 20) / 30 = 3,333,333.33… shares;
+        //   3.1B / 103,333,333.33… = 30. The fixed point holds.
+        let out =
+            sum_of_parts(&warranted(vec![warrant(dec!(10_000_000), dec!(20), None)])).unwrap();
+        assert_eq!(out.solutions.len(), 1);
+        let s = &out.solutions[0];
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(30)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.warrants[0].shares_added),
+            Exact(dec!(10_000_000) / dec!(3)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.diluted_shares),
+            Exact(dec!(100_000_000) + dec!(10_000_000) / dec!(3)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.equity_value / s.diluted_shares),
+            Exact(s.value_per_share),
+            epsilon = PER_SHARE_ABS
+        );
+    }
+
+    #[test]
+    fn out_of_the_money_or_expired_warrants_add_no_shares() {
+        // Without the warrants V = 3.1B / 100M = 31: a $40 strike is out of the money.
+        let out =
+            sum_of_parts(&warranted(vec![warrant(dec!(10_000_000), dec!(40), None)])).unwrap();
+        assert_eq!(out.solutions[0].value_per_share, dec!(31));
+        assert_eq!(out.solutions[0].warrants[0].shares_added, dec!(0));
+
+        // The $20 warrants of the hand case, expired the day before the valuation.
+        let mut input = warranted(vec![warrant(
+            dec!(10_000_000),
+            dec!(20),
+            Some(day("2026-06-29")),
+        )]);
+        input.valuation_date = Some(day("2026-06-30"));
+        let s = &sum_of_parts(&input).unwrap().solutions[0];
+        assert!(s.warrants[0].expired);
+        assert_eq!(s.value_per_share, dec!(31));
+
+        // On their expiry date they can still be exercised: V = 30 as above.
+        input.valuation_date = Some(day("2026-06-29"));
+        let s = &sum_of_parts(&input).unwrap().solutions[0];
+        assert!(!s.warrants[0].expired);
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(30)),
+            epsilon = PER_SHARE_ABS
+        );
+    }
+
+    #[test]
+    fn an_expiry_date_without_a_valuation_date_is_refused_naming_the_warrant() {
+        let input = warranted(vec![
+            warrant(dec!(1), dec!(20), None),
+            warrant(dec!(1), dec!(20), Some(day("2030-01-01"))),
+        ]);
+        assert_eq!(
+            sum_of_parts(&input).unwrap_err().field(),
+            Some("warrants[1].expiry_date")
+        );
+    }
+
+    #[test]
+    fn rsus_always_add_their_count() {
+        // 3.1B / (100M + 24M) = 25, and a $30 warrant stays out of the money at 25.
+        let mut input = warranted(vec![warrant(dec!(10_000_000), dec!(30), None)]);
+        input.rsus = dec!(24_000_000);
+        let s = &sum_of_parts(&input).unwrap().solutions[0];
+        assert_eq!(s.value_per_share, dec!(25));
+        assert_eq!(s.diluted_shares, dec!(124_000_000));
+    }
+
+    /// The converting note of the settlement test (E₀ = 1,000, B = 100,
+    /// P = 200, K = 5, N = 40, in thousands) with a capped call from the
+    /// conversion price to a $10 cap.
+    fn hedged(settlement: Settlement) -> SotpInput {
+        let mut n = note(dec!(200), dec!(5), settlement);
+        n.capped_calls = vec![CappedCall::new(&n.terms, dec!(10), None).unwrap()];
+        simple(dec!(1000), vec![n])
+    }
+
+    #[test]
+    fn a_capped_call_hands_back_shares_inside_the_fixed_point() {
+        // Converted, 5 < V < 10: the call pays 40 × (V − 5) and hands back 40 × (V − 5) / V.
+        // V × (140 − 40 × (V − 5) / V) = 1,000  ⇔  140 V − 40 V + 200 = 1,000  ⇔  V = 8.
+        // Payoff 40 × 3 = 120 (thousand USD), handed back 120 / 8 = 15 (thousand shares);
+        // diluted 100 + 40 − 15 = 125 and 1,000 / 125 = 8: the fixed point holds.
+        // Without the call V would be 1,000 / 140 = 7.14.
+        let out = sum_of_parts(&hedged(Settlement::Physical)).unwrap();
+        assert_eq!(out.solutions.len(), 1);
+        let s = &out.solutions[0];
+        assert_eq!(s.notes[0].regime, Regime::Converted);
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(8)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.notes[0].capped_call_payoff),
+            Exact(dec!(120) * THOUSAND),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.notes[0].capped_call_shares_handed_back),
+            Exact(dec!(15) * THOUSAND),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.diluted_shares),
+            Exact(dec!(125) * THOUSAND),
+            epsilon = PER_SHARE_ABS
+        );
+    }
+
+    #[test]
+    fn under_cash_settlement_the_capped_call_pays_cash_and_gives_the_same_value() {
+        // Converted at V = 8: the notes take 40 × 8 = 320 in cash, the call pays 120;
+        // equity 1,000 − 320 + 120 = 800 over 100 shares = 8.
+        let s = &sum_of_parts(&hedged(Settlement::Cash)).unwrap().solutions[0];
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(8)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_eq!(s.notes[0].capped_call_shares_handed_back, dec!(0));
+        assert_abs_diff_eq!(
+            Exact(s.equity_value),
+            Exact(dec!(800) * THOUSAND),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_eq!(
+            s.waterfall.last().unwrap().label,
+            "capped call on notes (paid in cash)"
+        );
+    }
+
+    #[test]
+    fn a_capped_call_above_its_cap_pays_the_capped_amount() {
+        // Cap $6: above it the call pays 40 × (6 − 5) = 40 whatever V.
+        // 140 V = 1,000 + 40  ⇔  V = 1,040 / 140 = 7.428571… ≥ 6.
+        let mut n = note(dec!(200), dec!(5), Settlement::Physical);
+        n.capped_calls = vec![CappedCall::new(&n.terms, dec!(6), None).unwrap()];
+        let s = &sum_of_parts(&simple(dec!(1000), vec![n]))
+            .unwrap()
+            .solutions[0];
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(1040) / dec!(140)),
+            epsilon = PER_SHARE_ABS
+        );
     }
 
     #[test]
@@ -1011,6 +1605,7 @@ mod tests {
                 cap_rate: CapRate::new(dec!(0.08)).unwrap(),
             },
             remaining_capex: usd(dec!(120_000_000)),
+            it_capacity_mw: None,
         };
         let v = site.value().unwrap();
         assert_eq!(v.gross_value, dec!(500_000_000));
@@ -1027,6 +1622,7 @@ mod tests {
             name: "Sandersville".into(),
             method: SiteMethod::Development(Box::new(crate::project::tests::sandersville())),
             remaining_capex: Usd::ZERO,
+            it_capacity_mw: None,
         };
         let v = site.value().unwrap();
         assert_abs_diff_eq!(
@@ -1049,10 +1645,27 @@ mod tests {
             name: "Sandersville".into(),
             method: SiteMethod::Development(Box::new(crate::project::tests::sandersville())),
             remaining_capex: usd(dec!(1)),
+            it_capacity_mw: None,
         }];
         assert_eq!(
             sum_of_parts(&input).unwrap_err().field(),
             Some("data_centers[0].remaining_capex")
+        );
+    }
+
+    #[test]
+    fn the_unit_multiples_divide_the_enterprise_value() {
+        // EV = 50 × $30M + (400M × 8 − 2.5B) = $2.2B over 50 EH/s = $44M per EH/s;
+        // with Sandersville's 250 MW: 2.2B / 250 = $8.8M per MW.
+        let mut input = cleanspark(dec!(30_000_000), dec!(8));
+        assert_eq!(sum_of_parts(&input).unwrap().ev_per_it_mw, None);
+        input.data_centers[0].it_capacity_mw = Some(Megawatts::new(dec!(250)).unwrap());
+        let out = sum_of_parts(&input).unwrap();
+        assert_eq!(out.ev_per_ehs, Some(dec!(44_000_000)));
+        assert_eq!(out.ev_per_it_mw, Some(dec!(8_800_000)));
+        assert_eq!(
+            sum_of_parts(&simple(dec!(1), vec![])).unwrap().ev_per_ehs,
+            None
         );
     }
 
@@ -1071,14 +1684,17 @@ mod tests {
             Scenario {
                 name: "bear".into(),
                 input: cleanspark(dec!(15_000_000), dec!(5)),
+                probability: None,
             },
             Scenario {
                 name: "base".into(),
                 input: cleanspark(dec!(30_000_000), dec!(8)),
+                probability: None,
             },
             Scenario {
                 name: "bull".into(),
                 input: cleanspark(dec!(60_000_000), dec!(15)),
+                probability: None,
             },
         ])
         .unwrap();
@@ -1099,14 +1715,60 @@ mod tests {
             Scenario {
                 name: "base".into(),
                 input: simple(dec!(1000), vec![]),
+                probability: None,
             },
             Scenario {
                 name: "bad".into(),
                 input: bad,
+                probability: None,
             },
         ])
         .unwrap_err();
         assert_eq!(err.field(), Some("scenarios[1].buyback"));
+    }
+
+    fn weighted(probabilities: [Option<Decimal>; 3]) -> Result<Option<Decimal>> {
+        // Values per share 31, 30 (the warrant hand case) and 25 (the RSU case).
+        let inputs = [
+            warranted(vec![]),
+            warranted(vec![warrant(dec!(10_000_000), dec!(20), None)]),
+            SotpInput {
+                rsus: dec!(24_000_000),
+                ..warranted(vec![])
+            },
+        ];
+        let list: Vec<Scenario> = inputs
+            .into_iter()
+            .zip(probabilities)
+            .map(|(input, p)| Scenario {
+                name: "s".into(),
+                input,
+                probability: p.map(|p| Fraction::new(p).unwrap()),
+            })
+            .collect();
+        let out = scenarios(&list)?;
+        probability_weighted(&list, &out)
+    }
+
+    #[test]
+    fn probabilities_weight_the_values_per_share() {
+        // 0.25 × 31 + 0.5 × 30 + 0.25 × 25 = 7.75 + 15 + 6.25 = 29.
+        let v = weighted([Some(dec!(0.25)), Some(dec!(0.5)), Some(dec!(0.25))])
+            .unwrap()
+            .unwrap();
+        assert_abs_diff_eq!(Exact(v), Exact(dec!(29)), epsilon = PER_SHARE_ABS);
+        assert_eq!(weighted([None, None, None]).unwrap(), None);
+    }
+
+    #[test]
+    fn probabilities_given_for_some_or_not_adding_up_to_one_are_refused() {
+        let some = weighted([Some(dec!(0.5)), None, Some(dec!(0.5))]).unwrap_err();
+        assert_eq!(some.field(), Some("scenarios[1].probability"));
+        let short = weighted([Some(dec!(0.25)), Some(dec!(0.5)), Some(dec!(0.2))]).unwrap_err();
+        assert_eq!(short.field(), Some("scenarios[2].probability"));
+        // Thirds to ten decimals are within the tolerance.
+        let third = Some(dec!(0.3333333333));
+        assert!(weighted([third, third, third]).unwrap().is_some());
     }
 
     #[test]
@@ -1156,6 +1818,7 @@ mod tests {
                     multiple: Multiple::new(Decimal::ONE).unwrap(),
                 },
                 remaining_capex: Usd::ZERO,
+                it_capacity_mw: None,
             }],
             treasury: Some(Treasury {
                 btc: Btc::new(Decimal::from(treasury_btc) * THOUSAND).unwrap(),
@@ -1167,6 +1830,9 @@ mod tests {
             convertibles: notes,
             basic_shares: Shares::new(dec!(100) * THOUSAND).unwrap(),
             buyback: None,
+            warrants: vec![],
+            rsus: Decimal::ZERO,
+            valuation_date: None,
         }
     }
 
@@ -1184,6 +1850,55 @@ mod tests {
         ) {
             let out = sum_of_parts(&simple(Decimal::from(equity), notes)).unwrap();
             prop_assert_eq!(out.solutions.len(), 1);
+        }
+
+        #[test]
+        fn warrants_rsus_and_capped_calls_keep_one_fixed_point_that_holds(
+            equity in 0u64..10_000,
+            notes in arb_notes(),
+            warrants in prop::collection::vec((1u64..50, 1u64..5_000), 0..4),
+            rsus in 0u64..50,
+            caps in prop::collection::vec(1u64..5_000, 0..4),
+        ) {
+            // Capped calls on at most 4 × 2,000 / 0.01… shares could exceed the
+            // 100 basic; keep their notes small so B > Σ N under the calls.
+            let mut notes = notes;
+            for (n, cap) in notes.iter_mut().zip(&caps) {
+                let lower = n.terms.parity_price();
+                let cap = lower + Decimal::from(*cap) / dec!(100);
+                if n.terms.shares_underlying() < dec!(20) * THOUSAND {
+                    n.capped_calls = vec![CappedCall::new(&n.terms, cap, None).unwrap()];
+                }
+            }
+            let mut input = simple(Decimal::from(equity), notes);
+            input.rsus = Decimal::from(rsus) * THOUSAND;
+            input.warrants = warrants
+                .iter()
+                .map(|(c, k)| warrant(Decimal::from(*c) * THOUSAND, Decimal::from(*k) / dec!(100), None))
+                .collect();
+            let out = sum_of_parts(&input).unwrap();
+            prop_assert_eq!(out.solutions.len(), 1);
+            let s = &out.solutions[0];
+            let v = s.value_per_share;
+            // The fixed point: re-deriving each count at V gives V back.
+            let mut shares = dec!(100) * THOUSAND + input.rsus;
+            for w in &input.warrants {
+                if v > w.strike.get() {
+                    shares += w.count.get() * (v - w.strike.get()) / v;
+                }
+            }
+            for (n, o) in input.convertibles.iter().zip(&s.notes) {
+                shares += o.shares_issued;
+                if let Some(cc) = n.capped_calls.first() {
+                    let paid = n.terms.shares_underlying()
+                        * (v.min(cc.cap_price()) - cc.lower_strike()).max(Decimal::ZERO);
+                    if n.settlement != Settlement::Cash {
+                        shares -= paid / v;
+                    }
+                }
+            }
+            prop_assert!(abs_diff_eq!(Exact(s.diluted_shares), Exact(shares), epsilon = PER_SHARE_ABS));
+            prop_assert!(abs_diff_eq!(Exact(s.equity_value / shares), Exact(v), epsilon = PER_SHARE_ABS));
         }
 
         #[test]

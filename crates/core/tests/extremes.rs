@@ -245,6 +245,7 @@ fn sum_of_parts_at(value: Decimal, multiple: Decimal, shares: Decimal) -> SotpIn
         .unwrap(),
         settlement: Settlement::NetShare,
         redemption_amount: None,
+        capped_calls: vec![],
     };
     SotpInput {
         mining: Some(MiningValuation::EbitdaMultiple {
@@ -259,6 +260,7 @@ fn sum_of_parts_at(value: Decimal, multiple: Decimal, shares: Decimal) -> SotpIn
                     multiple: Multiple::new(multiple).unwrap(),
                 },
                 remaining_capex: Usd::ZERO,
+                it_capacity_mw: None,
             })
             .collect(),
         treasury: Some(Treasury {
@@ -275,6 +277,9 @@ fn sum_of_parts_at(value: Decimal, multiple: Decimal, shares: Decimal) -> SotpIn
             shares: value.floor(),
             cash_spent: Usd::new(value).unwrap(),
         }),
+        warrants: vec![],
+        rsus: Decimal::ZERO,
+        valuation_date: None,
     }
 }
 

@@ -193,6 +193,35 @@ impl CappedCall {
     pub fn cap_price(&self) -> Decimal {
         self.cap_price.get()
     }
+
+    /// What the call pays the issuer on `shares` underlying shares at share
+    /// price `s`, USD: `shares × max(min(s, cap) − lower_strike, 0)`.
+    ///
+    /// An option on the shares, not on conversion: it pays whenever the
+    /// share price is above its lower strike, converted or not.
+    pub fn payoff(&self, shares: Decimal, s: Decimal) -> Result<Decimal> {
+        let intrinsic = s
+            .min(self.cap_price())
+            .sub_or(self.lower_strike(), "capped_call_payoff")?;
+        shares.mul_or(intrinsic.max(Decimal::ZERO), "capped_call_payoff")
+    }
+
+    /// The shares a payoff of `payoff` USD hands back at share price `s`:
+    /// `payoff / s` when the notes settle in shares (physical or net
+    /// share), none under cash settlement, where the call pays cash.
+    pub fn shares_handed_back(
+        payoff: Decimal,
+        s: Decimal,
+        settlement: Settlement,
+    ) -> Result<Decimal> {
+        match settlement {
+            Settlement::Cash => Ok(Decimal::ZERO),
+            _ if payoff.is_zero() => Ok(Decimal::ZERO),
+            Settlement::Physical | Settlement::NetShare => {
+                payoff.div_or(s, "capped_call_offset_shares")
+            }
+        }
+    }
 }
 
 /// A share buyback funded from the note proceeds.
@@ -425,23 +454,12 @@ fn point(
         (Settlement::Physical, true) => n,
         (Settlement::NetShare, true) => spread_shares()?,
     };
-    // An option on the shares, not on conversion: it pays whenever the
-    // share price is above its lower strike, converted or not.
     let capped_call_payoff = match input.capped_call {
-        Some(cc) => {
-            let intrinsic = s
-                .min(cc.cap_price())
-                .sub_or(cc.lower_strike(), "capped_call_payoff")?;
-            n.mul_or(intrinsic.max(Decimal::ZERO), "capped_call_payoff")?
-        }
-        _ => Decimal::ZERO,
+        Some(cc) => cc.payoff(n, s)?,
+        None => Decimal::ZERO,
     };
-    let capped_call_offset_shares = match input.settlement {
-        Settlement::Cash => Decimal::ZERO,
-        Settlement::Physical | Settlement::NetShare => {
-            capped_call_payoff.div_or(s, "capped_call_offset_shares")?
-        }
-    };
+    let capped_call_offset_shares =
+        CappedCall::shares_handed_back(capped_call_payoff, s, input.settlement)?;
     let net_shares_issued = shares_issued.sub_or(capped_call_offset_shares, "net_shares_issued")?;
     let diluted_shares_outstanding =
         after_buyback.add_or(net_shares_issued, "diluted_shares_outstanding")?;
