@@ -379,3 +379,212 @@ async fn more_than_ten_thousand_cells_are_refused() {
     .await;
     assert_eq!(problem["field"], "columns.values");
 }
+
+/// Answers of the two project examples taken from the server at main
+/// d94e8f2, before financing, leases and monthly periods were added: a
+/// request without the new fields must keep giving these numbers.
+#[tokio::test]
+async fn todays_project_requests_give_todays_numbers() {
+    use infraval_api::Examples;
+    let app = spawn_app().await;
+    let examples = ProjectRequest::examples();
+    let pinned = [
+        (
+            "sandersville",
+            json!({"npv": 1612733517.59, "irr": 0.1371892, "payback_years": 9.2112,
+                   "exit_value": 7843486984.2, "equity_multiple": 5.7796,
+                   "stabilized_noi": 303992400.0}),
+            json!({"year": 2, "occupancy": 0.884028, "rent_revenue": 364210338.96,
+                   "noi": 291368271.17, "tax": 34937336.94, "cash_flow": 249146727.44,
+                   "cumulative": -2143822615.06}),
+        ),
+        (
+            "with_phases_power_and_an_exit_multiple",
+            json!({"npv": 694415948.34, "irr": 0.11350253, "payback_years": 10.034,
+                   "exit_value": 4639540500.0, "equity_multiple": 3.8416,
+                   "stabilized_noi": 331395750.0}),
+            json!({"year": 2, "occupancy": 0.5, "power_revenue": 67260375.0,
+                   "opex": 101557500.0, "noi": 165697875.0, "cash_flow": 165697875.0,
+                   "cumulative": -2629302125.0}),
+        ),
+    ];
+    for (name, top, year2) in pinned {
+        let example = examples.iter().find(|e| e.name == name).unwrap();
+        let res = app.post_json("/v1/colocation/project", &example.body).await;
+        assert_eq!(res.status(), 200, "{name}");
+        let out: serde_json::Value = res.json().await.unwrap();
+        for (key, want) in top.as_object().unwrap() {
+            assert_eq!(&out[key], want, "{name}: {key}");
+        }
+        for (key, want) in year2.as_object().unwrap() {
+            assert_eq!(&out["years"][2][key], want, "{name}: years[2].{key}");
+        }
+        assert!(out.get("financing").is_none(), "{name}: unlevered");
+    }
+}
+
+/// A 3-year build-and-hold with one lease and both loans, worked by hand.
+///
+/// Site: 10 MW at $10M/MW = $100,000,000, all spent in year 0. One lease,
+/// fully leased from month 12 at $100/kW-month, +3% a year, no opex:
+/// NOI y1 = 10,000 kW × 100 × 12 = 12,000,000; y2 = 12,360,000;
+/// y3 = 12,730,800; y4 (forward) = 13,112,724. Exit at the end of y3 on
+/// the forward NOI at an 8% cap: 13,112,724 / 0.08 = 163,909,050.
+/// Unlevered: −100,000,000 | 12,000,000 | 12,360,000 | 176,639,850.
+///
+/// Construction loan, 60% of cost at 8%, capitalised: draw 60,000,000 in
+/// y0; y1 interest 0.08 × 60,000,000 = 4,800,000, balance 64,800,000,
+/// repaid at stabilisation. The lease is full from month 12, so the site
+/// stabilises in year 1.
+///
+/// Term loan at 6% over 25 years, sized to 1.6× DSCR or 65% LTV, 1% fees:
+/// underwritten NOI = y2's 12,360,000; value = 12,360,000 / 0.08 =
+/// 154,500,000; LTV cap 0.65 × 154,500,000 = 100,425,000. Level payment
+/// per $1: 0.06 / (1 − 1.06^−25), with 1.06^25 = 4.291870719743483, so
+/// 0.078226718212274. The DSCR loan pays 12,360,000 / 1.6 = 7,725,000 a
+/// year, so it is 7,725,000 / 0.078226718212274 = 98,751,426.32 (< the
+/// LTV cap: DSCR binds). Fees 987,514.26.
+/// - y2: interest 0.06 × 98,751,426.32 = 5,925,085.58; principal
+///   7,725,000 − 5,925,085.58 = 1,799,914.42; balance 96,951,511.90;
+///   DSCR 12,360,000 / 7,725,000 = 1.6.
+/// - y3: interest 0.06 × 96,951,511.90 = 5,817,090.71; scheduled principal
+///   1,907,909.29, DSCR 12,730,800 / 7,725,000 = 1.648; balloon
+///   95,043,602.62, so principal repaid 96,951,511.90, balance 0.
+///
+/// Levered cash flows: y0 −100,000,000 + 60,000,000 = −40,000,000;
+/// y1 12,000,000 − 64,800,000 + 98,751,426.32 − 987,514.26 = 44,963,912.06;
+/// y2 12,360,000 − 7,725,000 = 4,635,000;
+/// y3 176,639,850 − 7,725,000 − 95,043,602.62 = 73,871,247.38.
+/// Cumulative −40,000,000 | 4,963,912.06 | … so peak equity 40,000,000.
+/// At 10%: levered NPV = −40,000,000 + 44,963,912.06 / 1.1 + 4,635,000 /
+/// 1.21 + 73,871,247.38 / 1.331 = 60,207,423.72; unlevered NPV
+/// 53,836,100.68. IRRs by bisection on the same flows (python `decimal`,
+/// 50 digits): levered 0.77531992, unlevered 0.28534212. Equity multiple
+/// (44,963,912.06 + 4,635,000 + 73,871,247.38) / 40,000,000 = 3.0868.
+#[tokio::test]
+async fn a_levered_three_year_build_and_hold_matches_the_hand_calculation() {
+    let app = spawn_app().await;
+    let body = json!({
+        "it_capacity_mw": 10,
+        "cost_per_mw": 10000000,
+        "rate_per_kw_month": 100,
+        "lease_start_month": 12,
+        "rent_escalator": 0.03,
+        "discount_rate": 0.1,
+        "horizon_years": 3,
+        "exit_cap_rate": 0.08,
+        "financing": {
+            "construction_loan": {"loan_to_cost": 0.6, "rate": 0.08, "capitalize_interest": true},
+            "term_loan": {"rate": 0.06, "amortization_years": 25, "target_dscr": 1.6,
+                          "max_loan_to_value": 0.65, "fees": 0.01}
+        }
+    });
+    let res = app.post_json("/v1/colocation/project", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    let cash_flows: Vec<_> = (0..4)
+        .map(|t| out["years"][t]["cash_flow"].clone())
+        .collect();
+    assert_eq!(
+        cash_flows,
+        [
+            json!(-100000000.0),
+            json!(12000000.0),
+            json!(12360000.0),
+            json!(176639850.0)
+        ]
+    );
+    assert_eq!(out["npv"], json!(53836100.68));
+    assert_eq!(out["irr"], json!(0.28534212));
+
+    let f = &out["financing"];
+    assert_eq!(f["stabilization_year"], json!(1));
+    let term = &f["term_loan"];
+    assert_eq!(term["funding_year"], json!(1));
+    assert_eq!(term["underwritten_noi"], json!(12360000.0));
+    assert_eq!(term["value"], json!(154500000.0));
+    assert_eq!(term["loan_to_value_amount"], json!(100425000.0));
+    assert_eq!(term["dscr_amount"], json!(98751426.32));
+    assert_eq!(term["amount"], json!(98751426.32));
+    assert_eq!(term["sized_by"], json!("dscr"));
+    assert_eq!(term["payment"], json!(7725000.0));
+    assert_eq!(term["fees"], json!(987514.26));
+
+    let s = &f["debt_schedule"];
+    let cells =
+        |key: &str| -> Vec<serde_json::Value> { (0..4).map(|t| s[t][key].clone()).collect() };
+    assert_eq!(
+        cells("construction_draw"),
+        [json!(60000000.0), json!(0.0), json!(0.0), json!(0.0)]
+    );
+    assert_eq!(
+        cells("construction_interest"),
+        [json!(0.0), json!(4800000.0), json!(0.0), json!(0.0)]
+    );
+    assert_eq!(
+        cells("construction_interest_paid"),
+        [json!(0.0), json!(0.0), json!(0.0), json!(0.0)]
+    );
+    assert_eq!(
+        cells("construction_repayment"),
+        [json!(0.0), json!(64800000.0), json!(0.0), json!(0.0)]
+    );
+    assert_eq!(
+        cells("construction_balance"),
+        [json!(60000000.0), json!(0.0), json!(0.0), json!(0.0)]
+    );
+    assert_eq!(
+        cells("term_funding"),
+        [json!(0.0), json!(98751426.32), json!(0.0), json!(0.0)]
+    );
+    assert_eq!(
+        cells("term_fees"),
+        [json!(0.0), json!(987514.26), json!(0.0), json!(0.0)]
+    );
+    assert_eq!(
+        cells("term_interest"),
+        [json!(0.0), json!(0.0), json!(5925085.58), json!(5817090.71)]
+    );
+    assert_eq!(
+        cells("term_principal"),
+        [json!(0.0), json!(0.0), json!(1799914.42), json!(96951511.9)]
+    );
+    assert_eq!(
+        cells("term_balance"),
+        [
+            json!(0.0),
+            json!(98751426.32),
+            json!(96951511.9),
+            json!(0.0)
+        ]
+    );
+    assert_eq!(
+        cells("debt_service"),
+        [json!(0.0), json!(0.0), json!(7725000.0), json!(7725000.0)]
+    );
+    assert_eq!(
+        cells("dscr"),
+        [
+            serde_json::Value::Null,
+            serde_json::Value::Null,
+            json!(1.6),
+            json!(1.648)
+        ]
+    );
+    assert_eq!(
+        cells("levered_cash_flow"),
+        [
+            json!(-40000000.0),
+            json!(44963912.06),
+            json!(4635000.0),
+            json!(73871247.38)
+        ]
+    );
+    assert_eq!(f["min_dscr"], json!(1.6));
+    assert_eq!(f["avg_dscr"], json!(1.624));
+    assert_eq!(f["peak_equity"], json!(40000000.0));
+    assert_eq!(f["peak_construction_balance"], json!(64800000.0));
+    assert_eq!(f["levered_npv"], json!(60207423.72));
+    assert_eq!(f["levered_irr"], json!(0.77531992));
+    assert_eq!(f["equity_multiple"], json!(3.0868));
+}

@@ -25,6 +25,7 @@ pub mod build_cost;
 pub mod chart;
 pub mod colocation;
 pub mod convertible;
+pub mod financing;
 pub mod goal_seek;
 pub mod health;
 pub mod json;

@@ -13,7 +13,8 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::build_cost::{fraction_or_zero, BuildParts, PhaseRequest, SpendCurveName};
-use crate::wire::{Bounds, Int, Num, Wire};
+use crate::financing::{FinancingRequest, FinancingResponse};
+use crate::wire::{Bounds, Int, Num, Wire, NESTED};
 use crate::{bounds, num, Example, Examples};
 
 /// Rates and ratios (IRR, yield on cost, spread) are rounded to this many
@@ -117,6 +118,11 @@ pub struct ProjectRequest {
     /// Exit: forward EBITDA (NOI) times this EV/EBITDA multiple.
     #[wire(bounds::MULTIPLE)]
     pub exit_multiple: Option<Num>,
+    /// Construction and term debt; the answer then has a `financing`
+    /// object with the debt schedule and levered returns. Default: none
+    /// (all equity).
+    #[wire(NESTED)]
+    pub financing: Option<FinancingRequest>,
 }
 
 impl ProjectRequest {
@@ -139,6 +145,30 @@ impl ProjectRequest {
             "horizon_years": 20,
             "exit_cap_rate": 0.07
         })
+    }
+}
+
+impl ProjectRequest {
+    /// The Sandersville project with debt. The loan terms are illustrative,
+    /// in the range TeraWulf's and Cipher's HPC financings were written
+    /// (50% to 75% of cost during the build; term debt sized on DSCR).
+    pub fn financed() -> serde_json::Value {
+        let mut body = ProjectRequest::sandersville();
+        body["financing"] = json!({
+            "construction_loan": {
+                "loan_to_cost": 0.6,
+                "rate": 0.09,
+                "capitalize_interest": true
+            },
+            "term_loan": {
+                "rate": 0.065,
+                "amortization_years": 25,
+                "target_dscr": 1.4,
+                "max_loan_to_value": 0.65,
+                "fees": 0.01
+            }
+        });
+        body
     }
 }
 
@@ -175,6 +205,11 @@ impl Examples for ProjectRequest {
                     "horizon_years": 20,
                     "exit_multiple": 14
                 }),
+            },
+            Example {
+                name: "financed",
+                summary: "Sandersville with a 60% loan-to-cost construction loan refinanced by a term loan sized to 1.4x DSCR (loan terms illustrative)",
+                body: ProjectRequest::financed(),
             },
         ]
     }
@@ -303,6 +338,7 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             discount_rate: req.discount_rate.get(),
             horizon_years: req.horizon_years.to_u32(),
             exit,
+            financing: req.financing.map(TryInto::try_into).transpose()?,
         })
     }
 }
@@ -375,6 +411,9 @@ pub struct ProjectResponse {
     /// Σ positive cash flows / Σ |negative cash flows|; absent without outflows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equity_multiple: Option<Num>,
+    /// The debt schedule and levered returns; only with `financing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub financing: Option<FinancingResponse>,
 }
 
 fn rate_out(d: Decimal) -> Num {
@@ -421,6 +460,9 @@ impl TryFrom<project::Project> for ProjectResponse {
             development_spread: out.development_spread.map(rate_out),
             exit_value: num::cents(out.exit_value),
             equity_multiple: out.equity_multiple.map(ratio_out),
+            financing: out
+                .levered
+                .map(|l| FinancingResponse::new(l, out.stabilization_year)),
         })
     }
 }
@@ -545,6 +587,18 @@ pub enum MetricName {
     ExitValue,
     /// Equity multiple.
     EquityMultiple,
+    /// IRR of the levered cash flows (needs `financing`).
+    LeveredIrr,
+    /// NPV of the levered cash flows, USD (needs `financing`).
+    LeveredNpv,
+    /// Lowest DSCR of the term loan (needs a term loan).
+    MinDscr,
+    /// Mean DSCR of the term loan (needs a term loan).
+    AvgDscr,
+    /// Equity multiple of the levered cash flows (needs `financing`).
+    LeveredEquityMultiple,
+    /// Largest cumulative equity outlay, USD (needs `financing`).
+    PeakEquity,
 }
 
 impl From<MetricName> for Metric {
@@ -559,6 +613,12 @@ impl From<MetricName> for Metric {
             MetricName::Arr => Metric::Arr,
             MetricName::ExitValue => Metric::ExitValue,
             MetricName::EquityMultiple => Metric::EquityMultiple,
+            MetricName::LeveredIrr => Metric::LeveredIrr,
+            MetricName::LeveredNpv => Metric::LeveredNpv,
+            MetricName::MinDscr => Metric::MinDscr,
+            MetricName::AvgDscr => Metric::AvgDscr,
+            MetricName::LeveredEquityMultiple => Metric::LeveredEquityMultiple,
+            MetricName::PeakEquity => Metric::PeakEquity,
         }
     }
 }
@@ -575,6 +635,12 @@ impl From<Metric> for MetricName {
             Metric::Arr => MetricName::Arr,
             Metric::ExitValue => MetricName::ExitValue,
             Metric::EquityMultiple => MetricName::EquityMultiple,
+            Metric::LeveredIrr => MetricName::LeveredIrr,
+            Metric::LeveredNpv => MetricName::LeveredNpv,
+            Metric::MinDscr => MetricName::MinDscr,
+            Metric::AvgDscr => MetricName::AvgDscr,
+            Metric::LeveredEquityMultiple => MetricName::LeveredEquityMultiple,
+            Metric::PeakEquity => MetricName::PeakEquity,
         }
     }
 }
@@ -583,9 +649,20 @@ impl From<Metric> for MetricName {
 /// decimals, years and multiples to 4.
 pub(crate) fn metric_out(metric: Metric, value: Decimal) -> Num {
     match metric {
-        Metric::Npv | Metric::StabilizedNoi | Metric::Arr | Metric::ExitValue => num::cents(value),
-        Metric::Irr | Metric::YieldOnCost | Metric::DevelopmentSpread => rate_out(value),
-        Metric::PaybackYears | Metric::EquityMultiple => ratio_out(value),
+        Metric::Npv
+        | Metric::StabilizedNoi
+        | Metric::Arr
+        | Metric::ExitValue
+        | Metric::LeveredNpv
+        | Metric::PeakEquity => num::cents(value),
+        Metric::Irr | Metric::YieldOnCost | Metric::DevelopmentSpread | Metric::LeveredIrr => {
+            rate_out(value)
+        }
+        Metric::PaybackYears
+        | Metric::EquityMultiple
+        | Metric::MinDscr
+        | Metric::AvgDscr
+        | Metric::LeveredEquityMultiple => ratio_out(value),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod cash_flow;
 pub mod colocation;
 pub mod convertible;
 pub mod error;
+pub mod financing;
 pub mod goal_seek;
 pub mod mining;
 pub mod num;

@@ -18,6 +18,7 @@ use crate::build_cost::BuildCostInput;
 use crate::cash_flow;
 use crate::colocation::{Pue, HOURS_PER_YEAR, MONTHS_PER_YEAR};
 use crate::error::{AtField, CoreError, ValueError};
+use crate::financing::{self, Financing, Levered};
 use crate::num::{capped_len, to_f64, within, Checked, Fraction, Num, Price, Usd};
 use crate::Result;
 
@@ -182,6 +183,8 @@ pub struct ProjectInput {
     pub horizon_years: u32,
     /// The sale at the end of the horizon; none means no terminal value.
     pub exit: Option<Exit>,
+    /// Construction and term debt; none is an all-equity (unlevered) project.
+    pub financing: Option<Financing>,
 }
 
 /// One year of the cash-flow table. Money in USD, unrounded.
@@ -242,9 +245,29 @@ pub struct Project {
     pub exit_value: Decimal,
     /// Σ positive cash flows / Σ |negative cash flows|; none without outflows.
     pub equity_multiple: Option<Decimal>,
+    /// The year the site stabilises: the year holding the later of the
+    /// last month of build spend and the month the lease-up reaches its
+    /// stabilized occupancy. The term loan funds at its end.
+    pub stabilization_year: u32,
+    /// The debt and the equity's cash flows, with financing.
+    pub levered: Option<Levered>,
 }
 
 impl ProjectInput {
+    /// The month the site stabilises, from month 0 of construction: the
+    /// later of the last month of build spend and the first month at the
+    /// lease-up's stabilized occupancy (lease start + months to stabilize
+    /// − 1 for a linear ramp; lease start + 12 × (values − 1) for a ramp by
+    /// year).
+    pub fn stabilization_month(&self) -> u32 {
+        let ramp = match &self.lease_up.0 {
+            Ramp::ByYear(v) => 12 * u32::try_from(v.len().saturating_sub(1)).unwrap_or(0),
+            Ramp::Linear { months, .. } => months.saturating_sub(1),
+        };
+        // bounded: lease_start ≤ 600, ramp ≤ 600 or 12 × 49.
+        (self.build.phases.end_month().saturating_sub(1)).max(self.lease_start_month + ramp)
+    }
+
     fn check(&self) -> Result<()> {
         if self.horizon_years == 0 || self.horizon_years > MAX_HORIZON_YEARS {
             return Err(CoreError::invalid(
@@ -280,6 +303,9 @@ impl ProjectInput {
                     .at("exit_multiple")?;
             }
             None => {}
+        }
+        if let Some(f) = &self.financing {
+            f.check()?;
         }
         if self.build.phases.end_month() > (self.horizon_years + 1) * 12 {
             return Err(CoreError::Inconsistent {
@@ -440,6 +466,9 @@ pub(crate) struct Run<N> {
     development_spread: Option<N>,
     exit_value: N,
     equity_multiple: Option<N>,
+    /// With financing: the NOI of the year after stabilisation and the
+    /// value the loan-to-value test uses.
+    underwriting: Option<(N, N)>,
 }
 
 /// The model itself, in any [`Num`]; `keep_rows` keeps the table.
@@ -587,7 +616,25 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
     } else {
         Some(inflows.div_or(outflows, "equity_multiple")?)
     };
+    let underwriting = match &input.financing {
+        None => None,
+        Some(_) => {
+            let year = (input.stabilization_month() / 12).min(horizon);
+            let noi = model.operations(year + 1)?.noi;
+            let value = match input.exit {
+                Some(Exit::CapRate(c)) => {
+                    noi.larger(N::ZERO).div_or(N::from_decimal(c), "value")?
+                }
+                Some(Exit::Multiple(m)) => {
+                    noi.larger(N::ZERO).mul_or(N::from_decimal(m), "value")?
+                }
+                None => total_cost,
+            };
+            Some((noi, value))
+        }
+    };
     Ok(Run {
+        underwriting,
         rows,
         flows,
         total_cost: costs.total,
@@ -632,6 +679,27 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
 /// prices are flat in nominal terms.
 pub fn project(input: &ProjectInput) -> Result<Project> {
     let run = run::<Decimal>(input, true)?;
+    let stabilization_year = (input.stabilization_month() / 12).min(input.horizon_years);
+    let levered = match (&input.financing, run.underwriting) {
+        (Some(f), Some((underwritten_noi, value))) => {
+            let capex: Vec<Decimal> = run.rows.iter().map(|r| r.capex).collect();
+            let noi: Vec<Decimal> = run.rows.iter().map(|r| r.ops.noi).collect();
+            Some(financing::lever(
+                f,
+                &financing::Unlevered {
+                    periods_per_year: 1,
+                    capex: &capex,
+                    noi: &noi,
+                    cash_flow: &run.flows,
+                    stabilization_period: stabilization_year,
+                    underwritten_noi,
+                    value,
+                    discount_rate_per_period: input.discount_rate,
+                },
+            )?)
+        }
+        _ => None,
+    };
     let years = run
         .rows
         .into_iter()
@@ -668,6 +736,8 @@ pub fn project(input: &ProjectInput) -> Result<Project> {
         development_spread: run.development_spread,
         exit_value: run.exit_value,
         equity_multiple: run.equity_multiple,
+        stabilization_year,
+        levered,
     })
 }
 
@@ -675,7 +745,15 @@ pub fn project(input: &ProjectInput) -> Result<Project> {
 /// the sensitivity grid's fast path. Each agrees with [`project`]'s exact
 /// result to about 1e-12 relative (a test checks 1e-9), far below a cent
 /// on any site; money is not rounded here.
+///
+/// Levered metrics are read from the exact model (the debt is Decimal
+/// only), run once when any is asked for.
 pub fn metrics_f64(input: &ProjectInput, metrics: &[Metric]) -> Result<Vec<Result<Decimal>>> {
+    let exact = if metrics.iter().any(|m| m.is_levered()) {
+        Some(project(input)?)
+    } else {
+        None
+    };
     let run = run::<f64>(input, false)?;
     let value = |metric: Metric| -> Result<Decimal> {
         let missing = |reason| CoreError::NoSolution {
@@ -694,6 +772,17 @@ pub fn metrics_f64(input: &ProjectInput, metrics: &[Metric]) -> Result<Vec<Resul
             Metric::Arr => run.stabilized_arr,
             Metric::ExitValue => run.exit_value,
             Metric::EquityMultiple => run.equity_multiple.ok_or(missing(MULTIPLE_MISSING))?,
+            Metric::LeveredIrr
+            | Metric::LeveredNpv
+            | Metric::MinDscr
+            | Metric::AvgDscr
+            | Metric::LeveredEquityMultiple
+            | Metric::PeakEquity => {
+                return match &exact {
+                    Some(p) => metric.of(p),
+                    None => Err(missing(UNLEVERED)),
+                }
+            }
         };
         v.into_decimal(metric.name())
     };
@@ -704,6 +793,8 @@ const PAYBACK_MISSING: &str = "the cumulative cash flow never turns non-negative
 const YIELD_MISSING: &str = "the total cost is zero";
 const SPREAD_MISSING: &str = "needs a cap-rate exit and a non-zero total cost";
 const MULTIPLE_MISSING: &str = "the cash flows have no outflow";
+const UNLEVERED: &str = "needs a project with financing";
+const DSCR_MISSING: &str = "the term loan has no scheduled payment within the horizon";
 
 /// An input of the project model that goal seek and sensitivity can vary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -824,6 +915,19 @@ pub enum Metric {
     ExitValue,
     /// Equity multiple.
     EquityMultiple,
+    /// IRR of the levered (equity) cash flows, a fraction a year; needs
+    /// financing.
+    LeveredIrr,
+    /// NPV of the levered cash flows at the discount rate, USD.
+    LeveredNpv,
+    /// Lowest DSCR of the term loan.
+    MinDscr,
+    /// Mean DSCR of the term loan.
+    AvgDscr,
+    /// Equity multiple of the levered cash flows.
+    LeveredEquityMultiple,
+    /// Largest cumulative equity outlay, USD.
+    PeakEquity,
 }
 
 impl Metric {
@@ -839,14 +943,38 @@ impl Metric {
             Metric::Arr => "arr",
             Metric::ExitValue => "exit_value",
             Metric::EquityMultiple => "equity_multiple",
+            Metric::LeveredIrr => "levered_irr",
+            Metric::LeveredNpv => "levered_npv",
+            Metric::MinDscr => "min_dscr",
+            Metric::AvgDscr => "avg_dscr",
+            Metric::LeveredEquityMultiple => "levered_equity_multiple",
+            Metric::PeakEquity => "peak_equity",
         }
+    }
+
+    /// Whether the metric reads the debt (and so needs financing).
+    pub fn is_levered(self) -> bool {
+        matches!(
+            self,
+            Metric::LeveredIrr
+                | Metric::LeveredNpv
+                | Metric::MinDscr
+                | Metric::AvgDscr
+                | Metric::LeveredEquityMultiple
+                | Metric::PeakEquity
+        )
     }
 
     /// Whether the metric is money (USD), as opposed to a rate or a ratio.
     pub fn is_money(self) -> bool {
         matches!(
             self,
-            Metric::Npv | Metric::StabilizedNoi | Metric::Arr | Metric::ExitValue
+            Metric::Npv
+                | Metric::StabilizedNoi
+                | Metric::Arr
+                | Metric::ExitValue
+                | Metric::LeveredNpv
+                | Metric::PeakEquity
         )
     }
 
@@ -866,6 +994,24 @@ impl Metric {
             Metric::Arr => Ok(project.stabilized_arr),
             Metric::ExitValue => Ok(project.exit_value),
             Metric::EquityMultiple => project.equity_multiple.ok_or(missing(MULTIPLE_MISSING)),
+            Metric::LeveredIrr
+            | Metric::LeveredNpv
+            | Metric::MinDscr
+            | Metric::AvgDscr
+            | Metric::LeveredEquityMultiple
+            | Metric::PeakEquity => {
+                let levered = project.levered.as_ref().ok_or(missing(UNLEVERED))?;
+                match self {
+                    Metric::LeveredIrr => levered.levered_irr.clone(),
+                    Metric::LeveredNpv => Ok(levered.levered_npv),
+                    Metric::MinDscr => levered.min_dscr.ok_or(missing(DSCR_MISSING)),
+                    Metric::AvgDscr => levered.avg_dscr.ok_or(missing(DSCR_MISSING)),
+                    Metric::LeveredEquityMultiple => {
+                        levered.equity_multiple.ok_or(missing(MULTIPLE_MISSING))
+                    }
+                    _ => Ok(levered.peak_equity),
+                }
+            }
         }
     }
 }
@@ -910,6 +1056,7 @@ pub(crate) mod tests {
             discount_rate: dec!(0.08),
             horizon_years: 20,
             exit: Some(Exit::CapRate(dec!(0.08))),
+            financing: None,
         }
     }
 

@@ -193,6 +193,7 @@ fn project_at(
         discount_rate,
         horizon_years,
         exit,
+        financing: None,
     }
 }
 
