@@ -643,7 +643,9 @@ async fn an_array_string_number_or_null_in_place_of_an_object_is_an_invalid_type
                     problem["field"] == field
                 };
                 let words = problem["detail"].as_str().unwrap_or_default();
-                let rusty = ["struct", "Request", "expected u", "sequence", "Wire"]
+                // "struct " with its space: serde says "expected struct
+                // FooRequest", while `construction_loan` holds "struct".
+                let rusty = ["struct ", "Request", "expected u", "sequence", "Wire"]
                     .iter()
                     .any(|w| words.contains(w));
                 if status != 422 || problem["code"] != "invalid_type" || !named || rusty {
