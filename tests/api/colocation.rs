@@ -464,21 +464,7 @@ async fn todays_project_requests_give_todays_numbers() {
 #[tokio::test]
 async fn a_levered_three_year_build_and_hold_matches_the_hand_calculation() {
     let app = spawn_app().await;
-    let body = json!({
-        "it_capacity_mw": 10,
-        "cost_per_mw": 10000000,
-        "rate_per_kw_month": 100,
-        "lease_start_month": 12,
-        "rent_escalator": 0.03,
-        "discount_rate": 0.1,
-        "horizon_years": 3,
-        "exit_cap_rate": 0.08,
-        "financing": {
-            "construction_loan": {"loan_to_cost": 0.6, "rate": 0.08, "capitalize_interest": true},
-            "term_loan": {"rate": 0.06, "amortization_years": 25, "target_dscr": 1.6,
-                          "max_loan_to_value": 0.65, "fees": 0.01}
-        }
-    });
+    let body = hand_built_levered();
     let res = app.post_json("/v1/colocation/project", &body).await;
     assert_eq!(res.status(), 200);
     let out: serde_json::Value = res.json().await.unwrap();
@@ -587,4 +573,71 @@ async fn a_levered_three_year_build_and_hold_matches_the_hand_calculation() {
     assert_eq!(f["levered_npv"], json!(60207423.72));
     assert_eq!(f["levered_irr"], json!(0.77531992));
     assert_eq!(f["equity_multiple"], json!(3.0868));
+}
+
+/// The request of [`a_levered_three_year_build_and_hold_matches_the_hand_calculation`].
+fn hand_built_levered() -> serde_json::Value {
+    json!({
+        "it_capacity_mw": 10,
+        "cost_per_mw": 10000000,
+        "rate_per_kw_month": 100,
+        "lease_start_month": 12,
+        "rent_escalator": 0.03,
+        "discount_rate": 0.1,
+        "horizon_years": 3,
+        "exit_cap_rate": 0.08,
+        "financing": {
+            "construction_loan": {"loan_to_cost": 0.6, "rate": 0.08, "capitalize_interest": true},
+            "term_loan": {"rate": 0.06, "amortization_years": 25, "target_dscr": 1.6,
+                          "max_loan_to_value": 0.65, "fees": 0.01}
+        }
+    })
+}
+
+#[tokio::test]
+async fn sensitivity_and_goal_seek_read_the_levered_metrics() {
+    let app = spawn_app().await;
+    // The DSCR test binds whatever the rent: the LTV loan is 0.65 / 0.08 =
+    // 8.125 × NOI, the DSCR loan NOI / (1.6 × 0.0782267) = 7.99 × NOI; the
+    // first term year's NOI is the underwritten NOI, so min DSCR = 1.6.
+    let body = json!({
+        "project": hand_built_levered(),
+        "rows": {"variable": "rate_per_kw_month", "values": [100, 120]},
+        "columns": {"variable": "discount_rate", "values": [0.1]},
+        "outputs": ["min_dscr", "levered_irr"]
+    });
+    let res = app.post_json("/v1/colocation/sensitivity", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(out["grids"][0]["cells"][0][0]["value"], json!(1.6), "{out}");
+    assert_eq!(out["grids"][0]["cells"][1][0]["value"], json!(1.6), "{out}");
+    // The hand calculation's levered IRR at $100.
+    assert_eq!(out["grids"][1]["cells"][0][0]["value"], json!(0.77531992));
+
+    // Goal seek finds the hand calculation's rent from its levered IRR.
+    let body = json!({
+        "project": hand_built_levered(),
+        "variable": "rate_per_kw_month", "metric": "levered_irr", "target": 0.77531992,
+        "bracket": {"low": 50, "high": 150}
+    });
+    let res = app.post_json("/v1/colocation/goal-seek", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(out["value"], json!(100.0), "{out}");
+
+    // A levered metric of an all-equity project is a cell error, not a 0.
+    let mut unlevered = hand_built_levered();
+    unlevered.as_object_mut().unwrap().remove("financing");
+    let body = json!({
+        "project": unlevered,
+        "rows": {"variable": "rate_per_kw_month", "values": [100]},
+        "columns": {"variable": "discount_rate", "values": [0.1]},
+        "outputs": ["levered_irr"]
+    });
+    let res = app.post_json("/v1/colocation/sensitivity", &body).await;
+    let out: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        out["grids"][0]["cells"][0][0]["error"], "no_solution",
+        "{out}"
+    );
 }
