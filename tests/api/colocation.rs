@@ -641,3 +641,107 @@ async fn sensitivity_and_goal_seek_read_the_levered_metrics() {
         "{out}"
     );
 }
+
+/// One modified-gross lease with an extension, worked by hand.
+///
+/// 10 MW leased from month 12 for 24 months at $100/kW-month, +10% a
+/// year; the landlord bears $20/kW-month; one 12-month extension with 6
+/// months' downtime at a 75% renewal probability.
+/// - y1: rent 10,000 × 100 × 12 = 12,000,000; opex 10,000 × 20 × 12 =
+///   2,400,000; NOI 9,600,000.
+/// - y2: rent 12,000,000 × 1.1 = 13,200,000; NOI 10,800,000.
+/// - y3 (the extension): leased months 6 × 0.75 + 6 = 10.5, so occupancy
+///   10.5 / 12 = 0.875; rent 10,000 × 100 × 1.21 × 10.5 = 12,705,000; opex
+///   10,000 × 20 × 10.5 = 2,100,000; NOI 10,605,000.
+/// - y4: the lease is over: no rent.
+#[tokio::test]
+async fn a_lease_with_an_extension_matches_the_hand_calculation() {
+    let app = spawn_app().await;
+    let body = json!({
+        "it_capacity_mw": 10,
+        "cost_per_mw": 10000000,
+        "leases": [{
+            "tenant": "Hand-built",
+            "it_capacity_mw": 10,
+            "start_month": 12,
+            "term_months": 24,
+            "rate_per_kw_month": 100,
+            "rent_escalator": 0.1,
+            "extensions": {"count": 1, "months": 12, "renewal_probability": 0.75, "downtime_months": 6},
+            "structure": "modified_gross",
+            "landlord_opex_per_kw_month": 20
+        }],
+        "discount_rate": 0.1,
+        "horizon_years": 4
+    });
+    let res = app.post_json("/v1/colocation/project", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    let cells = |key: &str| -> Vec<serde_json::Value> {
+        (0..5).map(|t| out["years"][t][key].clone()).collect()
+    };
+    assert_eq!(
+        cells("rent_revenue"),
+        [
+            json!(0.0),
+            json!(12000000.0),
+            json!(13200000.0),
+            json!(12705000.0),
+            json!(0.0)
+        ]
+    );
+    assert_eq!(
+        cells("noi"),
+        [
+            json!(0.0),
+            json!(9600000.0),
+            json!(10800000.0),
+            json!(10605000.0),
+            json!(0.0)
+        ]
+    );
+    assert_eq!(out["years"][3]["occupancy"], json!(0.875));
+    // Stabilized: the leases' first-year rent, 12,000,000, less 2,400,000.
+    assert_eq!(out["stabilized_noi"], json!(9600000.0));
+}
+
+#[tokio::test]
+async fn leases_refuse_the_single_rate_fields_and_an_over_let_site() {
+    let app = spawn_app().await;
+    let lease = json!({"tenant": "A", "it_capacity_mw": 6, "start_month": 12,
+                       "term_months": 120, "rate_per_kw_month": 100});
+    let mut body = json!({"it_capacity_mw": 10, "cost_per_mw": 10000000,
+                          "rate_per_kw_month": 100, "leases": [lease],
+                          "discount_rate": 0.1, "horizon_years": 4});
+    let res = app.post_json("/v1/colocation/project", &body).await;
+    assert_eq!(res.status(), 422);
+    let problem: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("rate_per_kw_month"),
+        "{problem}"
+    );
+
+    body.as_object_mut().unwrap().remove("rate_per_kw_month");
+    body["leases"] = json!([lease, lease]);
+    let problem = assert_problem(
+        app.post_json("/v1/colocation/project", &body).await,
+        422,
+        "inconsistent",
+    )
+    .await;
+    assert_eq!(problem["field"], "leases");
+
+    body["leases"] = json!([{"tenant": "A", "it_capacity_mw": 6, "start_month": 12,
+                             "term_months": 120, "rate_per_kw_month": 100,
+                             "structure": "modified_gross"}]);
+    let problem = assert_problem(
+        app.post_json("/v1/colocation/project", &body).await,
+        422,
+        "inconsistent",
+    )
+    .await;
+    assert_eq!(problem["field"], "leases[0].landlord_opex_per_kw_month");
+}

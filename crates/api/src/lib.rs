@@ -29,6 +29,7 @@ pub mod financing;
 pub mod goal_seek;
 pub mod health;
 pub mod json;
+pub mod lease;
 pub mod mining;
 pub mod num;
 pub mod operation;

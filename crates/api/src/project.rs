@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::build_cost::{fraction_or_zero, BuildParts, PhaseRequest, SpendCurveName};
 use crate::financing::{FinancingRequest, FinancingResponse};
+use crate::lease::LeaseRequest;
 use crate::wire::{Bounds, Int, Num, Wire, NESTED};
 use crate::{bounds, num, Example, Examples};
 
@@ -58,9 +59,17 @@ pub struct ProjectRequest {
     pub phases: Option<Vec<PhaseRequest>>,
     /// How each phase's cost is spread. Default `straight_line`.
     pub spend_curve: Option<SpendCurveName>,
-    /// First-year rent, USD per kW of IT load per month.
+    /// First-year rent, USD per kW of IT load per month: the one-lease
+    /// shorthand. Exactly one of this and `leases`.
     #[wire(bounds::RATE_PER_KW_MONTH)]
-    pub rate_per_kw_month: Num,
+    pub rate_per_kw_month: Option<Num>,
+    /// Leases as written, 1 to 50, in place of `rate_per_kw_month` and its
+    /// lease-up (`occupancy_by_year`, `months_to_stabilize`,
+    /// `stabilized_occupancy`, `lease_start_month`, `rent_escalator`, which
+    /// are then refused). Project-level opex applies on top of each lease's
+    /// structure.
+    #[wire(bounds::LEASES)]
+    pub leases: Option<Vec<LeaseRequest>>,
     /// Occupancy in each lease year, fractions; the last holds afterwards.
     /// Not with `months_to_stabilize`.
     #[wire(bounds::OCCUPANCY_BY_YEAR)]
@@ -172,6 +181,49 @@ impl ProjectRequest {
     }
 }
 
+impl ProjectRequest {
+    /// Two leases written the way the TeraWulf/Fluidstack deals were: 10
+    /// years, two 5-year extensions, modified gross, 3% escalators, one
+    /// tenant's rent backstopped by a guarantor. The figures are
+    /// illustrative, not any filing's.
+    pub fn leases_as_written() -> serde_json::Value {
+        json!({
+            "it_capacity_mw": 200,
+            "cost_per_mw": 10000000,
+            "leases": [
+                {
+                    "tenant": "Anchor tenant (illustrative)",
+                    "it_capacity_mw": 120,
+                    "start_month": 12,
+                    "term_months": 120,
+                    "rate_per_kw_month": 150,
+                    "rent_escalator": 0.03,
+                    "extensions": {"count": 2, "months": 60, "renewal_probability": 0.75,
+                                   "downtime_months": 6},
+                    "structure": "modified_gross",
+                    "landlord_opex_per_kw_month": 20,
+                    "annual_default_probability": 0.03,
+                    "default_recovery": 0.4,
+                    "backstop_usd": 1400000000
+                },
+                {
+                    "tenant": "Second tenant (illustrative)",
+                    "it_capacity_mw": 80,
+                    "start_month": 18,
+                    "term_months": 120,
+                    "rate_per_kw_month": 140,
+                    "rent_escalator": 0.025,
+                    "structure": "triple_net"
+                }
+            ],
+            "opex_fraction": 0.05,
+            "discount_rate": 0.09,
+            "horizon_years": 20,
+            "exit_cap_rate": 0.07
+        })
+    }
+}
+
 impl Examples for ProjectRequest {
     fn examples() -> Vec<Example> {
         vec![
@@ -205,6 +257,11 @@ impl Examples for ProjectRequest {
                     "horizon_years": 20,
                     "exit_multiple": 14
                 }),
+            },
+            Example {
+                name: "leases_as_written",
+                summary: "A TeraWulf/Fluidstack-like site: two 10-year modified-gross leases with two 5-year extensions and a backstopped tenant (figures illustrative)",
+                body: ProjectRequest::leases_as_written(),
             },
             Example {
                 name: "financed",
@@ -241,6 +298,37 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             spend_curve: req.spend_curve,
         }
         .into_input()?;
+        let leases = match req.leases {
+            None => Vec::new(),
+            Some(list) => {
+                for (name, given) in [
+                    ("rate_per_kw_month", req.rate_per_kw_month.is_some()),
+                    ("occupancy_by_year", req.occupancy_by_year.is_some()),
+                    ("months_to_stabilize", req.months_to_stabilize.is_some()),
+                    ("stabilized_occupancy", req.stabilized_occupancy.is_some()),
+                    ("lease_start_month", req.lease_start_month.is_some()),
+                    ("rent_escalator", req.rent_escalator.is_some()),
+                ] {
+                    exclusive(("leases", true), (name, given))?;
+                }
+                list.into_iter()
+                    .enumerate()
+                    .map(|(i, l)| l.into_lease(i))
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        // With leases the single rate is not read; the first lease's
+        // stands in for it.
+        let rate_per_kw_month = match (req.rate_per_kw_month, leases.first()) {
+            (Some(rate), _) => Price::new(rate.get()).at("rate_per_kw_month")?,
+            (None, Some(lease)) => lease.rate_per_kw_month,
+            (None, None) => {
+                return Err(CoreError::ExactlyOneOf {
+                    expected: vec!["rate_per_kw_month", "leases"],
+                    given: vec![],
+                })
+            }
+        };
         exclusive(
             ("occupancy_by_year", req.occupancy_by_year.is_some()),
             ("months_to_stabilize", req.months_to_stabilize.is_some()),
@@ -328,7 +416,7 @@ impl TryFrom<ProjectRequest> for ProjectInput {
                 .lease_start_month
                 .map_or_else(|| build.phases.end_month(), Int::to_u32),
             build,
-            rate_per_kw_month: Price::new(req.rate_per_kw_month.get()).at("rate_per_kw_month")?,
+            rate_per_kw_month,
             lease_up,
             rent_escalator: req.rent_escalator.map_or(Decimal::ZERO, Num::get),
             opex,
@@ -339,6 +427,7 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             horizon_years: req.horizon_years.to_u32(),
             exit,
             financing: req.financing.map(TryInto::try_into).transpose()?,
+            leases,
         })
     }
 }

@@ -53,6 +53,7 @@ fn reference() -> ProjectInput {
         horizon_years: 20,
         exit: Some(Exit::CapRate(Decimal::new(7, 2))),
         financing: None,
+        leases: Vec::new(),
     }
 }
 

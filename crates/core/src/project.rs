@@ -19,6 +19,7 @@ use crate::cash_flow;
 use crate::colocation::{Pue, HOURS_PER_YEAR, MONTHS_PER_YEAR};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::financing::{self, Financing, Levered};
+use crate::lease::{self, Lease};
 use crate::num::{capped_len, to_f64, within, Checked, Fraction, Num, Price, Usd};
 use crate::Result;
 
@@ -185,6 +186,10 @@ pub struct ProjectInput {
     pub exit: Option<Exit>,
     /// Construction and term debt; none is an all-equity (unlevered) project.
     pub financing: Option<Financing>,
+    /// Leases as written (see [`crate::lease`]). When any is given they
+    /// replace `rate_per_kw_month`, `lease_up`, `lease_start_month` and
+    /// `rent_escalator`, which are then not read.
+    pub leases: Vec<Lease>,
 }
 
 /// One year of the cash-flow table. Money in USD, unrounded.
@@ -260,12 +265,26 @@ impl ProjectInput {
     /// − 1 for a linear ramp; lease start + 12 × (values − 1) for a ramp by
     /// year).
     pub fn stabilization_month(&self) -> u32 {
+        let build_end = self.build.phases.end_month().saturating_sub(1);
+        if !self.leases.is_empty() {
+            let last_start = self.leases.iter().map(|l| l.start_month).max().unwrap_or(0);
+            return build_end.max(last_start);
+        }
         let ramp = match &self.lease_up.0 {
             Ramp::ByYear(v) => 12 * u32::try_from(v.len().saturating_sub(1)).unwrap_or(0),
             Ramp::Linear { months, .. } => months.saturating_sub(1),
         };
         // bounded: lease_start ≤ 600, ramp ≤ 600 or 12 × 49.
         (self.build.phases.end_month().saturating_sub(1)).max(self.lease_start_month + ramp)
+    }
+
+    /// The first month of rent: the lease start, or the earliest lease's.
+    pub fn first_rent_month(&self) -> u32 {
+        self.leases
+            .iter()
+            .map(|l| l.start_month)
+            .min()
+            .unwrap_or(self.lease_start_month)
     }
 
     fn check(&self) -> Result<()> {
@@ -307,6 +326,9 @@ impl ProjectInput {
         if let Some(f) = &self.financing {
             f.check()?;
         }
+        if !self.leases.is_empty() {
+            lease::check(&self.leases, self.build.it_capacity)?;
+        }
         if self.build.phases.end_month() > (self.horizon_years + 1) * 12 {
             return Err(CoreError::Inconsistent {
                 field: "horizon_years".into(),
@@ -333,6 +355,8 @@ struct Model<'a, N> {
     months_per_year: N,
     /// The by-year ramp's values, or the linear ramp's target alone.
     ramp: Vec<N>,
+    /// With leases: rent, leased kW-months and landlord opex by year.
+    leases: Option<(Vec<N>, Vec<N>, Vec<N>)>,
 }
 
 /// Rent, power and opex of one year: NOI and its parts.
@@ -392,6 +416,16 @@ impl<N: Num> Model<'_, N> {
     }
 
     fn operations(&self, year: u32) -> Result<Operations<N>> {
+        if let Some((rent, kw_months, landlord)) = &self.leases {
+            let at = |v: &Vec<N>| v.get(year as usize).copied().unwrap_or(N::ZERO);
+            let kw_months = at(kw_months);
+            let full = self.kw.mul_or(self.months_per_year, "occupancy")?;
+            let occupancy = kw_months.div_or(full, "occupancy")?;
+            let mut ops = self.year_of(occupancy, at(rent), kw_months)?;
+            ops.opex = ops.opex.add_or(at(landlord), "opex")?;
+            ops.noi = ops.noi.sub_or(at(landlord), "noi")?;
+            return Ok(ops);
+        }
         let groups = self.occupied_months(year)?;
         let mut occupied = N::ZERO;
         let mut escalated = N::ZERO;
@@ -515,6 +549,13 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
             Ramp::ByYear(v) => v.iter().map(|f| N::from_decimal(f.get())).collect(),
             Ramp::Linear { stabilized, .. } => vec![N::from_decimal(stabilized.get())],
         },
+        leases: if input.leases.is_empty() {
+            None
+        } else {
+            let years = lease::schedule(&input.leases, horizon + 2)?;
+            let n = |v: Vec<Decimal>| v.into_iter().map(N::from_decimal).collect::<Vec<N>>();
+            Some((n(years.rent), n(years.kw_months), n(years.landlord_opex)))
+        },
     };
     let capex: Vec<N> = input.build.yearly_remaining(&costs, horizon + 1)?;
     let total_cost = costs.total;
@@ -530,7 +571,7 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         None => (N::ZERO, 0, None),
     };
     let maintenance = N::from_decimal(input.maintenance_capex.get());
-    let lease_start_year = input.lease_start_month / 12;
+    let lease_start_year = input.first_rent_month() / 12;
     let exit_value = match input.exit {
         None => N::ZERO,
         Some(exit) => {
@@ -590,16 +631,28 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         }
     }
 
-    let stabilized = N::from_decimal(input.lease_up.stabilized().get());
-    let stabilized_months = stabilized.mul_or(model.months_per_year, "stabilized_noi")?;
-    let stabilized_arr = model.kw_rate.mul_or(stabilized_months, "stabilized_arr")?;
-    let stabilized_noi = model
-        .year_of(
-            stabilized,
-            stabilized_arr,
-            kw.mul_or(stabilized_months, "stabilized_noi")?,
-        )?
-        .noi;
+    let (stabilized_arr, stabilized_noi) = if input.leases.is_empty() {
+        let stabilized = N::from_decimal(input.lease_up.stabilized().get());
+        let stabilized_months = stabilized.mul_or(model.months_per_year, "stabilized_noi")?;
+        let stabilized_arr = model.kw_rate.mul_or(stabilized_months, "stabilized_arr")?;
+        let noi = model
+            .year_of(
+                stabilized,
+                stabilized_arr,
+                kw.mul_or(stabilized_months, "stabilized_noi")?,
+            )?
+            .noi;
+        (stabilized_arr, noi)
+    } else {
+        let (rent, kw_months, landlord) = lease::stabilized(&input.leases)?;
+        let (rent, kw_months) = (N::from_decimal(rent), N::from_decimal(kw_months));
+        let full = kw.mul_or(model.months_per_year, "stabilized_noi")?;
+        let noi = model
+            .year_of(kw_months.div_or(full, "stabilized_noi")?, rent, kw_months)?
+            .noi
+            .sub_or(N::from_decimal(landlord), "stabilized_noi")?;
+        (rent, noi)
+    };
     let yield_on_cost = if total_cost == N::ZERO {
         None
     } else {
@@ -840,6 +893,16 @@ impl Variable {
 
     /// Why the variable cannot be varied on `base`, if it cannot.
     pub fn unsupported_by(self, base: &ProjectInput) -> Option<&'static str> {
+        if !base.leases.is_empty() {
+            match self {
+                Variable::RatePerKwMonth | Variable::StabilizedOccupancy | Variable::RentEscalator => {
+                    return Some(
+                        "rate_per_kw_month, stabilized_occupancy and rent_escalator need a single-rate project (no leases)",
+                    )
+                }
+                _ => {}
+            }
+        }
         match (self, base.exit, base.opex, base.power) {
             (Variable::ExitCapRate, Some(Exit::CapRate(_)), _, _)
             | (Variable::ExitMultiple, Some(Exit::Multiple(_)), _, _)
@@ -1057,6 +1120,7 @@ pub(crate) mod tests {
             horizon_years: 20,
             exit: Some(Exit::CapRate(dec!(0.08))),
             financing: None,
+            leases: Vec::new(),
         }
     }
 
@@ -1288,6 +1352,60 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn one_triple_net_lease_is_the_single_rate_shorthand() {
+        // The shorthand (fully leased from month 12, flat rent) and one
+        // lease of the whole site on the same terms, long enough to cover
+        // the exit's forward year, give the same project.
+        let shorthand = project(&sandersville()).unwrap();
+        let mut input = sandersville();
+        input.leases = vec![Lease {
+            tenant: "Whole site".into(),
+            it_capacity: input.build.it_capacity,
+            start_month: 12,
+            term_months: 600,
+            rate_per_kw_month: input.rate_per_kw_month,
+            escalator: Decimal::ZERO,
+            extensions: None,
+            structure: lease::Structure::TripleNet,
+            credit: None,
+        }];
+        let leased = project(&input).unwrap();
+        // The rate is 133.33… a kW-month, so the two sum the same rent in
+        // a different order: equal to far below a cent.
+        let cents = |v: Decimal| v.round_dp(10);
+        for (a, b) in leased.years.iter().zip(&shorthand.years) {
+            assert_eq!(cents(a.noi), cents(b.noi), "year {}", a.year);
+            assert_eq!(cents(a.cash_flow), cents(b.cash_flow), "year {}", a.year);
+            assert_eq!(a.occupancy, b.occupancy, "year {}", a.year);
+        }
+        assert_eq!(cents(leased.npv), cents(shorthand.npv));
+        assert_eq!(
+            cents(leased.stabilized_noi),
+            cents(shorthand.stabilized_noi)
+        );
+        assert_eq!(cents(leased.exit_value), cents(shorthand.exit_value));
+    }
+
+    #[test]
+    fn leases_over_the_site_capacity_are_refused() {
+        let mut input = sandersville();
+        let mw = Megawatts::new(dec!(200)).unwrap();
+        let one = Lease {
+            tenant: "A".into(),
+            it_capacity: mw,
+            start_month: 12,
+            term_months: 120,
+            rate_per_kw_month: input.rate_per_kw_month,
+            escalator: Decimal::ZERO,
+            extensions: None,
+            structure: lease::Structure::TripleNet,
+            credit: None,
+        };
+        input.leases = vec![one.clone(), one];
+        assert_eq!(project(&input).unwrap_err().field(), Some("leases"));
     }
 
     #[test]

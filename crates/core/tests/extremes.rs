@@ -194,6 +194,7 @@ fn project_at(
         horizon_years,
         exit,
         financing: None,
+        leases: Vec::new(),
     }
 }
 
