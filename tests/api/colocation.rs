@@ -486,7 +486,7 @@ async fn a_levered_three_year_build_and_hold_matches_the_hand_calculation() {
     let f = &out["financing"];
     assert_eq!(f["stabilization_year"], json!(1));
     let term = &f["term_loan"];
-    assert_eq!(term["funding_year"], json!(1));
+    assert_eq!(term["funding_period"], json!(1));
     assert_eq!(term["underwritten_noi"], json!(12360000.0));
     assert_eq!(term["value"], json!(154500000.0));
     assert_eq!(term["loan_to_value_amount"], json!(100425000.0));
@@ -744,4 +744,33 @@ async fn leases_refuse_the_single_rate_fields_and_an_over_let_site() {
     )
     .await;
     assert_eq!(problem["field"], "leases[0].landlord_opex_per_kw_month");
+}
+
+/// Monthly periods on a 3-year build-and-hold: −100,000,000 in month 0;
+/// 10,000 kW × $100 = 1,000,000 a month from month 12; the exit, forward
+/// NOI 12,000,000 / 0.08 = 150,000,000, in month 47. With v = 1.1^(−1/12):
+/// NPV = −100,000,000 + Σ_{m=12}^{47} 1,000,000 v^m + 150,000,000 v^47 =
+/// 31,846,388.40 (python decimal, 40 digits). numpy_financial.irr of the
+/// 48 monthly flows is 0.0145139262 a month, (1 + r)^12 − 1 = 0.18876540.
+#[tokio::test]
+async fn monthly_periods_match_numpy_financial_and_a_hand_npv() {
+    let app = spawn_app().await;
+    let body = json!({
+        "it_capacity_mw": 10, "cost_per_mw": 10000000, "rate_per_kw_month": 100,
+        "lease_start_month": 12, "discount_rate": 0.1, "horizon_years": 3,
+        "exit_cap_rate": 0.08, "periods": "monthly"
+    });
+    let res = app.post_json("/v1/colocation/project", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: serde_json::Value = res.json().await.unwrap();
+    let flows = out["monthly_cash_flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 48);
+    assert_eq!(flows[0], json!(-100000000.0));
+    assert_eq!(flows[12], json!(1000000.0));
+    assert_eq!(flows[47], json!(151000000.0));
+    assert_eq!(out["npv"], json!(31846388.4));
+    assert_eq!(out["irr"], json!(0.1887654));
+    // The yearly summary: 12 months of rent in year 1.
+    assert_eq!(out["years"][1]["noi"], json!(12000000.0));
+    assert_eq!(out["years"].as_array().unwrap().len(), 4);
 }

@@ -21,8 +21,11 @@ const RATE_DECIMALS: u32 = 8;
 
 /// Construction and term debt. Give either loan or both.
 ///
-/// Conventions: the construction loan is drawn as `loan_to_cost` of each
-/// year's capex and bears interest from the year after each draw. The
+/// Conventions (periods are years, or months with `periods: "monthly"`,
+/// when loan rates apply a twelfth a month and the underwritten NOI is the
+/// 12 months after the stabilisation month): the construction loan is
+/// drawn as `loan_to_cost` of each period's capex and bears interest from
+/// the period after each draw. The
 /// site stabilises in the year holding the later of the last month of
 /// build spend and the month the lease-up reaches its stabilized
 /// occupancy; the term loan funds at the end of that year (if it is before
@@ -131,8 +134,9 @@ pub enum SizedByName {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TermLoanSizingResponse {
-    /// The year it funds: the stabilisation year.
-    pub funding_year: u32,
+    /// The period it funds: the stabilisation year, or its month with
+    /// monthly periods.
+    pub funding_period: u32,
     /// NOI of the year after stabilisation, USD a year.
     pub underwritten_noi: Num,
     /// Value for the loan-to-value test.
@@ -145,18 +149,19 @@ pub struct TermLoanSizingResponse {
     pub amount: Num,
     /// Which test set it.
     pub sized_by: SizedByName,
-    /// Level payment a year.
+    /// Level payment a period (a year, or a month with monthly periods).
     pub payment: Num,
     /// Fees paid at funding.
     pub fees: Num,
 }
 
-/// One year of the debt schedule. Money is USD rounded to cents.
+/// One period of the debt schedule (a year, or a month with monthly
+/// periods). Money is USD rounded to cents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct DebtYearResponse {
-    /// Year index, as the project's.
-    pub year: u32,
+pub struct DebtPeriodResponse {
+    /// Period index: the year, or the month with monthly periods.
+    pub period: u32,
     /// Construction loan drawn.
     pub construction_draw: Num,
     /// Construction interest accrued.
@@ -219,8 +224,8 @@ pub struct FinancingResponse {
     /// stabilises only in the horizon year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub term_loan: Option<TermLoanSizingResponse>,
-    /// One row a year, 0 to the horizon.
-    pub debt_schedule: Vec<DebtYearResponse>,
+    /// One row a period, 0 to the horizon's last.
+    pub debt_schedule: Vec<DebtPeriodResponse>,
 }
 
 fn ratio(d: Decimal) -> Num {
@@ -250,7 +255,7 @@ impl FinancingResponse {
 
 fn sizing(s: TermSizing) -> TermLoanSizingResponse {
     TermLoanSizingResponse {
-        funding_year: s.funding_period,
+        funding_period: s.funding_period,
         underwritten_noi: num::cents(s.underwritten_noi),
         value: num::cents(s.value),
         loan_to_value_amount: num::cents(s.loan_to_value_amount),
@@ -265,9 +270,9 @@ fn sizing(s: TermSizing) -> TermLoanSizingResponse {
     }
 }
 
-fn row(r: DebtPeriod) -> DebtYearResponse {
-    DebtYearResponse {
-        year: r.period,
+fn row(r: DebtPeriod) -> DebtPeriodResponse {
+    DebtPeriodResponse {
+        period: r.period,
         construction_draw: num::cents(r.construction_draw),
         construction_interest: num::cents(r.construction_interest),
         construction_interest_paid: num::cents(r.construction_interest_paid),

@@ -4,7 +4,7 @@ use infraval_core::error::AtField;
 use infraval_core::num::Fraction;
 use infraval_core::num::{Price, Usd};
 use infraval_core::project::{
-    self, Exit, LeaseUp, Metric, Opex, PowerPassThrough, ProjectInput, Tax, Variable,
+    self, Exit, LeaseUp, Metric, Opex, Periods, PowerPassThrough, ProjectInput, Tax, Variable,
 };
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
@@ -132,6 +132,25 @@ pub struct ProjectRequest {
     /// (all equity).
     #[wire(NESTED)]
     pub financing: Option<FinancingRequest>,
+    /// `yearly` (the default) or `monthly`. Monthly runs the model month
+    /// by month (month `m`'s cash flow discounted by `(1 +
+    /// discount_rate)^(m/12)`, i.e. at the monthly rate `(1 +
+    /// discount_rate)^(1/12) − 1`), returns `monthly_cash_flows`, and
+    /// sums the months into `years`; `irr` is the monthly IRR compounded
+    /// to a year, payback is in years, and the debt schedule is monthly
+    /// (loan rates a twelfth a month). At most 49 years.
+    pub periods: Option<PeriodsName>,
+}
+
+/// The model's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodsName {
+    /// Years from month 0 of construction (the default).
+    #[default]
+    Yearly,
+    /// Months, with a yearly summary.
+    Monthly,
 }
 
 impl ProjectRequest {
@@ -219,7 +238,8 @@ impl ProjectRequest {
             "opex_fraction": 0.05,
             "discount_rate": 0.09,
             "horizon_years": 20,
-            "exit_cap_rate": 0.07
+            "exit_cap_rate": 0.07,
+            "periods": "monthly"
         })
     }
 }
@@ -260,7 +280,7 @@ impl Examples for ProjectRequest {
             },
             Example {
                 name: "leases_as_written",
-                summary: "A TeraWulf/Fluidstack-like site: two 10-year modified-gross leases with two 5-year extensions and a backstopped tenant (figures illustrative)",
+                summary: "A TeraWulf/Fluidstack-like site, monthly: two 10-year modified-gross leases with two 5-year extensions and a backstopped tenant (figures illustrative)",
                 body: ProjectRequest::leases_as_written(),
             },
             Example {
@@ -428,6 +448,10 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             exit,
             financing: req.financing.map(TryInto::try_into).transpose()?,
             leases,
+            periods: match req.periods.unwrap_or_default() {
+                PeriodsName::Yearly => Periods::Yearly,
+                PeriodsName::Monthly => Periods::Monthly,
+            },
         })
     }
 }
@@ -503,6 +527,10 @@ pub struct ProjectResponse {
     /// The debt schedule and levered returns; only with `financing`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub financing: Option<FinancingResponse>,
+    /// Each month's cash flow, month 0 to the horizon's last; only with
+    /// `periods: "monthly"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cash_flows: Option<Vec<Num>>,
 }
 
 fn rate_out(d: Decimal) -> Num {
@@ -552,6 +580,9 @@ impl TryFrom<project::Project> for ProjectResponse {
             financing: out
                 .levered
                 .map(|l| FinancingResponse::new(l, out.stabilization_year)),
+            monthly_cash_flows: out
+                .monthly_cash_flows
+                .map(|flows| flows.into_iter().map(num::cents).collect()),
         })
     }
 }

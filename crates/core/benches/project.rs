@@ -54,6 +54,7 @@ fn reference() -> ProjectInput {
         exit: Some(Exit::CapRate(Decimal::new(7, 2))),
         financing: None,
         leases: Vec::new(),
+        periods: Default::default(),
     }
 }
 

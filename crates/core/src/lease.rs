@@ -197,15 +197,22 @@ fn leased(lease: &Lease, j: u32) -> Decimal {
 /// Expected rent, leased kW-months and landlord opex of `years` calendar
 /// years (see the module docs).
 pub fn schedule(leases: &[Lease], years: u32) -> Result<LeaseYears> {
-    let n = years as usize;
+    schedule_by(leases, years, 12)
+}
+
+/// [`schedule`] by periods of `period_months` months (12 or 1): `periods`
+/// of them.
+pub fn schedule_by(leases: &[Lease], periods: u32, period_months: u32) -> Result<LeaseYears> {
+    let n = periods as usize;
+    let period_months = period_months.max(1);
     let mut out = LeaseYears {
         rent: vec![Decimal::ZERO; n],
         kw_months: vec![Decimal::ZERO; n],
         landlord_opex: vec![Decimal::ZERO; n],
         backstop: vec![Decimal::ZERO; n],
     };
-    let end_month = years
-        .checked_mul(12)
+    let end_month = periods
+        .checked_mul(period_months)
         .ok_or(CoreError::Overflow { quantity: "leases" })?;
     for lease in leases {
         let kw = lease.it_capacity.kw()?;
@@ -238,7 +245,7 @@ pub fn schedule(leases: &[Lease], years: u32) -> Result<LeaseYears> {
             if share.is_zero() {
                 continue;
             }
-            let year = (month / 12) as usize;
+            let year = (month / period_months) as usize;
             let contract = monthly.mul_or(escalation, "rent")?.mul_or(share, "rent")?;
             let (rent, backstop) = match default_survival {
                 None => (contract, Decimal::ZERO),

@@ -195,6 +195,7 @@ fn project_at(
         exit,
         financing: None,
         leases: Vec::new(),
+        periods: Default::default(),
     }
 }
 
