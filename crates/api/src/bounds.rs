@@ -319,6 +319,22 @@ pub const RSUS: Bounds = Bounds::closed(dec!(0), convertible::dilution::MAX_SHAR
 /// twice it).
 pub const REDEMPTION_AMOUNT: Bounds = Bounds::above(dec!(0)).at_most(dec!(2_000_000_000_000));
 
+/// Leases on one site: 1 to 50.
+pub const LEASES: Nested = Nested::list(infraval_core::lease::MAX_LEASES).non_empty();
+/// A lease's term or an extension's length, months: 1 to 600.
+pub const TERM_MONTHS: Bounds =
+    Bounds::closed(dec!(1), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
+/// A lease's extensions: 0 to 10.
+pub const EXTENSION_COUNT: Bounds =
+    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_EXTENSIONS as u64));
+/// Months dark when a tenant does not renew: 0 to 600 (and at most the
+/// extension's months).
+pub const DOWNTIME_MONTHS: Bounds =
+    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
+/// A lease start, months from month 0 of construction: 0 to 600.
+pub const LEASE_START: Bounds =
+    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,19 +356,3 @@ mod tests {
         assert_eq!(whole(u64::from(u32::MAX) + 1), dec!(4294967296));
     }
 }
-
-/// Leases on one site: 1 to 50.
-pub const LEASES: Nested = Nested::list(infraval_core::lease::MAX_LEASES).non_empty();
-/// A lease's term or an extension's length, months: 1 to 600.
-pub const TERM_MONTHS: Bounds =
-    Bounds::closed(dec!(1), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
-/// A lease's extensions: 0 to 10.
-pub const EXTENSION_COUNT: Bounds =
-    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_EXTENSIONS as u64));
-/// Months dark when a tenant does not renew: 0 to 600 (and at most the
-/// extension's months).
-pub const DOWNTIME_MONTHS: Bounds =
-    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
-/// A lease start, months from month 0 of construction: 0 to 600.
-pub const LEASE_START: Bounds =
-    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));

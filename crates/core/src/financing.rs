@@ -467,7 +467,7 @@ pub fn lever(financing: &Financing, project: &Unlevered<'_>) -> Result<Levered> 
     };
     Ok(Levered {
         levered_irr: cash_flow::irr(&levered)
-            .and_then(|r| Ok(growth(r, project.periods_per_year)?.sub_or(Decimal::ONE, "irr")?)),
+            .and_then(|r| growth(r, project.periods_per_year)?.sub_or(Decimal::ONE, "irr")),
         levered_npv: cash_flow::npv(project.discount_rate_per_period, &levered)?,
         equity_multiple: if outflows.is_zero() {
             None
