@@ -33,6 +33,7 @@ pub mod num;
 pub mod operation;
 pub mod operations;
 pub mod problem;
+pub mod provenance;
 pub mod project;
 pub mod sensitivity;
 pub mod valuation;

@@ -16,6 +16,7 @@ use infraval_api::batch::{BatchRequest, BatchResponse, BatchResult};
 use infraval_api::chart::Svg;
 use infraval_api::health::Health;
 use infraval_api::operation::{self, Operation, Runs, Visitor};
+use infraval_api::provenance::{self, Answered, Provenance};
 use infraval_api::wire::{self, Schemas as NamedSchemas};
 use infraval_api::{json, Examples};
 use utoipa::openapi::path::{HttpMethod, Operation as Documented, OperationBuilder, PathItem};
@@ -36,14 +37,15 @@ use crate::openapi::{
 
 /// An operation's answer, in the representation asked for.
 enum Answer<Response> {
-    Json(Response),
+    Json(Answered<Response>),
     Svg(Svg),
 }
 
 /// Computes `input` and, when the chart was asked for, draws it from
-/// `request` and the response.
+/// `request` and the response; the JSON answer carries its provenance.
 fn compute<Op: Operation>(
     input: Op::Input,
+    provenance: Provenance,
     chart_of: Option<Op::Request>,
 ) -> Result<Answer<Op::Response>, ApiError> {
     let response = Op::compute(input)?;
@@ -54,7 +56,7 @@ fn compute<Op: Operation>(
                 tracing::error!(error = %err, operation = Op::ID, "a chart failed to draw; answering 500");
                 ApiError::Internal
             }),
-        _ => Ok(Answer::Json(response)),
+        _ => Ok(Answer::Json(provenance.answer(response))),
     }
 }
 
@@ -66,13 +68,13 @@ async fn answer<Op: Operation>(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let chart_of = (wanted.representation == Representation::Svg).then(|| request.clone());
-    let input = Op::validate(request)?;
+    let (input, provenance) = Op::prepare(request)?;
     let answer = match Op::RUNS {
-        Runs::Inline => compute::<Op>(input, chart_of)?,
+        Runs::Inline => compute::<Op>(input, provenance, chart_of)?,
         Runs::Blocking => {
             let admitted = heavy.into_inner().admit(Op::work_units(&input).max(1))?;
             blocking(move || {
-                let answer = compute::<Op>(input, chart_of);
+                let answer = compute::<Op>(input, provenance, chart_of);
                 drop(admitted);
                 answer
             })
@@ -263,7 +265,10 @@ fn answer_of<Op: Operation>(body: &serde_json::Value) -> serde_json::Value {
         .map_err(ApiError::from)
         .and_then(|request| Op::run(request).map_err(ApiError::from))
         .and_then(|response| serde_json::to_value(response).map_err(|_| ApiError::Internal));
-    answered.unwrap_or_else(|err| panic!("an example of `{}` does not answer 200: {err}", Op::ID))
+    let mut answer = answered
+        .unwrap_or_else(|err| panic!("an example of `{}` does not answer 200: {err}", Op::ID));
+    provenance::version_only(&mut answer);
+    answer
 }
 
 /// The schemas `T` needs: its own and those it refers to.
@@ -281,11 +286,14 @@ pub fn openapi() -> OpenApi {
         schemas: Schemas,
         /// Writes each request type's field rules into its schemas.
         rules: Vec<fn(&mut NamedSchemas)>,
+        /// The operations' response schemas, which carry the provenance.
+        answers: Vec<String>,
     }
     impl Visitor for Paths {
         fn visit<Op: Operation>(&mut self) {
             schemas_of::<Op::Request>(&mut self.schemas);
             schemas_of::<Op::Response>(&mut self.schemas);
+            self.answers.push(<Op::Response as ToSchema>::name().into_owned());
             self.rules.push(wire::document::<Op::Request>);
             let requests = <Op::Request as Examples>::examples();
             let mut answers = Some(
@@ -355,6 +363,7 @@ pub fn openapi() -> OpenApi {
         paths: Vec::new(),
         schemas: Vec::new(),
         rules: Vec::new(),
+        answers: Vec::new(),
     };
     for route in &SERVICE_ROUTES {
         let content = (route.content)();
@@ -391,6 +400,7 @@ pub fn openapi() -> OpenApi {
     for rules in found.rules {
         rules(&mut components.schemas);
     }
+    provenance::document(&mut components.schemas, &found.answers);
     with_shared_responses(doc)
 }
 
