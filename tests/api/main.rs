@@ -18,6 +18,7 @@ mod hostile;
 mod mining;
 mod openapi;
 mod operations;
+mod provenance;
 mod readme;
 mod resilience;
 mod shutdown;

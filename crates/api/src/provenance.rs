@@ -356,3 +356,161 @@ mod tests {
         assert_eq!(fields, [("b", &json!(2)), ("list[0].y", &json!(5))]);
     }
 }
+
+/// Properties of the hash and the assumptions over every operation's
+/// examples: the requests the reference figures give.
+#[cfg(test)]
+mod every_operation {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use crate::operation::{visit, Operation, Visitor};
+    use crate::{json, Examples};
+
+    use super::Provenance;
+
+    /// Every example request of every operation, with a function that
+    /// states its provenance (`None` when the body is refused).
+    type Prepare = fn(Value) -> Option<Provenance>;
+
+    fn examples() -> Vec<(&'static str, Value, Prepare)> {
+        struct All(Vec<(&'static str, Value, Prepare)>);
+        impl Visitor for All {
+            fn visit<Op: Operation>(&mut self) {
+                fn prepare<Op: Operation>(body: Value) -> Option<Provenance> {
+                    let request = json::from_value::<Op::Request>(body).ok()?;
+                    Op::prepare(request).ok().map(|(_, provenance)| provenance)
+                }
+                for example in <Op::Request as Examples>::examples() {
+                    self.0.push((Op::ID, example.body, prepare::<Op>));
+                }
+            }
+        }
+        let mut all = All(Vec::new());
+        visit(&mut all);
+        all.0
+    }
+
+    /// The paths of the numbers in `value`, as JSON pointers.
+    fn numbers(value: &Value, at: String, found: &mut Vec<String>) {
+        match value {
+            Value::Number(_) => found.push(at),
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(k, v)| numbers(v, format!("{at}/{k}"), found)),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| numbers(v, format!("{at}/{i}"), found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn giving_every_default_explicitly_hashes_as_leaving_them_out() {
+        let mut with_defaults = 0;
+        for (id, body, prepare) in examples() {
+            let given = prepare(body.clone()).unwrap_or_else(|| panic!("{id}: refused"));
+            // The example with each assumption written into it.
+            let mut explicit = body.clone();
+            for assumption in &given.assumptions {
+                let pointer = format!(
+                    "/{}",
+                    assumption
+                        .field
+                        .replace('.', "/")
+                        .replace('[', "/")
+                        .replace(']', "")
+                );
+                let (parent, key) = pointer.rsplit_once('/').unwrap();
+                let parent = if parent.is_empty() {
+                    Some(&mut explicit)
+                } else {
+                    explicit.pointer_mut(parent)
+                };
+                parent.unwrap().as_object_mut().unwrap().insert(key.to_owned(), assumption.value.clone());
+            }
+            let stated = prepare(explicit).unwrap_or_else(|| panic!("{id}: explicit refused"));
+            assert_eq!(stated.meta, given.meta, "{id}");
+            assert!(stated.assumptions.is_empty(), "{id}: {:?}", stated.assumptions);
+            with_defaults += usize::from(!given.assumptions.is_empty());
+        }
+        assert!(with_defaults >= 10, "only {with_defaults} examples leave a default out");
+    }
+
+    #[test]
+    fn a_whole_number_written_with_a_decimal_point_hashes_the_same() {
+        for (id, body, prepare) in examples() {
+            let text = body.to_string();
+            // `250` and `250.0` (and `0.95` as `0.950`): the same numbers.
+            let mut padded = String::new();
+            let mut chars = text.chars().peekable();
+            let mut in_string = false;
+            let mut has_point = false;
+            while let Some(c) = chars.next() {
+                padded.push(c);
+                if c == '"' {
+                    in_string = !in_string;
+                }
+                if !in_string && (c.is_ascii_digit() || c == '.' || c == '-') {
+                    has_point |= c == '.';
+                    let next = chars.peek().copied().unwrap_or(' ');
+                    if !(next.is_ascii_digit() || next == '.' || next == 'e' || next == 'E') {
+                        padded.push_str(if has_point { "0" } else { ".0" });
+                        has_point = false;
+                    }
+                }
+            }
+            let padded: Value = serde_json::from_str(&padded).unwrap();
+            let a = prepare(body).unwrap();
+            let Some(b) = prepare(padded.clone()) else {
+                // An integer field (`steps`) refuses nothing here; a
+                // refusal is a fault of the padding, shown by the panic.
+                panic!("{id}: {padded}");
+            };
+            assert_eq!(a.meta.input_hash, b.meta.input_hash, "{id}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Changing any one number of any example (to another value the
+        /// operation accepts) changes the hash.
+        #[test]
+        fn any_change_of_a_number_changes_the_hash(
+            pick in any::<prop::sample::Index>(),
+            leaf in any::<prop::sample::Index>(),
+            factor in prop_oneof![Just(2.0), Just(0.5), Just(1.001), Just(0.999), 1.0001f64..3.0],
+            shift in prop_oneof![Just(1.0), Just(-1.0), Just(0.01)],
+        ) {
+            let all = examples();
+            let (id, body, prepare) = &all[pick.index(all.len())];
+            let mut leaves = Vec::new();
+            numbers(body, String::new(), &mut leaves);
+            prop_assume!(!leaves.is_empty());
+            let at = &leaves[leaf.index(leaves.len())];
+            let base = prepare(body.clone()).unwrap();
+            let old = body.pointer(at).and_then(Value::as_f64).unwrap();
+            for new in [old * factor, old + shift] {
+                if new == old {
+                    continue;
+                }
+                let mut changed = body.clone();
+                *changed.pointer_mut(at).unwrap() = serde_json::json!(new);
+                if let Some(p) = prepare(changed) {
+                    prop_assert_ne!(&p.meta.input_hash, &base.meta.input_hash, "{} {} {} -> {}", id, at, old, new);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_same_body_under_another_operation_hashes_otherwise() {
+        let body = serde_json::json!({"it_capacity_mw": 250, "rate_per_kw_month": 133.33});
+        assert_ne!(
+            super::input_hash("colocation.arr", &body),
+            super::input_hash("colocation.other", &body)
+        );
+    }
+}
