@@ -7,6 +7,7 @@
 //! pool), answer JSON or the operation's chart.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
@@ -277,10 +278,18 @@ fn schemas_of<T: ToSchema>(into: &mut Schemas) {
     T::schemas(into);
 }
 
+/// The OpenAPI document, built once per process: its response examples
+/// are computed by the operations (Monte Carlo ones among them, about a
+/// second of CPU in a debug build), so every app of a process shares one.
+pub fn openapi() -> OpenApi {
+    static SPEC: OnceLock<OpenApi> = OnceLock::new();
+    SPEC.get_or_init(build_openapi).clone()
+}
+
 /// The OpenAPI document: info and tags from [`ApiDoc`], a path per
 /// operation and service route, the schemas their types name, and the
 /// shared error responses.
-pub fn openapi() -> OpenApi {
+fn build_openapi() -> OpenApi {
     struct Paths {
         paths: Vec<(&'static str, PathItem)>,
         schemas: Schemas,
@@ -400,6 +409,7 @@ pub fn openapi() -> OpenApi {
     for rules in found.rules {
         rules(&mut components.schemas);
     }
+    wire::document::<BatchRequest>(&mut components.schemas);
     provenance::document(&mut components.schemas, &found.answers);
     with_shared_responses(doc)
 }
@@ -437,6 +447,8 @@ fn batch_path(schemas: &mut Schemas) -> PathItem {
     let request = BatchRequest::example();
     let answer = batch::answer_here(&request)
         .unwrap_or_else(|err| panic!("the batch example is refused: {err}"));
+    let mut answer = to_json(&answer);
+    provenance::version_only(&mut answer);
     let summary = "Two sites, one scenario";
     let mut documented = documented(
         "batch",
@@ -453,7 +465,7 @@ fn batch_path(schemas: &mut Schemas) -> PathItem {
                 Body {
                     media_type: "application/json",
                     schema: RefOr::Ref(Ref::from_schema_name(BatchResponse::name())),
-                    examples: examples([("sites", summary, to_json(&answer))]),
+                    examples: examples([("sites", summary, answer)]),
                 },
                 Body {
                     media_type: batch::NDJSON,
