@@ -63,9 +63,16 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let mut shapes = Vec::new();
     let mut defaults = Vec::new();
     for field in fields {
-        let Some(attr) = field.attrs.iter().find(|a| a.path().is_ident("wire")) else {
+        let mut attrs = field.attrs.iter().filter(|a| a.path().is_ident("wire"));
+        let Some(attr) = attrs.next() else {
             continue;
         };
+        if let Some(second) = attrs.next() {
+            return Err(syn::Error::new_spanned(
+                second,
+                "one #[wire(..)] per field: put the rule and the default in one",
+            ));
+        }
         let args = attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated)?;
         let ident = field.ident.as_ref().expect("named fields have names");
         let name = ident.to_string();

@@ -77,8 +77,8 @@ pub struct Assumption {
     /// The field, as errors name it: `steps`, `call_schedule[0].trigger`.
     #[schema(example = "occupancy")]
     pub field: String,
-    /// The value used.
-    #[schema(value_type = Object)]
+    /// The value used: a number, a string (a date, a choice) or an
+    /// object.
     pub value: Value,
 }
 
