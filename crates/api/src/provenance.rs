@@ -165,19 +165,29 @@ pub fn version_only(answer: &mut Value) {
     }
 }
 
-/// Adds [`Meta`] and [`Assumption`] to `schemas`, and the required
-/// `meta` and `assumptions` properties to each schema named in `answers`
-/// (the operations' responses, as [`Answered`] writes them).
-pub fn document(schemas: &mut crate::wire::Schemas, answers: &[String]) {
+/// The name of the schema of an operation's answer whose response type
+/// is named `response`: `ArrResponse` is answered as `ArrAnswer`, its
+/// fields with `meta` and `assumptions`.
+pub fn answer_schema_name(response: &str) -> String {
+    format!("{}Answer", response.strip_suffix("Response").unwrap_or(response))
+}
+
+/// Adds [`Meta`] and [`Assumption`] to `schemas`, and for each response
+/// schema named in `responses`, its answer's schema
+/// ([`answer_schema_name`]): a copy with the required `meta` and
+/// `assumptions` properties, as [`Answered`] writes them. The response
+/// schema itself is left as it is, since other schemas may nest it.
+pub fn document(schemas: &mut crate::wire::Schemas, responses: &[String]) {
     use utoipa::openapi::schema::{ArrayBuilder, Schema};
     use utoipa::openapi::{Ref, RefOr};
 
     schemas.insert(Meta::name().into_owned(), Meta::schema());
     schemas.insert(Assumption::name().into_owned(), Assumption::schema());
-    for name in answers {
-        let Some(RefOr::T(Schema::Object(object))) = schemas.get_mut(name) else {
+    for name in responses {
+        let Some(RefOr::T(Schema::Object(response))) = schemas.get(name) else {
             continue;
         };
+        let mut object = response.clone();
         let mut meta = Ref::from_schema_name(Meta::name());
         meta.description =
             "How the answer was made: engine version, input hash, model and conventions."
@@ -200,6 +210,7 @@ pub fn document(schemas: &mut crate::wire::Schemas, answers: &[String]) {
                 object.required.push(field.to_owned());
             }
         }
+        schemas.insert(answer_schema_name(name), RefOr::T(Schema::Object(object)));
     }
 }
 

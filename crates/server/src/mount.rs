@@ -323,7 +323,7 @@ fn build_openapi() -> OpenApi {
                     Representation::Json => Body {
                         media_type: representation.media_type(),
                         schema: RefOr::Ref(Ref::from_schema_name(
-                            <Op::Response as ToSchema>::name(),
+                            provenance::answer_schema_name(&<Op::Response as ToSchema>::name()),
                         )),
                         examples: examples(answers.take().unwrap_or_default()),
                     },
@@ -579,6 +579,25 @@ mod tests {
             }
         }
         assert!(by_name.len() > 50, "{} schemas", by_name.len());
+    }
+
+    #[test]
+    fn every_answer_schema_requires_its_provenance_and_nested_responses_stay_without() {
+        let doc = serde_json::to_value(openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for op in infraval_api::operations() {
+            let ok = &doc["paths"][op.path()]["post"]["responses"]["200"]["content"]
+                ["application/json"]["schema"]["$ref"];
+            let name = ok.as_str().unwrap().rsplit('/').next().unwrap();
+            assert!(name.ends_with("Answer"), "{}: {name}", op.id());
+            let required = schemas[name]["required"].as_array().unwrap();
+            assert!(required.contains(&"meta".into()), "{name}");
+            assert!(required.contains(&"assumptions".into()), "{name}");
+        }
+        // The terms answer alone carries meta; nested in dilution's answer
+        // (`terms`) it does not.
+        assert!(schemas["TermsResponse"]["properties"].get("meta").is_none());
+        assert!(schemas["TermsAnswer"]["properties"].get("meta").is_some());
     }
 
     #[test]
