@@ -670,7 +670,9 @@ async fn every_request_example_answers_exactly_its_documented_200() {
             assert_eq!(status, 200, "POST {} example `{name}`: {answer}", op.path);
             // The examples show the engine's version without the commit the
             // server was built from (`meta.engine_version`'s description).
-            let served = answer["meta"]["engine_version"].as_str().unwrap_or_default();
+            let served = answer["meta"]["engine_version"]
+                .as_str()
+                .unwrap_or_default();
             assert!(
                 served == env!("CARGO_PKG_VERSION")
                     || served.starts_with(concat!(env!("CARGO_PKG_VERSION"), "+")),

@@ -20,7 +20,9 @@ const NOTE_EXPLICIT: &str = r#"{"credit_spread": 0.050, "volatility": 0.60,
     "model": "tsiveriotis_fernandes", "steps": 1000.0, "engine": "auto"}"#;
 
 async fn post_text(app: &TestApp, path: &str, body: &str) -> Value {
-    let res = app.post_raw(path, "application/json", body.to_owned()).await;
+    let res = app
+        .post_raw(path, "application/json", body.to_owned())
+        .await;
     assert_eq!(res.status().as_u16(), 200, "POST {path}");
     res.json().await.unwrap()
 }
@@ -41,10 +43,15 @@ async fn the_same_note_in_another_order_with_explicit_defaults_hashes_and_prices
     assert_eq!(short["meta"], explicit["meta"]);
     assert_eq!(numbers(short.clone()), numbers(explicit.clone()));
     assert_eq!(short["meta"]["model"], "lattice.crr.tsiveriotis_fernandes");
-    assert_eq!(short["meta"]["conventions"], "act365f/continuous/per_100_face_dirty");
+    assert_eq!(
+        short["meta"]["conventions"],
+        "act365f/continuous/per_100_face_dirty"
+    );
     let hash = short["meta"]["input_hash"].as_str().unwrap();
     assert_eq!(hash.len(), 64);
-    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
+    assert!(hash
+        .bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()));
     // The defaults the short request left out, each with the value used;
     // the explicit one left nothing out.
     let assumed: Vec<(&str, &Value)> = short["assumptions"]
@@ -103,7 +110,10 @@ async fn an_explicit_default_occupancy_hashes_as_an_omitted_one() {
     let b = post_text(&app, "/v1/colocation/arr", given).await;
     assert_eq!(a["meta"], b["meta"]);
     assert_eq!(numbers(a.clone()), numbers(b.clone()));
-    assert_eq!(a["assumptions"], json!([{"field": "occupancy", "value": 1.0}]));
+    assert_eq!(
+        a["assumptions"],
+        json!([{"field": "occupancy", "value": 1.0}])
+    );
     assert_eq!(b["assumptions"], json!([]));
     // 250 MW × 1,000 × $133.33 × 12 = $399,990,000.
     assert_eq!(a["arr"], json!(399_990_000.0));

@@ -117,13 +117,7 @@ impl Provenance {
     /// The provenance of a request to operation `id`, from the request as
     /// given (`given`) and with its defaults applied (`canonical`), both as
     /// their wire type writes them.
-    pub fn new(
-        id: &str,
-        model: &str,
-        conventions: &str,
-        given: &Value,
-        canonical: &Value,
-    ) -> Self {
+    pub fn new(id: &str, model: &str, conventions: &str, given: &Value, canonical: &Value) -> Self {
         let mut assumptions = Vec::new();
         defaulted(given, canonical, &mut String::new(), &mut assumptions);
         Provenance {
@@ -169,7 +163,10 @@ pub fn version_only(answer: &mut Value) {
 /// is named `response`: `ArrResponse` is answered as `ArrAnswer`, its
 /// fields with `meta` and `assumptions`.
 pub fn answer_schema_name(response: &str) -> String {
-    format!("{}Answer", response.strip_suffix("Response").unwrap_or(response))
+    format!(
+        "{}Answer",
+        response.strip_suffix("Response").unwrap_or(response)
+    )
 }
 
 /// Adds [`Meta`] and [`Assumption`] to `schemas`, and for each response
@@ -291,14 +288,11 @@ fn write_canonical(value: &Value, out: &mut String) {
 fn defaulted(given: &Value, canonical: &Value, at: &mut String, found: &mut Vec<Assumption>) {
     match (given, canonical) {
         (_, Value::Null) => {}
-        (Value::Null, value) => {
-            if !matches!(value, Value::Array(items) if items.is_empty()) {
-                found.push(Assumption {
-                    field: at.clone(),
-                    value: value.clone(),
-                });
-            }
-        }
+        (_, Value::Array(items)) if items.is_empty() => {}
+        (Value::Null, value) => found.push(Assumption {
+            field: at.clone(),
+            value: value.clone(),
+        }),
         (Value::Object(given), Value::Object(canonical)) => {
             let mut keys: Vec<&String> = canonical.keys().collect();
             keys.sort();
@@ -357,7 +351,8 @@ mod tests {
     #[test]
     fn a_member_absent_from_the_request_is_an_assumption_with_its_path() {
         let given = json!({"a": 1, "list": [{"x": 1}, {"x": 2, "y": 3}], "empty": null});
-        let canonical = json!({"a": 1, "b": 2, "list": [{"x": 1, "y": 5}, {"x": 2, "y": 3}], "empty": []});
+        let canonical =
+            json!({"a": 1, "b": 2, "list": [{"x": 1, "y": 5}, {"x": 2, "y": 3}], "empty": []});
         let p = Provenance::new("op", "m", "c", &given, &canonical);
         let fields: Vec<(&str, &Value)> = p
             .assumptions
@@ -427,11 +422,7 @@ mod every_operation {
             for assumption in &given.assumptions {
                 let pointer = format!(
                     "/{}",
-                    assumption
-                        .field
-                        .replace('.', "/")
-                        .replace('[', "/")
-                        .replace(']', "")
+                    assumption.field.replace(['.', '['], "/").replace(']', "")
                 );
                 let (parent, key) = pointer.rsplit_once('/').unwrap();
                 let parent = if parent.is_empty() {
@@ -439,14 +430,25 @@ mod every_operation {
                 } else {
                     explicit.pointer_mut(parent)
                 };
-                parent.unwrap().as_object_mut().unwrap().insert(key.to_owned(), assumption.value.clone());
+                parent
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap()
+                    .insert(key.to_owned(), assumption.value.clone());
             }
             let stated = prepare(explicit).unwrap_or_else(|| panic!("{id}: explicit refused"));
             assert_eq!(stated.meta, given.meta, "{id}");
-            assert!(stated.assumptions.is_empty(), "{id}: {:?}", stated.assumptions);
+            assert!(
+                stated.assumptions.is_empty(),
+                "{id}: {:?}",
+                stated.assumptions
+            );
             with_defaults += usize::from(!given.assumptions.is_empty());
         }
-        assert!(with_defaults >= 10, "only {with_defaults} examples leave a default out");
+        assert!(
+            with_defaults >= 10,
+            "only {with_defaults} examples leave a default out"
+        );
     }
 
     #[test]

@@ -30,8 +30,8 @@ use std::fmt;
 use std::time::Duration;
 
 pub use infraval_api as api;
-pub use infraval_api::provenance::Answered;
 use infraval_api::health::Health;
+pub use infraval_api::provenance::Answered;
 use infraval_api::{Operation, Problem};
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::{RequestBuilder, StatusCode, Url};

@@ -302,7 +302,8 @@ fn build_openapi() -> OpenApi {
         fn visit<Op: Operation>(&mut self) {
             schemas_of::<Op::Request>(&mut self.schemas);
             schemas_of::<Op::Response>(&mut self.schemas);
-            self.answers.push(<Op::Response as ToSchema>::name().into_owned());
+            self.answers
+                .push(<Op::Response as ToSchema>::name().into_owned());
             self.rules.push(wire::document::<Op::Request>);
             let requests = <Op::Request as Examples>::examples();
             let mut answers = Some(
@@ -322,9 +323,9 @@ fn build_openapi() -> OpenApi {
                 .map(|representation| match representation {
                     Representation::Json => Body {
                         media_type: representation.media_type(),
-                        schema: RefOr::Ref(Ref::from_schema_name(
-                            provenance::answer_schema_name(&<Op::Response as ToSchema>::name()),
-                        )),
+                        schema: RefOr::Ref(Ref::from_schema_name(provenance::answer_schema_name(
+                            &<Op::Response as ToSchema>::name(),
+                        ))),
                         examples: examples(answers.take().unwrap_or_default()),
                     },
                     // An example chart would add tens of kilobytes per

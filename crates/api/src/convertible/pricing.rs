@@ -20,7 +20,8 @@
 use infraval_core::convertible::desk::{self, Event, EventKind, Placement};
 use infraval_core::convertible::engine::Engine;
 use infraval_core::convertible::lattice::{
-    CallPeriod, DEFAULT_CALL_PUT_STEPS, DEFAULT_STEPS, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
+    CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
+    DEFAULT_CALL_PUT_STEPS, DEFAULT_STEPS,
 };
 use infraval_core::convertible::monte_carlo::{self, ExactValuation};
 use infraval_core::convertible::pricing::{Profile, Valuation};

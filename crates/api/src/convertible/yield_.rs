@@ -75,7 +75,9 @@ impl TryFrom<YieldRequest> for YieldInput {
         Ok(YieldInput {
             price_per_100: yield_::price_per_100(req.price_per_100.get()).at("price_per_100")?,
             coupon_rate: yield_::coupon_rate(req.coupon_rate.get())?,
-            frequency: Frequency::from_per_year(req.frequency.map_or(DEFAULT_FREQUENCY, Int::to_u32))?,
+            frequency: Frequency::from_per_year(
+                req.frequency.map_or(DEFAULT_FREQUENCY, Int::to_u32),
+            )?,
             settlement_date: req.settlement_date.get(),
             maturity_date: req.maturity_date.get(),
         })
