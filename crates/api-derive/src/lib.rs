@@ -14,7 +14,8 @@
 //! `#[wire(RULE, default = VALUE)]` (`VALUE: Into<T>` for an `Option<T>`
 //! field), or `default_with = FUNCTION` for a default that depends on
 //! other fields (`fn(&Self) -> Option<T>`, `None` when the field stays
-//! absent). [`Wire::fill_defaults`] applies them, in field order, and
+//! absent). A `default = VALUE` is also the schema's `default`.
+//! [`Wire::fill_defaults`] applies them, in field order, and
 //! recurses into nested request objects, so that the request the core
 //! receives, the canonical form the input hash covers and the
 //! `assumptions` of an answer all come from that one declaration.
@@ -85,6 +86,12 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                         if self.#ident.is_none() {
                             self.#ident = ::std::option::Option::Some(::std::convert::Into::into(#value));
                         }
+                    });
+                    documents.push(quote! {
+                        doc.property(&name, #name, |property| {
+                            let value: #ty = ::std::option::Option::Some(::std::convert::Into::into(#value));
+                            ::infraval_api::wire::document_default(property, &value);
+                        });
                     });
                 }
                 Expr::Assign(assign) if is_ident(&assign.left, "default_with") => {

@@ -918,6 +918,21 @@ fn check_value(bounds: &Bounds, value: Decimal, at: &Path<'_>, errors: &mut Erro
     }
 }
 
+/// Writes `value` (an `Option` field given its default) as the property's
+/// `default`, where the property's schema can carry one: a scalar, a
+/// one-of (an optional enum) or an all-of.
+pub fn document_default(property: &mut RefOr<Schema>, value: &impl Serialize) {
+    let Ok(value) = serde_json::to_value(value) else {
+        return;
+    };
+    match property {
+        RefOr::T(Schema::Object(object)) => object.default = Some(value),
+        RefOr::T(Schema::OneOf(one_of)) => one_of.default = Some(value),
+        RefOr::T(Schema::AllOf(all_of)) => all_of.default = Some(value),
+        _ => {}
+    }
+}
+
 /// The object schema of a scalar property, nullable or not.
 fn scalar(property: &mut RefOr<Schema>) -> Option<&mut Object> {
     match property {
