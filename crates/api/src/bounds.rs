@@ -197,6 +197,12 @@ pub const TEST_DAYS: Bounds = Bounds::closed(
     dec!(1),
     whole(convertible::contract::MAX_WINDOW_DAYS as u64),
 );
+/// A funding rate of a hedge (stock borrow fee, short rebate, financing),
+/// a year: −0.05 to 1 (a hard-to-borrow fee can reach 100%).
+pub const FUNDING_RATE: Bounds = Bounds::closed(dec!(-0.05), dec!(1)).fraction();
+/// A hedge's holding period, days: 1 to 3,650.
+pub const HOLDING_PERIOD_DAYS: Bounds =
+    Bounds::closed(dec!(1), whole(convertible::hedge::MAX_HOLDING_DAYS as u64));
 /// A make-whole table's effective dates: 1 to 100.
 pub const MAKE_WHOLE_DATES: Length = Length::new(1, convertible::make_whole::MAX_MAKE_WHOLE_DATES);
 /// A make-whole table's stock prices: 1 to 100, each a share price.
