@@ -16,7 +16,7 @@ use utoipa::ToSchema;
 
 use super::contract::EngineUsed;
 use super::pricing::{
-    conversion_rate, dec, exact_units, extended, greek, lattice_units, note_request, note_with,
+    cleanspark_2032_template, conversion_rate, coupon_hazard_note_with, dec, exact_units, extended, greek, lattice_units, note_request, note_with,
     opt, per_100, CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest,
     DEFAULT_FACE, FRACTION_DECIMALS,
 };
@@ -99,6 +99,39 @@ impl Examples for HedgeRequest {
                         "financing_rate": 0.05,
                         "haircut": 0.2,
                         "holding_period_days": 90
+                    }),
+                ),
+            },
+            Example {
+                name: "hazard_rate_with_coupon",
+                summary: "A 2% semiannual coupon under jump to default, 40% recovery, 500 steps, a week held with no haircut",
+                body: coupon_hazard_note_with(json!({
+                    "stock_price": 15.03,
+                    "volatility": 0.6,
+                    "credit_spread": 0.05,
+                    "position_face": 10000000,
+                    "stock_borrow_rate": 0.01,
+                    "short_rebate_rate": 0.035,
+                    "financing_rate": 0.05,
+                    "haircut": 0,
+                    "holding_period_days": 7
+                })),
+            },
+            Example {
+                name: "cleanspark_2032_template",
+                summary: "CleanSpark's 2032 notes on the template's terms, priced by the exact engine at 1,024 paths, hedged with lattice greeks",
+                body: extended(
+                    cleanspark_2032_template(1024),
+                    json!({
+                        "stock_price": 15.03,
+                        "volatility": 0.65,
+                        "credit_spread": 0.05,
+                        "position_face": 10000000,
+                        "stock_borrow_rate": 0.01,
+                        "short_rebate_rate": 0.035,
+                        "financing_rate": 0.05,
+                        "haircut": 0.2,
+                        "holding_period_days": 30
                     }),
                 ),
             },
