@@ -253,3 +253,56 @@ async fn hedge_inputs_out_of_range_are_422_naming_the_field() {
         assert_eq!(body["field"], field, "{change}: {body}");
     }
 }
+
+#[tokio::test]
+async fn a_takeover_adds_the_make_whole_shares_to_the_dilution_and_says_so() {
+    let app = spawn_app().await;
+    let body = json!({
+        "principal": 1150000000,
+        "conversion_rate": 52.1832,
+        "basic_shares_outstanding": 280000000,
+        "share_prices": [10, 25],
+        "settlement": "net_share",
+        "make_whole": {
+            "effective_dates": ["2025-12-15", "2027-02-15", "2029-02-15", "2031-02-15", "2032-02-15"],
+            "stock_prices": [15.03, 17, 19.16, 25, 30, 40],
+            "additional_shares_per_1000": [[14.3504, 10.9, 8.1, 4.2, 2.6, 0],
+                                           [14.3504, 10.2, 7.2, 3.4, 2.0, 0],
+                                           [14.3504, 9.0, 5.6, 2.2, 1.1, 0],
+                                           [14.3504, 7.6, 3.4, 0.9, 0.3, 0],
+                                           [14.3504, 6.6403, 0, 0, 0, 0]],
+            "max_conversion_rate": 66.5336
+        },
+        "fundamental_change_date": "2027-06-15"
+    });
+    let res = app.post_json("/v1/convertibles/dilution", &body).await;
+    assert_eq!(res.status(), 200);
+    let b: Value = res.json().await.unwrap();
+    // $10 is below the table's $15.03: no additional shares, no conversion.
+    let low = &b["points"][0];
+    assert_eq!(f(&low["additional_shares_per_1000"]), 0.0);
+    assert_eq!(f(&low["shares_issued"]), 0.0);
+    // 2027-06-15 lies 120 of the 731 days from 2027-02-15 to 2029-02-15;
+    // at $25 (a column) the rows read 3.4 and 2.2:
+    // 3.4 − 1.2 × 120 / 731 = 3.203010 per $1,000.
+    let p = &b["points"][1];
+    let extra = 3.4 - 1.2 * 120.0 / 731.0;
+    assert!((f(&p["additional_shares_per_1000"]) - extra).abs() < 1e-4);
+    // Net share: 1,150,000 × ((52.1832 + extra) × 25 − 1,000) / 25, of
+    // which the table's are 1,150,000 × extra.
+    let issued = 1_150_000.0 * ((52.1832 + extra) * 25.0 - 1000.0) / 25.0;
+    assert!((f(&p["shares_issued"]) - issued).abs() < 1e-3, "{p}");
+    assert!(
+        (f(&p["make_whole_shares"]) - 1_150_000.0 * extra).abs() < 1e-3,
+        "{p}"
+    );
+    // The date needs the table, and one date only.
+    let mut no_table = body.clone();
+    no_table.as_object_mut().unwrap().remove("make_whole");
+    let res = app.post_json("/v1/convertibles/dilution", &no_table).await;
+    let problem = assert_problem(res, 422, "inconsistent").await;
+    assert_eq!(problem["field"], "fundamental_change_date");
+    let both = with(body, json!({"call_date": "2029-03-01"}));
+    let res = app.post_json("/v1/convertibles/dilution", &both).await;
+    assert_problem(res, 422, "exactly_one_of").await;
+}

@@ -149,7 +149,13 @@ macro_rules! for_each_operation {
             /// lower_strike)⁺`, handed back in shares except under cash settlement. A
             /// buyback of `amount` at `price` retires `⌊amount / price⌋` shares.
             /// `diluted = basic − repurchased + issued − handed back`. The
-            /// if-converted count follows ASC 260 after ASU 2020-06.
+            /// if-converted count follows ASC 260 after ASU 2020-06. With
+            /// `make_whole` and a `call_date` or `fundamental_change_date`, the
+            /// conversions are make-whole conversions on that date: each $1,000
+            /// converts into `conversion_rate + additional` shares (the table
+            /// interpolated as `/price` reads it), the notes convert when that is
+            /// worth more than principal, and `make_whole_shares` says how many of
+            /// the shares issued the table added.
             convertible_dilution = ConvertibleDilution {
                 id: "convertibles.dilution",
                 path: "/v1/convertibles/dilution",

@@ -16,9 +16,9 @@ use utoipa::ToSchema;
 
 use super::contract::EngineUsed;
 use super::pricing::{
-    cleanspark_2032_template, conversion_rate, coupon_hazard_note_with, dec, exact_units, extended, greek, lattice_units, note_request, note_with,
-    opt, per_100, CallRequest, CouponDayCount, CreditModel, DividendRequest, PutRequest,
-    DEFAULT_FACE, FRACTION_DECIMALS,
+    cleanspark_2032_template, conversion_rate, coupon_hazard_note_with, dec, exact_units, extended,
+    greek, lattice_units, note_request, note_with, opt, per_100, CallRequest, CouponDayCount,
+    CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
 };
 use crate::wire::{Date, Int, Num, Wire};
 use crate::{bounds, num, Example, Examples};
