@@ -302,6 +302,14 @@ async fn a_takeover_adds_the_make_whole_shares_to_the_dilution_and_says_so() {
     let res = app.post_json("/v1/convertibles/dilution", &no_table).await;
     let problem = assert_problem(res, 422, "inconsistent").await;
     assert_eq!(problem["field"], "fundamental_change_date");
+    let mut negative = body.clone();
+    negative["make_whole"]["additional_shares_per_1000"][1][2] = json!(-1);
+    let res = app.post_json("/v1/convertibles/dilution", &negative).await;
+    let problem = assert_problem(res, 422, "out_of_range").await;
+    assert_eq!(
+        problem["field"],
+        "make_whole.additional_shares_per_1000[1][2]"
+    );
     let both = with(body, json!({"call_date": "2029-03-01"}));
     let res = app.post_json("/v1/convertibles/dilution", &both).await;
     assert_problem(res, 422, "exactly_one_of").await;
