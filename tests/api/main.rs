@@ -11,6 +11,7 @@ mod colocation;
 mod contract;
 mod convertible_pricing;
 mod convertibles;
+mod desk;
 mod errors;
 mod health;
 mod helpers;

@@ -163,7 +163,13 @@ macro_rules! for_each_operation {
             /// lower_strike)⁺`, handed back in shares except under cash settlement. A
             /// buyback of `amount` at `price` retires `⌊amount / price⌋` shares.
             /// `diluted = basic − repurchased + issued − handed back`. The
-            /// if-converted count follows ASC 260 after ASU 2020-06.
+            /// if-converted count follows ASC 260 after ASU 2020-06. With
+            /// `make_whole` and a `call_date` or `fundamental_change_date`, the
+            /// conversions are make-whole conversions on that date: each $1,000
+            /// converts into `conversion_rate + additional` shares (the table
+            /// interpolated as `/price` reads it), the notes convert when that is
+            /// worth more than principal, and `make_whole_shares` says how many of
+            /// the shares issued the table added.
             convertible_dilution = ConvertibleDilution {
                 id: "convertibles.dilution",
                 path: "/v1/convertibles/dilution",
@@ -289,6 +295,54 @@ macro_rules! for_each_operation {
                 chart: $crate::chart::PROFILE,
                 model_of: $crate::convertible::pricing::profile_model,
                 conventions: "act365f/continuous/per_100_face_dirty",
+            }
+
+            /// Fair value and cost of a capped call: a call spread from the lower strike to the cap.
+            ///
+            /// Black-Scholes-Merton on the issuer's stock with a continuous dividend
+            /// yield and the discrete dividends escrowed (`S* = S − Σ D e^{−r t}`):
+            /// `value_per_share = C(lower_strike) − C(cap_price)`, `C(K) = S* e^{−qT}
+            /// N(d1) − K e^{−rT} N(d2)`, T in Act/365F years to `expiry_date`. The
+            /// calls are written on `shares`, or on the notes' underlying shares
+            /// (`principal / 1,000 × conversion_rate`, the terms as `/terms` takes
+            /// them), when the cost per $1,000 note and as a fraction of principal
+            /// are given too, and the lower strike defaults to the parity price.
+            /// Delta, gamma, vega (per vol point) and theta (per day) per share.
+            convertible_capped_call = ConvertibleCappedCall {
+                id: "convertibles.capped-call",
+                path: "/v1/convertibles/capped-call",
+                tag: "convertibles",
+                request: $crate::convertible::capped_call::CappedCallPriceRequest => $crate::convertible::capped_call::CappedCallPriceInput,
+                response: $crate::convertible::capped_call::CappedCallPriceResponse, "The capped call's value and cost",
+                runs: Inline,
+                compute: $crate::convertible::capped_call::capped_call,
+                model: "capped_call.black_scholes_merton.call_spread",
+                conventions: "act365f/continuous/per_share_usd",
+            }
+
+            /// Carry of a delta-hedged note: financing, rebate, dividends, return on capital, gamma breakevens.
+            ///
+            /// The note is priced as `/price` prices it (greeks from the lattice);
+            /// the position is long `position_face` of notes, `haircut` of their
+            /// value funded with capital and the rest at `financing_rate`, and short
+            /// `delta` shares. `carry_per_day = coupon − financing + rebate − borrow
+            /// fee − dividends on the short` (each an annual rate over 365 days);
+            /// over the period, less the discrete dividends with ex-date in it.
+            /// `return_on_capital = carry_per_period / (haircut × bond value)`. The
+            /// gamma breakevens are the day's share moves `±√(−2 (θ + carry) / Γ)`
+            /// at which the hedged position's `θ + carry + ½ Γ ΔS²` is zero (second
+            /// order in ΔS); `null` when the position earns standing still.
+            convertible_hedge = ConvertibleHedge {
+                id: "convertibles.hedge",
+                path: "/v1/convertibles/hedge",
+                tag: "convertibles",
+                request: $crate::convertible::hedge::HedgeRequest => $crate::convertible::hedge::HedgeInput,
+                response: $crate::convertible::hedge::HedgeResponse, "The hedged position's carry",
+                runs: Blocking,
+                compute: $crate::convertible::hedge::hedge,
+                work_units: $crate::convertible::hedge::hedge_work_units,
+                model_of: $crate::convertible::hedge::hedge_model,
+                conventions: "act365f/continuous/carry_per_365_days",
             }
 
             /// Production and unit economics of a mining fleet.

@@ -642,7 +642,10 @@ fn append_sentence(description: &mut Option<String>, sentence: &str) {
     if sentence.is_empty() {
         return;
     }
+    // A schema shared by several operations is documented once per use:
+    // say each sentence once.
     *description = Some(match description.take() {
+        Some(text) if text.contains(sentence) => text,
         Some(text) if !text.is_empty() => format!("{text} {sentence}"),
         _ => sentence.to_owned(),
     });
@@ -1079,6 +1082,37 @@ impl Rule<Vec<Num>> for Items {
                 if let Some(object) = scalar(item) {
                     self.each.document(object);
                 }
+            }
+        }
+    }
+}
+
+/// A table of numbers: `rows` rows, each a list of numbers as `row` says
+/// (e.g. a make-whole table's entries).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grid {
+    /// How many rows.
+    pub rows: Length,
+    /// Each row.
+    pub row: Items,
+}
+
+impl Rule<Vec<Vec<Num>>> for Grid {
+    fn check(&self, value: &Vec<Vec<Num>>, at: &Path<'_>, errors: &mut Errors) {
+        let before = errors.len();
+        <Length as Rule<Vec<Vec<Num>>>>::check(&self.rows, value, at, errors);
+        if errors.len() == before {
+            for (i, row) in value.iter().enumerate() {
+                <Items as Rule<Vec<Num>>>::check(&self.row, row, &at.index(i), errors);
+            }
+        }
+    }
+
+    fn document(&self, property: &mut RefOr<Schema>) {
+        <Length as Rule<Vec<Vec<Num>>>>::document(&self.rows, property);
+        if let Some(array) = items(property) {
+            if let ArrayItems::RefOrSchema(row) = &mut array.items {
+                <Items as Rule<Vec<Num>>>::document(&self.row, row);
             }
         }
     }

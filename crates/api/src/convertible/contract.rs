@@ -137,6 +137,7 @@ pub struct MakeWholeRequest {
     /// Additional shares per $1,000: one row per effective date, one entry
     /// per stock price, each in [0, 10,000,000].
     #[schema(example = json!([[14.3504, 10.6, 7.8, 5.2, 3.6, 2.0, 0.7, 0.0], [14.3504, 9.9, 7.0, 4.5, 3.0, 1.6, 0.5, 0.0], [14.3504, 9.1, 6.1, 3.7, 2.4, 1.2, 0.3, 0.0], [14.3504, 8.2, 5.1, 2.9, 1.7, 0.8, 0.2, 0.0], [14.3504, 7.0, 3.9, 2.0, 1.1, 0.4, 0.1, 0.0], [14.3504, 5.4, 2.4, 1.0, 0.4, 0.1, 0.0, 0.0], [14.3504, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]))]
+    #[wire(bounds::MAKE_WHOLE_ENTRIES)]
     pub additional_shares_per_1000: Vec<Vec<Num>>,
     /// The cap on the total conversion rate, shares per $1,000, at least
     /// the note's conversion rate (usually the rate at the reference price:
