@@ -61,6 +61,7 @@ pub struct ConstructionLoanRequest {
     pub rate: Num,
     /// Add interest to the balance (true, the default) or pay it in cash
     /// from the equity (false).
+    #[wire(default = true)]
     pub capitalize_interest: Option<bool>,
 }
 
@@ -83,7 +84,7 @@ pub struct TermLoanRequest {
     #[wire(bounds::FRACTION)]
     pub max_loan_to_value: Num,
     /// Upfront fees, a fraction of the loan, paid at funding. Default 0.
-    #[wire(bounds::LOAN_FEES)]
+    #[wire(bounds::LOAN_FEES, default = Decimal::ZERO)]
     pub fees: Option<Num>,
 }
 

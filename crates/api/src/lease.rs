@@ -74,12 +74,13 @@ pub struct LeaseRequest {
     #[wire(bounds::RATE_PER_KW_MONTH)]
     pub rate_per_kw_month: Num,
     /// Annual escalator, on each lease anniversary. Default 0.
-    #[wire(bounds::RENT_ESCALATOR)]
+    #[wire(bounds::RENT_ESCALATOR, default = Decimal::ZERO)]
     pub rent_escalator: Option<Num>,
     /// Renewal options. Default: none.
     #[wire(NESTED)]
     pub extensions: Option<ExtensionsRequest>,
     /// `triple_net` (the default) or `modified_gross`.
+    #[wire(default = LeaseStructureName::TripleNet)]
     pub structure: Option<LeaseStructureName>,
     /// Opex the landlord bears under `modified_gross`, USD per leased kW
     /// per month; needed with it, refused without.
