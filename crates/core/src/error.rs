@@ -171,7 +171,7 @@ pub enum CoreError {
     /// input may take: no value of `field` in `[low, high]` reproduces the
     /// target.
     #[error(
-        "no `{field}` in [{low}, {high}] (the range `{field}` may take) reproduces          {quantity} {target}: over that range it reaches [{min}, {max}]{}",
+        "no `{field}` in [{low}, {high}] (the range `{field}` may take) reproduces {quantity} {target}: over that range it reaches [{min}, {max}]{}",
         moved_ends(.moved)
     )]
     SolutionOutOfRange {
