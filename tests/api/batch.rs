@@ -239,29 +239,50 @@ async fn a_running_batch_counts_its_total_work_against_the_overload_limit() {
         .map(|i| item(&format!("p{i}"), "convertibles.price", heavy.clone()))
         .collect();
     let request = json!({ "items": items });
-    let running = {
-        let (http, address) = (app.http.clone(), app.address.clone());
-        tokio::spawn(async move {
-            http.post(format!("{address}/v1/batch"))
-                .json(&request)
-                .send()
-                .await
-                .unwrap()
-                .status()
-        })
-    };
-    // Probe with a cheap heavy request until one is refused while the batch
-    // runs; the batch finishing first fails the test.
-    let refused = loop {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        let res = app.post_json("/v1/convertibles/price", &base()).await;
-        if res.status().as_u16() == 503 {
-            break assert_problem(res, 503, "overloaded").await;
-        }
+    // A probe admitted before the batch (on a loaded machine the batch's
+    // request can arrive later) makes the batch the one refused; that race
+    // is not what this test is about, so the scenario is run again.
+    let mut attempts = 0;
+    let (refused, running) = loop {
+        attempts += 1;
         assert!(
-            !running.is_finished(),
-            "the batch finished before a request was refused"
+            attempts <= 5,
+            "the batch lost the race to a probe five times"
         );
+        let running = {
+            let (http, address) = (app.http.clone(), app.address.clone());
+            let request = request.clone();
+            tokio::spawn(async move {
+                http.post(format!("{address}/v1/batch"))
+                    .json(&request)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        };
+        // Probe with a cheap heavy request until one is refused while the
+        // batch runs; the batch finishing with 200 first fails the test.
+        let refused = loop {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let res = app.post_json("/v1/convertibles/price", &base()).await;
+            if res.status().as_u16() == 503 {
+                break Some(assert_problem(res, 503, "overloaded").await);
+            }
+            if running.is_finished() {
+                break None;
+            }
+        };
+        match refused {
+            Some(refused) => break (refused, running),
+            None => {
+                let status = running.await.unwrap().as_u16();
+                assert_eq!(
+                    status, 503,
+                    "the batch finished before a request was refused"
+                );
+            }
+        }
     };
     assert!(
         refused["detail"].as_str().unwrap().contains(" of 30"),
@@ -369,6 +390,8 @@ async fn the_batch_example_answers_its_documented_200_but_for_request_ids() {
             if let Some(problem) = result.get_mut("problem") {
                 *problem = without_request_id(problem.take());
             }
+            // The example shows the engine's version without the commit.
+            infraval_api::provenance::version_only(&mut result);
             result
         })
         .collect();

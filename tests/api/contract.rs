@@ -33,6 +33,9 @@ const EXCEPTIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("/v1/convertibles/dilution", "buyback.shares", "max", "inconsistent", "the buyback retires fewer shares than there are"),
     ("/v1/convertibles/dilution", "capped_call.cap_price", "min", "inconsistent", "the cap lies above the lower strike"),
     ("/v1/convertibles/dilution", "capped_call.lower_strike", "max", "inconsistent", "the cap lies above the lower strike"),
+    ("/v1/convertibles/dilution", "conversion_rate", "max", "out_of_range", "the make-whole cap is at least the conversion rate"),
+    ("/v1/convertibles/dilution", "make_whole.max_conversion_rate", "min", "out_of_range", "the make-whole cap is at least the conversion rate"),
+    ("/v1/convertibles/dilution", "make_whole.stock_prices[0]", "max", "not_increasing", "the make-whole prices increase"),
     ("/v1/convertibles/dilution", "share_prices[0]", "max", "not_increasing", "the prices increase"),
     ("/v1/convertibles/dilution", "share_prices.from", "max", "inconsistent", "`to` lies above `from`"),
     ("/v1/convertibles/dilution", "share_prices.to", "min", "inconsistent", "`to` lies above `from`"),
@@ -63,6 +66,21 @@ const EXCEPTIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("/v1/convertibles/implied", "credit_spread", "max", "no_solution", "the exact engine searches near the lattice's roots only"),
     ("/v1/convertibles/implied", "*", "both", "solution_out_of_range", "an input at its bound moves the prices the solver reaches over the solved field's range away from the market price"),
     ("/v1/convertibles/price", "dividends[0].amount", "max", "inconsistent", "the share price exceeds the dividends' present value"),
+    ("/v1/convertibles/hedge", "call_schedule[0].trigger_days", "max", "inconsistent", "an N-of-M test's trigger_days are at most its window_days"),
+    ("/v1/convertibles/hedge", "call_schedule[0].window_days", "min", "inconsistent", "an N-of-M test's trigger_days are at most its window_days"),
+    ("/v1/convertibles/hedge", "contingent_conversion.trigger_days", "max", "inconsistent", "an N-of-M test's trigger_days are at most its window_days"),
+    ("/v1/convertibles/hedge", "contingent_conversion.window_days", "min", "inconsistent", "an N-of-M test's trigger_days are at most its window_days"),
+    ("/v1/convertibles/hedge", "paths", "max", "inconsistent", "paths × trading days to maturity is at most 210,000,000"),
+    ("/v1/convertibles/hedge", "conversion_rate", "max", "out_of_range", "the make-whole cap is at least the conversion rate"),
+    ("/v1/convertibles/hedge", "make_whole.max_conversion_rate", "min", "out_of_range", "the make-whole cap is at least the conversion rate"),
+    ("/v1/convertibles/hedge", "make_whole.stock_prices[0]", "max", "not_increasing", "the make-whole prices increase"),
+    ("/v1/convertibles/hedge", "dividends[0].amount", "max", "inconsistent", "the share price exceeds the dividends' present value"),
+    ("/v1/convertibles/capped-call", "cap_price", "min", "inconsistent", "the cap lies above the lower strike"),
+    ("/v1/convertibles/capped-call", "lower_strike", "max", "inconsistent", "the cap lies above the lower strike"),
+    ("/v1/convertibles/capped-call", "conversion_price", "max", "inconsistent", "the cap lies above the lower strike, by default the conversion price"),
+    ("/v1/convertibles/capped-call", "conversion_rate", "min", "inconsistent", "the cap lies above the lower strike, by default the conversion price"),
+    ("/v1/convertibles/capped-call", "reference_price", "max", "inconsistent", "the cap lies above the lower strike, by default the conversion price"),
+    ("/v1/convertibles/capped-call", "dividends[0].amount", "max", "inconsistent", "the share price exceeds the dividends' present value"),
     ("/v1/convertibles/yield", "price_per_100", "min", "target_unattainable", "a yield above 1,000% is beyond the solver's bracket"),
     ("/v1/mining/production", "fleet_hashrate_ehs", "max", "inconsistent", "the fleet is at most the network"),
     ("/v1/mining/production", "network_hashrate_ehs", "min", "inconsistent", "the fleet is at most the network"),
@@ -666,8 +684,19 @@ async fn every_request_example_answers_exactly_its_documented_200() {
     let mut checked = 0;
     for op in operations(&spec) {
         for (name, body) in &op.examples {
-            let (status, answer) = post(&app, &op.path, body).await;
+            let (status, mut answer) = post(&app, &op.path, body).await;
             assert_eq!(status, 200, "POST {} example `{name}`: {answer}", op.path);
+            // The examples show the engine's version without the commit the
+            // server was built from (`meta.engine_version`'s description).
+            let served = answer["meta"]["engine_version"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                served == env!("CARGO_PKG_VERSION")
+                    || served.starts_with(concat!(env!("CARGO_PKG_VERSION"), "+")),
+                "{served}"
+            );
+            infraval_api::provenance::version_only(&mut answer);
             let documented = &op.answers[name.as_str()]["value"];
             assert_eq!(
                 &answer, documented,

@@ -39,6 +39,9 @@ fn cleanspark_dilution(settlement: SettlementMethod, prices: Vec<Decimal>) -> Di
             price_per_share: Some(dec!(15.03).into()),
             shares: None,
         }),
+        make_whole: None,
+        call_date: None,
+        fundamental_change_date: None,
     }
 }
 

@@ -13,13 +13,22 @@ import sys
 
 from infraval_client import AuthenticatedClient
 from infraval_client.api.colocation import colocation_arr
-from infraval_client.api.convertibles import convertible_dilution, convertible_price
+from infraval_client.api.convertibles import (
+    convertible_capped_call,
+    convertible_dilution,
+    convertible_hedge,
+    convertible_price,
+)
 from infraval_client.models import (
     ArrRequest,
     ArrResponse,
+    CappedCallPriceRequest,
+    CappedCallPriceResponse,
     ConvergenceResponse,
     CreditModel,
     DilutionRequest,
+    HedgeRequest,
+    HedgeResponse,
     PowerBillResponse,
     PriceRequest,
     PriceResponse,
@@ -84,6 +93,57 @@ def convertible_price_of_the_2032_notes(client):
     check("price: half the steps", convergence.half_steps == 500, convergence.half_steps)
 
 
+def capped_call_of_the_2030_notes(client):
+    request = CappedCallPriceRequest(
+        stock_price=12.33,
+        volatility=0.65,
+        risk_free_rate=0.04,
+        cap_price=24.66,
+        valuation_date=datetime.date(2024, 12, 17),
+        expiry_date=datetime.date(2030, 6, 15),
+        principal=650_000_000,
+        conversion_rate=67.5858,
+    )
+    response = convertible_capped_call.sync_detailed(client=client, body=request)
+    value = response.parsed
+    check("capped call: 200 and a CappedCallPriceResponse", response.status_code == 200 and isinstance(value, CappedCallPriceResponse), response.content)
+    # Black-Scholes written out: 2,006 days, lower strike 1,000 / 67.5858.
+    t = 2006 / 365
+    n = lambda x: 0.5 * math.erfc(-x / math.sqrt(2))
+
+    def call(k):
+        d1 = (math.log(12.33 / k) + (0.04 + 0.65**2 / 2) * t) / (0.65 * math.sqrt(t))
+        return 12.33 * n(d1) - k * math.exp(-0.04 * t) * n(d1 - 0.65 * math.sqrt(t))
+
+    expected = call(1000 / 67.5858) - call(24.66)
+    check("capped call: the closed-form call spread", abs(value.value_per_share - expected) < 1e-6, value.value_per_share)
+    check("capped call: the underlying shares", value.shares == 43_930_770, value.shares)
+
+
+def hedge_of_the_2032_notes(client):
+    request = HedgeRequest(
+        issue_date=datetime.date(2025, 12, 15),
+        maturity_date=datetime.date(2032, 12, 15),
+        valuation_date=datetime.date(2025, 12, 15),
+        conversion_rate=52.1832,
+        stock_price=15.03,
+        volatility=0.6,
+        risk_free_rate=0.04,
+        credit_spread=0.05,
+        position_face=10_000_000,
+        stock_borrow_rate=0.01,
+        short_rebate_rate=0.035,
+        financing_rate=0.05,
+        haircut=0.2,
+        holding_period_days=30,
+    )
+    response = convertible_hedge.sync_detailed(client=client, body=request)
+    hedge = response.parsed
+    check("hedge: 200 and a HedgeResponse", response.status_code == 200 and isinstance(hedge, HedgeResponse), response.content)
+    check("hedge: a zero coupon earns no coupon", hedge.coupon_per_day == 0, hedge.coupon_per_day)
+    check("hedge: capital is the haircut of the bond", abs(hedge.capital - 0.2 * hedge.bond_value) <= 0.01, hedge.capital)
+
+
 def dilution_with_share_prices_out_of_order(client):
     request = DilutionRequest(
         principal=1_150_000_000,
@@ -114,6 +174,8 @@ def main():
     for case in (
         colocation_arr_with_its_power_bill,
         convertible_price_of_the_2032_notes,
+        capped_call_of_the_2030_notes,
+        hedge_of_the_2032_notes,
         dilution_with_share_prices_out_of_order,
         without_the_key,
     ):

@@ -18,7 +18,7 @@ use infraval_core::{build_cost, convertible, mining, project};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use crate::wire::{Bounds, Items, Length, Nested, OneOf};
+use crate::wire::{Bounds, Grid, Items, Length, Nested, OneOf};
 
 /// A whole number as a Decimal, for ranges built from the core's integer
 /// limits.
@@ -197,8 +197,26 @@ pub const TEST_DAYS: Bounds = Bounds::closed(
     dec!(1),
     whole(convertible::contract::MAX_WINDOW_DAYS as u64),
 );
+/// A funding rate of a hedge (stock borrow fee, short rebate, financing),
+/// a year: −0.05 to 1 (a hard-to-borrow fee can reach 100%).
+pub const FUNDING_RATE: Bounds = Bounds::closed(dec!(-0.05), dec!(1)).fraction();
+/// A hedge's holding period, days: 1 to 3,650.
+pub const HOLDING_PERIOD_DAYS: Bounds =
+    Bounds::closed(dec!(1), whole(convertible::hedge::MAX_HOLDING_DAYS as u64));
 /// A make-whole table's effective dates: 1 to 100.
 pub const MAKE_WHOLE_DATES: Length = Length::new(1, convertible::make_whole::MAX_MAKE_WHOLE_DATES);
+/// A make-whole table's additional shares per $1,000, one row per
+/// effective date (1 to 100), one entry per stock price (1 to 100), each
+/// 0 to 10,000,000 (the largest conversion rate); the total rate is capped
+/// at `max_conversion_rate` when read.
+pub const MAKE_WHOLE_ENTRIES: Grid = Grid {
+    rows: MAKE_WHOLE_DATES,
+    row: Items::new(
+        Bounds::closed(dec!(0), convertible::terms::MAX_CONVERSION_RATE),
+        convertible::make_whole::MAX_MAKE_WHOLE_PRICES,
+    )
+    .non_empty(),
+};
 /// A make-whole table's stock prices: 1 to 100, each a share price.
 pub const MAKE_WHOLE_PRICES: Items =
     Items::new(SHARE_PRICE, convertible::make_whole::MAX_MAKE_WHOLE_PRICES).non_empty();

@@ -19,7 +19,9 @@
 /// Each entry is its doc comment, then `name = Type { id, path, tag,
 /// request: Request => Input, response: Response, "200 description",
 /// runs: Inline | Blocking, compute: fn, work_units: fn (optional),
-/// chart: Chart (optional) }`. An operation with a `chart` also answers
+/// chart: Chart (optional), model: "id" or model_of: fn(&Input) -> &str,
+/// conventions: "id" }`. The model and conventions ids are stated in every
+/// answer's `meta` ([`crate::provenance`]). An operation with a `chart` also answers
 /// `Accept: image/svg+xml` with the chart of its answer.
 /// The client expands it into one method per operation:
 ///
@@ -48,6 +50,8 @@ macro_rules! for_each_operation {
                 response: $crate::colocation::ArrResponse, "The site's ARR, rent and capacity",
                 runs: Inline,
                 compute: $crate::colocation::arr,
+                model: "colocation.arr.exact_decimal",
+                conventions: "monthly_rent_x12/cents",
             }
 
             /// Development returns of a data-center site: cash flows, NPV, IRR, payback, yield on cost.
@@ -66,6 +70,8 @@ macro_rules! for_each_operation {
                 runs: Inline,
                 compute: $crate::project::returns,
                 chart: $crate::chart::PROJECT,
+                model: "project.yearly_dcf",
+                conventions: "yearly/end_of_year_discounting/cents",
             }
 
             /// Goal seek: the value of one project input that makes a result hit a target.
@@ -83,6 +89,8 @@ macro_rules! for_each_operation {
                 response: $crate::goal_seek::GoalSeekResponse, "The value found",
                 runs: Inline,
                 compute: $crate::goal_seek::goal_seek,
+                model: "project.yearly_dcf+regula_falsi.illinois",
+                conventions: "yearly/end_of_year_discounting",
             }
 
             /// Sensitivity grid: project results over every pair of values of two inputs.
@@ -101,6 +109,8 @@ macro_rules! for_each_operation {
                 compute: $crate::sensitivity::sensitivity,
                 work_units: $crate::sensitivity::sensitivity_work_units,
                 chart: $crate::chart::SENSITIVITY,
+                model: "project.yearly_dcf.f64",
+                conventions: "yearly/end_of_year_discounting",
             }
 
             /// What a site costs to build, per kW and per MW, and when the money is spent.
@@ -118,6 +128,8 @@ macro_rules! for_each_operation {
                 response: $crate::build_cost::BuildCostResponse, "Totals and the monthly schedule",
                 runs: Inline,
                 compute: $crate::build_cost::schedule,
+                model: "build_cost.phased_schedule",
+                conventions: "monthly/cents",
             }
 
             /// The full terms of a convertible note issue.
@@ -137,6 +149,8 @@ macro_rules! for_each_operation {
                 response: $crate::convertible::terms::TermsResponse, "The issue's terms",
                 runs: Inline,
                 compute: $crate::convertible::terms::full_terms,
+                model: "terms.indenture",
+                conventions: "per_1000_face/rate_4dp_half_away",
             }
 
             /// Shares issued, capped-call offsets and diluted share counts across share prices.
@@ -149,7 +163,13 @@ macro_rules! for_each_operation {
             /// lower_strike)⁺`, handed back in shares except under cash settlement. A
             /// buyback of `amount` at `price` retires `⌊amount / price⌋` shares.
             /// `diluted = basic − repurchased + issued − handed back`. The
-            /// if-converted count follows ASC 260 after ASU 2020-06.
+            /// if-converted count follows ASC 260 after ASU 2020-06. With
+            /// `make_whole` and a `call_date` or `fundamental_change_date`, the
+            /// conversions are make-whole conversions on that date: each $1,000
+            /// converts into `conversion_rate + additional` shares (the table
+            /// interpolated as `/price` reads it), the notes convert when that is
+            /// worth more than principal, and `make_whole_shares` says how many of
+            /// the shares issued the table added.
             convertible_dilution = ConvertibleDilution {
                 id: "convertibles.dilution",
                 path: "/v1/convertibles/dilution",
@@ -159,6 +179,8 @@ macro_rules! for_each_operation {
                 runs: Inline,
                 compute: $crate::convertible::dilution::dilution,
                 chart: $crate::chart::DILUTION,
+                model: "dilution.asc260_if_converted",
+                conventions: "shares/per_share_usd",
             }
 
             /// Yield to maturity, current yield and the accreted value schedule of a note.
@@ -178,6 +200,8 @@ macro_rules! for_each_operation {
                 response: $crate::convertible::yield_::YieldResponse, "The note's yields and accretion",
                 runs: Inline,
                 compute: $crate::convertible::yield_::yield_,
+                model: "yield.exact_decimal",
+                conventions: "actual_days/compounded_per_coupon/per_100_face",
             }
 
             /// Fair value of a convertible note on a credit-risky lattice, with greeks.
@@ -222,6 +246,8 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::convertible::pricing::price,
                 work_units: $crate::convertible::pricing::price_work_units,
+                model_of: $crate::convertible::pricing::price_model,
+                conventions: "act365f/continuous/per_100_face_dirty",
             }
 
             /// The volatility or the credit spread that reproduces a market price.
@@ -247,6 +273,8 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::convertible::implied::implied,
                 work_units: $crate::convertible::implied::implied_work_units,
+                model_of: $crate::convertible::implied::implied_model,
+                conventions: "act365f/continuous/per_100_face_dirty",
             }
 
             /// Price, bond floor, parity and delta of a note across share prices.
@@ -266,6 +294,56 @@ macro_rules! for_each_operation {
                 compute: $crate::convertible::pricing::profile,
                 work_units: $crate::convertible::pricing::profile_work_units,
                 chart: $crate::chart::PROFILE,
+                model_of: $crate::convertible::pricing::profile_model,
+                conventions: "act365f/continuous/per_100_face_dirty",
+            }
+
+            /// Fair value and cost of a capped call: a call spread from the lower strike to the cap.
+            ///
+            /// Black-Scholes-Merton on the issuer's stock with a continuous dividend
+            /// yield and the discrete dividends escrowed (`S* = S − Σ D e^{−r t}`):
+            /// `value_per_share = C(lower_strike) − C(cap_price)`, `C(K) = S* e^{−qT}
+            /// N(d1) − K e^{−rT} N(d2)`, T in Act/365F years to `expiry_date`. The
+            /// calls are written on `shares`, or on the notes' underlying shares
+            /// (`principal / 1,000 × conversion_rate`, the terms as `/terms` takes
+            /// them), when the cost per $1,000 note and as a fraction of principal
+            /// are given too, and the lower strike defaults to the parity price.
+            /// Delta, gamma, vega (per vol point) and theta (per day) per share.
+            convertible_capped_call = ConvertibleCappedCall {
+                id: "convertibles.capped-call",
+                path: "/v1/convertibles/capped-call",
+                tag: "convertibles",
+                request: $crate::convertible::capped_call::CappedCallPriceRequest => $crate::convertible::capped_call::CappedCallPriceInput,
+                response: $crate::convertible::capped_call::CappedCallPriceResponse, "The capped call's value and cost",
+                runs: Inline,
+                compute: $crate::convertible::capped_call::capped_call,
+                model: "capped_call.black_scholes_merton.call_spread",
+                conventions: "act365f/continuous/per_share_usd",
+            }
+
+            /// Carry of a delta-hedged note: financing, rebate, dividends, return on capital, gamma breakevens.
+            ///
+            /// The note is priced as `/price` prices it (greeks from the lattice);
+            /// the position is long `position_face` of notes, `haircut` of their
+            /// value funded with capital and the rest at `financing_rate`, and short
+            /// `delta` shares. `carry_per_day = coupon − financing + rebate − borrow
+            /// fee − dividends on the short` (each an annual rate over 365 days);
+            /// over the period, less the discrete dividends with ex-date in it.
+            /// `return_on_capital = carry_per_period / (haircut × bond value)`. The
+            /// gamma breakevens are the day's share moves `±√(−2 (θ + carry) / Γ)`
+            /// at which the hedged position's `θ + carry + ½ Γ ΔS²` is zero (second
+            /// order in ΔS); `null` when the position earns standing still.
+            convertible_hedge = ConvertibleHedge {
+                id: "convertibles.hedge",
+                path: "/v1/convertibles/hedge",
+                tag: "convertibles",
+                request: $crate::convertible::hedge::HedgeRequest => $crate::convertible::hedge::HedgeInput,
+                response: $crate::convertible::hedge::HedgeResponse, "The hedged position's carry",
+                runs: Blocking,
+                compute: $crate::convertible::hedge::hedge,
+                work_units: $crate::convertible::hedge::hedge_work_units,
+                model_of: $crate::convertible::hedge::hedge_model,
+                conventions: "act365f/continuous/carry_per_365_days",
             }
 
             /// Production and unit economics of a mining fleet.
@@ -292,6 +370,8 @@ macro_rules! for_each_operation {
                 response: $crate::mining::production::ProductionResponse, "The fleet's production and unit economics",
                 runs: Inline,
                 compute: $crate::mining::production::production,
+                model: "mining.expected_share_of_blocks",
+                conventions: "daily/144_blocks/satoshis_cents",
             }
 
             /// A monthly projection of bitcoin mined, revenue, power cost and margin.
@@ -317,6 +397,8 @@ macro_rules! for_each_operation {
                 compute: $crate::mining::projection::projection,
                 work_units: $crate::mining::projection::projection_work_units,
                 chart: $crate::chart::MINING_PROJECTION,
+                model: "mining.monthly_block_clock",
+                conventions: "calendar_month/2016_block_retarget/satoshis_cents",
             }
 
             /// Sum-of-the-parts value per share, with diluted shares solved consistently.
@@ -339,6 +421,8 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::valuation::sum_of_parts,
                 chart: $crate::chart::SUM_OF_PARTS,
+                model: "sum_of_parts.fixed_point",
+                conventions: "usd/per_share",
             }
         }
     };

@@ -642,7 +642,10 @@ fn append_sentence(description: &mut Option<String>, sentence: &str) {
     if sentence.is_empty() {
         return;
     }
+    // A schema shared by several operations is documented once per use:
+    // say each sentence once.
     *description = Some(match description.take() {
+        Some(text) if text.contains(sentence) => text,
         Some(text) if !text.is_empty() => format!("{text} {sentence}"),
         _ => sentence.to_owned(),
     });
@@ -746,6 +749,12 @@ pub trait Wire: ToSchema {
     /// Checks the fields of a JSON object that stands for this type:
     /// nested objects are objects.
     fn check_fields(value: &Value, at: &Path<'_>) -> Result<(), BodyError>;
+
+    /// Gives every absent field that has a default (`#[wire(default =
+    /// …)]`) its value, in this object and the objects it nests: the
+    /// request as the core reads it, and as its canonical form and its
+    /// answer's `assumptions` state it.
+    fn fill_defaults(&mut self) {}
 
     /// Checks that `value` is a JSON object and that its nested objects
     /// are objects.
@@ -901,11 +910,29 @@ pub trait Rule<F: ?Sized> {
     fn check_shape(&self, _value: &Value, _at: &Path<'_>) -> Result<(), BodyError> {
         Ok(())
     }
+
+    /// Applies the defaults of the objects the field nests.
+    fn fill_defaults(&self, _value: &mut F) {}
 }
 
 fn check_value(bounds: &Bounds, value: Decimal, at: &Path<'_>, errors: &mut Errors) {
     if let Err(error) = bounds.check(value) {
         errors.push(CoreError::invalid(at.to_string(), error));
+    }
+}
+
+/// Writes `value` (an `Option` field given its default) as the property's
+/// `default`, where the property's schema can carry one: a scalar, a
+/// one-of (an optional enum) or an all-of.
+pub fn document_default(property: &mut RefOr<Schema>, value: &impl Serialize) {
+    let Ok(value) = serde_json::to_value(value) else {
+        return;
+    };
+    match property {
+        RefOr::T(Schema::Object(object)) => object.default = Some(value),
+        RefOr::T(Schema::OneOf(one_of)) => one_of.default = Some(value),
+        RefOr::T(Schema::AllOf(all_of)) => all_of.default = Some(value),
+        _ => {}
     }
 }
 
@@ -1060,6 +1087,37 @@ impl Rule<Vec<Num>> for Items {
     }
 }
 
+/// A table of numbers: `rows` rows, each a list of numbers as `row` says
+/// (e.g. a make-whole table's entries).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Grid {
+    /// How many rows.
+    pub rows: Length,
+    /// Each row.
+    pub row: Items,
+}
+
+impl Rule<Vec<Vec<Num>>> for Grid {
+    fn check(&self, value: &Vec<Vec<Num>>, at: &Path<'_>, errors: &mut Errors) {
+        let before = errors.len();
+        <Length as Rule<Vec<Vec<Num>>>>::check(&self.rows, value, at, errors);
+        if errors.len() == before {
+            for (i, row) in value.iter().enumerate() {
+                <Items as Rule<Vec<Num>>>::check(&self.row, row, &at.index(i), errors);
+            }
+        }
+    }
+
+    fn document(&self, property: &mut RefOr<Schema>) {
+        <Length as Rule<Vec<Vec<Num>>>>::document(&self.rows, property);
+        if let Some(array) = items(property) {
+            if let ArrayItems::RefOrSchema(row) = &mut array.items {
+                <Items as Rule<Vec<Num>>>::document(&self.row, row);
+            }
+        }
+    }
+}
+
 impl Rule<Option<Vec<Num>>> for Items {
     fn check(&self, value: &Option<Vec<Num>>, at: &Path<'_>, errors: &mut Errors) {
         if let Some(value) = value {
@@ -1116,6 +1174,10 @@ impl<T: Wire> Rule<T> for Nested {
         value.check(at, errors);
     }
 
+    fn fill_defaults(&self, value: &mut T) {
+        value.fill_defaults();
+    }
+
     fn document(&self, _property: &mut RefOr<Schema>) {}
 
     fn nested(&self, doc: &mut Documenter) {
@@ -1131,6 +1193,12 @@ impl<T: Wire> Rule<Option<T>> for Nested {
     fn check(&self, value: &Option<T>, at: &Path<'_>, errors: &mut Errors) {
         if let Some(value) = value {
             value.check(at, errors);
+        }
+    }
+
+    fn fill_defaults(&self, value: &mut Option<T>) {
+        if let Some(value) = value {
+            value.fill_defaults();
         }
     }
 
@@ -1158,6 +1226,10 @@ impl<T: Wire> Rule<Vec<T>> for Nested {
         }
     }
 
+    fn fill_defaults(&self, value: &mut Vec<T>) {
+        value.iter_mut().for_each(Wire::fill_defaults);
+    }
+
     fn document(&self, property: &mut RefOr<Schema>) {
         self.document_list(property);
     }
@@ -1176,6 +1248,10 @@ impl<T: Wire> Rule<Option<Vec<T>>> for Nested {
         if let Some(value) = value {
             <Nested as Rule<Vec<T>>>::check(self, value, at, errors);
         }
+    }
+
+    fn fill_defaults(&self, value: &mut Option<Vec<T>>) {
+        value.iter_mut().flatten().for_each(Wire::fill_defaults);
     }
 
     fn document(&self, property: &mut RefOr<Schema>) {

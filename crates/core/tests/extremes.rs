@@ -76,6 +76,7 @@ fn dilution_at_every_cap_at_once_answers_without_panicking() {
             settlement,
             capped_call: None,
             buyback: None,
+            make_whole: None,
         };
         let out = dilution(&input);
         assert!(out.is_ok() || is_overflow(&out), "{settlement:?}: {out:?}");

@@ -102,19 +102,20 @@ pub struct ContingentConversionRequest {
     pub until_date: Date,
     /// The trigger, a multiple of the conversion price. Default 1.3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TRIGGER)]
+    #[wire(bounds::TRIGGER, default = DEFAULT_TRIGGER)]
     pub trigger: Option<Num>,
     /// Trading days at or above the trigger needed, at most `window_days`.
     /// Default 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TEST_DAYS)]
+    #[wire(bounds::TEST_DAYS, default = DEFAULT_TRIGGER_DAYS)]
     pub trigger_days: Option<Int>,
     /// The window, trading days (weekdays). Default 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TEST_DAYS)]
+    #[wire(bounds::TEST_DAYS, default = DEFAULT_WINDOW_DAYS)]
     pub window_days: Option<Int>,
     /// Which days the test reads: `prior_calendar_quarter` (default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(default = MeasurementRequest::PriorCalendarQuarter)]
     pub measurement: Option<MeasurementRequest>,
 }
 
@@ -136,6 +137,7 @@ pub struct MakeWholeRequest {
     /// Additional shares per $1,000: one row per effective date, one entry
     /// per stock price, each in [0, 10,000,000].
     #[schema(example = json!([[14.3504, 10.6, 7.8, 5.2, 3.6, 2.0, 0.7, 0.0], [14.3504, 9.9, 7.0, 4.5, 3.0, 1.6, 0.5, 0.0], [14.3504, 9.1, 6.1, 3.7, 2.4, 1.2, 0.3, 0.0], [14.3504, 8.2, 5.1, 2.9, 1.7, 0.8, 0.2, 0.0], [14.3504, 7.0, 3.9, 2.0, 1.1, 0.4, 0.1, 0.0], [14.3504, 5.4, 2.4, 1.0, 0.4, 0.1, 0.0, 0.0], [14.3504, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]))]
+    #[wire(bounds::MAKE_WHOLE_ENTRIES)]
     pub additional_shares_per_1000: Vec<Vec<Num>>,
     /// The cap on the total conversion rate, shares per $1,000, at least
     /// the note's conversion rate (usually the rate at the reference price:
@@ -143,6 +145,14 @@ pub struct MakeWholeRequest {
     #[wire(bounds::CONVERSION_RATE)]
     pub max_conversion_rate: Num,
 }
+
+/// The contingent-conversion trigger when none is given, a multiple of
+/// the conversion price: 1.3 (the template's 130%).
+pub const DEFAULT_TRIGGER: Decimal = Decimal::from_parts(13, 0, 0, false, 1);
+/// The contingent-conversion test's trading days when none are given.
+pub const DEFAULT_TRIGGER_DAYS: u32 = 20;
+/// The contingent-conversion test's window when none is given, trading days.
+pub const DEFAULT_WINDOW_DAYS: u32 = 30;
 
 /// The market's chance of a make-whole fundamental change (a takeover).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
@@ -152,20 +162,22 @@ pub struct FundamentalChangeRequest {
     /// the holder takes the better of the put at par plus accrued and
     /// conversion with the make-whole shares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TAKEOVER_INTENSITY)]
+    #[wire(bounds::TAKEOVER_INTENSITY, default = Decimal::ZERO)]
     pub intensity_per_year: Option<Num>,
 }
 
 impl ContingentConversionRequest {
     pub(crate) fn core(&self) -> Result<ContingentConversion, CoreError> {
         let test = TriggerTest {
-            trigger_days: self.trigger_days.map_or(20, Int::to_u32),
-            window_days: self.window_days.map_or(30, Int::to_u32),
+            trigger_days: self.trigger_days.map_or(DEFAULT_TRIGGER_DAYS, Int::to_u32),
+            window_days: self.window_days.map_or(DEFAULT_WINDOW_DAYS, Int::to_u32),
         }
         .check("contingent_conversion")?;
         Ok(ContingentConversion {
             until_date: self.until_date.get(),
-            trigger: self.trigger.map_or(1.3, Num::to_f64),
+            trigger: self
+                .trigger
+                .map_or(infraval_core::num::to_f64(DEFAULT_TRIGGER), Num::to_f64),
             test,
             measurement: match self.measurement.unwrap_or_default() {
                 MeasurementRequest::PriorCalendarQuarter => Measurement::PriorCalendarQuarter,

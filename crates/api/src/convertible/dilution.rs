@@ -3,7 +3,8 @@
 use std::fmt;
 
 use infraval_core::convertible::dilution::{
-    self, Buyback, CappedCall, DilutionInput, PriceRange, ShareCount, SharePrices,
+    self, Buyback, CappedCall, DilutionInput, MakeWholeCause, MakeWholeEvent, PriceRange,
+    ShareCount, SharePrices,
 };
 use infraval_core::convertible::Settlement;
 use infraval_core::error::AtField;
@@ -18,7 +19,7 @@ use utoipa::ToSchema;
 use super::terms::{terms, SettlementMethod, TermsResponse};
 use super::{cents, fraction, price, shares};
 use crate::json::BodyError;
-use crate::wire::{Documenter, Errors, Int, Num, Path, Rule, Value, Wire, NESTED};
+use crate::wire::{Date, Documenter, Errors, Int, Num, Path, Rule, Value, Wire, NESTED};
 use crate::{bounds, Example, Examples};
 
 /// Evenly spaced share prices: `from` to `to` in `steps` equal steps, both
@@ -223,6 +224,24 @@ pub struct DilutionRequest {
     /// A buyback funded from the proceeds, if any.
     #[wire(NESTED)]
     pub buyback: Option<BuybackRequest>,
+    /// The indenture's make-whole table, as `/price` takes it; with
+    /// `call_date` or `fundamental_change_date` the conversions are made on
+    /// that date and receive its additional shares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(NESTED)]
+    pub make_whole: Option<super::contract::MakeWholeRequest>,
+    /// The issuer's notice of redemption: conversions in connection with
+    /// it receive the make-whole shares of this date. Needs `make_whole`;
+    /// not with `fundamental_change_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2029-03-01")]
+    pub call_date: Option<Date>,
+    /// A make-whole fundamental change (a takeover) effective on this
+    /// date: conversions receive its make-whole shares. Needs
+    /// `make_whole`; not with `call_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2027-06-15")]
+    pub fundamental_change_date: Option<Date>,
 }
 
 impl Examples for DilutionRequest {
@@ -277,6 +296,50 @@ impl Examples for DilutionRequest {
                     "capped_call": {"cap_price": 30.06}
                 }),
             },
+            Example {
+                name: "called_with_make_whole",
+                summary: "The notes called on 2029-03-01 and converted in shares with an illustrative make-whole table (README, \"Pricing CleanSpark's 2032 notes\")",
+                body: json!({
+                    "principal": 1150000000,
+                    "conversion_rate": 52.1832,
+                    "basic_shares_outstanding": 280000000,
+                    "share_prices": [19.16325, 25, 30, 40],
+                    "settlement": "physical",
+                    "make_whole": {
+                        "effective_dates": ["2025-12-15", "2027-02-15", "2029-02-15", "2031-02-15", "2032-02-15"],
+                        "stock_prices": [15.03, 17, 19.16, 25, 30, 40],
+                        "additional_shares_per_1000": [[14.3504, 10.9, 8.1, 4.2, 2.6, 0],
+                                                       [14.3504, 10.2, 7.2, 3.4, 2.0, 0],
+                                                       [14.3504, 9.0, 5.6, 2.2, 1.1, 0],
+                                                       [14.3504, 7.6, 3.4, 0.9, 0.3, 0],
+                                                       [14.3504, 6.6403, 0, 0, 0, 0]],
+                        "max_conversion_rate": 66.5336
+                    },
+                    "call_date": "2029-03-01"
+                }),
+            },
+            Example {
+                name: "takeover_with_make_whole",
+                summary: "A takeover effective 2027-06-15 at $25 a share, the notes net share with the illustrative table",
+                body: json!({
+                    "principal": 1150000000,
+                    "conversion_rate": 52.1832,
+                    "basic_shares_outstanding": 280000000,
+                    "share_prices": [25],
+                    "settlement": "net_share",
+                    "make_whole": {
+                        "effective_dates": ["2025-12-15", "2027-02-15", "2029-02-15", "2031-02-15", "2032-02-15"],
+                        "stock_prices": [15.03, 17, 19.16, 25, 30, 40],
+                        "additional_shares_per_1000": [[14.3504, 10.9, 8.1, 4.2, 2.6, 0],
+                                                       [14.3504, 10.2, 7.2, 3.4, 2.0, 0],
+                                                       [14.3504, 9.0, 5.6, 2.2, 1.1, 0],
+                                                       [14.3504, 7.6, 3.4, 0.9, 0.3, 0],
+                                                       [14.3504, 6.6403, 0, 0, 0, 0]],
+                        "max_conversion_rate": 66.5336
+                    },
+                    "fundamental_change_date": "2027-06-15"
+                }),
+            },
         ]
     }
 }
@@ -309,6 +372,41 @@ impl TryFrom<DilutionRequest> for DilutionInput {
             .map(|cc| CappedCall::new(&terms, cc.cap_price.get(), cc.lower_strike.map(Num::get)))
             .transpose()?;
         let buyback = req.buyback.map(|b| b.retire("buyback")).transpose()?;
+        let make_whole = match (&req.make_whole, req.call_date, req.fundamental_change_date) {
+            (None, None, None) => None,
+            (None, Some(_), _) => {
+                return Err(CoreError::Inconsistent {
+                    field: "call_date".into(),
+                    reason: "needs `make_whole`",
+                })
+            }
+            (None, None, Some(_)) => {
+                return Err(CoreError::Inconsistent {
+                    field: "fundamental_change_date".into(),
+                    reason: "needs `make_whole`",
+                })
+            }
+            (Some(table), call, change) => {
+                let (date, cause) = match (call, change) {
+                    (Some(d), None) => (d, MakeWholeCause::Call),
+                    (None, Some(d)) => (d, MakeWholeCause::FundamentalChange),
+                    (c, f) => {
+                        return Err(CoreError::ExactlyOneOf {
+                            expected: vec!["call_date", "fundamental_change_date"],
+                            given: [c.map(|_| "call_date"), f.map(|_| "fundamental_change_date")]
+                                .into_iter()
+                                .flatten()
+                                .collect(),
+                        })
+                    }
+                };
+                Some(MakeWholeEvent {
+                    table: table.core(terms.conversion_rate())?,
+                    date: date.get(),
+                    cause,
+                })
+            }
+        };
         Ok(DilutionInput {
             terms,
             basic_shares_outstanding,
@@ -316,6 +414,7 @@ impl TryFrom<DilutionRequest> for DilutionInput {
             settlement: req.settlement.into(),
             capped_call,
             buyback,
+            make_whole,
         })
     }
 }
@@ -332,8 +431,17 @@ pub struct DilutionPointResponse {
     /// Whether the notes convert: conversion value above principal.
     #[schema(example = true)]
     pub converts: bool,
-    /// Shares delivered to noteholders, to 4 decimals.
+    /// Shares delivered to noteholders, make-whole shares included, to 4
+    /// decimals.
     pub shares_issued: Num,
+    /// Additional shares per $1,000 from the make-whole table at this
+    /// price on the call or fundamental-change date (0 without
+    /// `make_whole`), to 4 decimals.
+    pub additional_shares_per_1000: Num,
+    /// The part of `shares_issued` due to the make-whole table: what is
+    /// issued less what the same conversion would issue without it, to 4
+    /// decimals.
+    pub make_whole_shares: Num,
     /// What the capped call pays the issuer, USD, to cents:
     /// `N × (min(S, cap) − lower_strike)⁺`, whether or not the notes convert.
     pub capped_call_payoff: Num,
@@ -367,6 +475,8 @@ impl From<&dilution::DilutionPoint> for DilutionPointResponse {
             conversion_value: cents(p.conversion_value),
             converts: p.converts,
             shares_issued: shares(p.shares_issued),
+            additional_shares_per_1000: shares(p.additional_shares_per_1000),
+            make_whole_shares: shares(p.make_whole_shares),
             capped_call_payoff: cents(p.capped_call_payoff),
             capped_call_offset_shares: shares(p.capped_call_offset_shares),
             net_shares_issued: shares(p.net_shares_issued),

@@ -21,8 +21,10 @@ use rust_decimal::Decimal;
 use crate::num;
 use crate::wire::Num;
 
+pub mod capped_call;
 pub mod contract;
 pub mod dilution;
+pub mod hedge;
 pub mod implied;
 pub mod pricing;
 pub mod terms;

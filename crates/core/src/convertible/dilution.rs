@@ -8,8 +8,10 @@
 //! of those shares back, and a buyback funded from the proceeds has already
 //! retired others.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::make_whole::MakeWholeTable;
 use super::terms::{self, ConvertibleTerms, MAX_PRINCIPAL};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{self, Checked, Price};
@@ -279,6 +281,32 @@ pub struct DilutionInput {
     pub capped_call: Option<CappedCall>,
     /// A buyback funded from the proceeds, if any.
     pub buyback: Option<Buyback>,
+    /// Conversions on a make-whole date (a call notice or a fundamental
+    /// change), which receive the table's additional shares; `None` for
+    /// conversions with none.
+    pub make_whole: Option<MakeWholeEvent>,
+}
+
+/// What makes the conversions make-whole conversions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MakeWholeCause {
+    /// The issuer's notice of redemption (a call) on the date.
+    Call,
+    /// A make-whole fundamental change (a takeover) effective on the date.
+    FundamentalChange,
+}
+
+/// Conversions in connection with a call notice or a fundamental change on
+/// `date`: each $1,000 converts into `conversion_rate +
+/// table.additional_shares_per_1000(date, S)` shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MakeWholeEvent {
+    /// The indenture's table.
+    pub table: MakeWholeTable,
+    /// The call notice or the fundamental change's effective date.
+    pub date: NaiveDate,
+    /// Which of the two it is.
+    pub cause: MakeWholeCause,
 }
 
 /// The dilution at one share price. Share counts are unrounded: net-share
@@ -292,8 +320,16 @@ pub struct DilutionPoint {
     pub conversion_value: Decimal,
     /// Whether the notes convert: conversion value above principal.
     pub converts: bool,
-    /// Shares delivered to noteholders.
+    /// Shares delivered to noteholders, make-whole shares included.
     pub shares_issued: Decimal,
+    /// Additional shares per $1,000 from the make-whole table at this
+    /// price and the event's date (0 without one).
+    pub additional_shares_per_1000: Decimal,
+    /// The part of `shares_issued` due to the make-whole table: what is
+    /// issued less what the same conversion would issue without the
+    /// additional shares (under physical settlement, all of them:
+    /// `principal / 1,000 × additional_shares_per_1000`).
+    pub make_whole_shares: Decimal,
     /// What the capped call pays the issuer, USD.
     pub capped_call_payoff: Decimal,
     /// Shares the capped call hands back (zero under cash settlement, where
@@ -442,18 +478,33 @@ fn point(
     let principal = terms.principal();
     let basic = input.basic_shares_outstanding.get();
 
+    let additional_shares_per_1000 = match &input.make_whole {
+        Some(event) => event.table.additional_shares_per_1000(event.date, s)?,
+        None => Decimal::ZERO,
+    };
+    let extra = principal
+        .div_or(Decimal::ONE_THOUSAND, "make_whole_shares")?
+        .mul_or(additional_shares_per_1000, "make_whole_shares")?;
+    let delivered = n.add_or(extra, "shares_issued")?;
+    // Holders convert when what they receive beats the principal (the
+    // redemption price on a call, the put on a fundamental change).
     let conversion_value = n.mul_or(s, "conversion_value")?;
-    let converts = conversion_value > principal;
-    let spread_shares = || -> Result<Decimal> {
-        conversion_value
+    let converts = delivered.mul_or(s, "conversion_value")? > principal;
+    let spread_shares = |shares: Decimal| -> Result<Decimal> {
+        let value = shares.mul_or(s, "shares_issued")?;
+        if value <= principal {
+            return Ok(Decimal::ZERO);
+        }
+        value
             .sub_or(principal, "shares_issued")?
             .div_or(s, "shares_issued")
     };
-    let shares_issued = match (input.settlement, converts) {
-        (_, false) | (Settlement::Cash, true) => Decimal::ZERO,
-        (Settlement::Physical, true) => n,
-        (Settlement::NetShare, true) => spread_shares()?,
+    let (shares_issued, without_make_whole) = match (input.settlement, converts) {
+        (_, false) | (Settlement::Cash, true) => (Decimal::ZERO, Decimal::ZERO),
+        (Settlement::Physical, true) => (delivered, n),
+        (Settlement::NetShare, true) => (spread_shares(delivered)?, spread_shares(n)?),
     };
+    let make_whole_shares = shares_issued.sub_or(without_make_whole, "make_whole_shares")?;
     let capped_call_payoff = match input.capped_call {
         Some(cc) => cc.payoff(n, s)?,
         None => Decimal::ZERO,
@@ -479,6 +530,8 @@ fn point(
         conversion_value,
         converts,
         shares_issued,
+        additional_shares_per_1000,
+        make_whole_shares,
         capped_call_payoff,
         capped_call_offset_shares,
         net_shares_issued,
@@ -519,6 +572,7 @@ mod tests {
             settlement,
             capped_call: None,
             buyback: None,
+            make_whole: None,
         }
     }
 
@@ -529,6 +583,74 @@ mod tests {
     /// Share counts through a division, against hand figures.
     fn close(a: Decimal, b: Decimal) -> bool {
         abs_diff_eq!(Exact(a), Exact(b), epsilon = SHARES_ABS)
+    }
+
+    /// An illustrative table for the 2032 notes: effective 2025-12-15 and
+    /// 2028-12-15, prices $15 and $30, 14 and 0 additional shares per
+    /// $1,000 on the first row, 8 and 0 on the second; cap 66.5336 (14.3504
+    /// above 52.1832).
+    fn make_whole(date: NaiveDate) -> MakeWholeEvent {
+        use crate::convertible::make_whole::MakeWholeFields;
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        MakeWholeEvent {
+            table: MakeWholeTable::new(
+                MakeWholeFields {
+                    effective_dates: vec![d(2025, 12, 15), d(2028, 12, 15)],
+                    stock_prices: vec![dec!(15), dec!(30)],
+                    additional_shares_per_1000: vec![
+                        vec![dec!(14), dec!(0)],
+                        vec![dec!(8), dec!(0)],
+                    ],
+                    max_conversion_rate: dec!(66.5336),
+                },
+                dec!(52.1832),
+            )
+            .unwrap(),
+            date,
+            cause: MakeWholeCause::Call,
+        }
+    }
+
+    #[test]
+    fn a_call_notice_adds_the_tables_shares_to_a_physical_conversion() {
+        // On 2025-12-15 at $25: 14 + (0 − 14) × (25 − 15) / 15 = 4.666...
+        // per $1,000; 1,150,000 notes × 4.666... = 5,366,666.67 make-whole
+        // shares on top of 60,010,680.
+        let mut inp = input(Settlement::Physical, &[dec!(25)]);
+        inp.make_whole = Some(make_whole(NaiveDate::from_ymd_opt(2025, 12, 15).unwrap()));
+        let p = &dilution(&inp).unwrap().points[0];
+        assert!(close(p.additional_shares_per_1000, dec!(4.666666666667)));
+        assert!(close(p.make_whole_shares, dec!(5_366_666.666667)));
+        assert!(close(p.shares_issued, dec!(65_377_346.666667)));
+    }
+
+    #[test]
+    fn make_whole_shares_can_make_notes_below_parity_convert() {
+        // At $19 (parity $19.16325) on 2027-06-15, 547 of the 1,096 days
+        // between the rows: row one 14 × (30 − 19) / 15 = 10.266667, row
+        // two 8 × 11 / 15 = 5.866667; 10.266667 − 4.4 × 547 / 1,096 =
+        // 8.070681 per $1,000. (52.1832 + 8.070681) × 19 = 1,144.82 > 1,000:
+        // the notes convert. Net share: 1,150,000 × 144.82 / 19 shares, all
+        // of them make-whole shares since without them nothing is issued.
+        let mut inp = input(Settlement::NetShare, &[dec!(19)]);
+        inp.make_whole = Some(make_whole(NaiveDate::from_ymd_opt(2027, 6, 15).unwrap()));
+        let p = &dilution(&inp).unwrap().points[0];
+        let per_1000 = dec!(14) * dec!(11) / dec!(15)
+            - (dec!(14) - dec!(8)) * dec!(11) / dec!(15) * dec!(547) / dec!(1096);
+        assert!(close(p.additional_shares_per_1000, per_1000));
+        assert!(p.converts);
+        let issued =
+            dec!(1_150_000) * ((dec!(52.1832) + per_1000) * dec!(19) - dec!(1000)) / dec!(19);
+        assert!(
+            close(p.shares_issued, issued),
+            "{} vs {issued}",
+            p.shares_issued
+        );
+        assert_eq!(p.make_whole_shares, p.shares_issued);
+        // Without the table: nothing.
+        inp.make_whole = None;
+        let p = &dilution(&inp).unwrap().points[0];
+        assert_eq!(p.shares_issued, Decimal::ZERO);
     }
 
     #[test]

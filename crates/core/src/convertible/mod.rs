@@ -9,6 +9,9 @@
 //!   buyback, and the if-converted diluted share count.
 //! - [`yield_`]: yield to maturity, current yield and the accreted value
 //!   schedule of a note bought at a discount.
+//! - [`capped_call`]: a capped call's fair value (a Black-Scholes call
+//!   spread, discrete dividends escrowed) and its cost against the notes.
+//! - [`hedge`]: the carry of a delta-hedged note and its gamma breakevens.
 //! - [`make_whole`]: the indenture's table of additional shares for a
 //!   conversion after a make-whole fundamental change or a call notice.
 //! - [`lattice`], [`pricing`], [`implied`], [`schedule`]: fair value on a
@@ -16,10 +19,12 @@
 //!   greeks, convergence diagnostic, price profile, implied volatility and
 //!   implied credit spread.
 
+pub mod capped_call;
 pub mod contract;
 pub mod desk;
 pub mod dilution;
 pub mod engine;
+pub mod hedge;
 pub mod implied;
 pub mod lattice;
 pub mod make_whole;
