@@ -68,7 +68,7 @@ const EXCEPTIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("/v1/convertibles/profile", "make_whole.max_conversion_rate", "min", "out_of_range", "the make-whole cap is at least the conversion rate"),
     ("/v1/convertibles/profile", "make_whole.stock_prices[0]", "max", "not_increasing", "the make-whole prices increase"),
     ("/v1/convertibles/implied", "credit_spread", "max", "no_solution", "the exact engine searches near the lattice's roots only"),
-    ("/v1/convertibles/implied", "*", "both", "target_unattainable", "an input at its bound moves the prices the solver reaches away from the market price"),
+    ("/v1/convertibles/implied", "*", "both", "solution_out_of_range", "an input at its bound moves the prices the solver reaches over the solved field's range away from the market price"),
     ("/v1/convertibles/price", "dividends[0].amount", "max", "inconsistent", "the share price exceeds the dividends' present value"),
     ("/v1/convertibles/hedge", "call_schedule[0].trigger_days", "max", "inconsistent", "an N-of-M test's trigger_days are at most its window_days"),
     ("/v1/convertibles/hedge", "call_schedule[0].window_days", "min", "inconsistent", "an N-of-M test's trigger_days are at most its window_days"),

@@ -172,16 +172,62 @@ async fn every_implied_hazard_rate_spread_is_listed_and_the_one_nearest_the_star
 }
 
 #[tokio::test]
-async fn an_unattainable_market_price_is_a_422_with_the_bounds() {
+async fn an_unattainable_market_price_is_a_422_naming_the_solved_field_and_its_range() {
     let app = spawn_app().await;
     let request = with(
         base(),
         json!({"volatility": null, "solve_for": "volatility", "market_price_per_100": 1000}),
     );
     let res = app.post_json("/v1/convertibles/implied", &request).await;
-    let body = assert_problem(res, 422, "target_unattainable").await;
+    let body = assert_problem(res, 422, "solution_out_of_range").await;
+    assert_eq!(body["field"], "volatility", "{body}");
     let detail = body["detail"].as_str().unwrap();
-    assert!(detail.contains("attainable range"), "{detail}");
+    assert!(detail.contains("[0.01, 5]"), "{detail}");
+}
+
+#[tokio::test]
+async fn implied_never_answers_a_volatility_or_spread_that_price_refuses() {
+    // At the money (S = conversion price = 19.16) with r = s = q = 0 the
+    // note is its 100 of principal plus an at-the-money call on 5.219
+    // shares: about 100 + 0.4 × σ√7 × 100 per 100 (Brenner-Subrahmanyam),
+    // so 100.3 needs σ ≈ 0.3 / 105.8 ≈ 0.003, below the 0.01 that `/price` accepts. The
+    // search once ran from 0.001 and answered it.
+    let app = spawn_app().await;
+    let note = with(
+        base(),
+        json!({"stock_price": 19.16, "risk_free_rate": 0, "credit_spread": 0}),
+    );
+    let low = with(note.clone(), json!({"volatility": 0.003}));
+    let res = app.post_json("/v1/convertibles/price", &low).await;
+    let body = assert_problem(res, 422, "out_of_range").await;
+    assert_eq!(body["field"], "volatility", "{body}");
+    let request = with(
+        note.clone(),
+        json!({"volatility": null, "solve_for": "volatility", "market_price_per_100": 100.3}),
+    );
+    let res = app.post_json("/v1/convertibles/implied", &request).await;
+    let body = assert_problem(res, 422, "solution_out_of_range").await;
+    assert_eq!(body["field"], "volatility", "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("[0.01, 5]"), "{detail}");
+    // Within the range it answers: 101.5 needs σ ≈ 1.5 / 105.8 ≈ 0.014.
+    let request = with(request, json!({"market_price_per_100": 101.5}));
+    let res = app.post_json("/v1/convertibles/implied", &request).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    let vol = f(&body["volatility"]);
+    assert!((0.01..=0.03).contains(&vol), "{body}");
+    // The spread's range is [0, 0.5]: a price below what a 50% spread
+    // gives is out of range, naming `credit_spread`.
+    let request = with(
+        base(),
+        json!({"credit_spread": null, "solve_for": "credit_spread", "market_price_per_100": 1}),
+    );
+    let res = app.post_json("/v1/convertibles/implied", &request).await;
+    let body = assert_problem(res, 422, "solution_out_of_range").await;
+    assert_eq!(body["field"], "credit_spread", "{body}");
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("[0, 0.5]"), "{detail}");
 }
 
 #[tokio::test]

@@ -254,15 +254,16 @@ macro_rules! for_each_operation {
             ///
             /// The body is a price request plus `solve_for` and `market_price_per_100`
             /// (dirty); the solved field may be omitted, or given as the starting
-            /// value. The search covers volatility in [0.001, 5] or the spread in
-            /// [0, 1] (the hazard-rate model keeps `volatility² > hazard rate`); an
+            /// value. The search covers the solved field's own range, the one a
+            /// price request accepts: volatility in [0.01, 5] or the spread in
+            /// [0, 0.5] (the hazard-rate model keeps `volatility² > hazard rate`); an
             /// end where the tree cannot be built at the requested steps moves inward
             /// to where it can. The price is scanned on a 16-interval grid and every
             /// crossing solved by Brent's method to within 1e-6 per 100: `roots` lists
             /// them all, and the answer is the one nearest the starting value (the
-            /// lowest without one). A price the scan never reaches is a 422
-            /// `target_unattainable` giving the lowest and highest price seen and any
-            /// end that moved.
+            /// lowest without one). A price that no value in the range reaches is a
+            /// 422 `solution_out_of_range` naming the solved field and its range,
+            /// with the lowest and highest price seen and any end that moved.
             convertible_implied = ConvertibleImplied {
                 id: "convertibles.implied",
                 path: "/v1/convertibles/implied",

@@ -82,5 +82,9 @@ pub fn core_code_and_title(err: &CoreError) -> (&'static str, &'static str) {
             "target_unattainable",
             "The target is outside the attainable range",
         ),
+        CoreError::SolutionOutOfRange { .. } => (
+            "solution_out_of_range",
+            "No value in the solved field's range reproduces the target",
+        ),
     }
 }

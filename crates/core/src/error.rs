@@ -167,6 +167,32 @@ pub enum CoreError {
         /// evaluated, each moved inward to where it could.
         moved: Vec<MovedEnd>,
     },
+    /// A solved input whose solution, if any, lies outside the range the
+    /// input may take: no value of `field` in `[low, high]` reproduces the
+    /// target.
+    #[error(
+        "no `{field}` in [{low}, {high}] (the range `{field}` may take) reproduces {quantity} {target}: over that range it reaches [{min}, {max}]{}",
+        moved_ends(.moved)
+    )]
+    SolutionOutOfRange {
+        /// The solved input.
+        field: &'static str,
+        /// The lowest value searched, in `field`'s unit.
+        low: f64,
+        /// The highest value searched.
+        high: f64,
+        /// The target's name.
+        quantity: &'static str,
+        /// The requested target.
+        target: f64,
+        /// The lowest target value reached over the range.
+        min: f64,
+        /// The highest target value reached over the range.
+        max: f64,
+        /// The ends of the range at which the model could not be evaluated,
+        /// each moved inward to where it could.
+        moved: Vec<MovedEnd>,
+    },
 }
 
 fn join_numbers(values: &[i64]) -> String {
@@ -218,7 +244,8 @@ impl CoreError {
             CoreError::InvalidValue { field, .. }
             | CoreError::Inconsistent { field, .. }
             | CoreError::DateOrder { field, .. } => Some(field),
-            CoreError::MissingDependency { field, .. } => Some(field),
+            CoreError::MissingDependency { field, .. }
+            | CoreError::SolutionOutOfRange { field, .. } => Some(field),
             CoreError::ExactlyOneOf { .. }
             | CoreError::Overflow { .. }
             | CoreError::NoSolution { .. }

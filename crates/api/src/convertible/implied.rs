@@ -2,7 +2,7 @@
 //! `POST /v1/convertibles/implied`.
 
 use infraval_core::convertible::engine::Engine;
-use infraval_core::convertible::implied::{self, Implied, SolveFor};
+use infraval_core::convertible::implied::{self, Implied, SearchRange, SolveFor};
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, PutDate,
 };
@@ -21,7 +21,7 @@ use super::pricing::{
     lattice_units, note_request, note_with, opt, per_100, per_note, CallRequest, CouponDayCount,
     CreditModel, DividendRequest, PutRequest, DEFAULT_FACE, FRACTION_DECIMALS,
 };
-use crate::wire::{Date, Int, Num, Wire};
+use crate::wire::{Bounds, Date, Int, Num, Wire};
 use crate::{bounds, Example, Examples};
 
 /// The market input to solve for.
@@ -126,6 +126,19 @@ pub struct ImpliedInput {
     pub engine: Engine,
     /// The starting value of the solved input, if given.
     pub start: Option<f64>,
+    /// Where the solved input is searched: its wire range
+    /// ([`bounds::VOLATILITY`] or [`bounds::CREDIT_SPREAD`]), so that no
+    /// answer lies where `/price` would refuse it.
+    pub range: SearchRange,
+}
+
+/// A closed wire range as the solver's search range.
+fn search_range(bounds: Bounds) -> SearchRange {
+    let end = |end: Option<crate::wire::End>| end.map_or(f64::NAN, |e| to_f64(e.value));
+    SearchRange {
+        low: end(bounds.min),
+        high: end(bounds.max),
+    }
 }
 
 /// Placeholder for the solved volatility; the solver ignores it.
@@ -143,7 +156,7 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
         };
         // The solved field, if given, is where the search starts; the spec
         // carries it (or a placeholder), which validates its range.
-        let (volatility, spread, solve_for, start) = match req.solve_for {
+        let (volatility, spread, solve_for, start, range) = match req.solve_for {
             SolveForRequest::Volatility => {
                 let start = req.volatility.map(Num::to_f64);
                 (
@@ -151,6 +164,7 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
                     needed(req.credit_spread, "credit_spread")?,
                     SolveFor::Volatility,
                     start,
+                    search_range(bounds::VOLATILITY),
                 )
             }
             SolveForRequest::CreditSpread => {
@@ -160,6 +174,7 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
                     start.unwrap_or(0.0),
                     SolveFor::CreditSpread,
                     start,
+                    search_range(bounds::CREDIT_SPREAD),
                 )
             }
         };
@@ -174,6 +189,7 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
             market_price_per_100,
             engine,
             start,
+            range,
         })
     }
 }
@@ -261,6 +277,7 @@ pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
         req.solve_for,
         req.market_price_per_100,
         req.start,
+        req.range,
         req.engine,
     )?;
     ImpliedResponse::new(&req.input, &solved, req.engine)

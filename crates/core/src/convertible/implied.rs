@@ -18,8 +18,18 @@ use crate::Result;
 pub use crate::tolerance::PRICE_PER_100_ABS as PRICE_TOLERANCE;
 /// The most solver iterations for each root.
 pub const MAX_ITERATIONS: u32 = 100;
-/// The lowest volatility searched.
-pub const MIN_IMPLIED_VOLATILITY: f64 = 1e-3;
+/// The range the solved input may take, from the caller: the api passes
+/// the wire bounds of `volatility` or `credit_spread`, so that `/implied`
+/// never answers a value that `/price` would refuse.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SearchRange {
+    /// The lowest value searched, a decimal fraction (> 0 for a volatility,
+    /// ≥ 0 for a spread).
+    pub low: f64,
+    /// The highest value searched, a decimal fraction, above `low` (at
+    /// most 5 for a volatility, 1 for a spread: the lattice's own limits).
+    pub high: f64,
+}
 /// Intervals of the grid scanned for every price crossing: 17 lattice
 /// prices, then a dozen or so more per root.
 pub const SCAN_INTERVALS: u32 = 16;
@@ -64,9 +74,10 @@ pub struct Implied {
 /// `None`; all are listed.
 ///
 /// # Method
-/// The search range is
-/// - volatility: `[0.001, 5]` (hazard rate: from just above `√h`),
-/// - credit spread: `[0, 1]` (hazard rate: up to just below `σ²(1 − recovery)`);
+/// The search range is `range`, the range the solved input may take,
+/// within the lattice's own limits:
+/// - volatility: within `(0, 5]` (hazard rate: from just above `√h`),
+/// - credit spread: within `[0, 1]` (hazard rate: up to just below `σ²(1 − recovery)`);
 ///
 /// an end at which the requested tree cannot be built (its probabilities
 /// leave `[0, 1]`: a low volatility against the drift, or the hazard-rate
@@ -83,8 +94,11 @@ pub struct Implied {
 /// is the bracket's end nearer the target, and its price is that far off.
 ///
 /// # Errors
-/// [`CoreError::Unattainable`] with the lowest and highest price on the
-/// grid when no point of it crosses the target, and the ends that moved;
+/// [`CoreError::SolutionOutOfRange`], naming the solved field and `range`,
+/// with the lowest and highest price on the grid when no point of it
+/// crosses the target, and the ends that moved;
+/// [`CoreError::Inconsistent`] naming the solved field when `range` is
+/// empty or not within the lattice's limits;
 /// [`CoreError::NoSolution`] if the tree can be built nowhere in the range
 /// or a root's solve does not converge in 100 iterations.
 pub fn implied(
@@ -92,12 +106,14 @@ pub fn implied(
     solve_for: SolveFor,
     market_price_per_100: f64,
     start: Option<f64>,
+    range: SearchRange,
 ) -> Result<Implied> {
     implied_by(
         input,
         solve_for,
         market_price_per_100,
         start,
+        range,
         Engine::Lattice,
     )
 }
@@ -124,33 +140,30 @@ pub fn implied_by(
     solve_for: SolveFor,
     market_price_per_100: f64,
     start: Option<f64>,
+    range: SearchRange,
     engine: Engine,
 ) -> Result<Implied> {
     let target = positive_f64(market_price_per_100).at("market_price_per_100")?;
     let spec = input.spec();
     let base = input.market();
     let recovery = spec.recovery_rate;
-    let (lo, hi, quantity) = match (solve_for, spec.model) {
-        (SolveFor::Volatility, Model::TsiveriotisFernandes) => {
-            (MIN_IMPLIED_VOLATILITY, MAX_VOLATILITY, "volatility")
-        }
+    let quantity = match solve_for {
+        SolveFor::Volatility => "volatility",
+        SolveFor::CreditSpread => "credit_spread",
+    };
+    check_range(solve_for, range, quantity)?;
+    let (lo, hi) = match (solve_for, spec.model) {
         (SolveFor::Volatility, Model::HazardRate) => {
             let floor = (base.credit_spread / (1.0 - recovery)).sqrt() * (1.0 + HAZARD_EDGE_REL)
                 + HAZARD_EDGE_ABS;
-            (
-                floor.max(MIN_IMPLIED_VOLATILITY),
-                MAX_VOLATILITY,
-                "volatility",
-            )
-        }
-        (SolveFor::CreditSpread, Model::TsiveriotisFernandes) => {
-            (0.0, MAX_CREDIT_SPREAD, "credit_spread")
+            (floor.max(range.low), range.high)
         }
         (SolveFor::CreditSpread, Model::HazardRate) => {
             let cap =
                 base.volatility * base.volatility * (1.0 - recovery) * (1.0 - HAZARD_EDGE_REL);
-            (0.0, cap.min(MAX_CREDIT_SPREAD), "credit_spread")
+            (range.low, cap.min(range.high))
         }
+        _ => (range.low, range.high),
     };
     let no_room = CoreError::NoSolution {
         quantity,
@@ -212,7 +225,10 @@ pub fn implied_by(
     let roots = match roots {
         Ok(roots) => roots,
         Err(SolveError::NoSignChange { .. }) => {
-            return Err(CoreError::Unattainable {
+            return Err(CoreError::SolutionOutOfRange {
+                field: quantity,
+                low: range.low,
+                high: range.high,
                 quantity: "market_price_per_100",
                 target,
                 min: reach.0,
@@ -261,6 +277,26 @@ pub fn implied_by(
     })
 }
 
+/// Refuses a search range outside the lattice's limits for `solve_for`, or
+/// empty, naming the solved field.
+fn check_range(solve_for: SolveFor, range: SearchRange, field: &'static str) -> Result<()> {
+    let (floor, cap) = match solve_for {
+        SolveFor::Volatility => (0.0, MAX_VOLATILITY),
+        SolveFor::CreditSpread => (0.0, MAX_CREDIT_SPREAD),
+    };
+    let low_ok = match solve_for {
+        SolveFor::Volatility => range.low > floor,
+        SolveFor::CreditSpread => range.low >= floor,
+    };
+    if !(low_ok && range.low < range.high && range.high <= cap) {
+        return Err(CoreError::Inconsistent {
+            field: field.into(),
+            reason: "the search range must be non-empty and within the lattice's limits",
+        });
+    }
+    Ok(())
+}
+
 /// Of `roots` (ascending), the one nearest `start`, the lower on a tie; the
 /// first without a start.
 fn nearest(roots: &[Root<f64>], start: Option<f64>) -> Option<Root<f64>> {
@@ -287,6 +323,17 @@ mod tests {
         IMPLIED_SPREAD_ROUND_TRIP_ABS, IMPLIED_VOLATILITY_ROUND_TRIP_ABS, TF_SPLIT_JUMP_PER_100_ABS,
     };
 
+    /// The api's wire ranges of `volatility` and `credit_spread`
+    /// (`crates/api/src/bounds.rs`), which it passes as the search range.
+    const VOLATILITY_RANGE: SearchRange = SearchRange {
+        low: 0.01,
+        high: 5.0,
+    };
+    const SPREAD_RANGE: SearchRange = SearchRange {
+        low: 0.0,
+        high: 0.5,
+    };
+
     fn input_with(vol: f64, spread: f64, model: Model) -> ConvertibleInput {
         let mut spec = base_spec();
         spec.volatility = vol;
@@ -305,6 +352,7 @@ mod tests {
                 SolveFor::CreditSpread,
                 target,
                 None,
+                SPREAD_RANGE,
             )
             .unwrap();
             assert_abs_diff_eq!(solved.value, 0.07, epsilon = IMPLIED_SPREAD_ROUND_TRIP_ABS);
@@ -337,6 +385,7 @@ mod tests {
                 SolveFor::Volatility,
                 target,
                 None,
+                VOLATILITY_RANGE,
             )
             .unwrap();
             assert_abs_diff_eq!(
@@ -356,7 +405,14 @@ mod tests {
         // comparing only the bracket's ends.
         let target = fair_value_per_100(&hazard(0.6, 0.08, 0.4)).unwrap();
         let input = hazard(0.6, 0.0, 0.4);
-        let near_eight = implied(&input, SolveFor::CreditSpread, target, Some(0.08)).unwrap();
+        let near_eight = implied(
+            &input,
+            SolveFor::CreditSpread,
+            target,
+            Some(0.08),
+            SPREAD_RANGE,
+        )
+        .unwrap();
         assert_eq!(near_eight.roots.len(), 2, "{:?}", near_eight.roots);
         assert_abs_diff_eq!(
             near_eight.value,
@@ -370,40 +426,73 @@ mod tests {
         // chooses it; without a start, the lowest.
         let repriced = fair_value_per_100(&hazard(0.6, wide, 0.4)).unwrap();
         assert_abs_diff_eq!(repriced, target, epsilon = PRICE_PER_100_ABS);
-        let near_wide = implied(&input, SolveFor::CreditSpread, target, Some(0.2)).unwrap();
+        let near_wide = implied(
+            &input,
+            SolveFor::CreditSpread,
+            target,
+            Some(0.2),
+            SPREAD_RANGE,
+        )
+        .unwrap();
         assert_eq!(near_wide.value, wide);
-        let lowest = implied(&input, SolveFor::CreditSpread, target, None).unwrap();
+        let lowest = implied(&input, SolveFor::CreditSpread, target, None, SPREAD_RANGE).unwrap();
         assert_eq!(lowest.value, near_eight.roots[0]);
     }
 
     #[test]
-    fn a_price_beyond_reach_is_unattainable_with_the_bounds() {
-        let err = implied(
-            &input_with(0.6, 0.05, Model::TsiveriotisFernandes),
-            SolveFor::Volatility,
-            500.0,
-            None,
-        )
-        .unwrap_err();
+    fn a_price_beyond_reach_names_the_solved_field_and_its_range() {
+        let input = input_with(0.6, 0.05, Model::TsiveriotisFernandes);
+        let err = implied(&input, SolveFor::Volatility, 500.0, None, VOLATILITY_RANGE).unwrap_err();
+        assert_eq!(err.field(), Some("volatility"));
         match err {
-            CoreError::Unattainable {
+            CoreError::SolutionOutOfRange {
+                low,
+                high,
                 min,
                 max,
                 target,
                 moved,
                 ..
             } => {
+                assert_eq!((low, high), (0.01, 5.0));
                 assert_eq!(target, 500.0);
                 // At σ → 0 the note is about its bond floor or parity; at σ = 5 far more.
                 assert!(min > 78.0 && min < 90.0, "{min}");
                 assert!(max > min && max < 500.0, "{max}");
-                // At 200 steps, σ = 0.001 is too low for the drift: the low
-                // end moved to where the tree exists (r√Δt ≈ 0.0075).
+                // At 200 steps the tree exists from r√Δt ≈ 0.0075 up: the
+                // range's low end, 0.01, is not moved.
+                assert!(moved.is_empty(), "{moved:?}");
+            }
+            other => panic!("expected SolutionOutOfRange, got {other:?}"),
+        }
+        // A range reaching below where the tree exists has that end moved
+        // inward, to r√Δt ≈ 0.0075, and says so.
+        let wide = SearchRange {
+            low: 0.001,
+            high: 5.0,
+        };
+        match implied(&input, SolveFor::Volatility, 500.0, None, wide).unwrap_err() {
+            CoreError::SolutionOutOfRange { moved, .. } => {
                 assert_eq!(moved.len(), 1, "{moved:?}");
                 assert_eq!(moved[0].end, "low");
                 assert!(moved[0].to > 0.007 && moved[0].to < 0.008, "{:?}", moved[0]);
             }
-            other => panic!("expected Unattainable, got {other:?}"),
+            other => panic!("expected SolutionOutOfRange, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_search_range_beyond_the_lattice_limits_is_refused_naming_the_field() {
+        let input = input_with(0.6, 0.05, Model::TsiveriotisFernandes);
+        for (solve_for, low, high, field) in [
+            (SolveFor::Volatility, 0.0, 5.0, "volatility"),
+            (SolveFor::Volatility, 0.01, 6.0, "volatility"),
+            (SolveFor::CreditSpread, -0.1, 0.5, "credit_spread"),
+            (SolveFor::CreditSpread, 0.3, 0.2, "credit_spread"),
+        ] {
+            let err =
+                implied(&input, solve_for, 100.0, None, SearchRange { low, high }).unwrap_err();
+            assert_eq!(err.field(), Some(field), "{err}");
         }
     }
 
@@ -422,7 +511,7 @@ mod tests {
         let target =
             fair_value_per_100(&input_with(vol, spread, Model::TsiveriotisFernandes)).unwrap();
         let input = input_with(0.3, spread, Model::TsiveriotisFernandes);
-        let solved = implied(&input, SolveFor::Volatility, target, None).unwrap();
+        let solved = implied(&input, SolveFor::Volatility, target, None, VOLATILITY_RANGE).unwrap();
         assert_abs_diff_eq!(
             solved.value,
             vol,
@@ -451,7 +540,7 @@ mod tests {
             // price is parity for a range of volatilities, so no unique root.
             let parity = 1000.0 / 19.16 / 10.0 * 15.03;
             prop_assume!(target > parity + 0.5);
-            let solved = implied(&input_with(0.3, spread, Model::TsiveriotisFernandes), SolveFor::Volatility, target, None).unwrap();
+            let solved = implied(&input_with(0.3, spread, Model::TsiveriotisFernandes), SolveFor::Volatility, target, None, VOLATILITY_RANGE).unwrap();
             // Within the solver's tolerance, or, where the target falls in
             // one of the TF price's small jumps, within the jump.
             prop_assert!(abs_diff_eq!(solved.price_per_100, target, epsilon = TF_SPLIT_JUMP_PER_100_ABS));

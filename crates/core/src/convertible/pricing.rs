@@ -42,7 +42,7 @@ pub const MAX_PROFILE_POINTS: usize = 500;
 /// The most `points × steps^1.5` in one profile (e.g. 500 points at 2,000
 /// steps, 45 at 10,000, 15 at 20,000), which bounds its run time.
 ///
-/// A rollback computes a band of ±8 standard deviations, about `8√i` nodes
+/// A rollback computes a band of ±6 standard deviations, about `6√i` nodes
 /// at level `i`, so its cost grows like `steps^1.5`, not `steps`: the
 /// earlier cap of 1,000,000 `points × steps` let 50 points at 20,000 steps
 /// take a second on one core, 30 times the 500 points at 2,000 steps it

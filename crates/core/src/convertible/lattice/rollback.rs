@@ -163,6 +163,8 @@ impl Lattice {
             let (lo, hi) = child_band;
             self.first_converted(top, lo, hi + 1, false, spot_even, spot_odd, cur, cur_c)
         };
+        // Where the last call-only step's trigger was, a guess for the next.
+        let mut trigger_from = 0;
         for i in (0..top).rev() {
             let (lo, hi) = self.band_of(i);
             // Children lo..=hi+1 are read; pad those outside the child band,
@@ -217,8 +219,22 @@ impl Lattice {
             } else if !self.special[i] {
                 end + 1
             } else {
+                // The first node at or above the trigger: from the last
+                // level's, which moves by a node at most while the trigger
+                // stays put (a binary search here took a tenth of a
+                // rollback); the same index as a `partition_point`, as the
+                // stock prices rise with `j`.
                 let trigger = self.call_trigger_stock[i];
-                lo + spots[lo..=end].partition_point(|&x| x + div < trigger)
+                let below = |j: usize| spots[j] + div < trigger;
+                let mut first = trigger_from.clamp(lo, end + 1);
+                while first > lo && !below(first - 1) {
+                    first -= 1;
+                }
+                while first <= end && below(first) {
+                    first += 1;
+                }
+                trigger_from = first;
+                first
             };
             if general_from > lo {
                 let top = general_from - 1;
