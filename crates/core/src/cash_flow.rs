@@ -84,7 +84,9 @@ fn check_rate(rate: Decimal, field: &'static str) -> Result<()> {
 /// 3. The bracket is narrowed by [`crate::solve`] (Brent's method) until
 ///    it is narrower than [`IRR_RATE_ABS`].
 /// 4. The NPV at the root is recomputed in `Decimal` and must be within
-///    [`IRR_NPV_REL`] × Σ|flows|.
+///    [`IRR_NPV_REL`] × Σ|flows|. Terms whose discount factor exceeds
+///    `Decimal`'s range (below 1.3e-29 of their flow) are left out of that
+///    sum, so any IRR up to the grid's 10,000% a period gets its number.
 ///
 /// # Example
 /// Excel's `IRR` documentation: -70,000 then 12,000, 15,000, 18,000,
@@ -107,7 +109,7 @@ pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
         reason: "the solver did not converge",
     })?;
     // The acceptance check: the NPV at the rate, in exact arithmetic.
-    let residual = to_f64(npv(rate, flows)?).abs();
+    let residual = to_f64(npv_at_root(rate, flows)?).abs();
     if residual > IRR_NPV_REL * scale {
         return Err(CoreError::NoSolution {
             quantity: "irr",
@@ -115,6 +117,35 @@ pub fn irr(flows: &[Decimal]) -> Result<Decimal> {
         });
     }
     Ok(rate)
+}
+
+/// The NPV at an IRR candidate, for [`irr`]'s acceptance check.
+///
+/// Unlike [`npv`], for a positive rate it stops once `(1 + r)^t` leaves
+/// `Decimal`'s range (about 7.9e28): every later term is then below
+/// `|flows[s]| / 7.9e28`, so the terms left out move the sum by less than
+/// `1.3e-29 × Σ|flows|`, nineteen orders of magnitude inside
+/// [`IRR_NPV_REL`]. Without this an IRR of thousands of percent a year
+/// (101^20 > 7.9e28) would answer an overflow instead of its rate.
+fn npv_at_root(rate: Decimal, flows: &[Decimal]) -> Result<Decimal> {
+    if rate <= Decimal::ZERO {
+        return npv_in(rate, flows);
+    }
+    let overflow = CoreError::Overflow { quantity: "npv" };
+    let growth = Decimal::ONE.checked_add(rate).ok_or(overflow.clone())?;
+    let mut total = Decimal::ZERO;
+    let mut factor = Decimal::ONE;
+    for (t, flow) in flows.iter().enumerate() {
+        if t > 0 {
+            match factor.checked_mul(growth) {
+                Some(next) => factor = next,
+                None => break,
+            }
+        }
+        let term = flow.checked_div(factor).ok_or(overflow.clone())?;
+        total = total.checked_add(term).ok_or(overflow.clone())?;
+    }
+    Ok(total)
 }
 
 /// The IRR of `f64` flows, with its acceptance check done in `f64`: the
@@ -301,6 +332,31 @@ mod tests {
         // -100 now, +200 later: 200 / (1 + r) = 100 ⇒ r = 1.
         let r = irr(&flows(&[-100, 200])).unwrap();
         assert_abs_diff_eq!(to_f64(r), 1.0, epsilon = IRR_RATE_ABS);
+    }
+
+    #[test]
+    fn irr_of_one_then_a_hundred_a_year_later_is_ninety_nine() {
+        // -1 now, +100 later: 100 / (1 + r) = 1 ⇒ r = 99 (9,900%).
+        let r = irr(&flows(&[-1, 100])).unwrap();
+        assert_abs_diff_eq!(to_f64(r), 99.0, epsilon = IRR_RATE_ABS);
+    }
+
+    #[test]
+    fn an_irr_whose_discount_factor_leaves_decimals_range_still_gets_its_number() {
+        // -1 now, +50 at the end of each of 20 periods. Closed form: the
+        // annuity 50 × (1 − (1 + r)^-20) / r = 1 ⇒ r = 50 × (1 − (1 + r)^-20),
+        // so r = 50 − 50 × 51^-20 = 50 − 3.6e-33, i.e. 50 to any f64
+        // precision. 51^20 = 1.4e34 exceeds Decimal's 7.9e28: the exact
+        // check used to answer an overflow here.
+        let mut cash = vec![-1];
+        cash.extend([50; 20]);
+        let r = irr(&flows(&cash)).unwrap();
+        assert_abs_diff_eq!(to_f64(r), 50.0, epsilon = IRR_RATE_ABS);
+        // Thirty periods: 51^30, further still beyond the range.
+        let mut cash = vec![-1];
+        cash.extend([50; 30]);
+        let r = irr(&flows(&cash)).unwrap();
+        assert_abs_diff_eq!(to_f64(r), 50.0, epsilon = IRR_RATE_ABS);
     }
 
     #[test]
