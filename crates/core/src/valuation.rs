@@ -70,8 +70,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use crate::convertible::dilution::{CappedCall, MakeWholeCause, MakeWholeEvent};
 use crate::convertible::dilution::MAX_SHARES;
+pub use crate::convertible::dilution::{CappedCall, MakeWholeCause, MakeWholeEvent};
 pub use crate::convertible::make_whole::MakeWholeTable;
 use crate::convertible::ConvertibleTerms;
 pub use crate::convertible::Settlement;
@@ -736,10 +736,7 @@ impl NoteTerms<'_> {
         if self.make_whole.is_none() || v <= Decimal::ZERO {
             return Ok(false);
         }
-        Ok(self
-            .conversion_shares(v)?
-            .mul_or(v, "conversion value")?
-            >= self.principal)
+        Ok(self.conversion_shares(v)?.mul_or(v, "conversion value")? >= self.principal)
     }
 }
 
@@ -977,8 +974,16 @@ fn piece_roots(
                 b.sub_or(quarter, Q)?,
             )
         }
-        (Some(a), None) => (a.add_or(one, Q)?, a.add_or(two, Q)?, a.add_or(Decimal::from(3), Q)?),
-        (None, Some(b)) => (b.sub_or(Decimal::from(3), Q)?, b.sub_or(two, Q)?, b.sub_or(one, Q)?),
+        (Some(a), None) => (
+            a.add_or(one, Q)?,
+            a.add_or(two, Q)?,
+            a.add_or(Decimal::from(3), Q)?,
+        ),
+        (None, Some(b)) => (
+            b.sub_or(Decimal::from(3), Q)?,
+            b.sub_or(two, Q)?,
+            b.sub_or(one, Q)?,
+        ),
         (None, None) => (Decimal::ZERO, one, two),
     };
     let narrow = match (a, b) {
@@ -1138,8 +1143,12 @@ fn solve_with_make_whole(
         cuts.extend_from_slice(prices);
         let cap = mw.table.cap_per_1000();
         for w in prices.windows(2) {
-            let u0 = mw.table.uncapped_additional_shares_per_1000(mw.date, w[0])?;
-            let u1 = mw.table.uncapped_additional_shares_per_1000(mw.date, w[1])?;
+            let u0 = mw
+                .table
+                .uncapped_additional_shares_per_1000(mw.date, w[0])?;
+            let u1 = mw
+                .table
+                .uncapped_additional_shares_per_1000(mw.date, w[1])?;
             if (u0 < cap && u1 > cap) || (u0 > cap && u1 < cap) {
                 // p = p₀ + (cap − u₀) / (u₁ − u₀) × (p₁ − p₀)
                 let share = cap.sub_or(u0, Q)?.div_or(u1.sub_or(u0, Q)?, Q)?;
@@ -1179,7 +1188,8 @@ fn solve_with_make_whole(
     cuts.sort();
     cuts.dedup();
 
-    let regimes = |v: Decimal| -> Result<Vec<bool>> { terms.iter().map(|t| t.converts(v)).collect() };
+    let regimes =
+        |v: Decimal| -> Result<Vec<bool>> { terms.iter().map(|t| t.converts(v)).collect() };
     let mut found: Vec<(Decimal, Vec<bool>)> = Vec::new();
     for (a, b) in pieces(&cuts) {
         let converted = regimes(inside(a, b)?)?;
@@ -1701,10 +1711,7 @@ mod tests {
             crate::convertible::make_whole::MakeWholeFields {
                 effective_dates: vec![day("2026-01-01"), day("2027-01-01")],
                 stock_prices: vec![dec!(20), dec!(40)],
-                additional_shares_per_1000: vec![
-                    vec![dec!(30), dec!(20)],
-                    vec![dec!(10), dec!(0)],
-                ],
+                additional_shares_per_1000: vec![vec![dec!(30), dec!(20)], vec![dec!(10), dec!(0)]],
                 max_conversion_rate: max_rate,
             },
             n.terms.conversion_rate(),
@@ -1738,7 +1745,11 @@ mod tests {
         .unwrap();
         assert_eq!(out.solutions.len(), 1);
         let s = &out.solutions[0];
-        assert_abs_diff_eq!(Exact(s.value_per_share), Exact(dec!(30)), epsilon = PER_SHARE_ABS);
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(30)),
+            epsilon = PER_SHARE_ABS
+        );
         assert_eq!(s.notes[0].regime, Regime::Converted);
         // m(30) = 25: 25 × 1 = 25 thousand extra shares, 45 in all, 145 diluted.
         assert_abs_diff_eq!(
@@ -1800,7 +1811,11 @@ mod tests {
         .unwrap();
         assert_eq!(out.solutions.len(), 1);
         let s = &out.solutions[0];
-        assert_abs_diff_eq!(Exact(s.value_per_share), Exact(dec!(26)), epsilon = PER_SHARE_ABS);
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(26)),
+            epsilon = PER_SHARE_ABS
+        );
         assert_eq!(s.notes[0].additional_shares_per_1000, dec!(25));
         assert_eq!(s.notes[0].shares_issued, dec!(45) * THOUSAND);
     }
