@@ -390,6 +390,8 @@ async fn the_batch_example_answers_its_documented_200_but_for_request_ids() {
             if let Some(problem) = result.get_mut("problem") {
                 *problem = without_request_id(problem.take());
             }
+            // The example shows the engine's version without the commit.
+            infraval_api::provenance::version_only(&mut result);
             result
         })
         .collect();

@@ -19,6 +19,7 @@ mod hostile;
 mod mining;
 mod openapi;
 mod operations;
+mod provenance;
 mod readme;
 mod resilience;
 mod shutdown;

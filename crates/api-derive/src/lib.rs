@@ -10,13 +10,26 @@
 //! all read that one expression. Fields without `#[wire]` are left to
 //! serde.
 //!
+//! A field's default is declared in the same attribute:
+//! `#[wire(RULE, default = VALUE)]` (`VALUE: Into<T>` for an `Option<T>`
+//! field), or `default_with = FUNCTION` for a default that depends on
+//! other fields (`fn(&Self) -> Option<T>`, `None` when the field stays
+//! absent). A `default = VALUE` is also the schema's `default`.
+//! [`Wire::fill_defaults`] applies them, in field order, and
+//! recurses into nested request objects, so that the request the core
+//! receives, the canonical form the input hash covers and the
+//! `assumptions` of an answer all come from that one declaration.
+//!
+//! [`Wire::fill_defaults`]: ../infraval_api/wire/trait.Wire.html#method.fill_defaults
+//!
 //! [`Wire::check`]: ../infraval_api/wire/trait.Wire.html#tymethod.check
 //! [`Wire::document`]: ../infraval_api/wire/trait.Wire.html#tymethod.document
 //! [`Wire::check_fields`]: ../infraval_api/wire/trait.Wire.html#tymethod.check_fields
 
 use proc_macro::TokenStream;
 use quote::quote;
-use syn::{parse_macro_input, Data, DeriveInput, Expr, Fields};
+use syn::punctuated::Punctuated;
+use syn::{parse_macro_input, Data, DeriveInput, Expr, Fields, Token};
 
 /// Derives `infraval_api::wire::Wire` from the `#[wire(RULE)]` attributes
 /// of a struct's named fields.
@@ -49,28 +62,73 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
     let mut checks = Vec::new();
     let mut documents = Vec::new();
     let mut shapes = Vec::new();
+    let mut defaults = Vec::new();
     for field in fields {
-        let Some(attr) = field.attrs.iter().find(|a| a.path().is_ident("wire")) else {
+        let mut attrs = field.attrs.iter().filter(|a| a.path().is_ident("wire"));
+        let Some(attr) = attrs.next() else {
             continue;
         };
-        let rule: Expr = attr.parse_args()?;
+        if let Some(second) = attrs.next() {
+            return Err(syn::Error::new_spanned(
+                second,
+                "one #[wire(..)] per field: put the rule and the default in one",
+            ));
+        }
+        let args = attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated)?;
         let ident = field.ident.as_ref().expect("named fields have names");
         let name = ident.to_string();
         let ty = &field.ty;
-        checks.push(quote! {
-            ::infraval_api::wire::Rule::<#ty>::check(&(#rule), &self.#ident, &at.field(#name), errors);
-        });
-        documents.push(quote! {
-            doc.property(&name, #name, |property| {
-                ::infraval_api::wire::Rule::<#ty>::document(&(#rule), property)
-            });
-            ::infraval_api::wire::Rule::<#ty>::nested(&(#rule), doc);
-        });
-        shapes.push(quote! {
-            if let Some(field) = value.get(#name) {
-                ::infraval_api::wire::Rule::<#ty>::check_shape(&(#rule), field, &at.field(#name))?;
+        for arg in args {
+            match arg {
+                Expr::Assign(assign) if is_ident(&assign.left, "default") => {
+                    let value = &assign.right;
+                    defaults.push(quote! {
+                        if self.#ident.is_none() {
+                            self.#ident = ::std::option::Option::Some(::std::convert::Into::into(#value));
+                        }
+                    });
+                    documents.push(quote! {
+                        doc.property(&name, #name, |property| {
+                            let value: #ty = ::std::option::Option::Some(::std::convert::Into::into(#value));
+                            ::infraval_api::wire::document_default(property, &value);
+                        });
+                    });
+                }
+                Expr::Assign(assign) if is_ident(&assign.left, "default_with") => {
+                    let function = &assign.right;
+                    defaults.push(quote! {
+                        if self.#ident.is_none() {
+                            self.#ident = (#function)(&*self);
+                        }
+                    });
+                }
+                Expr::Assign(assign) => {
+                    return Err(syn::Error::new_spanned(
+                        &assign.left,
+                        "expected `default = VALUE` or `default_with = FUNCTION`",
+                    ))
+                }
+                rule => {
+                    checks.push(quote! {
+                        ::infraval_api::wire::Rule::<#ty>::check(&(#rule), &self.#ident, &at.field(#name), errors);
+                    });
+                    documents.push(quote! {
+                        doc.property(&name, #name, |property| {
+                            ::infraval_api::wire::Rule::<#ty>::document(&(#rule), property)
+                        });
+                        ::infraval_api::wire::Rule::<#ty>::nested(&(#rule), doc);
+                    });
+                    shapes.push(quote! {
+                        if let Some(field) = value.get(#name) {
+                            ::infraval_api::wire::Rule::<#ty>::check_shape(&(#rule), field, &at.field(#name))?;
+                        }
+                    });
+                    defaults.push(quote! {
+                        ::infraval_api::wire::Rule::<#ty>::fill_defaults(&(#rule), &mut self.#ident);
+                    });
+                }
             }
-        });
+        }
     }
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
@@ -92,6 +150,10 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                 #(#documents)*
             }
 
+            fn fill_defaults(&mut self) {
+                #(#defaults)*
+            }
+
             fn check_fields(
                 value: &::infraval_api::wire::Value,
                 at: &::infraval_api::wire::Path<'_>,
@@ -101,4 +163,8 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
             }
         }
     })
+}
+
+fn is_ident(expr: &Expr, name: &str) -> bool {
+    matches!(expr, Expr::Path(path) if path.path.is_ident(name))
 }

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::json::BodyError;
 use crate::problem::Problem;
-use crate::wire::{Num, Wire};
+use crate::wire::{Length, Nested, Num, Wire};
 
 /// The path of `POST /v1/batch`.
 pub const PATH: &str = "/v1/batch";
@@ -24,6 +24,12 @@ pub const MAX_ITEMS: usize = 1_000;
 pub const MAX_SCENARIOS: usize = 50;
 /// The most shocks in one scenario.
 pub const MAX_SHOCKS: usize = 100;
+/// The rule of `items`: 1 to [`MAX_ITEMS`], the schema's `maxItems`.
+pub const ITEMS: Length = Length::new(1, MAX_ITEMS);
+/// The rule of `scenarios`: at most [`MAX_SCENARIOS`].
+pub const SCENARIOS: Nested = Nested::list(MAX_SCENARIOS);
+/// The rule of a scenario's `shocks`: at most [`MAX_SHOCKS`].
+pub const SHOCKS: Length = Length::new(0, MAX_SHOCKS);
 /// The most work one batch request may ask for, in work units summed over
 /// every item × (base + scenarios) cell: about 20,000 default convertible
 /// prices, 40 to 80 s of one core. Work units are the ones the overload
@@ -37,16 +43,18 @@ pub const MAX_WORK_UNITS: u64 = 20_000;
 /// all (a default 1,000-step convertible price is one unit; every other
 /// cheap operation is one unit too). Item ids and scenario names are
 /// unique.
-// Wire, with no field rules: the caps are checked by `check`, with the
-// batch's own errors.
+// The caps' rules document `maxItems`; `check` enforces the same
+// constants with the batch's own errors.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     /// The items, 1 to 1,000, with unique ids.
+    #[wire(ITEMS)]
     pub items: Vec<BatchItem>,
     /// Scenarios, at most 50, with unique names. Each item is answered
     /// unshocked (the base) and once per scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[wire(SCENARIOS)]
     pub scenarios: Vec<Scenario>,
 }
 
@@ -68,7 +76,7 @@ pub struct BatchItem {
 }
 
 /// A named set of shocks applied together to every item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// The scenario's name, echoed in its results; unique within the batch.
@@ -76,6 +84,7 @@ pub struct Scenario {
     pub name: String,
     /// The shocks, at most 100, applied in order (two shocks to one field
     /// compose).
+    #[wire(SHOCKS)]
     pub shocks: Vec<Shock>,
 }
 
@@ -257,9 +266,9 @@ impl BatchRequest {
             .scenarios
             .iter()
             .enumerate()
-            .map(|(i, s)| (format!("scenarios[{i}].shocks"), s.shocks.len(), MAX_SHOCKS));
+            .map(|(i, s)| (format!("scenarios[{i}].shocks"), s.shocks.len(), SHOCKS.max));
         for (field, count, max) in [
-            ("items".to_owned(), self.items.len(), MAX_ITEMS),
+            ("items".to_owned(), self.items.len(), ITEMS.max),
             ("scenarios".to_owned(), self.scenarios.len(), MAX_SCENARIOS),
         ]
         .into_iter()

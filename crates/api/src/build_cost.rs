@@ -4,6 +4,7 @@ use infraval_core::build_cost::{self, BuildCostInput, Phase, Phases, SpendCurve}
 use infraval_core::error::AtField;
 use infraval_core::num::{Fraction, Megawatts, Usd};
 use infraval_core::CoreError;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -59,24 +60,25 @@ pub struct BuildCostRequest {
     #[wire(bounds::COST_PER_MW)]
     pub cost_per_mw: Num,
     /// Contingency, a fraction of the hard cost. Default 0.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub contingency: Option<Num>,
     /// Soft costs (design, permits, fees), a fraction of the hard cost.
     /// Default 0.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub soft_costs: Option<Num>,
     /// Land, USD, spent in month 0. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub land_cost: Option<Num>,
     /// Spent to date, USD, taken from the earliest months; at most the
     /// total. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub already_spent: Option<Num>,
     /// Construction phases whose `it_capacity_mw` add up to the total.
     /// Default: the whole site in month 0.
     #[wire(bounds::PHASES)]
     pub phases: Option<Vec<PhaseRequest>>,
     /// How each phase's cost is spread over its months. Default `straight_line`.
+    #[wire(default = SpendCurveName::StraightLine)]
     pub spend_curve: Option<SpendCurveName>,
 }
 

@@ -36,7 +36,7 @@ pub struct ArrRequest {
     pub arr: Option<Num>,
     /// Leased share of the IT capacity; above 0 to solve for the rate or
     /// the capacity. Default 1.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ONE)]
     pub occupancy: Option<Num>,
     /// Power price passed through to the tenant, USD per MWh; needs `pue`.
     #[wire(bounds::POWER_PRICE_PER_MWH)]

@@ -34,6 +34,7 @@ pub mod operation;
 pub mod operations;
 pub mod problem;
 pub mod project;
+pub mod provenance;
 pub mod sensitivity;
 pub mod valuation;
 pub mod wire;

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::chart::Chart;
 use crate::json::{self, BodyError};
+use crate::provenance::{Answered, Provenance};
 use crate::wire::{self, FieldErrors, Num, Wire};
 
 /// Where an operation's computation runs in the server.
@@ -59,6 +60,13 @@ pub trait Operation: Send + Sync + 'static {
     /// The chart of an answer, when the operation draws one: it then also
     /// answers `Accept: image/svg+xml` with it.
     const CHART: Option<Chart<Self::Request, Self::Response>>;
+    /// The conventions of time, rates and rounding, a stable id stated in
+    /// every answer's `meta`: `act365f/continuous`.
+    const CONVENTIONS: &'static str;
+
+    /// The model that computes `input`, a stable id stated in every
+    /// answer's `meta`: `lattice.crr.tsiveriotis_fernandes`.
+    fn model(input: &Self::Input) -> &'static str;
 
     /// The cost of computing `input`, in work units (at least 1): about one
     /// 1,000-step convertible lattice, a few milliseconds of one core. The
@@ -72,13 +80,35 @@ pub trait Operation: Send + Sync + 'static {
     /// fault at once, then converts it into the core input (which checks
     /// the rules between fields).
     fn validate(request: Self::Request) -> Result<Self::Input, OperationError> {
-        wire::check(&request)?;
-        Ok(Self::Input::try_from(request)?)
+        Ok(Self::prepare(request)?.0)
     }
 
-    /// Validates a request and computes its answer, on the calling thread.
-    fn run(request: Self::Request) -> Result<Self::Response, OperationError> {
-        Ok(Self::compute(Self::validate(request)?)?)
+    /// Checks a request as [`Operation::validate`] does, applies its
+    /// defaults (the core reads the request with them) and states its
+    /// provenance: the canonical request's hash, the defaults applied, the
+    /// model and conventions.
+    fn prepare(request: Self::Request) -> Result<(Self::Input, Provenance), OperationError> {
+        wire::check(&request)?;
+        let given = serde_json::to_value(&request).map_err(OperationError::Response)?;
+        let mut request = request;
+        request.fill_defaults();
+        let canonical = serde_json::to_value(&request).map_err(OperationError::Response)?;
+        let input = Self::Input::try_from(request)?;
+        let provenance = Provenance::new(
+            Self::ID,
+            Self::model(&input),
+            Self::CONVENTIONS,
+            &given,
+            &canonical,
+        );
+        Ok((input, provenance))
+    }
+
+    /// Validates a request and computes its answer with its provenance, on
+    /// the calling thread.
+    fn run(request: Self::Request) -> Result<Answered<Self::Response>, OperationError> {
+        let (input, provenance) = Self::prepare(request)?;
+        Ok(provenance.answer(Self::compute(input)?))
     }
 }
 
@@ -233,11 +263,11 @@ impl<Op: Operation> AnyOperation for Erased<Op> {
 
     fn prepare(&self, body: serde_json::Value) -> Result<Prepared, OperationError> {
         let request: Op::Request = json::from_value(body)?;
-        let input = Op::validate(request)?;
+        let (input, provenance) = Op::prepare(request)?;
         Ok(Prepared {
             work_units: Op::work_units(&input).max(1),
             compute: Box::new(move || {
-                let response = Op::compute(input)?;
+                let response = provenance.answer(Op::compute(input)?);
                 serde_json::to_value(response).map_err(OperationError::Response)
             }),
         })
@@ -356,6 +386,9 @@ macro_rules! declare_operations {
             compute: $compute:path,
             $(work_units: $work_units:path,)?
             $(chart: $chart:expr,)?
+            $(model: $model:literal,)?
+            $(model_of: $model_of:path,)?
+            conventions: $conventions:literal,
         }
     )*) => {
         $(
@@ -378,6 +411,11 @@ macro_rules! declare_operations {
                 type Response = $response;
                 const CHART: Option<$crate::chart::Chart<$request, $response>> =
                     declare_operations!(@chart $($chart)?);
+                const CONVENTIONS: &'static str = $conventions;
+
+                fn model(_input: &$input) -> &'static str {
+                    $($model)? $($model_of(_input))?
+                }
 
                 fn work_units(input: &$input) -> u64 {
                     declare_operations!(@units $($work_units)?)(input)

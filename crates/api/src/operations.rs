@@ -19,7 +19,9 @@
 /// Each entry is its doc comment, then `name = Type { id, path, tag,
 /// request: Request => Input, response: Response, "200 description",
 /// runs: Inline | Blocking, compute: fn, work_units: fn (optional),
-/// chart: Chart (optional) }`. An operation with a `chart` also answers
+/// chart: Chart (optional), model: "id" or model_of: fn(&Input) -> &str,
+/// conventions: "id" }`. The model and conventions ids are stated in every
+/// answer's `meta` ([`crate::provenance`]). An operation with a `chart` also answers
 /// `Accept: image/svg+xml` with the chart of its answer.
 /// The client expands it into one method per operation:
 ///
@@ -48,6 +50,8 @@ macro_rules! for_each_operation {
                 response: $crate::colocation::ArrResponse, "The site's ARR, rent and capacity",
                 runs: Inline,
                 compute: $crate::colocation::arr,
+                model: "colocation.arr.exact_decimal",
+                conventions: "monthly_rent_x12/cents",
             }
 
             /// Development returns of a data-center site: cash flows, NPV, IRR, payback, yield on cost.
@@ -66,6 +70,8 @@ macro_rules! for_each_operation {
                 runs: Inline,
                 compute: $crate::project::returns,
                 chart: $crate::chart::PROJECT,
+                model: "project.yearly_dcf",
+                conventions: "yearly/end_of_year_discounting/cents",
             }
 
             /// Goal seek: the value of one project input that makes a result hit a target.
@@ -83,6 +89,8 @@ macro_rules! for_each_operation {
                 response: $crate::goal_seek::GoalSeekResponse, "The value found",
                 runs: Inline,
                 compute: $crate::goal_seek::goal_seek,
+                model: "project.yearly_dcf+regula_falsi.illinois",
+                conventions: "yearly/end_of_year_discounting",
             }
 
             /// Sensitivity grid: project results over every pair of values of two inputs.
@@ -101,6 +109,8 @@ macro_rules! for_each_operation {
                 compute: $crate::sensitivity::sensitivity,
                 work_units: $crate::sensitivity::sensitivity_work_units,
                 chart: $crate::chart::SENSITIVITY,
+                model: "project.yearly_dcf.f64",
+                conventions: "yearly/end_of_year_discounting",
             }
 
             /// What a site costs to build, per kW and per MW, and when the money is spent.
@@ -118,6 +128,8 @@ macro_rules! for_each_operation {
                 response: $crate::build_cost::BuildCostResponse, "Totals and the monthly schedule",
                 runs: Inline,
                 compute: $crate::build_cost::schedule,
+                model: "build_cost.phased_schedule",
+                conventions: "monthly/cents",
             }
 
             /// The full terms of a convertible note issue.
@@ -137,6 +149,8 @@ macro_rules! for_each_operation {
                 response: $crate::convertible::terms::TermsResponse, "The issue's terms",
                 runs: Inline,
                 compute: $crate::convertible::terms::full_terms,
+                model: "terms.indenture",
+                conventions: "per_1000_face/rate_4dp_half_away",
             }
 
             /// Shares issued, capped-call offsets and diluted share counts across share prices.
@@ -165,6 +179,8 @@ macro_rules! for_each_operation {
                 runs: Inline,
                 compute: $crate::convertible::dilution::dilution,
                 chart: $crate::chart::DILUTION,
+                model: "dilution.asc260_if_converted",
+                conventions: "shares/per_share_usd",
             }
 
             /// Yield to maturity, current yield and the accreted value schedule of a note.
@@ -184,6 +200,8 @@ macro_rules! for_each_operation {
                 response: $crate::convertible::yield_::YieldResponse, "The note's yields and accretion",
                 runs: Inline,
                 compute: $crate::convertible::yield_::yield_,
+                model: "yield.exact_decimal",
+                conventions: "actual_days/compounded_per_coupon/per_100_face",
             }
 
             /// Fair value of a convertible note on a credit-risky lattice, with greeks.
@@ -228,6 +246,8 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::convertible::pricing::price,
                 work_units: $crate::convertible::pricing::price_work_units,
+                model_of: $crate::convertible::pricing::price_model,
+                conventions: "act365f/continuous/per_100_face_dirty",
             }
 
             /// The volatility or the credit spread that reproduces a market price.
@@ -252,6 +272,8 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::convertible::implied::implied,
                 work_units: $crate::convertible::implied::implied_work_units,
+                model_of: $crate::convertible::implied::implied_model,
+                conventions: "act365f/continuous/per_100_face_dirty",
             }
 
             /// Price, bond floor, parity and delta of a note across share prices.
@@ -271,6 +293,8 @@ macro_rules! for_each_operation {
                 compute: $crate::convertible::pricing::profile,
                 work_units: $crate::convertible::pricing::profile_work_units,
                 chart: $crate::chart::PROFILE,
+                model_of: $crate::convertible::pricing::profile_model,
+                conventions: "act365f/continuous/per_100_face_dirty",
             }
 
             /// Fair value and cost of a capped call: a call spread from the lower strike to the cap.
@@ -292,6 +316,8 @@ macro_rules! for_each_operation {
                 response: $crate::convertible::capped_call::CappedCallPriceResponse, "The capped call's value and cost",
                 runs: Inline,
                 compute: $crate::convertible::capped_call::capped_call,
+                model: "capped_call.black_scholes_merton.call_spread",
+                conventions: "act365f/continuous/per_share_usd",
             }
 
             /// Carry of a delta-hedged note: financing, rebate, dividends, return on capital, gamma breakevens.
@@ -315,6 +341,8 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::convertible::hedge::hedge,
                 work_units: $crate::convertible::hedge::hedge_work_units,
+                model_of: $crate::convertible::hedge::hedge_model,
+                conventions: "act365f/continuous/carry_per_365_days",
             }
 
             /// Production and unit economics of a mining fleet.
@@ -341,6 +369,8 @@ macro_rules! for_each_operation {
                 response: $crate::mining::production::ProductionResponse, "The fleet's production and unit economics",
                 runs: Inline,
                 compute: $crate::mining::production::production,
+                model: "mining.expected_share_of_blocks",
+                conventions: "daily/144_blocks/satoshis_cents",
             }
 
             /// A monthly projection of bitcoin mined, revenue, power cost and margin.
@@ -366,6 +396,8 @@ macro_rules! for_each_operation {
                 compute: $crate::mining::projection::projection,
                 work_units: $crate::mining::projection::projection_work_units,
                 chart: $crate::chart::MINING_PROJECTION,
+                model: "mining.monthly_block_clock",
+                conventions: "calendar_month/2016_block_retarget/satoshis_cents",
             }
 
             /// Sum-of-the-parts value per share, with diluted shares solved consistently.
@@ -388,6 +420,8 @@ macro_rules! for_each_operation {
                 runs: Blocking,
                 compute: $crate::valuation::sum_of_parts,
                 chart: $crate::chart::SUM_OF_PARTS,
+                model: "sum_of_parts.fixed_point",
+                conventions: "usd/per_share",
             }
         }
     };

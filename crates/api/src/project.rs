@@ -39,23 +39,24 @@ pub struct ProjectRequest {
     #[wire(bounds::COST_PER_MW)]
     pub cost_per_mw: Num,
     /// Contingency, a fraction of the hard cost. Default 0.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub contingency: Option<Num>,
     /// Soft costs, a fraction of the hard cost. Default 0.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub soft_costs: Option<Num>,
     /// Land, USD, spent in month 0. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub land_cost: Option<Num>,
     /// Spent to date, USD: sunk, so left out of the cash flows but not of
     /// the total cost. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub already_spent: Option<Num>,
     /// Construction phases adding up to the capacity. Default: everything
     /// in month 0.
     #[wire(bounds::PHASES)]
     pub phases: Option<Vec<PhaseRequest>>,
     /// How each phase's cost is spread. Default `straight_line`.
+    #[wire(default = SpendCurveName::StraightLine)]
     pub spend_curve: Option<SpendCurveName>,
     /// First-year rent, USD per kW of IT load per month.
     #[wire(bounds::RATE_PER_KW_MONTH)]
@@ -69,14 +70,14 @@ pub struct ProjectRequest {
     #[wire(bounds::MONTHS_TO_STABILIZE)]
     pub months_to_stabilize: Option<Int>,
     /// Occupancy at the end of the linear lease-up. Default 1.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default_with = |r: &Self| r.months_to_stabilize.map(|_| Num::new(Decimal::ONE)))]
     pub stabilized_occupancy: Option<Num>,
     /// First month of rent, from month 0 of construction. Default: the
     /// month after the last month of build spend.
     #[wire(bounds::LEASE_START_MONTH)]
     pub lease_start_month: Option<Int>,
     /// Annual rent escalator, on each lease anniversary. Default 0.
-    #[wire(bounds::RENT_ESCALATOR)]
+    #[wire(bounds::RENT_ESCALATOR, default = Decimal::ZERO)]
     pub rent_escalator: Option<Num>,
     /// Opex as a fraction of rent. Not with `opex_per_kw_month`. Default:
     /// no opex.
@@ -92,17 +93,17 @@ pub struct ProjectRequest {
     #[wire(bounds::POWER_PRICE_PER_MWH)]
     pub power_price_per_mwh: Option<Num>,
     /// Markup on pass-through power; 0 (the default) leaves NOI unchanged.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default_with = |r: &Self| r.power_price_per_mwh.map(|_| Num::ZERO))]
     pub power_margin: Option<Num>,
     /// Maintenance capex, a fraction of rent. Default 0.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub maintenance_capex: Option<Num>,
     /// Income tax rate on NOI less depreciation. Default: no tax.
     #[wire(bounds::TAX_RATE)]
     pub tax_rate: Option<Num>,
     /// Straight-line depreciation life of the build cost less land, years,
     /// from the lease-start year. Default 20; needs `tax_rate`.
-    #[wire(bounds::DEPRECIATION_YEARS)]
+    #[wire(bounds::DEPRECIATION_YEARS, default_with = |r: &Self| r.tax_rate.map(|_| Int::from(DEFAULT_DEPRECIATION_YEARS)))]
     pub depreciation_years: Option<Int>,
     /// Discount rate a year.
     #[wire(bounds::DISCOUNT_RATE)]

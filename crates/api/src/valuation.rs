@@ -72,10 +72,10 @@ pub struct ScenarioRequest {
     #[wire(NESTED)]
     pub bitcoin_treasury: Option<TreasuryRequest>,
     /// Cash, USD. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub cash: Option<Num>,
     /// Straight (non-convertible) debt, USD. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub debt: Option<Num>,
     /// Convertible notes. Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -99,7 +99,7 @@ pub struct ScenarioRequest {
     #[wire(bounds::WARRANTS)]
     pub warrants: Vec<WarrantRequest>,
     /// Restricted stock units, always counted as shares. Default 0.
-    #[wire(bounds::RSUS)]
+    #[wire(bounds::RSUS, default = Decimal::ZERO)]
     pub rsus: Option<Num>,
     /// The valuation date (ISO 8601), against which warrants expire; needed
     /// with any warrant's `expiry_date`.
@@ -202,7 +202,7 @@ pub struct SiteRequest {
     pub arr_multiple: Option<Num>,
     /// Capex still to spend to finish the site, USD; not with
     /// `development`, which computes its own. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default_with = |r: &Self| r.development.is_none().then_some(Num::ZERO))]
     pub remaining_capex: Option<Num>,
     /// The site's development model, exactly as `POST /v1/colocation/project`
     /// takes it; the site is valued at the model's NPV.
@@ -225,7 +225,7 @@ pub struct TreasuryRequest {
     #[wire(bounds::BTC_PRICE)]
     pub btc_price: Num,
     /// Discount for liquidity, pledges or tax. Default 0.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub haircut: Option<Num>,
 }
 
@@ -258,6 +258,7 @@ pub struct ConvertibleRequest {
     #[wire(bounds::CONVERSION_PREMIUM)]
     pub conversion_premium: Option<Num>,
     /// Settlement on conversion. Default `physical`.
+    #[wire(default = SettlementMethod::Physical)]
     pub settlement: Option<SettlementMethod>,
     /// Owed if holders do not convert, USD, when above the principal (a
     /// put or make-whole premium): between the principal and twice it.

@@ -750,6 +750,12 @@ pub trait Wire: ToSchema {
     /// nested objects are objects.
     fn check_fields(value: &Value, at: &Path<'_>) -> Result<(), BodyError>;
 
+    /// Gives every absent field that has a default (`#[wire(default =
+    /// …)]`) its value, in this object and the objects it nests: the
+    /// request as the core reads it, and as its canonical form and its
+    /// answer's `assumptions` state it.
+    fn fill_defaults(&mut self) {}
+
     /// Checks that `value` is a JSON object and that its nested objects
     /// are objects.
     fn check_shape(value: &Value, at: &Path<'_>) -> Result<(), BodyError> {
@@ -904,11 +910,29 @@ pub trait Rule<F: ?Sized> {
     fn check_shape(&self, _value: &Value, _at: &Path<'_>) -> Result<(), BodyError> {
         Ok(())
     }
+
+    /// Applies the defaults of the objects the field nests.
+    fn fill_defaults(&self, _value: &mut F) {}
 }
 
 fn check_value(bounds: &Bounds, value: Decimal, at: &Path<'_>, errors: &mut Errors) {
     if let Err(error) = bounds.check(value) {
         errors.push(CoreError::invalid(at.to_string(), error));
+    }
+}
+
+/// Writes `value` (an `Option` field given its default) as the property's
+/// `default`, where the property's schema can carry one: a scalar, a
+/// one-of (an optional enum) or an all-of.
+pub fn document_default(property: &mut RefOr<Schema>, value: &impl Serialize) {
+    let Ok(value) = serde_json::to_value(value) else {
+        return;
+    };
+    match property {
+        RefOr::T(Schema::Object(object)) => object.default = Some(value),
+        RefOr::T(Schema::OneOf(one_of)) => one_of.default = Some(value),
+        RefOr::T(Schema::AllOf(all_of)) => all_of.default = Some(value),
+        _ => {}
     }
 }
 
@@ -1150,6 +1174,10 @@ impl<T: Wire> Rule<T> for Nested {
         value.check(at, errors);
     }
 
+    fn fill_defaults(&self, value: &mut T) {
+        value.fill_defaults();
+    }
+
     fn document(&self, _property: &mut RefOr<Schema>) {}
 
     fn nested(&self, doc: &mut Documenter) {
@@ -1165,6 +1193,12 @@ impl<T: Wire> Rule<Option<T>> for Nested {
     fn check(&self, value: &Option<T>, at: &Path<'_>, errors: &mut Errors) {
         if let Some(value) = value {
             value.check(at, errors);
+        }
+    }
+
+    fn fill_defaults(&self, value: &mut Option<T>) {
+        if let Some(value) = value {
+            value.fill_defaults();
         }
     }
 
@@ -1192,6 +1226,10 @@ impl<T: Wire> Rule<Vec<T>> for Nested {
         }
     }
 
+    fn fill_defaults(&self, value: &mut Vec<T>) {
+        value.iter_mut().for_each(Wire::fill_defaults);
+    }
+
     fn document(&self, property: &mut RefOr<Schema>) {
         self.document_list(property);
     }
@@ -1210,6 +1248,10 @@ impl<T: Wire> Rule<Option<Vec<T>>> for Nested {
         if let Some(value) = value {
             <Nested as Rule<Vec<T>>>::check(self, value, at, errors);
         }
+    }
+
+    fn fill_defaults(&self, value: &mut Option<Vec<T>>) {
+        value.iter_mut().flatten().for_each(Wire::fill_defaults);
     }
 
     fn document(&self, property: &mut RefOr<Schema>) {

@@ -15,7 +15,7 @@ use std::fmt;
 use infraval_client::api::colocation::{ArrRequest, ArrResponse};
 use infraval_client::api::convertible::pricing::{PriceRequest, PriceResponse};
 use infraval_client::api::valuation::{SumOfPartsRequest, SumOfPartsResponse};
-use infraval_client::{Client, ClientError};
+use infraval_client::{Answered, Client, ClientError};
 use rust_decimal_macros::dec;
 use serde_json::json;
 
@@ -34,11 +34,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// What the three calls answered.
 pub struct Answers {
     /// The ARR of 250 MW at $133.33 per kW-month.
-    pub arr: ArrResponse,
+    pub arr: Answered<ArrResponse>,
     /// CleanSpark's 0% notes due 2032 at issue.
-    pub note: PriceResponse,
+    pub note: Answered<PriceResponse>,
     /// A one-scenario sum of the parts.
-    pub sum_of_parts: SumOfPartsResponse,
+    pub sum_of_parts: Answered<SumOfPartsResponse>,
 }
 
 // readme:begin

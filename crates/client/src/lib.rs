@@ -31,6 +31,7 @@ use std::time::Duration;
 
 pub use infraval_api as api;
 use infraval_api::health::Health;
+pub use infraval_api::provenance::Answered;
 use infraval_api::{Operation, Problem};
 use reqwest::header::{HeaderValue, AUTHORIZATION};
 use reqwest::{RequestBuilder, StatusCode, Url};
@@ -237,11 +238,13 @@ impl Client {
         read(response).await
     }
 
-    /// Calls the operation `Op` (`POST` its path with `request`).
+    /// Calls the operation `Op` (`POST` its path with `request`). The
+    /// answer reads through to the operation's response (`answer.arr`) and
+    /// carries its `meta` and `assumptions`.
     pub async fn call<Op: Operation>(
         &self,
         request: &Op::Request,
-    ) -> Result<Op::Response, ClientError> {
+    ) -> Result<Answered<Op::Response>, ClientError> {
         let request = self.http.post(self.url(Op::PATH)?).json(request);
         read(self.authorize(request).send().await?).await
     }
@@ -269,7 +272,7 @@ macro_rules! operation_methods {
                 pub async fn $name(
                     &self,
                     request: &<infraval_api::operations::$op as Operation>::Request,
-                ) -> Result<<infraval_api::operations::$op as Operation>::Response, ClientError> {
+                ) -> Result<Answered<<infraval_api::operations::$op as Operation>::Response>, ClientError> {
                     self.call::<infraval_api::operations::$op>(request).await
                 }
             )*

@@ -7,6 +7,7 @@
 //! pool), answer JSON or the operation's chart.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::Method;
@@ -16,6 +17,7 @@ use infraval_api::batch::{BatchRequest, BatchResponse, BatchResult};
 use infraval_api::chart::Svg;
 use infraval_api::health::Health;
 use infraval_api::operation::{self, Operation, Runs, Visitor};
+use infraval_api::provenance::{self, Answered, Provenance};
 use infraval_api::wire::{self, Schemas as NamedSchemas};
 use infraval_api::{json, Examples};
 use utoipa::openapi::path::{HttpMethod, Operation as Documented, OperationBuilder, PathItem};
@@ -36,14 +38,15 @@ use crate::openapi::{
 
 /// An operation's answer, in the representation asked for.
 enum Answer<Response> {
-    Json(Response),
+    Json(Answered<Response>),
     Svg(Svg),
 }
 
 /// Computes `input` and, when the chart was asked for, draws it from
-/// `request` and the response.
+/// `request` and the response; the JSON answer carries its provenance.
 fn compute<Op: Operation>(
     input: Op::Input,
+    provenance: Provenance,
     chart_of: Option<Op::Request>,
 ) -> Result<Answer<Op::Response>, ApiError> {
     let response = Op::compute(input)?;
@@ -54,7 +57,7 @@ fn compute<Op: Operation>(
                 tracing::error!(error = %err, operation = Op::ID, "a chart failed to draw; answering 500");
                 ApiError::Internal
             }),
-        _ => Ok(Answer::Json(response)),
+        _ => Ok(Answer::Json(provenance.answer(response))),
     }
 }
 
@@ -66,13 +69,13 @@ async fn answer<Op: Operation>(
 ) -> Result<HttpResponse, ApiError> {
     let request = body.into_inner();
     let chart_of = (wanted.representation == Representation::Svg).then(|| request.clone());
-    let input = Op::validate(request)?;
+    let (input, provenance) = Op::prepare(request)?;
     let answer = match Op::RUNS {
-        Runs::Inline => compute::<Op>(input, chart_of)?,
+        Runs::Inline => compute::<Op>(input, provenance, chart_of)?,
         Runs::Blocking => {
             let admitted = heavy.into_inner().admit(Op::work_units(&input).max(1))?;
             blocking(move || {
-                let answer = compute::<Op>(input, chart_of);
+                let answer = compute::<Op>(input, provenance, chart_of);
                 drop(admitted);
                 answer
             })
@@ -263,7 +266,10 @@ fn answer_of<Op: Operation>(body: &serde_json::Value) -> serde_json::Value {
         .map_err(ApiError::from)
         .and_then(|request| Op::run(request).map_err(ApiError::from))
         .and_then(|response| serde_json::to_value(response).map_err(|_| ApiError::Internal));
-    answered.unwrap_or_else(|err| panic!("an example of `{}` does not answer 200: {err}", Op::ID))
+    let mut answer = answered
+        .unwrap_or_else(|err| panic!("an example of `{}` does not answer 200: {err}", Op::ID));
+    provenance::version_only(&mut answer);
+    answer
 }
 
 /// The schemas `T` needs: its own and those it refers to.
@@ -272,20 +278,32 @@ fn schemas_of<T: ToSchema>(into: &mut Schemas) {
     T::schemas(into);
 }
 
+/// The OpenAPI document, built once per process: its response examples
+/// are computed by the operations (Monte Carlo ones among them, about a
+/// second of CPU in a debug build), so every app of a process shares one.
+pub fn openapi() -> OpenApi {
+    static SPEC: OnceLock<OpenApi> = OnceLock::new();
+    SPEC.get_or_init(build_openapi).clone()
+}
+
 /// The OpenAPI document: info and tags from [`ApiDoc`], a path per
 /// operation and service route, the schemas their types name, and the
 /// shared error responses.
-pub fn openapi() -> OpenApi {
+fn build_openapi() -> OpenApi {
     struct Paths {
         paths: Vec<(&'static str, PathItem)>,
         schemas: Schemas,
         /// Writes each request type's field rules into its schemas.
         rules: Vec<fn(&mut NamedSchemas)>,
+        /// The operations' response schemas, which carry the provenance.
+        answers: Vec<String>,
     }
     impl Visitor for Paths {
         fn visit<Op: Operation>(&mut self) {
             schemas_of::<Op::Request>(&mut self.schemas);
             schemas_of::<Op::Response>(&mut self.schemas);
+            self.answers
+                .push(<Op::Response as ToSchema>::name().into_owned());
             self.rules.push(wire::document::<Op::Request>);
             let requests = <Op::Request as Examples>::examples();
             let mut answers = Some(
@@ -305,9 +323,9 @@ pub fn openapi() -> OpenApi {
                 .map(|representation| match representation {
                     Representation::Json => Body {
                         media_type: representation.media_type(),
-                        schema: RefOr::Ref(Ref::from_schema_name(
-                            <Op::Response as ToSchema>::name(),
-                        )),
+                        schema: RefOr::Ref(Ref::from_schema_name(provenance::answer_schema_name(
+                            &<Op::Response as ToSchema>::name(),
+                        ))),
                         examples: examples(answers.take().unwrap_or_default()),
                     },
                     // An example chart would add tens of kilobytes per
@@ -355,6 +373,7 @@ pub fn openapi() -> OpenApi {
         paths: Vec::new(),
         schemas: Vec::new(),
         rules: Vec::new(),
+        answers: Vec::new(),
     };
     for route in &SERVICE_ROUTES {
         let content = (route.content)();
@@ -391,6 +410,8 @@ pub fn openapi() -> OpenApi {
     for rules in found.rules {
         rules(&mut components.schemas);
     }
+    wire::document::<BatchRequest>(&mut components.schemas);
+    provenance::document(&mut components.schemas, &found.answers);
     with_shared_responses(doc)
 }
 
@@ -427,6 +448,8 @@ fn batch_path(schemas: &mut Schemas) -> PathItem {
     let request = BatchRequest::example();
     let answer = batch::answer_here(&request)
         .unwrap_or_else(|err| panic!("the batch example is refused: {err}"));
+    let mut answer = to_json(&answer);
+    provenance::version_only(&mut answer);
     let summary = "Two sites, one scenario";
     let mut documented = documented(
         "batch",
@@ -443,7 +466,7 @@ fn batch_path(schemas: &mut Schemas) -> PathItem {
                 Body {
                     media_type: "application/json",
                     schema: RefOr::Ref(Ref::from_schema_name(BatchResponse::name())),
-                    examples: examples([("sites", summary, to_json(&answer))]),
+                    examples: examples([("sites", summary, answer)]),
                 },
                 Body {
                     media_type: batch::NDJSON,
@@ -557,6 +580,25 @@ mod tests {
             }
         }
         assert!(by_name.len() > 50, "{} schemas", by_name.len());
+    }
+
+    #[test]
+    fn every_answer_schema_requires_its_provenance_and_nested_responses_stay_without() {
+        let doc = serde_json::to_value(openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for op in infraval_api::operations() {
+            let ok = &doc["paths"][op.path()]["post"]["responses"]["200"]["content"]
+                ["application/json"]["schema"]["$ref"];
+            let name = ok.as_str().unwrap().rsplit('/').next().unwrap();
+            assert!(name.ends_with("Answer"), "{}: {name}", op.id());
+            let required = schemas[name]["required"].as_array().unwrap();
+            assert!(required.contains(&"meta".into()), "{name}");
+            assert!(required.contains(&"assumptions".into()), "{name}");
+        }
+        // The terms answer alone carries meta; nested in dilution's answer
+        // (`terms`) it does not.
+        assert!(schemas["TermsResponse"]["properties"].get("meta").is_none());
+        assert!(schemas["TermsAnswer"]["properties"].get("meta").is_some());
     }
 
     #[test]

@@ -102,19 +102,20 @@ pub struct ContingentConversionRequest {
     pub until_date: Date,
     /// The trigger, a multiple of the conversion price. Default 1.3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TRIGGER)]
+    #[wire(bounds::TRIGGER, default = DEFAULT_TRIGGER)]
     pub trigger: Option<Num>,
     /// Trading days at or above the trigger needed, at most `window_days`.
     /// Default 20.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TEST_DAYS)]
+    #[wire(bounds::TEST_DAYS, default = DEFAULT_TRIGGER_DAYS)]
     pub trigger_days: Option<Int>,
     /// The window, trading days (weekdays). Default 30.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TEST_DAYS)]
+    #[wire(bounds::TEST_DAYS, default = DEFAULT_WINDOW_DAYS)]
     pub window_days: Option<Int>,
     /// Which days the test reads: `prior_calendar_quarter` (default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[wire(default = MeasurementRequest::PriorCalendarQuarter)]
     pub measurement: Option<MeasurementRequest>,
 }
 
@@ -145,6 +146,14 @@ pub struct MakeWholeRequest {
     pub max_conversion_rate: Num,
 }
 
+/// The contingent-conversion trigger when none is given, a multiple of
+/// the conversion price: 1.3 (the template's 130%).
+pub const DEFAULT_TRIGGER: Decimal = Decimal::from_parts(13, 0, 0, false, 1);
+/// The contingent-conversion test's trading days when none are given.
+pub const DEFAULT_TRIGGER_DAYS: u32 = 20;
+/// The contingent-conversion test's window when none is given, trading days.
+pub const DEFAULT_WINDOW_DAYS: u32 = 30;
+
 /// The market's chance of a make-whole fundamental change (a takeover).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
@@ -153,20 +162,22 @@ pub struct FundamentalChangeRequest {
     /// the holder takes the better of the put at par plus accrued and
     /// conversion with the make-whole shares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[wire(bounds::TAKEOVER_INTENSITY)]
+    #[wire(bounds::TAKEOVER_INTENSITY, default = Decimal::ZERO)]
     pub intensity_per_year: Option<Num>,
 }
 
 impl ContingentConversionRequest {
     pub(crate) fn core(&self) -> Result<ContingentConversion, CoreError> {
         let test = TriggerTest {
-            trigger_days: self.trigger_days.map_or(20, Int::to_u32),
-            window_days: self.window_days.map_or(30, Int::to_u32),
+            trigger_days: self.trigger_days.map_or(DEFAULT_TRIGGER_DAYS, Int::to_u32),
+            window_days: self.window_days.map_or(DEFAULT_WINDOW_DAYS, Int::to_u32),
         }
         .check("contingent_conversion")?;
         Ok(ContingentConversion {
             until_date: self.until_date.get(),
-            trigger: self.trigger.map_or(1.3, Num::to_f64),
+            trigger: self
+                .trigger
+                .map_or(infraval_core::num::to_f64(DEFAULT_TRIGGER), Num::to_f64),
             test,
             measurement: match self.measurement.unwrap_or_default() {
                 MeasurementRequest::PriorCalendarQuarter => Measurement::PriorCalendarQuarter,

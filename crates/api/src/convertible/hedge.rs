@@ -150,6 +150,12 @@ pub struct HedgeInput {
     pub terms: HedgeTerms,
 }
 
+/// The model of [`crate::operations::ConvertibleHedge`]: the engine that
+/// prices the note, and the credit model.
+pub fn hedge_model(input: &HedgeInput) -> &'static str {
+    super::pricing::model_id(&input.input, &input.engine)
+}
+
 impl TryFrom<HedgeRequest> for HedgeInput {
     type Error = CoreError;
 

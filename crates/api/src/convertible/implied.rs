@@ -248,6 +248,12 @@ impl ImpliedResponse {
     }
 }
 
+/// The model of [`crate::operations::ConvertibleImplied`]: the engine
+/// whose price is matched, and the credit model.
+pub fn implied_model(input: &ImpliedInput) -> &'static str {
+    super::pricing::model_id(&input.input, &input.engine)
+}
+
 /// Computes [`crate::operations::ConvertibleImplied`].
 pub fn implied(req: ImpliedInput) -> Result<ImpliedResponse, CoreError> {
     let solved = implied::implied_by(

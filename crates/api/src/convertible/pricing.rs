@@ -21,6 +21,7 @@ use infraval_core::convertible::desk::{self, Event, EventKind, Placement};
 use infraval_core::convertible::engine::Engine;
 use infraval_core::convertible::lattice::{
     CallPeriod, CashDividend, ConvertibleInput, ConvertibleSpec, Model, PutDate,
+    DEFAULT_CALL_PUT_STEPS, DEFAULT_STEPS,
 };
 use infraval_core::convertible::monte_carlo::{self, ExactValuation};
 use infraval_core::convertible::pricing::{Profile, Valuation};
@@ -155,7 +156,7 @@ macro_rules! note_request {
         $(#[$meta])*
         pub struct $name {
             /// Face of one note, USD. Default 1,000.
-            #[wire(bounds::LATTICE_AMOUNT)]
+            #[wire(bounds::LATTICE_AMOUNT, default = DEFAULT_FACE)]
             pub face: Option<Num>,
             /// Issue date: coupons accrue from it. On or before `valuation_date`.
             #[schema(example = "2025-12-15")]
@@ -167,13 +168,14 @@ macro_rules! note_request {
             #[schema(example = "2025-12-15")]
             pub valuation_date: Date,
             /// Annual coupon rate (0.04 is 4%). Default 0.
-            #[wire(bounds::COUPON_RATE)]
+            #[wire(bounds::COUPON_RATE, default = Decimal::ZERO)]
             pub coupon_rate: Option<Num>,
             /// Coupons a year, 0 for a zero-coupon note. Default 2 when
             /// `coupon_rate` is above 0, else 0.
-            #[wire(bounds::LATTICE_COUPON_FREQUENCY)]
+            #[wire(bounds::LATTICE_COUPON_FREQUENCY, default_with = |r: &Self| Some(Int::from($crate::convertible::pricing::default_coupon_frequency(r.coupon_rate))))]
             pub coupon_frequency: Option<Int>,
             /// Coupon accrual: `act_365f` (default) or `30_360`.
+            #[wire(default = CouponDayCount::Act365F)]
             pub coupon_day_count: Option<CouponDayCount>,
             /// Shares per $1,000 of face; give this or `conversion_price`.
             #[wire(bounds::CONVERSION_RATE)]
@@ -185,12 +187,13 @@ macro_rules! note_request {
             /// First date the holder may convert; default the valuation date.
             /// On or before maturity.
             #[schema(example = "2025-12-15")]
+            #[wire(default_with = |r: &Self| Some(r.valuation_date))]
             pub conversion_start_date: Option<Date>,
             /// Risk-free rate, continuously compounded.
             #[wire(bounds::RISK_FREE_RATE)]
             pub risk_free_rate: Num,
             /// Continuous dividend yield of the share. Default 0.
-            #[wire(bounds::DIVIDEND_YIELD)]
+            #[wire(bounds::DIVIDEND_YIELD, default = Decimal::ZERO)]
             pub dividend_yield: Option<Num>,
             /// Discrete cash dividends, escrowed: the lattice carries the
             /// share price less their present value.
@@ -206,15 +209,16 @@ macro_rules! note_request {
             #[wire(bounds::SCHEDULE)]
             pub put_schedule: Vec<PutRequest>,
             /// Credit model: `tsiveriotis_fernandes` (default) or `hazard_rate`.
+            #[wire(default = CreditModel::TsiveriotisFernandes)]
             pub model: Option<CreditModel>,
             /// Recovery on default, a fraction of face; `hazard_rate` only.
             /// Default 0.
-            #[wire(bounds::RECOVERY_RATE)]
+            #[wire(bounds::RECOVERY_RATE, default_with = |r: &Self| (r.model == Some(CreditModel::HazardRate)).then_some(Num::ZERO))]
             pub recovery_rate: Option<Num>,
             /// Lattice steps. Default 1,000, or 2,000 for a note with a call
             /// or put schedule (either within 0.01 per 100 of the 20,000-step
             /// price on the reference cases).
-            #[wire(bounds::STEPS)]
+            #[wire(bounds::STEPS, default_with = |r: &Self| Some($crate::convertible::pricing::default_steps(&r.call_schedule, &r.put_schedule)))]
             pub steps: Option<Int>,
             /// Contingent conversion (the template's quarterly 130% test);
             /// omit for a note convertible at any time.
@@ -234,17 +238,18 @@ macro_rules! note_request {
             /// values. `auto` is the lattice unless the note has terms only
             /// the exact engine prices.
             #[serde(default, skip_serializing_if = "Option::is_none")]
+            #[wire(default = $crate::convertible::contract::EngineRequest::Auto)]
             pub engine: Option<$crate::convertible::contract::EngineRequest>,
             /// Monte Carlo paths (`monte_carlo` only), rounded up to an even
             /// count. Default 32,768; paths × trading days to maturity at
             /// most 210,000,000.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[wire(bounds::PATHS)]
+            #[wire(bounds::PATHS, default_with = |r: &Self| $crate::convertible::pricing::monte_carlo(r.engine).then(|| Int::from(infraval_core::convertible::monte_carlo::DEFAULT_PATHS as i64)))]
             pub paths: Option<Int>,
             /// Monte Carlo seed (`monte_carlo` only). Default 20320215; the
             /// same seed and paths give the same answer.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[wire(bounds::SEED)]
+            #[wire(bounds::SEED, default_with = |r: &Self| $crate::convertible::pricing::monte_carlo(r.engine).then(|| Int::from(infraval_core::convertible::monte_carlo::DEFAULT_SEED as i64)))]
             pub seed: Option<Int>,
             $($extra)*
         }
@@ -272,7 +277,7 @@ macro_rules! note_request {
                     valuation_date: self.valuation_date.get(),
                     coupon_rate: opt(self.coupon_rate),
                     coupon_frequency: self.coupon_frequency.map_or(
-                        if self.coupon_rate.is_some_and(|c| c.get() > Decimal::ZERO) { 2 } else { 0 },
+                        $crate::convertible::pricing::default_coupon_frequency(self.coupon_rate),
                         Int::to_u32,
                     ),
                     coupon_day_count: match self.coupon_day_count.unwrap_or_default() {
@@ -352,6 +357,33 @@ macro_rules! note_request {
             }
         }
     };
+}
+
+/// Coupons a year when none are given: 2 (semiannual) for a note with a
+/// coupon above 0, else 0.
+pub(crate) fn default_coupon_frequency(coupon_rate: Option<Num>) -> u32 {
+    if coupon_rate.is_some_and(|c| c.get() > Decimal::ZERO) {
+        2
+    } else {
+        0
+    }
+}
+
+/// Lattice steps when none are given: the core's default for a note with
+/// or without a call or put schedule.
+pub(crate) fn default_steps(calls: &[CallRequest], puts: &[PutRequest]) -> Int {
+    let steps = if calls.is_empty() && puts.is_empty() {
+        DEFAULT_STEPS
+    } else {
+        DEFAULT_CALL_PUT_STEPS
+    };
+    Int::new(i64::try_from(steps).unwrap_or(i64::MAX))
+}
+
+/// Whether the request asks for the Monte Carlo engine by name (its paths
+/// and seed then have defaults; under `auto` they are left to the engine).
+pub(crate) fn monte_carlo(engine: Option<super::contract::EngineRequest>) -> bool {
+    engine == Some(super::contract::EngineRequest::MonteCarlo)
 }
 
 pub(crate) fn opt(value: Option<Num>) -> f64 {
@@ -574,6 +606,30 @@ impl TryFrom<PriceRequest> for PriceInput {
 }
 
 pub(crate) use note_request;
+
+/// The model id of a convertible engine and credit model, as `meta` states
+/// it.
+pub(crate) fn model_id(input: &ConvertibleInput, engine: &Engine) -> &'static str {
+    match (engine, input.spec().model) {
+        (Engine::Lattice, Model::TsiveriotisFernandes) => "lattice.crr.tsiveriotis_fernandes",
+        (Engine::Lattice, Model::HazardRate) => "lattice.crr.hazard_rate",
+        (Engine::MonteCarlo(_), Model::TsiveriotisFernandes) => {
+            "monte_carlo.daily.tsiveriotis_fernandes"
+        }
+        (Engine::MonteCarlo(_), Model::HazardRate) => "monte_carlo.daily.hazard_rate",
+    }
+}
+
+/// The model of [`crate::operations::ConvertiblePrice`]: the engine that
+/// runs and the credit model.
+pub fn price_model(input: &PriceInput) -> &'static str {
+    model_id(&input.input, &input.engine)
+}
+
+/// The model of [`crate::operations::ConvertibleProfile`].
+pub fn profile_model(input: &ProfileInput) -> &'static str {
+    model_id(&input.input, &input.engine)
+}
 
 note_request! {
     /// A note, its market, and the share prices to value it at.

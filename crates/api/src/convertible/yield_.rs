@@ -11,6 +11,9 @@ use super::{fraction, per_100};
 use crate::wire::{Date, Int, Num, Wire};
 use crate::{bounds, Example, Examples};
 
+/// Coupons a year (and the yield's compounding) when none are given.
+pub const DEFAULT_FREQUENCY: u32 = 2;
+
 /// A note's price and coupon terms, for its yield and accretion.
 ///
 /// Coupons are equal, `coupon_rate / frequency` of face each; accrued
@@ -26,7 +29,7 @@ pub struct YieldRequest {
     pub coupon_rate: Num,
     /// Coupons a year, which is also the yield's compounding. Default 2
     /// (semiannual, bond-equivalent).
-    #[wire(bounds::COUPON_FREQUENCY)]
+    #[wire(bounds::COUPON_FREQUENCY, default = DEFAULT_FREQUENCY)]
     pub frequency: Option<Int>,
     /// The date the note is bought (the issue date for a new issue).
     #[schema(example = "2025-12-15")]
@@ -72,7 +75,9 @@ impl TryFrom<YieldRequest> for YieldInput {
         Ok(YieldInput {
             price_per_100: yield_::price_per_100(req.price_per_100.get()).at("price_per_100")?,
             coupon_rate: yield_::coupon_rate(req.coupon_rate.get())?,
-            frequency: Frequency::from_per_year(req.frequency.map_or(2, Int::to_u32))?,
+            frequency: Frequency::from_per_year(
+                req.frequency.map_or(DEFAULT_FREQUENCY, Int::to_u32),
+            )?,
             settlement_date: req.settlement_date.get(),
             maturity_date: req.maturity_date.get(),
         })

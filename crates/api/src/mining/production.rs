@@ -69,13 +69,13 @@ pub struct ProductionRequest {
     #[wire(bounds::FEE_SHARE)]
     pub fee_share: Option<Num>,
     /// Share of the time the fleet hashes. Default 1.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ONE)]
     pub uptime: Option<Num>,
     /// Share of the reward the pool keeps. Default 0.
-    #[wire(bounds::POOL_FEE)]
+    #[wire(bounds::POOL_FEE, default = Decimal::ZERO)]
     pub pool_fee: Option<Num>,
     /// Days for `btc_for_period`. Default 1.
-    #[wire(bounds::PERIOD_DAYS)]
+    #[wire(bounds::PERIOD_DAYS, default = Decimal::ONE)]
     pub period_days: Option<Num>,
     /// BTC price, USD; enables every USD figure.
     #[wire(bounds::BTC_PRICE)]
@@ -127,6 +127,7 @@ pub struct ProductionRequest {
     /// `economic`: a cohort hashes only in the hours its hashprice covers
     /// its hashcost; `never` (the default) switches nothing off. Economic
     /// needs `btc_price`, `power_price_per_mwh` and a power draw.
+    #[wire(default = ShutoffRequest::Never)]
     pub shutoff: Option<ShutoffRequest>,
 }
 

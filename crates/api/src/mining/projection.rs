@@ -59,7 +59,7 @@ pub struct ProjectionRequest {
     pub difficulty: Option<Num>,
     /// Growth of the network hashrate per month, a fraction (0.02 = 2%),
     /// with `network_hashrate_ehs` or `difficulty`. Default 0.
-    #[wire(bounds::GROWTH_PER_MONTH)]
+    #[wire(bounds::GROWTH_PER_MONTH, default_with = |r: &Self| (r.network_hashrate_ehs.is_some() || r.difficulty.is_some()).then_some(Num::ZERO))]
     pub network_growth_per_month: Option<Num>,
     /// Network hashrate for each month, EH/s; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -100,10 +100,10 @@ pub struct ProjectionRequest {
     #[wire(bounds::FEE_SHARE_PATH)]
     pub fee_share_path: Vec<Num>,
     /// Share of the time the fleet hashes. Default 1.
-    #[wire(bounds::FRACTION)]
+    #[wire(bounds::FRACTION, default = Decimal::ONE)]
     pub uptime: Option<Num>,
     /// Share of the reward the pool keeps. Default 0.
-    #[wire(bounds::POOL_FEE)]
+    #[wire(bounds::POOL_FEE, default = Decimal::ZERO)]
     pub pool_fee: Option<Num>,
     /// BTC price in month 1, USD; grows by `btc_price_growth_per_month`.
     /// Give this or `btc_price_path`.
@@ -151,6 +151,7 @@ pub struct ProjectionRequest {
     /// hashprice covers its hashcost at that month's power price; `never`
     /// (the default) switches nothing off. Economic needs a power price and
     /// an efficiency.
+    #[wire(default = ShutoffRequest::Never)]
     pub shutoff: Option<ShutoffRequest>,
     /// Other cash operating costs, USD per day. Default 0.
     #[wire(bounds::USD)]
