@@ -461,3 +461,100 @@ async fn the_unit_multiples_divide_the_enterprise_value_or_are_null() {
     );
     assert_eq!(out.scenarios[1].ev_per_it_mw, None);
 }
+
+/// One $1M note at 20 shares per $1,000 (K = $50), 100,000 basic shares,
+/// $4.35M of cash, and a 2 × 2 make-whole table: on 2026-01-01, 30
+/// additional shares per $1,000 at $20 and 20 at $40.
+fn made_whole(event: Option<Value>) -> Value {
+    let mut s = json!({
+        "name": "bull",
+        "cash": 4350000,
+        "convertibles": [{
+            "name": "notes", "principal": 1000000, "conversion_rate": 20,
+            "make_whole": {
+                "effective_dates": ["2026-01-01", "2027-01-01"],
+                "stock_prices": [20, 40],
+                "additional_shares_per_1000": [[30, 20], [10, 0]],
+                "max_conversion_rate": 60
+            }
+        }],
+        "basic_shares": 100000
+    });
+    if let Some(event) = event {
+        s["make_whole_event"] = event;
+    }
+    s
+}
+
+#[tokio::test]
+async fn a_scenario_that_assumes_a_call_converts_with_the_make_whole_shares() {
+    let app = spawn_app().await;
+    let call = json!({"kind": "call", "date": "2026-01-01"});
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![made_whole(Some(call)), made_whole(None)]))
+        .await
+        .unwrap();
+    // By hand: between $20 and $40, m(V) = 30 − (V − 20) / 2 = 40 − V / 2 per
+    // $1,000, so the issue converts into 1,000 × (20 + 40 − V/2) shares and
+    // V × (100,000 + 60,000 − 500 V) = 4,350,000, i.e. V² − 320 V + 8,700 = 0:
+    // V = 160 − √(25,600 − 8,700) = 160 − 130 = $30; m(30) = 25.
+    let called = &out.scenarios[0];
+    assert_eq!(called.fixed_point, FixedPoint::Unique);
+    assert_eq!(called.value_per_share, dec!(30));
+    let note = &called.solutions[0].notes[0];
+    assert_eq!(note.regime, RegimeWire::Converted);
+    assert_eq!(note.additional_shares_per_1000, dec!(25));
+    assert_eq!(note.make_whole_shares, dec!(25000));
+    assert_eq!(note.shares_issued, dec!(45000));
+    assert_eq!(called.diluted_shares, dec!(145000));
+    // Without the event the table is not used: as debt, V = 3.35M / 100,000.
+    let plain = &out.scenarios[1];
+    assert_eq!(plain.value_per_share, dec!(33.5));
+    assert_eq!(
+        plain.solutions[0].notes[0].additional_shares_per_1000,
+        dec!(0)
+    );
+}
+
+#[tokio::test]
+async fn make_whole_errors_name_their_field() {
+    let app = spawn_app().await;
+    let call = json!({"kind": "call", "date": "2026-01-01"});
+    let mut no_table = made_whole(Some(call.clone()));
+    no_table["convertibles"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("make_whole");
+    let mut low_cap = made_whole(Some(call.clone()));
+    low_cap["convertibles"][0]["make_whole"]["max_conversion_rate"] = json!(19);
+    let mut bad_kind = made_whole(None);
+    bad_kind["make_whole_event"] = json!({"kind": "merger", "date": "2026-01-01"});
+    for (scenario, code, field) in [
+        (no_table, "inconsistent", "scenarios[0].make_whole_event"),
+        (
+            low_cap,
+            "out_of_range",
+            "scenarios[0].convertibles[0].make_whole.max_conversion_rate",
+        ),
+    ] {
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({ "scenarios": [scenario] }),
+            )
+            .await,
+            422,
+            code,
+        )
+        .await;
+        assert_eq!(problem["field"], field);
+    }
+    let response = app
+        .post_json(
+            "/v1/valuations/sum-of-parts",
+            &json!({ "scenarios": [bad_kind] }),
+        )
+        .await;
+    assert!(response.status().is_client_error());
+}

@@ -10,8 +10,9 @@ use infraval_core::mining::{Btc, Hashrate};
 use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::project::ProjectInput;
 use infraval_core::valuation::{
-    self, Buyback, CapRate, CappedCall, ConvertibleNote, MiningValuation, Multiple, Regime,
-    Scenario, Settlement, Shares, Site, SiteMethod, Sotp, SotpInput, Treasury, Warrant,
+    self, Buyback, CapRate, CappedCall, ConvertibleNote, MakeWholeCause, MakeWholeEvent,
+    MiningValuation, Multiple, Regime, Scenario, Settlement, Shares, Site, SiteMethod, Sotp,
+    SotpInput, Treasury, Warrant,
 };
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+use crate::convertible::contract::MakeWholeRequest;
 use crate::convertible::dilution::{BuybackRequest, CappedCallRequest};
 use crate::convertible::terms::{terms, SettlementMethod};
 use crate::mining::exactly_one;
@@ -103,6 +105,38 @@ pub struct ScenarioRequest {
     /// with any warrant's `expiry_date`.
     #[schema(example = "2026-06-30")]
     pub valuation_date: Option<Date>,
+    /// The event the scenario assumes conversions are made in connection
+    /// with, which gives every note that has a `make_whole` table its
+    /// additional shares: a bull scenario that assumes the issuer calls
+    /// states the call (`kind: call` and the notice date); a takeover
+    /// scenario states the fundamental change. Without it no note gets
+    /// additional shares, whatever its table. Needs a note with
+    /// `make_whole`. Default: none.
+    #[wire(NESTED)]
+    pub make_whole_event: Option<MakeWholeEventRequest>,
+}
+
+/// What a scenario's conversions are made in connection with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MakeWholeEventKind {
+    /// The issuer's notice of redemption.
+    #[default]
+    Call,
+    /// A make-whole fundamental change (a takeover).
+    FundamentalChange,
+}
+
+/// A call notice or fundamental change that the notes' conversions follow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
+#[serde(deny_unknown_fields)]
+pub struct MakeWholeEventRequest {
+    /// A call (notice of redemption) or a fundamental change.
+    pub kind: MakeWholeEventKind,
+    /// The notice date or the change's effective date (ISO 8601): the
+    /// make-whole tables are read at this date.
+    #[schema(example = "2029-03-01")]
+    pub date: Date,
 }
 
 /// A tranche of warrants or options. By the treasury-stock method the
@@ -239,6 +273,14 @@ pub struct ConvertibleRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[wire(bounds::CAPPED_CALLS)]
     pub capped_calls: Vec<CappedCallRequest>,
+    /// The indenture's make-whole table, as `POST /v1/convertibles/price`
+    /// takes it. Used only in a scenario with a `make_whole_event`: the
+    /// note's conversions then deliver `conversion_rate +
+    /// additional(event date, V)` shares per $1,000 at the solved value per
+    /// share `V` (capped at `max_conversion_rate`), and it converts when
+    /// that conversion value reaches the principal. Default: none.
+    #[wire(NESTED)]
+    pub make_whole: Option<MakeWholeRequest>,
 }
 
 /// A scenario of the CleanSpark figures, valuing mining at `usd_per_ehs`
@@ -265,17 +307,40 @@ fn cleanspark_scenario(
     })
 }
 
+/// The bull scenario assumes CleanSpark calls the 2032 notes (callable
+/// from 2029-02-20): conversions follow the notice and get the make-whole
+/// shares of the `/price` example's illustrative table.
+fn bull_that_assumes_a_call() -> serde_json::Value {
+    let mut bull = cleanspark_scenario("bull", 60_000_000, 15, 150_000, 0.25);
+    bull["make_whole_event"] = json!({"kind": "call", "date": "2029-03-01"});
+    bull["convertibles"][0]["make_whole"] = json!({
+        "effective_dates": ["2025-12-15", "2026-12-15", "2027-12-15", "2028-12-15", "2029-12-15", "2030-12-15", "2032-02-15"],
+        "stock_prices": [15.03, 17, 19.16, 22, 25, 30, 40, 60],
+        "additional_shares_per_1000": [
+            [14.3504, 10.6, 7.8, 5.2, 3.6, 2.0, 0.7, 0.0],
+            [14.3504, 9.9, 7.0, 4.5, 3.0, 1.6, 0.5, 0.0],
+            [14.3504, 9.1, 6.1, 3.7, 2.4, 1.2, 0.3, 0.0],
+            [14.3504, 8.2, 5.1, 2.9, 1.7, 0.8, 0.2, 0.0],
+            [14.3504, 7.0, 3.9, 2.0, 1.1, 0.4, 0.1, 0.0],
+            [14.3504, 5.4, 2.4, 1.0, 0.4, 0.1, 0.0, 0.0],
+            [14.3504, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+        ],
+        "max_conversion_rate": 66.5336
+    });
+    bull
+}
+
 impl Examples for SumOfPartsRequest {
     fn examples() -> Vec<Example> {
         vec![
             Example {
                 name: "bear_base_bull",
-                summary: "CleanSpark in three scenarios: mining at $20M to $60M per EH/s, Sandersville at 7 to 15 times ARR, weighted 25/50/25",
+                summary: "CleanSpark in three scenarios: mining at $20M to $60M per EH/s, Sandersville at 7 to 15 times ARR, weighted 25/50/25; the bull case assumes the issuer calls the notes, so conversions get the make-whole shares",
                 body: json!({
                     "scenarios": [
                         cleanspark_scenario("bear", 20_000_000, 7, 70_000, 0.25),
                         cleanspark_scenario("base", 30_000_000, 8, 90_000, 0.5),
-                        cleanspark_scenario("bull", 60_000_000, 15, 150_000, 0.25)
+                        bull_that_assumes_a_call()
                     ]
                 }),
             },
@@ -420,7 +485,11 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
     })
 }
 
-fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, CoreError> {
+fn convertible(
+    req: ConvertibleRequest,
+    at: &str,
+    event: Option<&MakeWholeEventRequest>,
+) -> Result<ConvertibleNote, CoreError> {
     let terms = terms(
         req.principal,
         req.conversion_rate,
@@ -453,6 +522,20 @@ fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, Cor
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let table = req
+        .make_whole
+        .as_ref()
+        .map(|mw| mw.core(terms.conversion_rate()))
+        .transpose()
+        .map_err(|e| valuation::prefix_field(e, &format!("{at}.")))?;
+    let make_whole = table.zip(event).map(|(table, e)| MakeWholeEvent {
+        table,
+        date: e.date.get(),
+        cause: match e.kind {
+            MakeWholeEventKind::Call => MakeWholeCause::Call,
+            MakeWholeEventKind::FundamentalChange => MakeWholeCause::FundamentalChange,
+        },
+    });
     Ok(ConvertibleNote {
         name: req.name,
         terms,
@@ -464,6 +547,7 @@ fn convertible(req: ConvertibleRequest, at: &str) -> Result<ConvertibleNote, Cor
             .map(|r| Usd::new(r.get()).at(format!("{at}.redemption_amount")))
             .transpose()?,
         capped_calls,
+        make_whole,
     })
 }
 
@@ -494,6 +578,13 @@ fn buyback(req: &ScenarioRequest, at: &str) -> Result<Option<Buyback>, CoreError
 
 fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
     let buyback = buyback(&req, at)?;
+    let event = req.make_whole_event.clone();
+    if event.is_some() && req.convertibles.iter().all(|c| c.make_whole.is_none()) {
+        return Err(CoreError::Inconsistent {
+            field: format!("{at}.make_whole_event"),
+            reason: "gives make-whole shares to notes with `make_whole`, and no note has one",
+        });
+    }
     let input = SotpInput {
         mining: req
             .mining
@@ -524,7 +615,7 @@ fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
             .convertibles
             .into_iter()
             .enumerate()
-            .map(|(i, c)| convertible(c, &format!("{at}.convertibles[{i}]")))
+            .map(|(i, c)| convertible(c, &format!("{at}.convertibles[{i}]"), event.as_ref()))
             .collect::<Result<_, _>>()?,
         basic_shares: Shares::new(req.basic_shares.get()).at(format!("{at}.basic_shares"))?,
         buyback,
@@ -619,7 +710,8 @@ pub struct NoteOutcomeResponse {
     /// principal under net-share settlement, `N × V` under cash
     /// settlement, 0 under physical settlement.
     pub claim: Num,
-    /// Shares issued: `N` physical, `N − principal / V` net-share, 0 otherwise (4 dp).
+    /// Shares issued: `N` physical, `N − principal / V` net-share, 0
+    /// otherwise, with `N` including any make-whole shares (4 dp).
     pub shares_issued: Num,
     /// What the note's capped calls pay the issuer at `V`, USD; 0 without
     /// any.
@@ -628,6 +720,14 @@ pub struct NoteOutcomeResponse {
     /// share settlement, 0 under cash settlement (whose payoff is a
     /// waterfall line) (4 dp).
     pub capped_call_shares_handed_back: Num,
+    /// Make-whole additional shares per $1,000 at `V` and the scenario's
+    /// `make_whole_event` date (4 dp); 0 without the event, without a
+    /// table, as debt, or outside the table's prices.
+    pub additional_shares_per_1000: Num,
+    /// The part of `shares_issued` due to them, `principal / 1,000 ×
+    /// additional_shares_per_1000` under share settlement, 0 under cash
+    /// settlement (whose `claim` includes their value) (4 dp).
+    pub make_whole_shares: Num,
 }
 
 /// One warrant tranche under one solution.
@@ -785,6 +885,8 @@ fn solution(s: &valuation::Solution) -> SolutionResponse {
                 shares_issued: shares(n.shares_issued),
                 capped_call_payoff: cents(n.capped_call_payoff),
                 capped_call_shares_handed_back: shares(n.capped_call_shares_handed_back),
+                additional_shares_per_1000: shares(n.additional_shares_per_1000),
+                make_whole_shares: shares(n.make_whole_shares),
             })
             .collect(),
         warrants: s

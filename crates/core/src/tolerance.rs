@@ -78,6 +78,14 @@ pub const ALIGN_STEPS_ABS: f64 = 0.05;
 /// fleets (for example deployed versus operating machines).
 pub const MINER_HASHRATE_REL: Decimal = Decimal::from_parts(2, 0, 0, false, 2);
 
+/// Sum of the parts with make-whole shares: a root of a piece's quadratic
+/// is kept when the fixed-point equation, recomputed at it under the
+/// regimes that hold there, is within this of zero; two roots this close
+/// are one. Relative to `|E₀| + |V| × shares + 1` (USD), far above the
+/// `Decimal` rounding of the closed form (about 1e-20) and far below any
+/// figure a user reads (cents on billions is 1e-11).
+pub const FIXED_POINT_REL: Decimal = Decimal::from_parts(1, 0, 0, false, 14);
+
 /// Sum of the parts: the scenarios' probabilities must add up to 1 within
 /// this. Absolute, a probability: 1e-9 lets thirds typed to ten decimals
 /// (0.3333333333 × 3) pass and refuses any real omission.

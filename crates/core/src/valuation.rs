@@ -46,12 +46,33 @@
 //! basic shares exceed the shares under the capped calls (as they do at any
 //! issuer) `g` is increasing in each regime and, with notes at par,
 //! continuous across the regimes too, so the fixed point stays unique.
+//!
+//! # Make-whole shares
+//! A note may carry a make-whole event ([`MakeWholeEvent`]: the indenture's
+//! table, a call notice or fundamental change, and its date). Its
+//! conversions then deliver `conversion_rate + m(V)` shares per $1,000, with
+//! `m(V)` = [`MakeWholeTable::additional_shares_per_1000`] at the event's
+//! date and the solved `V` (the one interpolation `/price` and `/dilution`
+//! use; zero outside the table's prices, capped at the maximum rate). The
+//! note converts when `(N + M(V)) × V ≥ P` (`M` = `P / 1,000 × m`), which
+//! is `V ≥ K` or, below `K`, inside the table's prices where the extra
+//! shares lift the conversion value above par; it is no longer a prefix of
+//! the notes by conversion price. `M` is linear between the table's prices
+//! and where the cap starts to bind, so `g` becomes quadratic per piece.
+//! The line is cut at every conversion price, strike, cap, table price,
+//! cap crossing and root of `(N + M(V)) × V = P`; between two cuts each
+//! note's regime is fixed and `g` is one quadratic, solved in closed form;
+//! each root is kept when `g`, recomputed at it under the regimes that hold
+//! there, is zero within [`crate::tolerance::FIXED_POINT_REL`]. Every
+//! consistent `V` is returned, as without make-whole; without any
+//! make-whole event the prefix solver above runs unchanged.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-pub use crate::convertible::dilution::CappedCall;
 use crate::convertible::dilution::MAX_SHARES;
+pub use crate::convertible::dilution::{CappedCall, MakeWholeCause, MakeWholeEvent};
+pub use crate::convertible::make_whole::MakeWholeTable;
 use crate::convertible::ConvertibleTerms;
 pub use crate::convertible::Settlement;
 use crate::error::{CoreError, ValueError};
@@ -330,6 +351,12 @@ pub struct ConvertibleNote {
     /// Capped calls the issuer bought on the note's shares, at most
     /// [`MAX_CAPPED_CALLS`].
     pub capped_calls: Vec<CappedCall>,
+    /// The make-whole event that conversions in this valuation are made
+    /// in connection with (a call notice in a bull scenario that assumes
+    /// the issuer calls, or a takeover): each $1,000 converts into
+    /// `conversion_rate + table(date, V)` shares. `None`: no additional
+    /// shares.
+    pub make_whole: Option<MakeWholeEvent>,
 }
 
 impl ConvertibleNote {
@@ -449,6 +476,13 @@ pub struct NoteOutcome {
     /// Shares they hand back, `payoff / V` under share settlement (zero
     /// under cash settlement, where the payoff is cash added to equity).
     pub capped_call_shares_handed_back: Decimal,
+    /// Make-whole additional shares per $1,000 at `V` and the event's
+    /// date; zero without a make-whole event or as debt.
+    pub additional_shares_per_1000: Decimal,
+    /// The part of `shares_issued` due to them, `principal / 1,000 ×
+    /// additional_shares_per_1000` under share settlement (zero under cash
+    /// settlement, whose claim includes their value).
+    pub make_whole_shares: Decimal,
 }
 
 /// One warrant tranche under one solution.
@@ -660,12 +694,53 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
     })
 }
 
-struct NoteTerms {
+struct NoteTerms<'a> {
     conversion_price: Decimal,
     shares: Decimal,
     principal: Decimal,
     debt_claim: Decimal,
+    make_whole: Option<&'a MakeWholeEvent>,
 }
+
+impl NoteTerms<'_> {
+    /// Make-whole additional shares per $1,000 at `v`; zero without an event.
+    fn additional_per_1000(&self, v: Decimal) -> Result<Decimal> {
+        match self.make_whole {
+            Some(mw) => mw.table.additional_shares_per_1000(mw.date, v),
+            None => Ok(Decimal::ZERO),
+        }
+    }
+
+    /// `P / 1,000 × additional`: the make-whole shares of the whole issue.
+    fn make_whole_shares(&self, additional_per_1000: Decimal) -> Result<Decimal> {
+        self.principal
+            .div_or(THOUSAND, "make-whole shares")?
+            .mul_or(additional_per_1000, "make-whole shares")
+    }
+
+    /// `N + M(V)`: what converting the whole issue delivers at `v`.
+    fn conversion_shares(&self, v: Decimal) -> Result<Decimal> {
+        if self.make_whole.is_none() {
+            return Ok(self.shares);
+        }
+        let extra = self.make_whole_shares(self.additional_per_1000(v)?)?;
+        self.shares.add_or(extra, "conversion shares")
+    }
+
+    /// Whether the note converts at `v`: `V ≥ K`, or with make-whole shares
+    /// `(N + M(V)) × V ≥ P`.
+    fn converts(&self, v: Decimal) -> Result<bool> {
+        if v >= self.conversion_price {
+            return Ok(true);
+        }
+        if self.make_whole.is_none() || v <= Decimal::ZERO {
+            return Ok(false);
+        }
+        Ok(self.conversion_shares(v)?.mul_or(v, "conversion value")? >= self.principal)
+    }
+}
+
+const THOUSAND: Decimal = Decimal::from_parts(1000, 0, 0, false, 0);
 
 /// The claims on shares that depend on `V` or on no regime: RSUs, live
 /// warrants and each note's capped calls.
@@ -821,9 +896,13 @@ fn solve_dilution(
                 shares: n.terms.shares_underlying(),
                 principal: n.terms.principal(),
                 debt_claim: n.debt_claim(i)?,
+                make_whole: n.make_whole.as_ref(),
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    if terms.iter().any(|t| t.make_whole.is_some()) {
+        return solve_with_make_whole(notes, &terms, equity_before, options, head);
+    }
     // Notes by conversion price, each with its input position.
     let mut order: Vec<(usize, &NoteTerms)> = terms.iter().enumerate().collect();
     order.sort_by_key(|(_, t)| t.conversion_price);
@@ -863,6 +942,318 @@ fn solve_dilution(
     Ok(solutions)
 }
 
+/// The real roots of the quadratic through `f` at three points of the open
+/// piece `(a, b)` (unbounded where `None`), kept when they lie in the
+/// closed piece up to [`crate::tolerance::FIXED_POINT_REL`] of its ends
+/// (and then moved onto the end). `f` must be one quadratic (or line) on
+/// the piece; the caller cuts the line where it is not.
+///
+/// # Formula
+/// With samples `x₀ < x₁ < x₂`, `t = x − x₁` and the divided differences
+/// `d₀₁`, `d₁₂`:
+/// ```text
+/// f(x₁ + t) = A t² + B t + C,   A = (d₁₂ − d₀₁) / (x₂ − x₀),
+/// B = (d₀₁ (x₂ − x₁) + d₁₂ (x₁ − x₀)) / (x₂ − x₀),   C = f(x₁)
+/// q = −(B + sign(B) √(B² − 4AC)) / 2,   t = q / A  and  t = C / q
+/// ```
+/// (the cancellation-free pair of roots; `t = −C / B` when `A = 0`).
+fn piece_roots(
+    a: Option<Decimal>,
+    b: Option<Decimal>,
+    f: impl Fn(Decimal) -> Result<Decimal>,
+) -> Result<Vec<Decimal>> {
+    const Q: &str = "value per share";
+    let one = Decimal::ONE;
+    let two = Decimal::TWO;
+    let (x0, x1, x2) = match (a, b) {
+        (Some(a), Some(b)) => {
+            let quarter = b.sub_or(a, Q)?.div_or(Decimal::from(4), Q)?;
+            (
+                a.add_or(quarter, Q)?,
+                a.add_or(quarter.mul_or(two, Q)?, Q)?,
+                b.sub_or(quarter, Q)?,
+            )
+        }
+        (Some(a), None) => (
+            a.add_or(one, Q)?,
+            a.add_or(two, Q)?,
+            a.add_or(Decimal::from(3), Q)?,
+        ),
+        (None, Some(b)) => (
+            b.sub_or(Decimal::from(3), Q)?,
+            b.sub_or(two, Q)?,
+            b.sub_or(one, Q)?,
+        ),
+        (None, None) => (Decimal::ZERO, one, two),
+    };
+    let narrow = match (a, b) {
+        (Some(a), Some(b)) => {
+            b.sub_or(a, Q)? <= crate::tolerance::FIXED_POINT_REL * (Decimal::ONE + a.abs())
+        }
+        _ => false,
+    };
+    if narrow || !(x0 < x1 && x1 < x2) {
+        // A piece too narrow to fit a quadratic on in 28 digits (two cuts
+        // a rounding apart) holds no root apart from its ends, which the
+        // neighbouring pieces find, moved onto them.
+        return Ok(vec![]);
+    }
+    let (g0, g1, g2) = (f(x0)?, f(x1)?, f(x2)?);
+    let d01 = g1.sub_or(g0, Q)?.div_or(x1.sub_or(x0, Q)?, Q)?;
+    let d12 = g2.sub_or(g1, Q)?.div_or(x2.sub_or(x1, Q)?, Q)?;
+    let span = x2.sub_or(x0, Q)?;
+    let qa = d12.sub_or(d01, Q)?.div_or(span, Q)?;
+    let qb = d01
+        .mul_or(x2.sub_or(x1, Q)?, Q)?
+        .add_or(d12.mul_or(x1.sub_or(x0, Q)?, Q)?, Q)?
+        .div_or(span, Q)?;
+    let qc = g1;
+    let mut ts = Vec::new();
+    if qa.is_zero() {
+        ts.extend((-qc).checked_div(qb));
+    } else {
+        let disc = qb
+            .mul_or(qb, Q)?
+            .sub_or(Decimal::from(4).mul_or(qa, Q)?.mul_or(qc, Q)?, Q)?;
+        if disc >= Decimal::ZERO {
+            let root = sqrt(disc)?;
+            let signed = if qb < Decimal::ZERO { -root } else { root };
+            let q = Decimal::ZERO
+                .sub_or(qb.add_or(signed, Q)?, Q)?
+                .div_or(two, Q)?;
+            // A quotient too large for a `Decimal` is a root beyond any
+            // share price (a line's rounding leaves `A` at about 1e-25 and
+            // puts its second root there): there is nothing to keep.
+            ts.extend(q.checked_div(qa));
+            ts.extend(qc.checked_div(q));
+        }
+    }
+    let mut out = Vec::new();
+    for t in ts {
+        let Some(v) = x1.checked_add(t) else { continue };
+        // Within the tolerance of an end counts as on it.
+        let near = |end: Decimal| {
+            v.checked_sub(end).is_some_and(|gap| {
+                gap.abs() <= crate::tolerance::FIXED_POINT_REL * (Decimal::ONE + end.abs())
+            })
+        };
+        let v = match (a, b) {
+            (Some(a), _) if v < a => {
+                if !near(a) {
+                    continue;
+                }
+                a
+            }
+            (_, Some(b)) if v > b => {
+                if !near(b) {
+                    continue;
+                }
+                b
+            }
+            _ => v,
+        };
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// `√x` for `x ≥ 0` in `Decimal`: Newton's iteration from the `f64` root,
+/// which doubles the correct digits each step, so a few steps reach the
+/// 28 digits (`rust_decimal`'s own `sqrt` starts from `x / 2` and can cycle
+/// until it panics).
+fn sqrt(x: Decimal) -> Result<Decimal> {
+    const Q: &str = "value per share (square root)";
+    if x <= Decimal::ZERO {
+        return Ok(Decimal::ZERO);
+    }
+    let mut r = Decimal::try_from(num::to_f64(x).sqrt()).unwrap_or(x);
+    if r <= Decimal::ZERO {
+        r = x;
+    }
+    for _ in 0..8 {
+        let next = r.add_or(x.div_or(r, Q)?, Q)?.div_or(Decimal::TWO, Q)?;
+        if next == r {
+            break;
+        }
+        r = next;
+    }
+    Ok(r)
+}
+
+/// The pieces between sorted cuts: the open intervals, unbounded at the
+/// ends.
+fn pieces(cuts: &[Decimal]) -> Vec<(Option<Decimal>, Option<Decimal>)> {
+    let ends: Vec<Option<Decimal>> = std::iter::once(None)
+        .chain(cuts.iter().copied().map(Some))
+        .chain(std::iter::once(None))
+        .collect();
+    ends.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// A point inside the piece `(a, b)`, where each note's regime is that of
+/// the whole piece.
+fn inside(a: Option<Decimal>, b: Option<Decimal>) -> Result<Decimal> {
+    const Q: &str = "value per share";
+    match (a, b) {
+        (Some(a), Some(b)) => a.add_or(b, Q)?.div_or(Decimal::TWO, Q),
+        (Some(a), None) => a.add_or(Decimal::ONE, Q),
+        (None, Some(b)) => b.sub_or(Decimal::ONE, Q),
+        (None, None) => Ok(Decimal::ZERO),
+    }
+}
+
+/// `g(V)` of the module documentation with the notes marked in `converted`
+/// delivering `N + M(V)` shares and the others owed their debt claim.
+fn excess_under(
+    v: Decimal,
+    converted: &[bool],
+    terms: &[NoteTerms],
+    equity_before: Decimal,
+    options: &Options,
+    notes: &[ConvertibleNote],
+) -> Result<Decimal> {
+    let mut shares = options.shares;
+    let mut equity = equity_before;
+    for (t, &c) in terms.iter().zip(converted) {
+        if c {
+            shares = shares.add_or(t.conversion_shares(v)?, "value per share")?;
+        } else {
+            equity = equity.sub_or(t.debt_claim, "value per share")?;
+        }
+    }
+    excess(v, shares, equity, options, notes)
+}
+
+/// Every self-consistent `V` when some note has a make-whole event; see the
+/// module documentation's *Make-whole shares*.
+fn solve_with_make_whole(
+    notes: &[ConvertibleNote],
+    terms: &[NoteTerms],
+    equity_before: Decimal,
+    options: &Options,
+    head: &[(String, Decimal)],
+) -> Result<Vec<Solution>> {
+    const Q: &str = "value per share";
+    // Where some share count changes slope or jumps.
+    let mut cuts = options.kinks(notes);
+    for t in terms {
+        cuts.push(t.conversion_price);
+        let Some(mw) = t.make_whole else { continue };
+        let prices = mw.table.stock_prices();
+        cuts.extend_from_slice(prices);
+        let cap = mw.table.cap_per_1000();
+        for w in prices.windows(2) {
+            let u0 = mw
+                .table
+                .uncapped_additional_shares_per_1000(mw.date, w[0])?;
+            let u1 = mw
+                .table
+                .uncapped_additional_shares_per_1000(mw.date, w[1])?;
+            if (u0 < cap && u1 > cap) || (u0 > cap && u1 < cap) {
+                // p = p₀ + (cap − u₀) / (u₁ − u₀) × (p₁ − p₀)
+                let share = cap.sub_or(u0, Q)?.div_or(u1.sub_or(u0, Q)?, Q)?;
+                cuts.push(w[0].add_or(share.mul_or(w[1].sub_or(w[0], Q)?, Q)?, Q)?);
+            }
+        }
+    }
+    cuts.sort();
+    cuts.dedup();
+    // Where a note with make-whole shares starts or stops converting:
+    // `(N + M(V)) × V = P`, one quadratic on each piece so far.
+    let mut boundaries = Vec::new();
+    for t in terms.iter().filter(|t| t.make_whole.is_some()) {
+        for (a, b) in pieces(&cuts) {
+            let value = |v: Decimal| {
+                t.conversion_shares(v)?
+                    .mul_or(v, "conversion value")?
+                    .sub_or(t.principal, "conversion value")
+            };
+            for v in piece_roots(a, b, value)? {
+                // Kept when the conversion value is par there within the
+                // tolerance; a rounding artefact far out is dropped.
+                let scale = v
+                    .abs()
+                    .checked_mul(t.shares)
+                    .and_then(|size| size.checked_add(Decimal::ONE + t.principal));
+                let near_par = value(v).ok().zip(scale).is_some_and(|(gap, scale)| {
+                    gap.abs() <= crate::tolerance::FIXED_POINT_REL * scale
+                });
+                if near_par {
+                    boundaries.push(v);
+                }
+            }
+        }
+    }
+    cuts.extend(boundaries);
+    cuts.sort();
+    cuts.dedup();
+
+    let regimes =
+        |v: Decimal| -> Result<Vec<bool>> { terms.iter().map(|t| t.converts(v)).collect() };
+    let mut found: Vec<(Decimal, Vec<bool>)> = Vec::new();
+    for (a, b) in pieces(&cuts) {
+        let converted = regimes(inside(a, b)?)?;
+        let g = |v: Decimal| excess_under(v, &converted, terms, equity_before, options, notes);
+        for v in piece_roots(a, b, g)? {
+            // Recompute at the root under the regimes that hold there: a
+            // root moved onto a cut may belong to the neighbouring piece.
+            // A root the `Decimal` arithmetic cannot even evaluate g at
+            // (a line's rounded curvature of 1e-25 puts one near 1e25) is
+            // no share price: it is dropped, not reported as an overflow.
+            let check = || -> Result<Option<Vec<bool>>> {
+                let here = regimes(v)?;
+                let residual = excess_under(v, &here, terms, equity_before, options, notes)?;
+                let scale = Decimal::ONE
+                    .add_or(equity_before.abs(), Q)?
+                    .add_or(v.abs().mul_or(options.shares, Q)?, Q)?;
+                let ok = residual.abs() <= crate::tolerance::FIXED_POINT_REL.mul_or(scale, Q)?;
+                Ok(ok.then_some(here))
+            };
+            match check() {
+                Ok(Some(here)) => found.push((v, here)),
+                Ok(None) | Err(CoreError::Overflow { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    found.sort_by_key(|(v, _)| *v);
+    let mut solutions: Vec<Solution> = Vec::new();
+    let mut last: Option<&(Decimal, Vec<bool>)> = None;
+    for entry in &found {
+        if let Some((v0, r0)) = last {
+            let close = entry.0.checked_sub(*v0).is_some_and(|gap| {
+                gap.abs() <= crate::tolerance::FIXED_POINT_REL * (Decimal::ONE + v0.abs())
+            });
+            if close && *r0 == entry.1 {
+                continue;
+            }
+        }
+        last = Some(entry);
+        let conv: Vec<(usize, &NoteTerms)> = terms
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| entry.1[*i])
+            .collect();
+        solutions.push(solution_at(
+            entry.0,
+            &conv,
+            notes,
+            terms,
+            equity_before,
+            options,
+            head,
+        )?);
+    }
+    if solutions.is_empty() {
+        return Err(CoreError::NoSolution {
+            quantity: "diluted shares",
+            reason: "no assignment of the notes to debt or shares is self-consistent",
+        });
+    }
+    solutions.sort_by_key(|s| s.value_per_share);
+    Ok(solutions)
+}
+
 /// The claims, shares and waterfall at a consistent `V` with the notes in
 /// `conv` converted.
 fn solution_at(
@@ -877,18 +1268,27 @@ fn solution_at(
     let mut outcomes = Vec::with_capacity(notes.len());
     for (i, (note, t)) in notes.iter().zip(terms).enumerate() {
         let is_converted = conv.iter().any(|(j, _)| *j == i);
+        let additional = if is_converted {
+            t.additional_per_1000(v)?
+        } else {
+            Decimal::ZERO
+        };
+        let make_whole_shares = match note.settlement {
+            Settlement::Cash => Decimal::ZERO,
+            _ => t.make_whole_shares(additional)?,
+        };
         let (claim, shares_issued) = if !is_converted {
             (t.debt_claim, Decimal::ZERO)
         } else {
+            let delivered = t.conversion_shares(v)?;
             match note.settlement {
-                Settlement::Physical => (Decimal::ZERO, t.shares),
-                // V ≥ K > 0 here, so the division is safe.
+                Settlement::Physical => (Decimal::ZERO, delivered),
+                // Converted means V ≥ K > 0 or (N + M) × V ≥ P > 0, so V > 0.
                 Settlement::NetShare => (
                     t.principal,
-                    t.shares
-                        .sub_or(t.principal.div_or(v, "net shares")?, "net shares")?,
+                    delivered.sub_or(t.principal.div_or(v, "net shares")?, "net shares")?,
                 ),
-                Settlement::Cash => (t.shares.mul_or(v, "cash settlement")?, Decimal::ZERO),
+                Settlement::Cash => (delivered.mul_or(v, "cash settlement")?, Decimal::ZERO),
             }
         };
         let mut capped_call_payoff = Decimal::ZERO;
@@ -913,6 +1313,8 @@ fn solution_at(
                 v,
                 note.settlement,
             )?,
+            additional_shares_per_1000: additional,
+            make_whole_shares,
         });
     }
     let warrants = options
@@ -1130,6 +1532,7 @@ mod tests {
             settlement,
             redemption_amount: None,
             capped_calls: vec![],
+            make_whole: None,
         }
     }
 
@@ -1193,6 +1596,7 @@ mod tests {
                 settlement: Settlement::Physical,
                 redemption_amount: None,
                 capped_calls: vec![],
+                make_whole: None,
             }],
             basic_shares: Shares::new(dec!(280_000_000)).unwrap(),
             // $460M at $15.03 a share: ⌊30,605,455.755…⌋ whole shares.
@@ -1226,6 +1630,194 @@ mod tests {
 
     fn day(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_readme_examples_keep_their_answers_without_make_whole() {
+        // README "Sum of the parts", first example: the net-share notes stay
+        // debt, V = (3,153M − 1,150M) / (280M − 30,605,455) = 2,003M / 249,394,545.
+        let mut input = cleanspark(dec!(30_000_000), dec!(8));
+        input.convertibles[0].settlement = Settlement::NetShare;
+        let s = &sum_of_parts(&input).unwrap().solutions[0];
+        assert_eq!(s.notes[0].regime, Regime::Debt);
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(2_003_000_000) / dec!(249_394_545)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_eq!(s.value_per_share.round_dp(4), dec!(8.0315));
+
+        // README's TeraWulf-like example, by hand there:
+        // V = (E₀ − 900M) / 475M with E₀ = 300M + 700M / 0.065 − 1.5B + 0.7B − 0.5B.
+        let wulf = terms(
+            dec!(900_000_000),
+            ConversionFields {
+                conversion_rate: Some(dec!(50.1567)),
+                ..Default::default()
+            },
+        );
+        let input = SotpInput {
+            mining: Some(MiningValuation::PerHashrate {
+                hashrate: Hashrate::new(dec!(12)).unwrap(),
+                usd_per_ehs: usd(dec!(25_000_000)),
+            }),
+            data_centers: vec![Site {
+                name: "Lake Mariner".into(),
+                method: SiteMethod::NoiCapRate {
+                    noi: usd(dec!(700_000_000)),
+                    cap_rate: CapRate::new(dec!(0.065)).unwrap(),
+                },
+                remaining_capex: usd(dec!(1_500_000_000)),
+                it_capacity_mw: None,
+            }],
+            treasury: None,
+            cash: usd(dec!(700_000_000)),
+            debt: usd(dec!(500_000_000)),
+            convertibles: vec![ConvertibleNote {
+                name: "0% notes due 2032".into(),
+                capped_calls: vec![CappedCall::new(&wulf, dec!(30), None).unwrap()],
+                terms: wulf,
+                settlement: Settlement::NetShare,
+                redemption_amount: None,
+                make_whole: None,
+            }],
+            basic_shares: Shares::new(dec!(390_000_000)).unwrap(),
+            buyback: None,
+            warrants: vec![
+                warrant(dec!(73_000_000), dec!(10), Some(day("2030-09-30"))),
+                warrant(dec!(5_000_000), dec!(4), Some(day("2026-03-31"))),
+            ],
+            rsus: dec!(12_000_000),
+            valuation_date: Some(day("2026-06-30")),
+        };
+        let out = sum_of_parts(&input).unwrap();
+        assert_eq!(out.solutions.len(), 1);
+        let e0 = dec!(300_000_000) + dec!(700_000_000) / dec!(0.065) - dec!(1_300_000_000);
+        assert_abs_diff_eq!(
+            Exact(out.solutions[0].value_per_share),
+            Exact((e0 - dec!(900_000_000) + dec!(730_000_000)) / dec!(475_000_000)),
+            epsilon = dec!(0.000000001)
+        );
+        assert_eq!(out.solutions[0].value_per_share.round_dp(4), dec!(20.2089));
+    }
+
+    /// A 2 × 2 make-whole table for a note converting at $50 (20 shares per
+    /// $1,000): effective dates 2026-01-01 and 2027-01-01, prices $20 and
+    /// $40, 30 and 20 additional shares on the first date (10 and 0 on the
+    /// second); the total rate capped at `max_rate`.
+    fn made_whole(max_rate: Decimal, cause: MakeWholeCause) -> ConvertibleNote {
+        let mut n = note(dec!(1_000), dec!(50), Settlement::Physical);
+        let table = MakeWholeTable::new(
+            crate::convertible::make_whole::MakeWholeFields {
+                effective_dates: vec![day("2026-01-01"), day("2027-01-01")],
+                stock_prices: vec![dec!(20), dec!(40)],
+                additional_shares_per_1000: vec![vec![dec!(30), dec!(20)], vec![dec!(10), dec!(0)]],
+                max_conversion_rate: max_rate,
+            },
+            n.terms.conversion_rate(),
+        )
+        .unwrap();
+        n.make_whole = Some(MakeWholeEvent {
+            table,
+            date: day("2026-01-01"),
+            cause,
+        });
+        n
+    }
+
+    #[test]
+    fn a_call_between_the_table_prices_solves_the_quadratic_of_the_extra_shares() {
+        // In thousands: 100 basic shares, $1,000 of notes at 20 per $1,000
+        // (N = 20, K = $50), E₀ = 4,350. On the first date, between $20 and
+        // $40, m(V) = 30 − (V − 20) × 10 / 20 = 40 − V / 2 per $1,000, so the
+        // issue converts into N + M = 20 + 40 − V / 2 = 60 − V / 2 shares:
+        // (60 − V/2) × V ≥ 1,000 holds on all of [20, 40] (its roots are 20 and 100).
+        // Converted: V × (100 + 60 − V/2) = 4,350  ⇔  V² − 320 V + 8,700 = 0,
+        //   V = 160 − √(25,600 − 8,700) = 160 − 130 = 30 (the other root, 290,
+        //   is off the table, where m = 0).
+        // Elsewhere nothing is consistent: as debt V = 3,350 / 100 = 33.5, in
+        // [20, 40] where the note converts; converted above $40 (m = 0, so
+        // only from K = 50): V = 4,350 / 120 = 36.25 < 50.
+        let out = sum_of_parts(&simple(
+            dec!(4_350),
+            vec![made_whole(dec!(60), MakeWholeCause::Call)],
+        ))
+        .unwrap();
+        assert_eq!(out.solutions.len(), 1);
+        let s = &out.solutions[0];
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(30)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_eq!(s.notes[0].regime, Regime::Converted);
+        // m(30) = 25: 25 × 1 = 25 thousand extra shares, 45 in all, 145 diluted.
+        assert_abs_diff_eq!(
+            Exact(s.notes[0].additional_shares_per_1000),
+            Exact(dec!(25)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.notes[0].make_whole_shares),
+            Exact(dec!(25) * THOUSAND),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.notes[0].shares_issued),
+            Exact(dec!(45) * THOUSAND),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(s.diluted_shares),
+            Exact(dec!(145) * THOUSAND),
+            epsilon = PER_SHARE_ABS
+        );
+        // Without the event the note is debt: V = 33.5.
+        let mut plain = made_whole(dec!(60), MakeWholeCause::Call);
+        plain.make_whole = None;
+        let out = sum_of_parts(&simple(dec!(4_350), vec![plain])).unwrap();
+        assert_eq!(out.solutions[0].value_per_share, dec!(33.5));
+    }
+
+    #[test]
+    fn above_the_tables_last_price_a_conversion_gets_no_extra_shares() {
+        // E₀ = 12,000: converted from K = 50 with m = 0 above $40,
+        // V = 12,000 / (100 + 20) = 100.
+        let out = sum_of_parts(&simple(
+            dec!(12_000),
+            vec![made_whole(dec!(60), MakeWholeCause::FundamentalChange)],
+        ))
+        .unwrap();
+        assert_eq!(out.solutions.len(), 1);
+        let s = &out.solutions[0];
+        assert_eq!(s.value_per_share, dec!(100));
+        assert_eq!(s.notes[0].additional_shares_per_1000, Decimal::ZERO);
+        assert_eq!(s.notes[0].make_whole_shares, Decimal::ZERO);
+        assert_eq!(s.notes[0].shares_issued, dec!(20) * THOUSAND);
+    }
+
+    #[test]
+    fn at_the_cap_a_conversion_gets_the_maximum_rate() {
+        // max rate 45: at most 25 extra. 40 − V/2 ≥ 25 below V = 30 (a cut the
+        // solver adds), so on [20, 30] the issue converts into 45 shares and
+        // 45 V ≥ 1,000 holds. E₀ = 3,770: V × (100 + 45) = 3,770, V = 26.
+        // On [30, 40] V² − 320 V + 7,540 = 0 gives 160 − √18,060 = 25.61…,
+        // outside; as debt V = 2,770 / 100 = 27.7, where 45 × 27.7 ≥ 1,000
+        // converts: not consistent.
+        let out = sum_of_parts(&simple(
+            dec!(3_770),
+            vec![made_whole(dec!(45), MakeWholeCause::Call)],
+        ))
+        .unwrap();
+        assert_eq!(out.solutions.len(), 1);
+        let s = &out.solutions[0];
+        assert_abs_diff_eq!(
+            Exact(s.value_per_share),
+            Exact(dec!(26)),
+            epsilon = PER_SHARE_ABS
+        );
+        assert_eq!(s.notes[0].additional_shares_per_1000, dec!(25));
+        assert_eq!(s.notes[0].shares_issued, dec!(45) * THOUSAND);
     }
 
     #[test]
@@ -1899,6 +2491,82 @@ mod tests {
             }
             prop_assert!(abs_diff_eq!(Exact(s.diluted_shares), Exact(shares), epsilon = PER_SHARE_ABS));
             prop_assert!(abs_diff_eq!(Exact(s.equity_value / shares), Exact(v), epsilon = PER_SHARE_ABS));
+        }
+
+        #[test]
+        fn make_whole_solutions_hold_when_the_shares_are_rederived_at_v(
+            equity in 0u64..20_000,
+            price in 10u64..80,
+            lowest in 1u64..40,
+            width in 1u64..60,
+            entries in prop::array::uniform4(0u64..60),
+            headroom in 0u64..80,
+            settlement in arb_settlement(),
+            others in arb_notes(),
+        ) {
+            let mut n = note(dec!(1_000), Decimal::from(price), settlement);
+            let rate = n.terms.conversion_rate();
+            let table = MakeWholeTable::new(
+                crate::convertible::make_whole::MakeWholeFields {
+                    effective_dates: vec![day("2026-01-01"), day("2027-01-01")],
+                    stock_prices: vec![Decimal::from(lowest), Decimal::from(lowest + width)],
+                    additional_shares_per_1000: vec![
+                        vec![Decimal::from(entries[0]), Decimal::from(entries[1])],
+                        vec![Decimal::from(entries[2]), Decimal::from(entries[3])],
+                    ],
+                    max_conversion_rate: rate + Decimal::from(headroom),
+                },
+                rate,
+            )
+            .unwrap();
+            // Half way through the year: the date interpolation is exercised too.
+            let date = day("2026-07-02");
+            n.make_whole = Some(MakeWholeEvent { table: table.clone(), date, cause: MakeWholeCause::Call });
+            let mut notes = vec![n];
+            notes.extend(others);
+            let input = simple(Decimal::from(equity), notes);
+            let out = match sum_of_parts(&input) {
+                Ok(out) => out,
+                // The extra shares jump at the table's ends, so g can jump
+                // over zero there: no consistent V is then a true answer.
+                Err(CoreError::NoSolution { .. }) => return Ok(()),
+                Err(e) => return Err(TestCaseError::fail(e.to_string())),
+            };
+            for s in &out.solutions {
+                let v = s.value_per_share;
+                let mut shares = dec!(100) * THOUSAND;
+                let mut equity_left = Decimal::from(equity) * THOUSAND;
+                for (k, (note, o)) in input.convertibles.iter().zip(&s.notes).enumerate() {
+                    let p = note.terms.principal();
+                    let n = note.terms.shares_underlying();
+                    // The table's own interpolation at V, read directly.
+                    let m = if k == 0 {
+                        table.additional_shares_per_1000(date, v).unwrap() * p / THOUSAND
+                    } else {
+                        Decimal::ZERO
+                    };
+                    let converts = v >= note.terms.parity_price() || (m > Decimal::ZERO && (n + m) * v >= p);
+                    prop_assert_eq!(o.regime == Regime::Converted, converts, "note {} at V = {}", k, v);
+                    if !converts {
+                        equity_left -= p;
+                        continue;
+                    }
+                    match note.settlement {
+                        Settlement::Physical => shares += n + m,
+                        Settlement::NetShare => {
+                            shares += n + m - p / v;
+                            equity_left -= p;
+                        }
+                        Settlement::Cash => equity_left -= (n + m) * v,
+                    }
+                }
+                // The root comes from a square root in 28 digits: 1e-9 a
+                // share is well inside the 4 decimals reported.
+                prop_assert!(abs_diff_eq!(Exact(s.diluted_shares), Exact(shares), epsilon = dec!(0.000001)),
+                    "{} vs {}", s.diluted_shares, shares);
+                prop_assert!(abs_diff_eq!(Exact(equity_left / shares), Exact(v), epsilon = dec!(0.000000001)),
+                    "{} vs {}", equity_left / shares, v);
+            }
         }
 
         #[test]

@@ -250,6 +250,7 @@ fn sum_of_parts_at(value: Decimal, multiple: Decimal, shares: Decimal) -> SotpIn
         settlement: Settlement::NetShare,
         redemption_amount: None,
         capped_calls: vec![],
+        make_whole: None,
     };
     SotpInput {
         mining: Some(MiningValuation::EbitdaMultiple {

@@ -289,8 +289,12 @@ fn the_sum_of_the_parts_draws_a_waterfall_per_scenario() {
         "Value per share",
         "$8.03",
     ]);
+    // bull: E₀ = 3B + 3.5B + 1.755B + 0.5B − 0.6B = $8.155B; the notes convert
+    // after the assumed call with the make-whole shares, 1,150,000 × 1.3649…
+    // = 1,569,688 of them: 8.155B / (249,394,545 + 60,010,680 + 1,569,688) = $26.22
+    // (without them, $26.36).
     assert!(read.text_containing(
-        "Sum of the parts per diluted share: bear $3.48 · base $8.03 · bull $26.36"
+        "Sum of the parts per diluted share: bear $3.48 · base $8.03 · bull $26.22"
     ));
 }
 

@@ -227,6 +227,28 @@ impl MakeWholeTable {
         )
     }
 
+    /// [`MakeWholeTable::additional_shares_per_1000`] before the cap: the
+    /// same interpolation, for a caller that needs to know where the cap
+    /// starts to bind between two listed prices (the sum of the parts cuts
+    /// its fixed point there).
+    ///
+    /// # Errors
+    /// As [`MakeWholeTable::additional_shares_per_1000`].
+    pub fn uncapped_additional_shares_per_1000(
+        &self,
+        date: NaiveDate,
+        price: Decimal,
+    ) -> Result<Decimal> {
+        interpolate(
+            &self.effective_dates,
+            &self.stock_prices,
+            &self.additional,
+            Decimal::MAX,
+            date,
+            price,
+        )
+    }
+
     /// [`MakeWholeTable::additional_shares_per_1000`] in `f64`, for the
     /// pricing engines: the same interpolation on the table converted once
     /// to the nearest doubles. A price that is not finite gets 0.
