@@ -555,7 +555,15 @@ mod every_operation {
     /// here), and writing that value in gives the same hash.
     #[test]
     fn derived_and_zero_defaults_are_stated_and_hash_as_given() {
-        let cases: Vec<(&str, usize, Vec<&str>, Vec<(&str, Value)>)> = vec![
+        /// An operation, its example's index, the members removed from
+        /// it, and the assumptions expected with their values.
+        type Case = (
+            &'static str,
+            usize,
+            Vec<&'static str>,
+            Vec<(&'static str, Value)>,
+        );
+        let cases: Vec<Case> = vec![
             // Sandersville without its lease start: one phase of one month
             // at month 0, so rent starts in month 1. No opex per kW, so the
             // opex fraction given stays; the tax rate is given.
