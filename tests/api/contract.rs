@@ -25,6 +25,10 @@ const EXCEPTIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("/v1/colocation/project", "already_spent", "max", "inconsistent", "at most the total cost"),
     ("/v1/build-cost", "phases[0].it_capacity_mw", "both", "inconsistent", "the phases add up to it_capacity_mw"),
     ("/v1/build-cost", "phases[0].start_month", "max", "inconsistent", "a phase ends by month 600"),
+    ("/v1/colocation/project", "leases[0].extensions.downtime_months", "max", "inconsistent", "the downtime is at most the extension's months"),
+    ("/v1/colocation/project", "leases[0].extensions.months", "min", "inconsistent", "the downtime is at most the extension's months"),
+    ("/v1/colocation/project", "leases[0].it_capacity_mw", "max", "inconsistent", "the leases add up to at most it_capacity_mw"),
+    ("/v1/colocation/project", "leases[0].rate_per_kw_month", "max", "overflow", "an IRR of thousands of percent a year overflows the exact NPV check at that rate (a 10-year lease at $100,000/kW-month)"),
     ("/v1/colocation/project", "*", "both", "no_solution", "cash flows that never change sign (no cost, no rent, opex eating the rent, a lease starting after the horizon) have no IRR"),
     ("/v1/colocation/sensitivity", "rows.range.steps", "max", "inconsistent", "rows × columns is at most 10,000 cells"),
     ("/v1/convertibles/dilution", "basic_shares_outstanding", "min", "inconsistent", "the buyback retires fewer shares than there are"),
@@ -661,7 +665,9 @@ async fn an_array_string_number_or_null_in_place_of_an_object_is_an_invalid_type
                     problem["field"] == field
                 };
                 let words = problem["detail"].as_str().unwrap_or_default();
-                let rusty = ["struct", "Request", "expected u", "sequence", "Wire"]
+                // "struct " with its space: serde says "expected struct
+                // FooRequest", while `construction_loan` holds "struct".
+                let rusty = ["struct ", "Request", "expected u", "sequence", "Wire"]
                     .iter()
                     .any(|w| words.contains(w));
                 if status != 422 || problem["code"] != "invalid_type" || !named || rusty {

@@ -21,17 +21,18 @@ from infraval_client.api.convertibles import (
 )
 from infraval_client.models import (
     ArrRequest,
-    ArrResponse,
+    ArrAnswer,
     CappedCallPriceRequest,
-    CappedCallPriceResponse,
+    CappedCallPriceAnswer,
     ConvergenceResponse,
     CreditModel,
     DilutionRequest,
     HedgeRequest,
-    HedgeResponse,
+    HedgeAnswer,
     PowerBillResponse,
     PriceRequest,
-    PriceResponse,
+    PriceAnswer,
+    Meta,
     Problem,
     SettlementMethod,
     SolvedFor,
@@ -56,7 +57,18 @@ def colocation_arr_with_its_power_bill(client):
     request = ArrRequest(it_capacity_mw=250, rate_per_kw_month=133.33, pue=1.3, power_price_per_mwh=45)
     response = colocation_arr.sync_detailed(client=client, body=request)
     arr = response.parsed
-    check("arr: 200 and an ArrResponse", response.status_code == 200 and isinstance(arr, ArrResponse), response.content)
+    check("arr: 200 and an ArrAnswer", response.status_code == 200 and isinstance(arr, ArrAnswer), response.content)
+    # Every answer carries its provenance: a typed Meta whose input_hash is a
+    # SHA-256 in hex, and the list of defaulted inputs. The generated model
+    # fills occupancy with the spec's declared default (1) and sends it, so
+    # nothing was left to the server to default.
+    check("arr: meta is a typed Meta", isinstance(arr.meta, Meta), arr.meta)
+    check(
+        "arr: input_hash is 64 hex digits",
+        len(arr.meta.input_hash) == 64 and all(c in "0123456789abcdef" for c in arr.meta.input_hash),
+        arr.meta.input_hash,
+    )
+    check("arr: the client sent the declared default, so no assumptions", arr.assumptions == [], arr.assumptions)
     # 250 MW x 1,000 kW x $133.33 x 12 = $399,990,000 (seed-figures.md).
     check("arr: the seed figure", number(arr.arr) and arr.arr == 399_990_000, arr.arr)
     check("arr: solved is the enum", arr.solved is SolvedFor.ARR, arr.solved)
@@ -80,7 +92,7 @@ def convertible_price_of_the_2032_notes(client):
     )
     response = convertible_price.sync_detailed(client=client, body=request)
     price = response.parsed
-    check("price: 200 and a PriceResponse", response.status_code == 200 and isinstance(price, PriceResponse), response.content)
+    check("price: 200 and a PriceAnswer", response.status_code == 200 and isinstance(price, PriceAnswer), response.content)
     # tests/data/convertibles.json, base: a textbook 1,000-step TF tree gives 103.67754.
     check("price: within 0.5% of the textbook tree", abs(price.price_per_100 - 103.67754) / 103.67754 < 0.005, price.price_per_100)
     # 100 x exp(-(0.04 + 0.05) x 2,557 / 365): 2,557 days from 2025-12-15 to 2032-12-15.
@@ -106,7 +118,7 @@ def capped_call_of_the_2030_notes(client):
     )
     response = convertible_capped_call.sync_detailed(client=client, body=request)
     value = response.parsed
-    check("capped call: 200 and a CappedCallPriceResponse", response.status_code == 200 and isinstance(value, CappedCallPriceResponse), response.content)
+    check("capped call: 200 and a CappedCallPriceAnswer", response.status_code == 200 and isinstance(value, CappedCallPriceAnswer), response.content)
     # Black-Scholes written out: 2,006 days, lower strike 1,000 / 67.5858.
     t = 2006 / 365
     n = lambda x: 0.5 * math.erfc(-x / math.sqrt(2))
@@ -139,7 +151,7 @@ def hedge_of_the_2032_notes(client):
     )
     response = convertible_hedge.sync_detailed(client=client, body=request)
     hedge = response.parsed
-    check("hedge: 200 and a HedgeResponse", response.status_code == 200 and isinstance(hedge, HedgeResponse), response.content)
+    check("hedge: 200 and a HedgeAnswer", response.status_code == 200 and isinstance(hedge, HedgeAnswer), response.content)
     check("hedge: a zero coupon earns no coupon", hedge.coupon_per_day == 0, hedge.coupon_per_day)
     check("hedge: capital is the haircut of the bond", abs(hedge.capital - 0.2 * hedge.bond_value) <= 0.01, hedge.capital)
 

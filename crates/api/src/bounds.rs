@@ -14,7 +14,7 @@
 //!
 //! Where the core has a constant for a limit, the range is built from it.
 
-use infraval_core::{build_cost, convertible, mining, project};
+use infraval_core::{build_cost, convertible, financing, mining, project};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -93,6 +93,17 @@ pub const HORIZON_YEARS: Bounds = Bounds::closed(dec!(1), whole(project::MAX_HOR
 pub const MULTIPLE: Bounds = Bounds::above(dec!(0)).at_most(project::MAX_EXIT_MULTIPLE);
 /// An EV multiple that may be 0 (a segment worth nothing): 0 to 100.
 pub const MULTIPLE_OR_ZERO: Bounds = Bounds::closed(dec!(0), project::MAX_EXIT_MULTIPLE);
+
+/// A loan's interest rate a year: 0 to 0.5.
+pub const LOAN_RATE: Bounds = Bounds::closed(dec!(0), financing::MAX_LOAN_RATE).fraction();
+/// A term loan's amortisation, years: 1 to 40.
+pub const AMORTIZATION_YEARS: Bounds =
+    Bounds::closed(dec!(1), whole(financing::MAX_AMORTIZATION_YEARS as u64));
+/// The DSCR a term loan is sized to: 1 to 10.
+pub const TARGET_DSCR: Bounds =
+    Bounds::closed(financing::MIN_TARGET_DSCR, financing::MAX_TARGET_DSCR);
+/// A term loan's fees, a fraction of the loan: 0 to 0.1.
+pub const LOAN_FEES: Bounds = Bounds::closed(dec!(0), financing::MAX_FEES).fraction();
 
 /// A sensitivity axis's values: 1 to 10,000, each within the range of
 /// the axis's variable (checked against it, so not stated here).
@@ -325,6 +336,22 @@ pub const RSUS: Bounds = Bounds::closed(dec!(0), convertible::dilution::MAX_SHAR
 /// twice the largest principal (it lies between the note's principal and
 /// twice it).
 pub const REDEMPTION_AMOUNT: Bounds = Bounds::above(dec!(0)).at_most(dec!(2_000_000_000_000));
+
+/// Leases on one site: 1 to 50.
+pub const LEASES: Nested = Nested::list(infraval_core::lease::MAX_LEASES).non_empty();
+/// A lease's term or an extension's length, months: 1 to 600.
+pub const TERM_MONTHS: Bounds =
+    Bounds::closed(dec!(1), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
+/// A lease's extensions: 0 to 10.
+pub const EXTENSION_COUNT: Bounds =
+    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_EXTENSIONS as u64));
+/// Months dark when a tenant does not renew: 0 to 600 (and at most the
+/// extension's months).
+pub const DOWNTIME_MONTHS: Bounds =
+    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
+/// A lease start, months from month 0 of construction: 0 to 600.
+pub const LEASE_START: Bounds =
+    Bounds::closed(dec!(0), whole(infraval_core::lease::MAX_TERM_MONTHS as u64));
 
 #[cfg(test)]
 mod tests {

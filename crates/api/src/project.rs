@@ -4,7 +4,7 @@ use infraval_core::error::AtField;
 use infraval_core::num::Fraction;
 use infraval_core::num::{Price, Usd};
 use infraval_core::project::{
-    self, Exit, LeaseUp, Metric, Opex, PowerPassThrough, ProjectInput, Tax, Variable,
+    self, Exit, LeaseUp, Metric, Opex, Periods, PowerPassThrough, ProjectInput, Tax, Variable,
 };
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
@@ -13,7 +13,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::build_cost::{fraction_or_zero, BuildParts, PhaseRequest, SpendCurveName};
-use crate::wire::{Bounds, Int, Num, Wire};
+use crate::financing::{FinancingRequest, FinancingResponse};
+use crate::lease::LeaseRequest;
+use crate::wire::{Bounds, Int, Num, Wire, NESTED};
 use crate::{bounds, num, Example, Examples};
 
 /// Rates and ratios (IRR, yield on cost, spread) are rounded to this many
@@ -58,9 +60,17 @@ pub struct ProjectRequest {
     /// How each phase's cost is spread. Default `straight_line`.
     #[wire(default = SpendCurveName::StraightLine)]
     pub spend_curve: Option<SpendCurveName>,
-    /// First-year rent, USD per kW of IT load per month.
+    /// First-year rent, USD per kW of IT load per month: the one-lease
+    /// shorthand. Exactly one of this and `leases`.
     #[wire(bounds::RATE_PER_KW_MONTH)]
-    pub rate_per_kw_month: Num,
+    pub rate_per_kw_month: Option<Num>,
+    /// Leases as written, 1 to 50, in place of `rate_per_kw_month` and its
+    /// lease-up (`occupancy_by_year`, `months_to_stabilize`,
+    /// `stabilized_occupancy`, `lease_start_month`, `rent_escalator`, which
+    /// are then refused). Project-level opex applies on top of each lease's
+    /// structure.
+    #[wire(bounds::LEASES)]
+    pub leases: Option<Vec<LeaseRequest>>,
     /// Occupancy in each lease year, fractions; the last holds afterwards.
     /// Not with `months_to_stabilize`.
     #[wire(bounds::OCCUPANCY_BY_YEAR)]
@@ -73,11 +83,11 @@ pub struct ProjectRequest {
     #[wire(bounds::FRACTION, default_with = |r: &Self| r.months_to_stabilize.map(|_| Num::new(Decimal::ONE)))]
     pub stabilized_occupancy: Option<Num>,
     /// First month of rent, from month 0 of construction. Default: the
-    /// month after the last month of build spend.
-    #[wire(bounds::LEASE_START_MONTH, default_with = |r: &Self| r.phases.as_deref().and_then(PhaseRequest::end_month))]
+    /// month after the last month of build spend (without `leases`).
+    #[wire(bounds::LEASE_START_MONTH, default_with = |r: &Self| r.phases.as_deref().filter(|_| r.leases.is_none()).and_then(PhaseRequest::end_month))]
     pub lease_start_month: Option<Int>,
     /// Annual rent escalator, on each lease anniversary. Default 0.
-    #[wire(bounds::RENT_ESCALATOR, default = Decimal::ZERO)]
+    #[wire(bounds::RENT_ESCALATOR, default_with = |r: &Self| r.leases.is_none().then_some(Num::ZERO))]
     pub rent_escalator: Option<Num>,
     /// Opex as a fraction of rent. Not with `opex_per_kw_month`. Default 0
     /// (no opex) when `opex_per_kw_month` is not given either.
@@ -119,6 +129,31 @@ pub struct ProjectRequest {
     /// Exit: forward EBITDA (NOI) times this EV/EBITDA multiple.
     #[wire(bounds::MULTIPLE)]
     pub exit_multiple: Option<Num>,
+    /// Construction and term debt; the answer then has a `financing`
+    /// object with the debt schedule and levered returns. Default: none
+    /// (all equity).
+    #[wire(NESTED)]
+    pub financing: Option<FinancingRequest>,
+    /// `yearly` (the default) or `monthly`. Monthly runs the model month
+    /// by month (month `m`'s cash flow discounted by `(1 +
+    /// discount_rate)^(m/12)`, i.e. at the monthly rate `(1 +
+    /// discount_rate)^(1/12) − 1`), returns `monthly_cash_flows`, and
+    /// sums the months into `years`; `irr` is the monthly IRR compounded
+    /// to a year, payback is in years, and the debt schedule is monthly
+    /// (loan rates a twelfth a month). At most 49 years.
+    #[wire(default = PeriodsName::Yearly)]
+    pub periods: Option<PeriodsName>,
+}
+
+/// The model's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodsName {
+    /// Years from month 0 of construction (the default).
+    #[default]
+    Yearly,
+    /// Months, with a yearly summary.
+    Monthly,
 }
 
 impl ProjectRequest {
@@ -140,6 +175,74 @@ impl ProjectRequest {
             "discount_rate": 0.09,
             "horizon_years": 20,
             "exit_cap_rate": 0.07
+        })
+    }
+}
+
+impl ProjectRequest {
+    /// The Sandersville project with debt. The loan terms are illustrative,
+    /// in the range TeraWulf's and Cipher's HPC financings were written
+    /// (50% to 75% of cost during the build; term debt sized on DSCR).
+    pub fn financed() -> serde_json::Value {
+        let mut body = ProjectRequest::sandersville();
+        body["financing"] = json!({
+            "construction_loan": {
+                "loan_to_cost": 0.6,
+                "rate": 0.09,
+                "capitalize_interest": true
+            },
+            "term_loan": {
+                "rate": 0.065,
+                "amortization_years": 25,
+                "target_dscr": 1.4,
+                "max_loan_to_value": 0.65,
+                "fees": 0.01
+            }
+        });
+        body
+    }
+}
+
+impl ProjectRequest {
+    /// Two leases written the way the TeraWulf/Fluidstack deals were: 10
+    /// years, two 5-year extensions, modified gross, 3% escalators, one
+    /// tenant's rent backstopped by a guarantor. The figures are
+    /// illustrative, not any filing's.
+    pub fn leases_as_written() -> serde_json::Value {
+        json!({
+            "it_capacity_mw": 200,
+            "cost_per_mw": 10000000,
+            "leases": [
+                {
+                    "tenant": "Anchor tenant (illustrative)",
+                    "it_capacity_mw": 120,
+                    "start_month": 12,
+                    "term_months": 120,
+                    "rate_per_kw_month": 150,
+                    "rent_escalator": 0.03,
+                    "extensions": {"count": 2, "months": 60, "renewal_probability": 0.75,
+                                   "downtime_months": 6},
+                    "structure": "modified_gross",
+                    "landlord_opex_per_kw_month": 20,
+                    "annual_default_probability": 0.03,
+                    "default_recovery": 0.4,
+                    "backstop_usd": 1400000000
+                },
+                {
+                    "tenant": "Second tenant (illustrative)",
+                    "it_capacity_mw": 80,
+                    "start_month": 18,
+                    "term_months": 120,
+                    "rate_per_kw_month": 140,
+                    "rent_escalator": 0.025,
+                    "structure": "triple_net"
+                }
+            ],
+            "opex_fraction": 0.05,
+            "discount_rate": 0.09,
+            "horizon_years": 20,
+            "exit_cap_rate": 0.07,
+            "periods": "monthly"
         })
     }
 }
@@ -178,6 +281,16 @@ impl Examples for ProjectRequest {
                     "exit_multiple": 14
                 }),
             },
+            Example {
+                name: "leases_as_written",
+                summary: "A TeraWulf/Fluidstack-like site, monthly: two 10-year modified-gross leases with two 5-year extensions and a backstopped tenant (figures illustrative)",
+                body: ProjectRequest::leases_as_written(),
+            },
+            Example {
+                name: "financed",
+                summary: "Sandersville with a 60% loan-to-cost construction loan refinanced by a term loan sized to 1.4x DSCR (loan terms illustrative)",
+                body: ProjectRequest::financed(),
+            },
         ]
     }
 }
@@ -208,6 +321,37 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             spend_curve: req.spend_curve,
         }
         .into_input()?;
+        let leases = match req.leases {
+            None => Vec::new(),
+            Some(list) => {
+                for (name, given) in [
+                    ("rate_per_kw_month", req.rate_per_kw_month.is_some()),
+                    ("occupancy_by_year", req.occupancy_by_year.is_some()),
+                    ("months_to_stabilize", req.months_to_stabilize.is_some()),
+                    ("stabilized_occupancy", req.stabilized_occupancy.is_some()),
+                    ("lease_start_month", req.lease_start_month.is_some()),
+                    ("rent_escalator", req.rent_escalator.is_some()),
+                ] {
+                    exclusive(("leases", true), (name, given))?;
+                }
+                list.into_iter()
+                    .enumerate()
+                    .map(|(i, l)| l.into_lease(i))
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        // With leases the single rate is not read; the first lease's
+        // stands in for it.
+        let rate_per_kw_month = match (req.rate_per_kw_month, leases.first()) {
+            (Some(rate), _) => Price::new(rate.get()).at("rate_per_kw_month")?,
+            (None, Some(lease)) => lease.rate_per_kw_month,
+            (None, None) => {
+                return Err(CoreError::ExactlyOneOf {
+                    expected: vec!["rate_per_kw_month", "leases"],
+                    given: vec![],
+                })
+            }
+        };
         exclusive(
             ("occupancy_by_year", req.occupancy_by_year.is_some()),
             ("months_to_stabilize", req.months_to_stabilize.is_some()),
@@ -295,7 +439,7 @@ impl TryFrom<ProjectRequest> for ProjectInput {
                 .lease_start_month
                 .map_or_else(|| build.phases.end_month(), Int::to_u32),
             build,
-            rate_per_kw_month: Price::new(req.rate_per_kw_month.get()).at("rate_per_kw_month")?,
+            rate_per_kw_month,
             lease_up,
             rent_escalator: req.rent_escalator.map_or(Decimal::ZERO, Num::get),
             opex,
@@ -305,6 +449,12 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             discount_rate: req.discount_rate.get(),
             horizon_years: req.horizon_years.to_u32(),
             exit,
+            financing: req.financing.map(TryInto::try_into).transpose()?,
+            leases,
+            periods: match req.periods.unwrap_or_default() {
+                PeriodsName::Yearly => Periods::Yearly,
+                PeriodsName::Monthly => Periods::Monthly,
+            },
         })
     }
 }
@@ -377,6 +527,13 @@ pub struct ProjectResponse {
     /// Σ positive cash flows / Σ |negative cash flows|; absent without outflows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equity_multiple: Option<Num>,
+    /// The debt schedule and levered returns; only with `financing`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub financing: Option<FinancingResponse>,
+    /// Each month's cash flow, month 0 to the horizon's last; only with
+    /// `periods: "monthly"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_cash_flows: Option<Vec<Num>>,
 }
 
 fn rate_out(d: Decimal) -> Num {
@@ -423,6 +580,12 @@ impl TryFrom<project::Project> for ProjectResponse {
             development_spread: out.development_spread.map(rate_out),
             exit_value: num::cents(out.exit_value),
             equity_multiple: out.equity_multiple.map(ratio_out),
+            financing: out
+                .levered
+                .map(|l| FinancingResponse::new(l, out.stabilization_year)),
+            monthly_cash_flows: out
+                .monthly_cash_flows
+                .map(|flows| flows.into_iter().map(num::cents).collect()),
         })
     }
 }
@@ -547,6 +710,18 @@ pub enum MetricName {
     ExitValue,
     /// Equity multiple.
     EquityMultiple,
+    /// IRR of the levered cash flows (needs `financing`).
+    LeveredIrr,
+    /// NPV of the levered cash flows, USD (needs `financing`).
+    LeveredNpv,
+    /// Lowest DSCR of the term loan (needs a term loan).
+    MinDscr,
+    /// Mean DSCR of the term loan (needs a term loan).
+    AvgDscr,
+    /// Equity multiple of the levered cash flows (needs `financing`).
+    LeveredEquityMultiple,
+    /// Largest cumulative equity outlay, USD (needs `financing`).
+    PeakEquity,
 }
 
 impl From<MetricName> for Metric {
@@ -561,6 +736,12 @@ impl From<MetricName> for Metric {
             MetricName::Arr => Metric::Arr,
             MetricName::ExitValue => Metric::ExitValue,
             MetricName::EquityMultiple => Metric::EquityMultiple,
+            MetricName::LeveredIrr => Metric::LeveredIrr,
+            MetricName::LeveredNpv => Metric::LeveredNpv,
+            MetricName::MinDscr => Metric::MinDscr,
+            MetricName::AvgDscr => Metric::AvgDscr,
+            MetricName::LeveredEquityMultiple => Metric::LeveredEquityMultiple,
+            MetricName::PeakEquity => Metric::PeakEquity,
         }
     }
 }
@@ -577,6 +758,12 @@ impl From<Metric> for MetricName {
             Metric::Arr => MetricName::Arr,
             Metric::ExitValue => MetricName::ExitValue,
             Metric::EquityMultiple => MetricName::EquityMultiple,
+            Metric::LeveredIrr => MetricName::LeveredIrr,
+            Metric::LeveredNpv => MetricName::LeveredNpv,
+            Metric::MinDscr => MetricName::MinDscr,
+            Metric::AvgDscr => MetricName::AvgDscr,
+            Metric::LeveredEquityMultiple => MetricName::LeveredEquityMultiple,
+            Metric::PeakEquity => MetricName::PeakEquity,
         }
     }
 }
@@ -585,9 +772,20 @@ impl From<Metric> for MetricName {
 /// decimals, years and multiples to 4.
 pub(crate) fn metric_out(metric: Metric, value: Decimal) -> Num {
     match metric {
-        Metric::Npv | Metric::StabilizedNoi | Metric::Arr | Metric::ExitValue => num::cents(value),
-        Metric::Irr | Metric::YieldOnCost | Metric::DevelopmentSpread => rate_out(value),
-        Metric::PaybackYears | Metric::EquityMultiple => ratio_out(value),
+        Metric::Npv
+        | Metric::StabilizedNoi
+        | Metric::Arr
+        | Metric::ExitValue
+        | Metric::LeveredNpv
+        | Metric::PeakEquity => num::cents(value),
+        Metric::Irr | Metric::YieldOnCost | Metric::DevelopmentSpread | Metric::LeveredIrr => {
+            rate_out(value)
+        }
+        Metric::PaybackYears
+        | Metric::EquityMultiple
+        | Metric::MinDscr
+        | Metric::AvgDscr
+        | Metric::LeveredEquityMultiple => ratio_out(value),
     }
 }
 

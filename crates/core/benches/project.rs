@@ -52,6 +52,9 @@ fn reference() -> ProjectInput {
         discount_rate: Decimal::new(9, 2),
         horizon_years: 20,
         exit: Some(Exit::CapRate(Decimal::new(7, 2))),
+        financing: None,
+        leases: Vec::new(),
+        periods: Default::default(),
     }
 }
 

@@ -260,6 +260,27 @@ impl BuildCostInput {
     /// Remaining (not yet spent) capex in each year `0..years`, year `t`
     /// being months `[12t, 12t + 12)`; spend after the last year is dropped,
     /// so callers check [`Phases::end_month`] first.
+    /// Build spend still to come in each of `months` months.
+    pub(crate) fn monthly_remaining<N: Num>(
+        &self,
+        spend: &Costs<N>,
+        months: u32,
+    ) -> Result<Vec<N>> {
+        let end = self.phases.end_month();
+        let mut out = Vec::with_capacity(months as usize);
+        let mut before = self.remaining_cumulative(spend, 0)?;
+        for month in 0..months {
+            if month >= end {
+                out.push(N::ZERO);
+                continue;
+            }
+            let after = self.remaining_cumulative(spend, month + 1)?;
+            out.push(after.sub_or(before, "capex")?);
+            before = after;
+        }
+        Ok(out)
+    }
+
     pub(crate) fn yearly_remaining<N: Num>(&self, spend: &Costs<N>, years: u32) -> Result<Vec<N>> {
         let end_year = self.phases.end_month().div_ceil(12);
         let mut out = Vec::with_capacity(years as usize);

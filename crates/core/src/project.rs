@@ -18,6 +18,8 @@ use crate::build_cost::BuildCostInput;
 use crate::cash_flow;
 use crate::colocation::{Pue, HOURS_PER_YEAR, MONTHS_PER_YEAR};
 use crate::error::{AtField, CoreError, ValueError};
+use crate::financing::{self, Financing, Levered};
+use crate::lease::{self, Lease};
 use crate::num::{capped_len, to_f64, within, Checked, Fraction, Num, Price, Usd};
 use crate::Result;
 
@@ -150,6 +152,21 @@ pub enum Exit {
     Multiple(Decimal),
 }
 
+/// The model's period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Periods {
+    /// Years (the default): year `t` is months `[12t, 12t + 12)`.
+    #[default]
+    Yearly,
+    /// Months: cash flows month by month, discounted at the monthly rate
+    /// `(1 + discount_rate)^(1/12) − 1`; at most [`MAX_MONTHLY_HORIZON_YEARS`].
+    Monthly,
+}
+
+/// The longest horizon with monthly periods, years: (49 + 1) × 12 = 600
+/// monthly cash flows, within [`cash_flow::MAX_PERIODS`].
+pub const MAX_MONTHLY_HORIZON_YEARS: u32 = 49;
+
 /// Everything the project model needs about one site.
 ///
 /// Fields whose type does not carry its own range are checked by
@@ -182,6 +199,14 @@ pub struct ProjectInput {
     pub horizon_years: u32,
     /// The sale at the end of the horizon; none means no terminal value.
     pub exit: Option<Exit>,
+    /// Construction and term debt; none is an all-equity (unlevered) project.
+    pub financing: Option<Financing>,
+    /// Leases as written (see [`crate::lease`]). When any is given they
+    /// replace `rate_per_kw_month`, `lease_up`, `lease_start_month` and
+    /// `rent_escalator`, which are then not read.
+    pub leases: Vec<Lease>,
+    /// Yearly or monthly periods.
+    pub periods: Periods,
 }
 
 /// One year of the cash-flow table. Money in USD, unrounded.
@@ -242,9 +267,46 @@ pub struct Project {
     pub exit_value: Decimal,
     /// Σ positive cash flows / Σ |negative cash flows|; none without outflows.
     pub equity_multiple: Option<Decimal>,
+    /// The year the site stabilises: the year holding the later of the
+    /// last month of build spend and the month the lease-up reaches its
+    /// stabilized occupancy. The term loan funds at its end.
+    pub stabilization_year: u32,
+    /// The debt and the equity's cash flows, with financing.
+    pub levered: Option<Levered>,
+    /// With monthly periods: the monthly cash flows the NPV, IRR and
+    /// payback are computed on (`years` is then their yearly summary).
+    pub monthly_cash_flows: Option<Vec<Decimal>>,
 }
 
 impl ProjectInput {
+    /// The month the site stabilises, from month 0 of construction: the
+    /// later of the last month of build spend and the first month at the
+    /// lease-up's stabilized occupancy (lease start + months to stabilize
+    /// − 1 for a linear ramp; lease start + 12 × (values − 1) for a ramp by
+    /// year).
+    pub fn stabilization_month(&self) -> u32 {
+        let build_end = self.build.phases.end_month().saturating_sub(1);
+        if !self.leases.is_empty() {
+            let last_start = self.leases.iter().map(|l| l.start_month).max().unwrap_or(0);
+            return build_end.max(last_start);
+        }
+        let ramp = match &self.lease_up.0 {
+            Ramp::ByYear(v) => 12 * u32::try_from(v.len().saturating_sub(1)).unwrap_or(0),
+            Ramp::Linear { months, .. } => months.saturating_sub(1),
+        };
+        // bounded: lease_start ≤ 600, ramp ≤ 600 or 12 × 49.
+        (self.build.phases.end_month().saturating_sub(1)).max(self.lease_start_month + ramp)
+    }
+
+    /// The first month of rent: the lease start, or the earliest lease's.
+    pub fn first_rent_month(&self) -> u32 {
+        self.leases
+            .iter()
+            .map(|l| l.start_month)
+            .min()
+            .unwrap_or(self.lease_start_month)
+    }
+
     fn check(&self) -> Result<()> {
         if self.horizon_years == 0 || self.horizon_years > MAX_HORIZON_YEARS {
             return Err(CoreError::invalid(
@@ -281,6 +343,18 @@ impl ProjectInput {
             }
             None => {}
         }
+        if let Some(f) = &self.financing {
+            f.check()?;
+        }
+        if self.periods == Periods::Monthly && self.horizon_years > MAX_MONTHLY_HORIZON_YEARS {
+            return Err(CoreError::Inconsistent {
+                field: "horizon_years".into(),
+                reason: "monthly periods run at most 49 years (600 monthly cash flows)",
+            });
+        }
+        if !self.leases.is_empty() {
+            lease::check(&self.leases, self.build.it_capacity)?;
+        }
         if self.build.phases.end_month() > (self.horizon_years + 1) * 12 {
             return Err(CoreError::Inconsistent {
                 field: "horizon_years".into(),
@@ -307,6 +381,10 @@ struct Model<'a, N> {
     months_per_year: N,
     /// The by-year ramp's values, or the linear ramp's target alone.
     ramp: Vec<N>,
+    /// With leases: rent, leased kW-months and landlord opex by year.
+    leases: Option<(Vec<N>, Vec<N>, Vec<N>)>,
+    /// The same by month, with leases and monthly periods.
+    lease_months: Option<(Vec<N>, Vec<N>, Vec<N>)>,
 }
 
 /// Rent, power and opex of one year: NOI and its parts.
@@ -365,7 +443,55 @@ impl<N: Num> Model<'_, N> {
         Ok(out)
     }
 
+    /// Rent, power and opex of month `month` (monthly periods).
+    fn month_operations(&self, month: u32) -> Result<Operations<N>> {
+        if let Some((rent, kw_months, landlord)) = &self.lease_months {
+            let at = |v: &Vec<N>| v.get(month as usize).copied().unwrap_or(N::ZERO);
+            let kw_months = at(kw_months);
+            let occupancy = kw_months.div_or(self.kw, "occupancy")?;
+            let mut ops = self.year_of(occupancy, at(rent), kw_months)?;
+            ops.opex = ops.opex.add_or(at(landlord), "opex")?;
+            ops.noi = ops.noi.sub_or(at(landlord), "noi")?;
+            return Ok(ops);
+        }
+        let start = self.input.lease_start_month;
+        if month < start {
+            return self.year_of(N::ZERO, N::ZERO, N::ZERO);
+        }
+        let j = month - start;
+        let k = (j / 12) as usize;
+        let occupancy = match &self.input.lease_up.0 {
+            Ramp::ByYear(_) => self
+                .ramp
+                .get(k.min(self.ramp.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(N::ONE),
+            Ramp::Linear { months, .. } => {
+                let target = self.ramp.first().copied().unwrap_or(N::ONE);
+                target
+                    .mul_or(N::from_u64(u64::from((j + 1).min(*months))), "occupancy")?
+                    .div_or(N::from_u64(u64::from(*months)), "occupancy")?
+            }
+        };
+        let factor = self.escalation.get(k).copied().unwrap_or(N::ONE);
+        let rent = self
+            .kw_rate
+            .mul_or(occupancy, "rent")?
+            .mul_or(factor, "rent")?;
+        self.year_of(occupancy, rent, self.kw.mul_or(occupancy, "rent")?)
+    }
+
     fn operations(&self, year: u32) -> Result<Operations<N>> {
+        if let Some((rent, kw_months, landlord)) = &self.leases {
+            let at = |v: &Vec<N>| v.get(year as usize).copied().unwrap_or(N::ZERO);
+            let kw_months = at(kw_months);
+            let full = self.kw.mul_or(self.months_per_year, "occupancy")?;
+            let occupancy = kw_months.div_or(full, "occupancy")?;
+            let mut ops = self.year_of(occupancy, at(rent), kw_months)?;
+            ops.opex = ops.opex.add_or(at(landlord), "opex")?;
+            ops.noi = ops.noi.sub_or(at(landlord), "noi")?;
+            return Ok(ops);
+        }
         let groups = self.occupied_months(year)?;
         let mut occupied = N::ZERO;
         let mut escalated = N::ZERO;
@@ -440,6 +566,9 @@ pub(crate) struct Run<N> {
     development_spread: Option<N>,
     exit_value: N,
     equity_multiple: Option<N>,
+    /// With financing: the NOI of the year after stabilisation and the
+    /// value the loan-to-value test uses.
+    underwriting: Option<(N, N)>,
 }
 
 /// The model itself, in any [`Num`]; `keep_rows` keeps the table.
@@ -486,22 +615,44 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
             Ramp::ByYear(v) => v.iter().map(|f| N::from_decimal(f.get())).collect(),
             Ramp::Linear { stabilized, .. } => vec![N::from_decimal(stabilized.get())],
         },
+        leases: if input.leases.is_empty() {
+            None
+        } else {
+            let years = lease::schedule(&input.leases, horizon + 2)?;
+            let n = |v: Vec<Decimal>| v.into_iter().map(N::from_decimal).collect::<Vec<N>>();
+            Some((n(years.rent), n(years.kw_months), n(years.landlord_opex)))
+        },
+        lease_months: if input.leases.is_empty() || input.periods == Periods::Yearly {
+            None
+        } else {
+            let months = lease::schedule_by(&input.leases, (horizon + 2) * 12, 1)?;
+            let n = |v: Vec<Decimal>| v.into_iter().map(N::from_decimal).collect::<Vec<N>>();
+            Some((n(months.rent), n(months.kw_months), n(months.landlord_opex)))
+        },
     };
-    let capex: Vec<N> = input.build.yearly_remaining(&costs, horizon + 1)?;
+    let monthly = input.periods == Periods::Monthly;
+    let per_year: u32 = if monthly { 12 } else { 1 };
+    let periods = (horizon + 1) * per_year;
+    let capex: Vec<N> = if monthly {
+        input.build.monthly_remaining(&costs, periods)?
+    } else {
+        input.build.yearly_remaining(&costs, horizon + 1)?
+    };
     let total_cost = costs.total;
     let (depreciation, depreciation_years, tax_rate) = match &input.tax {
         Some(tax) => (
             costs
                 .total
                 .sub_or(N::from_decimal(input.build.land_cost.get()), "tax")?
-                .div_or(N::from_u64(tax.depreciation_years.into()), "tax")?,
+                .div_or(N::from_u64(tax.depreciation_years.into()), "tax")?
+                .div_or(N::from_u64(per_year.into()), "tax")?,
             tax.depreciation_years,
             Some(N::from_decimal(tax.rate.get())),
         ),
         None => (N::ZERO, 0, None),
     };
     let maintenance = N::from_decimal(input.maintenance_capex.get());
-    let lease_start_year = input.lease_start_month / 12;
+    let lease_start_year = input.first_rent_month() / 12;
     let exit_value = match input.exit {
         None => N::ZERO,
         Some(exit) => {
@@ -513,12 +664,19 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         }
     };
 
-    let mut rows = Vec::with_capacity(if keep_rows { horizon as usize + 1 } else { 0 });
-    let mut flows = Vec::with_capacity(horizon as usize + 1);
+    let mut rows = Vec::with_capacity(if keep_rows { periods as usize } else { 0 });
+    let mut flows = Vec::with_capacity(periods as usize);
     let mut cumulative = N::ZERO;
     let (mut inflows, mut outflows) = (N::ZERO, N::ZERO);
-    for (year, capex) in (0..=horizon).zip(capex) {
-        let ops = model.operations(year)?;
+    // `period` is the year, or the month with monthly periods; `year` the
+    // year it falls in.
+    for (period, capex) in (0..periods).zip(capex) {
+        let year = period / per_year;
+        let ops = if monthly {
+            model.month_operations(period)?
+        } else {
+            model.operations(year)?
+        };
         let maintenance_capex = ops.rent.mul_or(maintenance, "maintenance_capex")?;
         let tax = match tax_rate {
             Some(rate) => {
@@ -533,7 +691,11 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
             }
             None => N::ZERO,
         };
-        let exit = if year == horizon { exit_value } else { N::ZERO };
+        let exit = if period + 1 == periods {
+            exit_value
+        } else {
+            N::ZERO
+        };
         let cash_flow = ops
             .noi
             .sub_or(capex, "cash_flow")?
@@ -549,7 +711,7 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         flows.push(cash_flow);
         if keep_rows {
             rows.push(Row {
-                year,
+                year: period,
                 ops,
                 capex,
                 maintenance_capex,
@@ -561,16 +723,28 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         }
     }
 
-    let stabilized = N::from_decimal(input.lease_up.stabilized().get());
-    let stabilized_months = stabilized.mul_or(model.months_per_year, "stabilized_noi")?;
-    let stabilized_arr = model.kw_rate.mul_or(stabilized_months, "stabilized_arr")?;
-    let stabilized_noi = model
-        .year_of(
-            stabilized,
-            stabilized_arr,
-            kw.mul_or(stabilized_months, "stabilized_noi")?,
-        )?
-        .noi;
+    let (stabilized_arr, stabilized_noi) = if input.leases.is_empty() {
+        let stabilized = N::from_decimal(input.lease_up.stabilized().get());
+        let stabilized_months = stabilized.mul_or(model.months_per_year, "stabilized_noi")?;
+        let stabilized_arr = model.kw_rate.mul_or(stabilized_months, "stabilized_arr")?;
+        let noi = model
+            .year_of(
+                stabilized,
+                stabilized_arr,
+                kw.mul_or(stabilized_months, "stabilized_noi")?,
+            )?
+            .noi;
+        (stabilized_arr, noi)
+    } else {
+        let (rent, kw_months, landlord) = lease::stabilized(&input.leases)?;
+        let (rent, kw_months) = (N::from_decimal(rent), N::from_decimal(kw_months));
+        let full = kw.mul_or(model.months_per_year, "stabilized_noi")?;
+        let noi = model
+            .year_of(kw_months.div_or(full, "stabilized_noi")?, rent, kw_months)?
+            .noi
+            .sub_or(N::from_decimal(landlord), "stabilized_noi")?;
+        (rent, noi)
+    };
     let yield_on_cost = if total_cost == N::ZERO {
         None
     } else {
@@ -587,7 +761,34 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
     } else {
         Some(inflows.div_or(outflows, "equity_multiple")?)
     };
+    let underwriting = match &input.financing {
+        None => None,
+        Some(_) => {
+            let noi = if monthly {
+                let month = input.stabilization_month().min(periods - 1);
+                let mut total = N::ZERO;
+                for m in month + 1..=month + 12 {
+                    total = total.add_or(model.month_operations(m)?.noi, "underwritten_noi")?;
+                }
+                total
+            } else {
+                let year = (input.stabilization_month() / 12).min(horizon);
+                model.operations(year + 1)?.noi
+            };
+            let value = match input.exit {
+                Some(Exit::CapRate(c)) => {
+                    noi.larger(N::ZERO).div_or(N::from_decimal(c), "value")?
+                }
+                Some(Exit::Multiple(m)) => {
+                    noi.larger(N::ZERO).mul_or(N::from_decimal(m), "value")?
+                }
+                None => total_cost,
+            };
+            Some((noi, value))
+        }
+    };
     Ok(Run {
+        underwriting,
         rows,
         flows,
         total_cost: costs.total,
@@ -632,8 +833,46 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
 /// prices are flat in nominal terms.
 pub fn project(input: &ProjectInput) -> Result<Project> {
     let run = run::<Decimal>(input, true)?;
-    let years = run
-        .rows
+    let stabilization_year = (input.stabilization_month() / 12).min(input.horizon_years);
+    let monthly = input.periods == Periods::Monthly;
+    let (per_year, rate) = if monthly {
+        (12, monthly_rate(input.discount_rate)?)
+    } else {
+        (1, input.discount_rate)
+    };
+    let stabilization_period = if monthly {
+        input
+            .stabilization_month()
+            .min((input.horizon_years + 1) * 12 - 1)
+    } else {
+        stabilization_year
+    };
+    let levered = match (&input.financing, run.underwriting) {
+        (Some(f), Some((underwritten_noi, value))) => {
+            let capex: Vec<Decimal> = run.rows.iter().map(|r| r.capex).collect();
+            let noi: Vec<Decimal> = run.rows.iter().map(|r| r.ops.noi).collect();
+            Some(financing::lever(
+                f,
+                &financing::Unlevered {
+                    periods_per_year: per_year,
+                    capex: &capex,
+                    noi: &noi,
+                    cash_flow: &run.flows,
+                    stabilization_period,
+                    underwritten_noi,
+                    value,
+                    discount_rate_per_period: rate,
+                },
+            )?)
+        }
+        _ => None,
+    };
+    let rows = if monthly {
+        yearly_summary(run.rows)?
+    } else {
+        run.rows
+    };
+    let years = rows
         .into_iter()
         .map(|r| {
             Ok(ProjectYear {
@@ -653,10 +892,19 @@ pub fn project(input: &ProjectInput) -> Result<Project> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
+    let irr = cash_flow::irr(&run.flows);
+    let payback = cash_flow::payback(&run.flows)?;
     Ok(Project {
-        npv: cash_flow::npv(input.discount_rate, &run.flows)?,
-        irr: cash_flow::irr(&run.flows),
-        payback_years: cash_flow::payback(&run.flows)?,
+        npv: cash_flow::npv(rate, &run.flows)?,
+        irr: if monthly {
+            irr.and_then(annualized)
+        } else {
+            irr
+        },
+        payback_years: match payback {
+            Some(p) if monthly => Some(p.div_or(Decimal::from(12), "payback_years")?),
+            other => other,
+        },
         years,
         total_cost: run.total_cost,
         remaining_capex: run
@@ -668,14 +916,82 @@ pub fn project(input: &ProjectInput) -> Result<Project> {
         development_spread: run.development_spread,
         exit_value: run.exit_value,
         equity_multiple: run.equity_multiple,
+        stabilization_year,
+        levered,
+        monthly_cash_flows: if monthly { Some(run.flows) } else { None },
     })
+}
+
+/// The monthly rate equivalent to an annual one: `(1 + r)^(1/12) − 1`.
+fn monthly_rate(annual: Decimal) -> Result<Decimal> {
+    use rust_decimal::MathematicalOps;
+    let growth = Decimal::ONE.add_or(annual, "discount_rate")?;
+    growth
+        .checked_powd(Decimal::ONE / Decimal::from(12))
+        .ok_or(CoreError::Overflow {
+            quantity: "discount_rate",
+        })?
+        .sub_or(Decimal::ONE, "discount_rate")
+}
+
+/// A monthly IRR as a rate a year: `(1 + r)^12 − 1`.
+fn annualized(monthly: Decimal) -> Result<Decimal> {
+    let growth = Decimal::ONE.add_or(monthly, "irr")?;
+    let mut out = Decimal::ONE;
+    for _ in 0..12 {
+        out = out.mul_or(growth, "irr")?;
+    }
+    out.sub_or(Decimal::ONE, "irr")
+}
+
+/// Months summed into years: money adds up, occupancy is the months' mean
+/// and the cumulative is the year-end one.
+fn yearly_summary(months: Vec<Row<Decimal>>) -> Result<Vec<Row<Decimal>>> {
+    let mut years: Vec<Row<Decimal>> = Vec::with_capacity(months.len() / 12 + 1);
+    for m in months {
+        let year = m.year / 12;
+        match years.last_mut() {
+            Some(y) if y.year == year => {
+                y.ops.occupancy = y.ops.occupancy.add_or(m.ops.occupancy, "occupancy")?;
+                y.ops.rent = y.ops.rent.add_or(m.ops.rent, "rent")?;
+                y.ops.power_revenue = y.ops.power_revenue.add_or(m.ops.power_revenue, "power")?;
+                y.ops.opex = y.ops.opex.add_or(m.ops.opex, "opex")?;
+                y.ops.noi = y.ops.noi.add_or(m.ops.noi, "noi")?;
+                y.capex = y.capex.add_or(m.capex, "capex")?;
+                y.maintenance_capex = y
+                    .maintenance_capex
+                    .add_or(m.maintenance_capex, "maintenance_capex")?;
+                y.tax = y.tax.add_or(m.tax, "tax")?;
+                y.exit_value = y.exit_value.add_or(m.exit_value, "exit_value")?;
+                y.cash_flow = y.cash_flow.add_or(m.cash_flow, "cash_flow")?;
+                y.cumulative = m.cumulative;
+            }
+            _ => years.push(Row { year, ..m }),
+        }
+    }
+    for y in &mut years {
+        y.ops.occupancy = y.ops.occupancy.div_or(Decimal::from(12), "occupancy")?;
+    }
+    Ok(years)
 }
 
 /// The given metrics of the project, computed by the same model in `f64`:
 /// the sensitivity grid's fast path. Each agrees with [`project`]'s exact
 /// result to about 1e-12 relative (a test checks 1e-9), far below a cent
 /// on any site; money is not rounded here.
+///
+/// Levered metrics are read from the exact model (the debt is Decimal
+/// only), run once when any is asked for.
 pub fn metrics_f64(input: &ProjectInput, metrics: &[Metric]) -> Result<Vec<Result<Decimal>>> {
+    if input.periods == Periods::Monthly {
+        let exact = project(input)?;
+        return Ok(metrics.iter().map(|m| m.of(&exact)).collect());
+    }
+    let exact = if metrics.iter().any(|m| m.is_levered()) {
+        Some(project(input)?)
+    } else {
+        None
+    };
     let run = run::<f64>(input, false)?;
     let value = |metric: Metric| -> Result<Decimal> {
         let missing = |reason| CoreError::NoSolution {
@@ -694,6 +1010,17 @@ pub fn metrics_f64(input: &ProjectInput, metrics: &[Metric]) -> Result<Vec<Resul
             Metric::Arr => run.stabilized_arr,
             Metric::ExitValue => run.exit_value,
             Metric::EquityMultiple => run.equity_multiple.ok_or(missing(MULTIPLE_MISSING))?,
+            Metric::LeveredIrr
+            | Metric::LeveredNpv
+            | Metric::MinDscr
+            | Metric::AvgDscr
+            | Metric::LeveredEquityMultiple
+            | Metric::PeakEquity => {
+                return match &exact {
+                    Some(p) => metric.of(p),
+                    None => Err(missing(UNLEVERED)),
+                }
+            }
         };
         v.into_decimal(metric.name())
     };
@@ -704,6 +1031,8 @@ const PAYBACK_MISSING: &str = "the cumulative cash flow never turns non-negative
 const YIELD_MISSING: &str = "the total cost is zero";
 const SPREAD_MISSING: &str = "needs a cap-rate exit and a non-zero total cost";
 const MULTIPLE_MISSING: &str = "the cash flows have no outflow";
+const UNLEVERED: &str = "needs a project with financing";
+const DSCR_MISSING: &str = "the term loan has no scheduled payment within the horizon";
 
 /// An input of the project model that goal seek and sensitivity can vary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -749,6 +1078,16 @@ impl Variable {
 
     /// Why the variable cannot be varied on `base`, if it cannot.
     pub fn unsupported_by(self, base: &ProjectInput) -> Option<&'static str> {
+        if !base.leases.is_empty() {
+            match self {
+                Variable::RatePerKwMonth | Variable::StabilizedOccupancy | Variable::RentEscalator => {
+                    return Some(
+                        "rate_per_kw_month, stabilized_occupancy and rent_escalator need a single-rate project (no leases)",
+                    )
+                }
+                _ => {}
+            }
+        }
         match (self, base.exit, base.opex, base.power) {
             (Variable::ExitCapRate, Some(Exit::CapRate(_)), _, _)
             | (Variable::ExitMultiple, Some(Exit::Multiple(_)), _, _)
@@ -824,6 +1163,19 @@ pub enum Metric {
     ExitValue,
     /// Equity multiple.
     EquityMultiple,
+    /// IRR of the levered (equity) cash flows, a fraction a year; needs
+    /// financing.
+    LeveredIrr,
+    /// NPV of the levered cash flows at the discount rate, USD.
+    LeveredNpv,
+    /// Lowest DSCR of the term loan.
+    MinDscr,
+    /// Mean DSCR of the term loan.
+    AvgDscr,
+    /// Equity multiple of the levered cash flows.
+    LeveredEquityMultiple,
+    /// Largest cumulative equity outlay, USD.
+    PeakEquity,
 }
 
 impl Metric {
@@ -839,14 +1191,38 @@ impl Metric {
             Metric::Arr => "arr",
             Metric::ExitValue => "exit_value",
             Metric::EquityMultiple => "equity_multiple",
+            Metric::LeveredIrr => "levered_irr",
+            Metric::LeveredNpv => "levered_npv",
+            Metric::MinDscr => "min_dscr",
+            Metric::AvgDscr => "avg_dscr",
+            Metric::LeveredEquityMultiple => "levered_equity_multiple",
+            Metric::PeakEquity => "peak_equity",
         }
+    }
+
+    /// Whether the metric reads the debt (and so needs financing).
+    pub fn is_levered(self) -> bool {
+        matches!(
+            self,
+            Metric::LeveredIrr
+                | Metric::LeveredNpv
+                | Metric::MinDscr
+                | Metric::AvgDscr
+                | Metric::LeveredEquityMultiple
+                | Metric::PeakEquity
+        )
     }
 
     /// Whether the metric is money (USD), as opposed to a rate or a ratio.
     pub fn is_money(self) -> bool {
         matches!(
             self,
-            Metric::Npv | Metric::StabilizedNoi | Metric::Arr | Metric::ExitValue
+            Metric::Npv
+                | Metric::StabilizedNoi
+                | Metric::Arr
+                | Metric::ExitValue
+                | Metric::LeveredNpv
+                | Metric::PeakEquity
         )
     }
 
@@ -866,6 +1242,24 @@ impl Metric {
             Metric::Arr => Ok(project.stabilized_arr),
             Metric::ExitValue => Ok(project.exit_value),
             Metric::EquityMultiple => project.equity_multiple.ok_or(missing(MULTIPLE_MISSING)),
+            Metric::LeveredIrr
+            | Metric::LeveredNpv
+            | Metric::MinDscr
+            | Metric::AvgDscr
+            | Metric::LeveredEquityMultiple
+            | Metric::PeakEquity => {
+                let levered = project.levered.as_ref().ok_or(missing(UNLEVERED))?;
+                match self {
+                    Metric::LeveredIrr => levered.levered_irr.clone(),
+                    Metric::LeveredNpv => Ok(levered.levered_npv),
+                    Metric::MinDscr => levered.min_dscr.ok_or(missing(DSCR_MISSING)),
+                    Metric::AvgDscr => levered.avg_dscr.ok_or(missing(DSCR_MISSING)),
+                    Metric::LeveredEquityMultiple => {
+                        levered.equity_multiple.ok_or(missing(MULTIPLE_MISSING))
+                    }
+                    _ => Ok(levered.peak_equity),
+                }
+            }
         }
     }
 }
@@ -910,6 +1304,9 @@ pub(crate) mod tests {
             discount_rate: dec!(0.08),
             horizon_years: 20,
             exit: Some(Exit::CapRate(dec!(0.08))),
+            financing: None,
+            leases: Vec::new(),
+            periods: Periods::Yearly,
         }
     }
 
@@ -1141,6 +1538,107 @@ pub(crate) mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn one_triple_net_lease_is_the_single_rate_shorthand() {
+        // The shorthand (fully leased from month 12, flat rent) and one
+        // lease of the whole site on the same terms, long enough to cover
+        // the exit's forward year, give the same project.
+        let shorthand = project(&sandersville()).unwrap();
+        let mut input = sandersville();
+        input.leases = vec![Lease {
+            tenant: "Whole site".into(),
+            it_capacity: input.build.it_capacity,
+            start_month: 12,
+            term_months: 600,
+            rate_per_kw_month: input.rate_per_kw_month,
+            escalator: Decimal::ZERO,
+            extensions: None,
+            structure: lease::Structure::TripleNet,
+            credit: None,
+        }];
+        let leased = project(&input).unwrap();
+        // The rate is 133.33… a kW-month, so the two sum the same rent in
+        // a different order: equal to far below a cent.
+        let cents = |v: Decimal| v.round_dp(10);
+        for (a, b) in leased.years.iter().zip(&shorthand.years) {
+            assert_eq!(cents(a.noi), cents(b.noi), "year {}", a.year);
+            assert_eq!(cents(a.cash_flow), cents(b.cash_flow), "year {}", a.year);
+            assert_eq!(a.occupancy, b.occupancy, "year {}", a.year);
+        }
+        assert_eq!(cents(leased.npv), cents(shorthand.npv));
+        assert_eq!(
+            cents(leased.stabilized_noi),
+            cents(shorthand.stabilized_noi)
+        );
+        assert_eq!(cents(leased.exit_value), cents(shorthand.exit_value));
+    }
+
+    #[test]
+    fn leases_over_the_site_capacity_are_refused() {
+        let mut input = sandersville();
+        let mw = Megawatts::new(dec!(200)).unwrap();
+        let one = Lease {
+            tenant: "A".into(),
+            it_capacity: mw,
+            start_month: 12,
+            term_months: 120,
+            rate_per_kw_month: input.rate_per_kw_month,
+            escalator: Decimal::ZERO,
+            extensions: None,
+            structure: lease::Structure::TripleNet,
+            credit: None,
+        };
+        input.leases = vec![one.clone(), one];
+        assert_eq!(project(&input).unwrap_err().field(), Some("leases"));
+    }
+
+    #[test]
+    fn monthly_periods_discount_each_month_at_the_equivalent_monthly_rate() {
+        // −2,500M in month 0; 400M / 12 a month in months 12 to 251; the
+        // exit's 5,000M in month 251, the horizon's last month. With
+        // v = 1.08^(−1/12): NPV = −2,500M + (400M / 12) × v^12 (1 − v^240)
+        // / (1 − v) + 5,000M × v^251 = 2,291,743,045.07 (python decimal,
+        // 40 digits, the closed form and the 240-term sum agreeing).
+        let mut input = sandersville();
+        input.periods = Periods::Monthly;
+        let out = project(&input).unwrap();
+        let flows = out.monthly_cash_flows.as_ref().unwrap();
+        assert_eq!(flows.len(), 252);
+        assert_eq!(flows[0], dec!(-2500000000));
+        assert_eq!(flows[11], Decimal::ZERO);
+        assert_abs_diff_eq!(
+            Exact(out.npv),
+            Exact(dec!(2291743045.07)),
+            epsilon = CENT_ABS
+        );
+        // The yearly summary is the yearly model's table here: flat rent,
+        // all capex in month 0, the exit in the horizon year.
+        let yearly = project(&sandersville()).unwrap();
+        for (m, y) in out.years.iter().zip(&yearly.years) {
+            assert_abs_diff_eq!(Exact(m.noi), Exact(y.noi), epsilon = MONEY_HAND_CALC_ABS);
+            assert_abs_diff_eq!(
+                Exact(m.cash_flow),
+                Exact(y.cash_flow),
+                epsilon = MONEY_HAND_CALC_ABS
+            );
+        }
+        // Payback: the cumulative −2,500M + (m − 11) × 33.33M is 0 at
+        // month point m = 86, so 86 / 12 = 7.1666… years.
+        assert_abs_diff_eq!(
+            Exact(out.payback_years.unwrap()),
+            Exact(dec!(86) / dec!(12)),
+            epsilon = DECIMAL_DIGITS_ABS
+        );
+    }
+
+    #[test]
+    fn a_monthly_horizon_over_forty_nine_years_is_refused() {
+        let mut input = sandersville();
+        input.periods = Periods::Monthly;
+        input.horizon_years = 50;
+        assert_eq!(project(&input).unwrap_err().field(), Some("horizon_years"));
     }
 
     #[test]

@@ -194,6 +194,9 @@ fn project_at(
         discount_rate,
         horizon_years,
         exit,
+        financing: None,
+        leases: Vec::new(),
+        periods: Default::default(),
     }
 }
 

@@ -29,7 +29,11 @@ pub(super) fn site_inputs(req: &ProjectRequest) -> String {
         "{} MW · {} · {} · {}-year horizon · {exit}",
         super::format::decimal(req.it_capacity_mw.coord(), 2),
         per_mw(req.cost_per_mw.coord()),
-        per_kw_month(req.rate_per_kw_month.coord()),
+        match (&req.rate_per_kw_month, &req.leases) {
+            (Some(rate), _) => per_kw_month(rate.coord()),
+            (None, Some(leases)) => format!("{} leases", leases.len()),
+            (None, None) => "no rent".to_owned(),
+        },
         req.horizon_years,
     )
 }

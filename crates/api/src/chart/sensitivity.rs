@@ -70,6 +70,14 @@ fn metric(m: MetricName) -> (&'static str, fn(f64) -> String) {
         MetricName::Arr => ("ARR (USD a year)", money),
         MetricName::ExitValue => ("Exit value (USD)", money),
         MetricName::EquityMultiple => ("Equity multiple (x)", |v| format!("{}x", decimal(v, 2))),
+        MetricName::LeveredIrr => ("Levered IRR", percent_1dp),
+        MetricName::LeveredNpv => ("Levered NPV (USD)", money),
+        MetricName::MinDscr => ("Minimum DSCR (x)", |v| format!("{}x", decimal(v, 2))),
+        MetricName::AvgDscr => ("Average DSCR (x)", |v| format!("{}x", decimal(v, 2))),
+        MetricName::LeveredEquityMultiple => ("Levered equity multiple (x)", |v| {
+            format!("{}x", decimal(v, 2))
+        }),
+        MetricName::PeakEquity => ("Peak equity (USD)", money),
     }
 }
 
