@@ -28,6 +28,42 @@ pub struct PhaseRequest {
     pub duration_months: Int,
 }
 
+impl PhaseRequest {
+    /// The phases when none are given: the core's [`Phases::at_start`],
+    /// the whole site in month 0. `None` for a capacity the core refuses
+    /// (the conversion then names it).
+    pub(crate) fn default_phases(it_capacity_mw: Num) -> Option<Vec<PhaseRequest>> {
+        let it_capacity = Megawatts::new(it_capacity_mw.get()).ok()?;
+        Some(
+            Phases::at_start(it_capacity)
+                .get()
+                .iter()
+                .map(|p| PhaseRequest {
+                    it_capacity_mw: Num::new(p.it_capacity.get()),
+                    start_month: Int::from(p.start_month),
+                    duration_months: Int::from(p.duration_months),
+                })
+                .collect(),
+        )
+    }
+
+    /// The month after the last month of spend of `phases`, as the core's
+    /// [`Phases::end_month`] counts it; `None` for phases the core refuses.
+    pub(crate) fn end_month(phases: &[PhaseRequest]) -> Option<Int> {
+        let phases = phases
+            .iter()
+            .map(|p| {
+                Some(Phase {
+                    it_capacity: Megawatts::new(p.it_capacity_mw.get()).ok()?,
+                    start_month: p.start_month.to_u32(),
+                    duration_months: p.duration_months.to_u32(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Int::from(Phases::new(phases).ok()?.end_month()))
+    }
+}
+
 /// How each phase's cost is spread over its months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -74,8 +110,8 @@ pub struct BuildCostRequest {
     #[wire(bounds::USD, default = Decimal::ZERO)]
     pub already_spent: Option<Num>,
     /// Construction phases whose `it_capacity_mw` add up to the total.
-    /// Default: the whole site in month 0.
-    #[wire(bounds::PHASES)]
+    /// Default: the whole site in month 0 (one phase of one month).
+    #[wire(bounds::PHASES, default_with = |r: &Self| PhaseRequest::default_phases(r.it_capacity_mw))]
     pub phases: Option<Vec<PhaseRequest>>,
     /// How each phase's cost is spread over its months. Default `straight_line`.
     #[wire(default = SpendCurveName::StraightLine)]

@@ -23,6 +23,18 @@ pub struct BracketWire {
     pub high: Num,
 }
 
+impl BracketWire {
+    /// The bracket searched when none is given: the core's
+    /// [`goal_seek::default_bracket`] for the variable.
+    pub fn default_for(variable: VariableName) -> Self {
+        let (low, high) = goal_seek::default_bracket(variable.into());
+        BracketWire {
+            low: Num::new(low),
+            high: Num::new(high),
+        }
+    }
+}
+
 /// Solve one project input for a target result.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
@@ -37,8 +49,9 @@ pub struct GoalSeekRequest {
     /// Its target, in the metric's unit (a fraction for IRR and yields).
     pub target: Num,
     /// The range searched. Default per variable, e.g. rent [0.01, 10,000],
-    /// cost per MW [0, 10⁹] (see the README).
-    #[wire(NESTED)]
+    /// cost per MW [0, 10⁹] (see the README); the answer's `assumptions`
+    /// state the one used.
+    #[wire(NESTED, default_with = |r: &Self| Some(BracketWire::default_for(r.variable)))]
     pub bracket: Option<BracketWire>,
 }
 

@@ -54,8 +54,8 @@ pub struct ProjectRequest {
     #[wire(bounds::USD, default = Decimal::ZERO)]
     pub already_spent: Option<Num>,
     /// Construction phases adding up to the capacity. Default: everything
-    /// in month 0.
-    #[wire(bounds::PHASES)]
+    /// in month 0 (one phase of one month).
+    #[wire(bounds::PHASES, default_with = |r: &Self| PhaseRequest::default_phases(r.it_capacity_mw))]
     pub phases: Option<Vec<PhaseRequest>>,
     /// How each phase's cost is spread. Default `straight_line`.
     #[wire(default = SpendCurveName::StraightLine)]
@@ -83,15 +83,15 @@ pub struct ProjectRequest {
     #[wire(bounds::FRACTION, default_with = |r: &Self| r.months_to_stabilize.map(|_| Num::new(Decimal::ONE)))]
     pub stabilized_occupancy: Option<Num>,
     /// First month of rent, from month 0 of construction. Default: the
-    /// month after the last month of build spend.
-    #[wire(bounds::LEASE_START_MONTH)]
+    /// month after the last month of build spend (without `leases`).
+    #[wire(bounds::LEASE_START_MONTH, default_with = |r: &Self| r.phases.as_deref().filter(|_| r.leases.is_none()).and_then(PhaseRequest::end_month))]
     pub lease_start_month: Option<Int>,
     /// Annual rent escalator, on each lease anniversary. Default 0.
     #[wire(bounds::RENT_ESCALATOR, default_with = |r: &Self| r.leases.is_none().then_some(Num::ZERO))]
     pub rent_escalator: Option<Num>,
-    /// Opex as a fraction of rent. Not with `opex_per_kw_month`. Default:
-    /// no opex.
-    #[wire(bounds::FRACTION)]
+    /// Opex as a fraction of rent. Not with `opex_per_kw_month`. Default 0
+    /// (no opex) when `opex_per_kw_month` is not given either.
+    #[wire(bounds::FRACTION, default_with = |r: &Self| r.opex_per_kw_month.is_none().then_some(Num::ZERO))]
     pub opex_fraction: Option<Num>,
     /// Opex, USD per leased kW per month, flat.
     #[wire(bounds::OPEX_PER_KW_MONTH)]
@@ -108,8 +108,9 @@ pub struct ProjectRequest {
     /// Maintenance capex, a fraction of rent. Default 0.
     #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub maintenance_capex: Option<Num>,
-    /// Income tax rate on NOI less depreciation. Default: no tax.
-    #[wire(bounds::TAX_RATE)]
+    /// Income tax rate on NOI less depreciation. Default 0 (no tax; there
+    /// is no loss carry-forward, so a 0 rate and no tax are the same).
+    #[wire(bounds::TAX_RATE, default_with = |r: &Self| r.depreciation_years.is_none().then_some(Num::ZERO))]
     pub tax_rate: Option<Num>,
     /// Straight-line depreciation life of the build cost less land, years,
     /// from the lease-start year. Default 20; needs `tax_rate`.

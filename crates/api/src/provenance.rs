@@ -518,6 +518,200 @@ mod every_operation {
         }
     }
 
+    /// The example `name` of operation `id` without the members at
+    /// `remove` (JSON pointers).
+    fn example_without(id: &str, index: usize, remove: &[&str]) -> (Value, Prepare) {
+        let (_, mut body, prepare) = examples()
+            .into_iter()
+            .filter(|(op, _, _)| *op == id)
+            .nth(index)
+            .unwrap_or_else(|| panic!("{id} has no example {index}"));
+        for pointer in remove {
+            let (parent, key) = pointer.rsplit_once('/').unwrap();
+            let parent = if parent.is_empty() {
+                Some(&mut body)
+            } else {
+                body.pointer_mut(parent)
+            };
+            let removed = parent.unwrap().as_object_mut().unwrap().remove(key);
+            assert!(removed.is_some(), "{id}: no {pointer} to remove");
+        }
+        (body, prepare)
+    }
+
+    /// The value `assumptions` states for `field`.
+    fn assumed(provenance: &Provenance, field: &str) -> Value {
+        provenance
+            .assumptions
+            .iter()
+            .find(|a| a.field == field)
+            .unwrap_or_else(|| panic!("{field} not among {:?}", provenance.assumptions))
+            .value
+            .clone()
+    }
+
+    /// Each default derived from other inputs, and each "none" now stated
+    /// as 0, is listed with the value the model used (worked out by hand
+    /// here), and writing that value in gives the same hash.
+    #[test]
+    fn derived_and_zero_defaults_are_stated_and_hash_as_given() {
+        /// An operation, its example's index, the members removed from
+        /// it, and the assumptions expected with their values.
+        type Case = (
+            &'static str,
+            usize,
+            Vec<&'static str>,
+            Vec<(&'static str, Value)>,
+        );
+        let cases: Vec<Case> = vec![
+            // Sandersville without its lease start: one phase of one month
+            // at month 0, so rent starts in month 1. No opex per kW, so the
+            // opex fraction given stays; the tax rate is given.
+            (
+                "colocation.project",
+                0,
+                vec![
+                    "/lease_start_month",
+                    "/opex_fraction",
+                    "/tax_rate",
+                    "/depreciation_years",
+                ],
+                vec![
+                    (
+                        "phases",
+                        serde_json::json!([{"it_capacity_mw": 250, "start_month": 0, "duration_months": 1}]),
+                    ),
+                    ("lease_start_month", serde_json::json!(1)),
+                    ("opex_fraction", serde_json::json!(0)),
+                    ("tax_rate", serde_json::json!(0)),
+                    ("depreciation_years", serde_json::json!(20)),
+                ],
+            ),
+            // Phases ending in months 12 and 6 + 18 = 24: rent from month 24.
+            // Opex per kW is given, so no opex fraction is assumed.
+            (
+                "colocation.project",
+                1,
+                vec![],
+                vec![
+                    ("lease_start_month", serde_json::json!(24)),
+                    ("tax_rate", serde_json::json!(0)),
+                ],
+            ),
+            // Rent is searched over the core's [0.01, 10,000].
+            (
+                "colocation.goal-seek",
+                0,
+                vec!["/bracket"],
+                vec![("bracket", serde_json::json!({"low": 0.01, "high": 10000}))],
+            ),
+            (
+                "build-cost",
+                0,
+                vec![],
+                vec![(
+                    "phases",
+                    serde_json::json!([{"it_capacity_mw": 250, "start_month": 0, "duration_months": 1}]),
+                )],
+            ),
+            // The template note without `engine`, `paths` and `seed`: `auto`
+            // chooses the exact engine (contingent conversion), at its
+            // default paths and seed.
+            (
+                "convertibles.price",
+                2,
+                vec!["/engine", "/paths", "/seed"],
+                vec![
+                    ("engine", serde_json::json!("auto")),
+                    ("paths", serde_json::json!(32768)),
+                    ("seed", serde_json::json!(20320215)),
+                ],
+            ),
+            (
+                "convertibles.capped-call",
+                3,
+                vec![],
+                vec![("dividend_yield", serde_json::json!(0))],
+            ),
+            // Notes of $650M at $14.80: 1,000 / 14.80 = 67.567567…, which the
+            // indenture rounds to 67.5676 shares, so parity is
+            // 1,000 / 67.5676 = 14.79999289…
+            (
+                "convertibles.capped-call",
+                3,
+                vec![],
+                vec![("lower_strike", serde_json::json!(1000.0 / 67.5676))],
+            ),
+            (
+                "valuations.sum-of-parts",
+                1,
+                vec![],
+                vec![(
+                    "scenarios[0].convertibles[1].redemption_amount",
+                    serde_json::json!(650000000),
+                )],
+            ),
+            (
+                "mining.projection",
+                0,
+                vec!["/fees_per_block_btc", "/btc_price_growth_per_month"],
+                vec![
+                    ("fees_per_block_btc", serde_json::json!(0)),
+                    ("btc_price_growth_per_month", serde_json::json!(0)),
+                    ("infrastructure_depreciation_per_day", serde_json::json!(0)),
+                    ("stock_compensation_per_day", serde_json::json!(0)),
+                ],
+            ),
+            (
+                "mining.production",
+                0,
+                vec!["/other_opex_per_day"],
+                vec![("other_opex_per_day", serde_json::json!(0))],
+            ),
+        ];
+        for (id, index, remove, expected) in cases {
+            let (body, prepare) = example_without(id, index, &remove);
+            let given = prepare(body.clone()).unwrap_or_else(|| panic!("{id}: refused"));
+            let mut explicit = body.clone();
+            for (field, value) in &expected {
+                let stated = assumed(&given, field);
+                match (stated.as_f64(), value.as_f64()) {
+                    (Some(a), Some(b)) => assert!(
+                        (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                        "{id} {field}: {a} != {b}"
+                    ),
+                    _ => assert_eq!(
+                        super::canonical_json(&stated),
+                        super::canonical_json(value),
+                        "{id} {field}"
+                    ),
+                }
+                // Writing the value in (after those before it, as a
+                // default may depend on another) means the same: the same
+                // hash.
+                let pointer = format!("/{}", field.replace(['.', '['], "/").replace(']', ""));
+                let (parent, key) = pointer.rsplit_once('/').unwrap();
+                let parent = if parent.is_empty() {
+                    Some(&mut explicit)
+                } else {
+                    explicit.pointer_mut(parent)
+                };
+                parent
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap()
+                    .insert(key.to_owned(), stated);
+                let stated =
+                    prepare(explicit.clone()).unwrap_or_else(|| panic!("{id} {field}: refused"));
+                assert_eq!(stated.meta, given.meta, "{id} {field}");
+                assert!(
+                    stated.assumptions.iter().all(|a| a.field != *field),
+                    "{id} {field}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn the_same_body_under_another_operation_hashes_otherwise() {
         let body = serde_json::json!({"it_capacity_mw": 250, "rate_per_kw_month": 133.33});

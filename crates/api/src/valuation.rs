@@ -263,7 +263,7 @@ pub struct ConvertibleRequest {
     /// Owed if holders do not convert, USD, when above the principal (a
     /// put or make-whole premium): between the principal and twice it.
     /// Default: the principal.
-    #[wire(bounds::REDEMPTION_AMOUNT)]
+    #[wire(bounds::REDEMPTION_AMOUNT, default_with = |r: &Self| Some(r.principal))]
     pub redemption_amount: Option<Num>,
     /// Capped calls the issuer bought on the note's shares, as
     /// `POST /v1/convertibles/dilution` takes one. Each pays

@@ -36,7 +36,7 @@ pub struct CappedCallPriceRequest {
     #[wire(bounds::RISK_FREE_RATE)]
     pub risk_free_rate: Num,
     /// Continuous dividend yield of the share. Default 0.
-    #[wire(bounds::DIVIDEND_YIELD)]
+    #[wire(bounds::DIVIDEND_YIELD, default = rust_decimal::Decimal::ZERO)]
     pub dividend_yield: Option<Num>,
     /// Discrete cash dividends, escrowed: the stock less their present
     /// value at `risk_free_rate` is lognormal. Ex-dates after
@@ -45,8 +45,9 @@ pub struct CappedCallPriceRequest {
     #[wire(bounds::SCHEDULE)]
     pub dividends: Vec<DividendRequest>,
     /// The long call's strike, USD per share. Default with the notes'
-    /// terms: their parity price `1,000 / conversion_rate`.
-    #[wire(bounds::SHARE_PRICE)]
+    /// terms: their parity price `1,000 / conversion_rate`. Required with
+    /// `shares`.
+    #[wire(bounds::SHARE_PRICE, default_with = CappedCallPriceRequest::parity_price)]
     pub lower_strike: Option<Num>,
     /// The cap (the short call's strike), USD per share, above
     /// `lower_strike`.
@@ -164,6 +165,25 @@ pub struct CappedCallPriceInput {
     pub shares: rust_decimal::Decimal,
     /// The notes, when given.
     pub notes: Option<NotesCovered>,
+}
+
+impl CappedCallPriceRequest {
+    /// The default `lower_strike`: the notes' parity price, when the calls
+    /// are written on notes (`principal` without `shares`) whose terms the
+    /// conversion accepts; `None` otherwise (the conversion then names the
+    /// problem).
+    fn parity_price(&self) -> Option<Num> {
+        let principal = self.principal.filter(|_| self.shares.is_none())?;
+        let terms = terms(
+            principal,
+            self.conversion_rate,
+            self.conversion_price,
+            self.reference_price,
+            self.conversion_premium,
+        )
+        .ok()?;
+        Some(Num::new(terms.parity_price()))
+    }
 }
 
 impl TryFrom<CappedCallPriceRequest> for CappedCallPriceInput {

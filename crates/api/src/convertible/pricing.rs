@@ -240,16 +240,18 @@ macro_rules! note_request {
             #[serde(default, skip_serializing_if = "Option::is_none")]
             #[wire(default = $crate::convertible::contract::EngineRequest::Auto)]
             pub engine: Option<$crate::convertible::contract::EngineRequest>,
-            /// Monte Carlo paths (`monte_carlo` only), rounded up to an even
-            /// count. Default 32,768; paths × trading days to maturity at
-            /// most 210,000,000.
+            /// Monte Carlo paths (when the exact engine prices: `monte_carlo`,
+            /// or `auto` for a note the lattice does not price), rounded up
+            /// to an even count. Default 32,768; paths × trading days to
+            /// maturity at most 210,000,000.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[wire(bounds::PATHS, default_with = |r: &Self| $crate::convertible::pricing::monte_carlo(r.engine).then(|| Int::from(infraval_core::convertible::monte_carlo::DEFAULT_PATHS as i64)))]
+            #[wire(bounds::PATHS, default_with = |r: &Self| $crate::convertible::pricing::monte_carlo(r.engine, r.lattice_cannot_price()).then(|| Int::from(infraval_core::convertible::monte_carlo::DEFAULT_PATHS as i64)))]
             pub paths: Option<Int>,
-            /// Monte Carlo seed (`monte_carlo` only). Default 20320215; the
-            /// same seed and paths give the same answer.
+            /// Monte Carlo seed (when the exact engine prices, as for
+            /// `paths`). Default 20320215; the same seed and paths give the
+            /// same answer.
             #[serde(default, skip_serializing_if = "Option::is_none")]
-            #[wire(bounds::SEED, default_with = |r: &Self| $crate::convertible::pricing::monte_carlo(r.engine).then(|| Int::from(infraval_core::convertible::monte_carlo::DEFAULT_SEED as i64)))]
+            #[wire(bounds::SEED, default_with = |r: &Self| $crate::convertible::pricing::monte_carlo(r.engine, r.lattice_cannot_price()).then(|| Int::from(infraval_core::convertible::monte_carlo::DEFAULT_SEED as i64)))]
             pub seed: Option<Int>,
             $($extra)*
         }
@@ -344,6 +346,18 @@ macro_rules! note_request {
                 })
             }
 
+            /// Whether the note has terms only the exact engine prices, as
+            /// the core's `engine::lattice_cannot_price` reads them after
+            /// the defaults are filled (a fundamental change counts when
+            /// its intensity is above 0).
+            fn lattice_cannot_price(&self) -> bool {
+                self.contingent_conversion.is_some()
+                    || self.make_whole.is_some()
+                    || self.fundamental_change.as_ref().is_some_and(|f| {
+                        f.intensity_per_year.is_some_and(|i| i.get() > Decimal::ZERO)
+                    })
+            }
+
             /// The engine the request asks for, resolved for `input`.
             fn engine(&self, input: &ConvertibleInput) -> Result<infraval_core::convertible::engine::Engine, CoreError> {
                 infraval_core::convertible::engine::Engine::resolve(
@@ -380,10 +394,21 @@ pub(crate) fn default_steps(calls: &[CallRequest], puts: &[PutRequest]) -> Int {
     Int::new(i64::try_from(steps).unwrap_or(i64::MAX))
 }
 
-/// Whether the request asks for the Monte Carlo engine by name (its paths
-/// and seed then have defaults; under `auto` they are left to the engine).
-pub(crate) fn monte_carlo(engine: Option<super::contract::EngineRequest>) -> bool {
-    engine == Some(super::contract::EngineRequest::MonteCarlo)
+/// Whether the request is priced by the Monte Carlo engine: asked for by
+/// name, or under `auto` (the default) for a note with terms the lattice
+/// does not price (`lattice_cannot_price`, the wire side of the core's
+/// `engine::lattice_cannot_price`). Its paths and seed then have defaults,
+/// echoed in `assumptions`; `meta.model` names the engine `auto` chose.
+pub(crate) fn monte_carlo(
+    engine: Option<super::contract::EngineRequest>,
+    lattice_cannot_price: bool,
+) -> bool {
+    use super::contract::EngineRequest;
+    match engine.unwrap_or_default() {
+        EngineRequest::MonteCarlo => true,
+        EngineRequest::Auto => lattice_cannot_price,
+        EngineRequest::Lattice => false,
+    }
 }
 
 pub(crate) fn opt(value: Option<Num>) -> f64 {

@@ -40,8 +40,8 @@ pub struct CohortRequest {
     #[wire(bounds::USEFUL_LIFE_MONTHS)]
     pub useful_life_months: Option<Int>,
     /// Residual value at the end of the life, a fraction of the cost;
-    /// requires a purchase cost. Default 0.
-    #[wire(bounds::FRACTION)]
+    /// requires a purchase cost. Default 0 with a purchase cost.
+    #[wire(bounds::FRACTION, default_with = |r: &Self| (r.purchase_cost_usd.is_some() || r.purchase_cost_usd_per_th.is_some()).then_some(Num::ZERO))]
     pub residual_fraction: Option<Num>,
 }
 

@@ -60,8 +60,8 @@ pub struct ProductionRequest {
     #[wire(bounds::BLOCK_HEIGHT)]
     pub block_height: Option<Int>,
     /// Transaction fees per block, BTC; or give `fee_share`.
-    /// Default 0.
-    #[wire(bounds::FEES_PER_BLOCK_BTC)]
+    /// Default 0 when `fee_share` is not given.
+    #[wire(bounds::FEES_PER_BLOCK_BTC, default_with = |r: &Self| r.fee_share.is_none().then_some(Num::ZERO))]
     pub fees_per_block_btc: Option<Num>,
     /// Fees as a share of the whole block reward, `fees / (subsidy + fees)`;
     /// the reward is then `subsidy / (1 − fee_share)`. Or give
@@ -90,16 +90,16 @@ pub struct ProductionRequest {
     #[wire(bounds::POWER_PRICE_PER_MWH)]
     pub power_price_per_mwh: Option<Num>,
     /// Other cash operating costs (hosting, staff, cash SG&A), USD per day,
-    /// in the cash and all-in costs.
-    #[wire(bounds::USD)]
+    /// in the cash and all-in costs. Default 0.
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub other_opex_per_day: Option<Num>,
     /// Depreciation of the site's infrastructure, USD per day, in the all-in
     /// cost. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub infrastructure_depreciation_per_day: Option<Num>,
     /// Stock-based compensation, USD per day, in the all-in cost (as
     /// CoinShares counts it). Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub stock_compensation_per_day: Option<Num>,
     /// The period's first day (ISO 8601), with `cohorts`: a cohort past its
     /// useful life on this day is no longer depreciated, and one bought

@@ -83,8 +83,8 @@ pub struct ProjectionRequest {
     pub next_halving_date: Option<Date>,
     /// Transaction fees per block, BTC, held constant. Give at most one of
     /// this, `fees_per_block_btc_path`, `fee_share` and `fee_share_path`.
-    /// Default 0.
-    #[wire(bounds::FEES_PER_BLOCK_BTC)]
+    /// Default 0 when none of the four is given.
+    #[wire(bounds::FEES_PER_BLOCK_BTC, default_with = |r: &Self| (r.fees_per_block_btc_path.is_empty() && r.fee_share.is_none() && r.fee_share_path.is_empty()).then_some(Num::ZERO))]
     pub fees_per_block_btc: Option<Num>,
     /// Fees per block for each month, BTC; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -110,8 +110,8 @@ pub struct ProjectionRequest {
     #[wire(bounds::BTC_PRICE)]
     pub btc_price: Option<Num>,
     /// Growth of the BTC price per month, a fraction, with `btc_price`.
-    /// Default 0 (flat).
-    #[wire(bounds::GROWTH_PER_MONTH)]
+    /// Default 0 (flat) with `btc_price`.
+    #[wire(bounds::GROWTH_PER_MONTH, default_with = |r: &Self| r.btc_price.map(|_| Num::ZERO))]
     pub btc_price_growth_per_month: Option<Num>,
     /// BTC price for each month, USD; exactly `months` entries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -154,15 +154,15 @@ pub struct ProjectionRequest {
     #[wire(default = ShutoffRequest::Never)]
     pub shutoff: Option<ShutoffRequest>,
     /// Other cash operating costs, USD per day. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub other_opex_per_day: Option<Num>,
     /// Depreciation of the site's infrastructure, USD per day, in the
     /// all-in cost. Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub infrastructure_depreciation_per_day: Option<Num>,
     /// Stock-based compensation, USD per day, in the all-in cost.
     /// Default 0.
-    #[wire(bounds::USD)]
+    #[wire(bounds::USD, default = Decimal::ZERO)]
     pub stock_compensation_per_day: Option<Num>,
     /// A hashprice forward curve from month 1: each month's forward price
     /// and the share of the fleet's hashrate sold forward at it. At most
