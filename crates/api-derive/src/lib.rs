@@ -20,6 +20,11 @@
 //! receives, the canonical form the input hash covers and the
 //! `assumptions` of an answer all come from that one declaration.
 //!
+//! A default of a nested object's field that depends on the enclosing
+//! request (a capped call's lower strike is the notes' parity price) is
+//! declared on the enclosing struct: `#[wire(fill_nested = FUNCTION)]`,
+//! a `fn(&mut Self)` run after the fields' own defaults.
+//!
 //! [`Wire::fill_defaults`]: ../infraval_api/wire/trait.Wire.html#method.fill_defaults
 //!
 //! [`Wire::check`]: ../infraval_api/wire/trait.Wire.html#tymethod.check
@@ -126,6 +131,25 @@ fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
                     defaults.push(quote! {
                         ::infraval_api::wire::Rule::<#ty>::fill_defaults(&(#rule), &mut self.#ident);
                     });
+                }
+            }
+        }
+    }
+    for attr in input.attrs.iter().filter(|a| a.path().is_ident("wire")) {
+        let args = attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated)?;
+        for arg in args {
+            match arg {
+                Expr::Assign(assign) if is_ident(&assign.left, "fill_nested") => {
+                    let function = &assign.right;
+                    defaults.push(quote! {
+                        (#function)(self);
+                    });
+                }
+                other => {
+                    return Err(syn::Error::new_spanned(
+                        other,
+                        "expected `fill_nested = FUNCTION` (a `fn(&mut Self)`) on the struct",
+                    ))
                 }
             }
         }

@@ -668,6 +668,44 @@ mod every_operation {
                 vec!["/other_opex_per_day"],
                 vec![("other_opex_per_day", serde_json::json!(0))],
             ),
+            // Defaults of a nested object that come from the enclosing
+            // request (`#[wire(fill_nested = ..)]`). The notes' 52.1832
+            // shares per $1,000 make parity 1,000 / 52.1832 = 19.16325...
+            (
+                "convertibles.dilution",
+                3,
+                vec![],
+                vec![(
+                    "capped_call.lower_strike",
+                    serde_json::json!(1000.0 / 52.1832),
+                )],
+            ),
+            // TeraWulf-like notes at 50.1567 per $1,000: 19.93752...
+            (
+                "valuations.sum-of-parts",
+                2,
+                vec![],
+                vec![(
+                    "scenarios[0].convertibles[0].capped_calls[0].lower_strike",
+                    serde_json::json!(1000.0 / 50.1567),
+                )],
+            ),
+            // A cohort without its purchase date hashes from the
+            // projection's start, 2025-12-01.
+            (
+                "mining.projection",
+                4,
+                vec!["/cohorts/0/purchase_date"],
+                vec![("cohorts[0].purchase_date", serde_json::json!("2025-12-01"))],
+            ),
+            // The production example's second cohort has no purchase date;
+            // the period is dated 2025-12-01.
+            (
+                "mining.production",
+                3,
+                vec![],
+                vec![("cohorts[1].purchase_date", serde_json::json!("2025-12-01"))],
+            ),
         ];
         for (id, index, remove, expected) in cases {
             let (body, prepare) = example_without(id, index, &remove);

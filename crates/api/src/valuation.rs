@@ -234,6 +234,7 @@ pub struct TreasuryRequest {
 /// `POST /v1/convertibles/terms` takes them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
+#[wire(fill_nested = ConvertibleRequest::fill_capped_calls)]
 pub struct ConvertibleRequest {
     /// The note's name, for the waterfall.
     #[schema(example = "0% notes due 2032")]
@@ -483,6 +484,20 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
             .map(|mw| Megawatts::new(mw.get()).at(format!("{at}.it_capacity_mw")))
             .transpose()?,
     })
+}
+
+impl ConvertibleRequest {
+    /// The capped calls' default lower strike comes from these terms.
+    fn fill_capped_calls(&mut self) {
+        let terms = terms(
+            self.principal,
+            self.conversion_rate,
+            self.conversion_price,
+            self.reference_price,
+            self.conversion_premium,
+        );
+        CappedCallRequest::fill_lower_strikes(&mut self.capped_calls, terms);
+    }
 }
 
 fn convertible(

@@ -6,7 +6,7 @@ use infraval_core::convertible::dilution::{
     self, Buyback, CappedCall, DilutionInput, MakeWholeCause, MakeWholeEvent, PriceRange,
     ShareCount, SharePrices,
 };
-use infraval_core::convertible::Settlement;
+use infraval_core::convertible::{ConvertibleTerms, Settlement};
 use infraval_core::error::AtField;
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
@@ -126,6 +126,24 @@ pub struct CappedCallRequest {
     pub lower_strike: Option<Num>,
 }
 
+impl CappedCallRequest {
+    /// Gives each call left without a `lower_strike` the notes' parity
+    /// price, the core's default (`ConvertibleTerms::parity_price`), so
+    /// that the answer's `assumptions` state it. Terms that do not
+    /// validate leave it absent, for the conversion to refuse by field.
+    pub(crate) fn fill_lower_strikes<'a>(
+        calls: impl IntoIterator<Item = &'a mut CappedCallRequest>,
+        terms: Result<ConvertibleTerms, CoreError>,
+    ) {
+        let Ok(terms) = terms else { return };
+        for call in calls {
+            if call.lower_strike.is_none() {
+                call.lower_strike = Some(Num::new(terms.parity_price()));
+            }
+        }
+    }
+}
+
 /// A share buyback: `amount` spent at `price_per_share`, or a number of
 /// `shares`. Either way only whole shares are retired: `⌊amount /
 /// price_per_share⌋` of them. `/v1/convertibles/dilution` and
@@ -191,6 +209,7 @@ impl BuybackRequest {
 /// `/terms` sit at the top level.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
+#[wire(fill_nested = DilutionRequest::fill_capped_call)]
 pub struct DilutionRequest {
     /// Principal of the issue, USD; as in `/terms`.
     #[wire(bounds::PRINCIPAL)]
@@ -341,6 +360,20 @@ impl Examples for DilutionRequest {
                 }),
             },
         ]
+    }
+}
+
+impl DilutionRequest {
+    /// The capped call's default lower strike comes from these terms.
+    fn fill_capped_call(&mut self) {
+        let terms = terms(
+            self.principal,
+            self.conversion_rate,
+            self.conversion_price,
+            self.reference_price,
+            self.conversion_premium,
+        );
+        CappedCallRequest::fill_lower_strikes(self.capped_call.as_mut(), terms);
     }
 }
 

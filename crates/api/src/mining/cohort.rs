@@ -126,6 +126,17 @@ fn at_index(error: CoreError, i: usize, name: &str) -> CoreError {
 }
 
 /// The validated cohorts: 1 to 50 ([`infraval_core::mining::MAX_COHORTS`], checked on the wire).
+impl CohortRequest {
+    /// Dates each cohort left without a `purchase_date` on `start`, the
+    /// date the core takes for it, so that the answer's `assumptions`
+    /// state it.
+    pub(crate) fn fill_purchase_dates(cohorts: &mut [CohortRequest], start: Date) {
+        for cohort in cohorts.iter_mut().filter(|c| c.purchase_date.is_none()) {
+            cohort.purchase_date = Some(start);
+        }
+    }
+}
+
 pub(crate) fn cohorts(list: &[CohortRequest]) -> Result<Cohorts, CoreError> {
     let cohorts = list
         .iter()

@@ -25,6 +25,7 @@ use crate::{bounds, Example, Examples};
 /// A fleet, its network and, optionally, its economics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
+#[wire(fill_nested = ProductionRequest::fill_purchase_dates)]
 pub struct ProductionRequest {
     /// The fleet's operating hashrate, EH/s: the one-cohort shorthand. Give
     /// this or `cohorts`; at most the network.
@@ -226,6 +227,16 @@ fn shorthand_only(field: &str) -> CoreError {
     CoreError::Inconsistent {
         field: field.into(),
         reason: "describes fleet_hashrate_ehs; with cohorts, each cohort states its own",
+    }
+}
+
+impl ProductionRequest {
+    /// A cohort without a purchase date is in service and new on
+    /// `start_date`, when the period is dated.
+    fn fill_purchase_dates(&mut self) {
+        if let Some(start) = self.start_date {
+            CohortRequest::fill_purchase_dates(&mut self.cohorts, start);
+        }
     }
 }
 

@@ -23,6 +23,7 @@ use crate::{bounds, Example, Examples};
 /// A monthly projection's assumptions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
+#[wire(fill_nested = ProjectionRequest::fill_purchase_dates)]
 pub struct ProjectionRequest {
     /// First day of month 1 (ISO 8601). Months are calendar months from
     /// this date.
@@ -365,6 +366,13 @@ fn path<T>(
         .enumerate()
         .map(|(i, v)| check(v.get()).at(format!("{field}[{i}]")))
         .collect()
+}
+
+impl ProjectionRequest {
+    /// A cohort without a purchase date hashes from `start_date`.
+    fn fill_purchase_dates(&mut self) {
+        CohortRequest::fill_purchase_dates(&mut self.cohorts, self.start_date);
+    }
 }
 
 impl TryFrom<ProjectionRequest> for ProjectionInput {
