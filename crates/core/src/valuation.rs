@@ -932,14 +932,7 @@ fn solve_dilution(
             )?);
         }
     }
-    if solutions.is_empty() {
-        return Err(CoreError::NoSolution {
-            quantity: "diluted shares",
-            reason: "no assignment of the notes to debt or shares is self-consistent",
-        });
-    }
-    solutions.sort_by_key(|s| s.value_per_share);
-    Ok(solutions)
+    consistent(solutions)
 }
 
 /// The real roots of the quadratic through `f` at three points of the open
@@ -1244,6 +1237,13 @@ fn solve_with_make_whole(
             head,
         )?);
     }
+    consistent(solutions)
+}
+
+/// Every consistent solution, lowest value per share first; none is a
+/// `no_solution` error. Both solvers (with and without make-whole shares)
+/// end here.
+fn consistent(mut solutions: Vec<Solution>) -> Result<Vec<Solution>> {
     if solutions.is_empty() {
         return Err(CoreError::NoSolution {
             quantity: "diluted shares",
