@@ -14,7 +14,7 @@
 //!
 //! Where the core has a constant for a limit, the range is built from it.
 
-use infraval_core::{build_cost, convertible, financing, mining, project};
+use infraval_core::{build_cost, conversion, convertible, financing, mining, project};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -81,6 +81,25 @@ pub const LEASE_START_MONTH: Bounds =
     Bounds::closed(dec!(0), whole(project::MAX_LEASE_MONTHS as u64));
 /// The annual rent escalator: −0.5 to 0.5.
 pub const RENT_ESCALATOR: Bounds = Bounds::closed(dec!(-0.5), project::MAX_ESCALATOR).fraction();
+
+/// The month a converted mining site stops mining: 0 to 600 (the latest
+/// lease start).
+pub const CONVERSION_START_MONTH: Bounds =
+    Bounds::closed(dec!(0), whole(conversion::MAX_START_MONTH as u64));
+/// A mining margin given up, USD a month: 0 to $10 trillion.
+pub const MINING_MARGIN_PER_MONTH: Bounds = USD;
+/// The yearly change of a flat mining margin: −1 to 1 (−100% to +100%).
+pub const MINING_MARGIN_GROWTH_PER_YEAR: Bounds = Bounds::closed(
+    dec!(-1),
+    conversion::MAX_GROWTH_PER_YEAR,
+)
+.fraction();
+/// A monthly mining margin path, USD a month, each −$10 trillion to $10
+/// trillion (a month may lose money): at most 600 entries.
+pub const MINING_MARGIN_PATH_PER_MONTH: Items = Items::new(
+    Bounds::closed(dec!(-10_000_000_000_000), conversion::MAX_MARGIN_PER_MONTH),
+    conversion::MAX_PATH_MONTHS,
+);
 /// Depreciation life, years: 1 to 50.
 pub const DEPRECIATION_YEARS: Bounds =
     Bounds::closed(dec!(1), whole(project::MAX_DEPRECIATION_YEARS as u64));

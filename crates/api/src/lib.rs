@@ -24,6 +24,7 @@ pub mod bounds;
 pub mod build_cost;
 pub mod chart;
 pub mod colocation;
+pub mod conversion;
 pub mod convertible;
 pub mod financing;
 pub mod goal_seek;

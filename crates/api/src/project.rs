@@ -13,6 +13,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::build_cost::{fraction_or_zero, BuildParts, PhaseRequest, SpendCurveName};
+use crate::conversion::ConversionRequest;
 use crate::financing::{FinancingRequest, FinancingResponse};
 use crate::lease::LeaseRequest;
 use crate::wire::{Bounds, Int, Num, Wire, NESTED};
@@ -143,6 +144,13 @@ pub struct ProjectRequest {
     /// (loan rates a twelfth a month). At most 49 years.
     #[wire(default = PeriodsName::Yearly)]
     pub periods: Option<PeriodsName>,
+    /// A mining site converted to a data center: the mining margin given
+    /// up from `start_month` is subtracted from each period's cash flow
+    /// (`mining_margin_forgone`; not in NOI, tax or DSCR). The build and
+    /// the leases may not start before it. Default: none (not a
+    /// conversion).
+    #[wire(NESTED)]
+    pub conversion: Option<ConversionRequest>,
 }
 
 /// The model's period.
@@ -455,6 +463,7 @@ impl TryFrom<ProjectRequest> for ProjectInput {
                 PeriodsName::Yearly => Periods::Yearly,
                 PeriodsName::Monthly => Periods::Monthly,
             },
+            conversion: req.conversion.map(TryInto::try_into).transpose()?,
         })
     }
 }
@@ -485,7 +494,12 @@ pub struct ProjectYearResponse {
     pub tax: Num,
     /// Sale proceeds (the horizon year only).
     pub exit_value: Num,
-    /// NOI − capex − maintenance capex − tax + exit value.
+    /// Mining margin given up in the year, a cost shown positive (negative
+    /// when the fleet would have lost money); only with `conversion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mining_margin_forgone: Option<Num>,
+    /// NOI − capex − maintenance capex − tax + exit value − mining margin
+    /// forgone.
     pub cash_flow: Num,
     /// Running total of the cash flow.
     pub cumulative: Num,
@@ -534,6 +548,14 @@ pub struct ProjectResponse {
     /// `periods: "monthly"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_cash_flows: Option<Vec<Num>>,
+    /// The mining margin given up over the horizon, undiscounted; only
+    /// with `conversion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mining_margin_forgone: Option<Num>,
+    /// Its present value at `discount_rate`, each period's amount
+    /// discounted like that period's cash flow; only with `conversion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mining_margin_forgone_pv: Option<Num>,
 }
 
 fn rate_out(d: Decimal) -> Num {
@@ -549,7 +571,10 @@ impl TryFrom<project::Project> for ProjectResponse {
 
     /// Fails with the IRR's error when the project has no IRR.
     fn try_from(out: project::Project) -> Result<Self, CoreError> {
+        let converted = out.mining_margin_forgone.is_some();
         Ok(ProjectResponse {
+            mining_margin_forgone: out.mining_margin_forgone.map(|(total, _)| num::cents(total)),
+            mining_margin_forgone_pv: out.mining_margin_forgone.map(|(_, pv)| num::cents(pv)),
             irr: rate_out(out.irr?),
             years: out
                 .years
@@ -566,6 +591,7 @@ impl TryFrom<project::Project> for ProjectResponse {
                     maintenance_capex: num::cents(y.maintenance_capex),
                     tax: num::cents(y.tax),
                     exit_value: num::cents(y.exit_value),
+                    mining_margin_forgone: converted.then(|| num::cents(y.mining_margin_forgone)),
                     cash_flow: num::cents(y.cash_flow),
                     cumulative: num::cents(y.cumulative),
                 })

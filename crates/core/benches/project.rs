@@ -55,6 +55,7 @@ fn reference() -> ProjectInput {
         financing: None,
         leases: Vec::new(),
         periods: Default::default(),
+        conversion: None,
     }
 }
 

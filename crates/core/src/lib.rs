@@ -11,6 +11,7 @@
 pub mod build_cost;
 pub mod cash_flow;
 pub mod colocation;
+pub mod conversion;
 pub mod convertible;
 pub mod error;
 pub mod financing;

@@ -17,6 +17,7 @@ use rust_decimal::Decimal;
 use crate::build_cost::BuildCostInput;
 use crate::cash_flow;
 use crate::colocation::{Pue, HOURS_PER_YEAR, MONTHS_PER_YEAR};
+use crate::conversion::{self, Conversion};
 use crate::error::{AtField, CoreError, ValueError};
 use crate::financing::{self, Financing, Levered};
 use crate::lease::{self, Lease};
@@ -207,6 +208,10 @@ pub struct ProjectInput {
     pub leases: Vec<Lease>,
     /// Yearly or monthly periods.
     pub periods: Periods,
+    /// A mining site converted: the mining margin given up from its start
+    /// month is subtracted from each period's cash flow (see
+    /// [`crate::conversion`]). None: not a conversion.
+    pub conversion: Option<Conversion>,
 }
 
 /// One year of the cash-flow table. Money in USD, unrounded.
@@ -234,7 +239,11 @@ pub struct ProjectYear {
     pub tax: Decimal,
     /// Sale proceeds (the horizon year only).
     pub exit_value: Decimal,
-    /// NOI − capex − maintenance capex − tax + exit value.
+    /// Mining margin given up in the year (a cost, shown positive); zero
+    /// without a conversion.
+    pub mining_margin_forgone: Decimal,
+    /// NOI − capex − maintenance capex − tax + exit value − mining margin
+    /// forgone.
     pub cash_flow: Decimal,
     /// Running total of the cash flow.
     pub cumulative: Decimal,
@@ -276,6 +285,10 @@ pub struct Project {
     /// With monthly periods: the monthly cash flows the NPV, IRR and
     /// payback are computed on (`years` is then their yearly summary).
     pub monthly_cash_flows: Option<Vec<Decimal>>,
+    /// With a conversion: the mining margin given up over the horizon,
+    /// undiscounted, and its present value at the discount rate (each
+    /// period's amount discounted like its cash flow), USD.
+    pub mining_margin_forgone: Option<(Decimal, Decimal)>,
 }
 
 impl ProjectInput {
@@ -354,6 +367,29 @@ impl ProjectInput {
         }
         if !self.leases.is_empty() {
             lease::check(&self.leases, self.build.it_capacity)?;
+        }
+        if let Some(c) = &self.conversion {
+            c.check()?;
+            let lease_starts: Vec<(String, u32)> = if self.leases.is_empty() {
+                vec![("lease_start_month".into(), self.lease_start_month)]
+            } else {
+                self.leases
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (format!("leases[{i}].start_month"), l.start_month))
+                    .collect()
+            };
+            conversion::check_order(
+                c.start_month,
+                lease_starts,
+                self.build
+                    .phases
+                    .get()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (format!("phases[{i}].start_month"), p.start_month)),
+                self.build.land_cost.get() > Decimal::ZERO,
+            )?;
         }
         if self.build.phases.end_month() > (self.horizon_years + 1) * 12 {
             return Err(CoreError::Inconsistent {
@@ -551,6 +587,7 @@ struct Row<N> {
     maintenance_capex: N,
     tax: N,
     exit_value: N,
+    mining_margin_forgone: N,
     cash_flow: N,
     cumulative: N,
 }
@@ -569,6 +606,8 @@ pub(crate) struct Run<N> {
     /// With financing: the NOI of the year after stabilisation and the
     /// value the loan-to-value test uses.
     underwriting: Option<(N, N)>,
+    /// With a conversion: the mining margin given up in each period.
+    forgone: Option<Vec<N>>,
 }
 
 /// The model itself, in any [`Num`]; `keep_rows` keeps the table.
@@ -664,6 +703,27 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         }
     };
 
+    // The mining margin given up in each period (months summed into years).
+    let forgone: Option<Vec<N>> = match &input.conversion {
+        None => None,
+        Some(c) => {
+            let months = c.by_month::<N>((horizon + 1) * 12)?;
+            if monthly {
+                Some(months)
+            } else {
+                let mut years = Vec::with_capacity(horizon as usize + 1);
+                for chunk in months.chunks(12) {
+                    let mut total = N::ZERO;
+                    for m in chunk {
+                        total = total.add_or(*m, "mining_margin_forgone")?;
+                    }
+                    years.push(total);
+                }
+                Some(years)
+            }
+        }
+    };
+
     let mut rows = Vec::with_capacity(if keep_rows { periods as usize } else { 0 });
     let mut flows = Vec::with_capacity(periods as usize);
     let mut cumulative = N::ZERO;
@@ -696,12 +756,17 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         } else {
             N::ZERO
         };
+        let mining_margin_forgone = forgone
+            .as_ref()
+            .and_then(|f| f.get(period as usize).copied())
+            .unwrap_or(N::ZERO);
         let cash_flow = ops
             .noi
             .sub_or(capex, "cash_flow")?
             .sub_or(maintenance_capex, "cash_flow")?
             .sub_or(tax, "cash_flow")?
-            .add_or(exit, "cash_flow")?;
+            .add_or(exit, "cash_flow")?
+            .sub_or(mining_margin_forgone, "cash_flow")?;
         cumulative = cumulative.add_or(cash_flow, "cumulative")?;
         if cash_flow.is_negative() {
             outflows = outflows.sub_or(cash_flow, "equity_multiple")?;
@@ -717,6 +782,7 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
                 maintenance_capex,
                 tax,
                 exit_value: exit,
+                mining_margin_forgone,
                 cash_flow,
                 cumulative,
             });
@@ -788,6 +854,7 @@ fn run<N: Num>(input: &ProjectInput, keep_rows: bool) -> Result<Run<N>> {
         }
     };
     Ok(Run {
+        forgone,
         underwriting,
         rows,
         flows,
@@ -887,6 +954,7 @@ pub fn project(input: &ProjectInput) -> Result<Project> {
                 maintenance_capex: r.maintenance_capex,
                 tax: r.tax,
                 exit_value: r.exit_value,
+                mining_margin_forgone: r.mining_margin_forgone,
                 cash_flow: r.cash_flow,
                 cumulative: r.cumulative,
             })
@@ -894,7 +962,18 @@ pub fn project(input: &ProjectInput) -> Result<Project> {
         .collect::<Result<Vec<_>>>()?;
     let irr = cash_flow::irr(&run.flows);
     let payback = cash_flow::payback(&run.flows)?;
+    let mining_margin_forgone = match &run.forgone {
+        None => None,
+        Some(f) => {
+            let mut total = Decimal::ZERO;
+            for v in f {
+                total = total.add_or(*v, "mining_margin_forgone")?;
+            }
+            Some((total, cash_flow::npv(rate, f)?))
+        }
+    };
     Ok(Project {
+        mining_margin_forgone,
         npv: cash_flow::npv(rate, &run.flows)?,
         irr: if monthly {
             irr.and_then(annualized)
@@ -963,6 +1042,9 @@ fn yearly_summary(months: Vec<Row<Decimal>>) -> Result<Vec<Row<Decimal>>> {
                     .add_or(m.maintenance_capex, "maintenance_capex")?;
                 y.tax = y.tax.add_or(m.tax, "tax")?;
                 y.exit_value = y.exit_value.add_or(m.exit_value, "exit_value")?;
+                y.mining_margin_forgone = y
+                    .mining_margin_forgone
+                    .add_or(m.mining_margin_forgone, "mining_margin_forgone")?;
                 y.cash_flow = y.cash_flow.add_or(m.cash_flow, "cash_flow")?;
                 y.cumulative = m.cumulative;
             }
@@ -1307,6 +1389,7 @@ pub(crate) mod tests {
             financing: None,
             leases: Vec::new(),
             periods: Periods::Yearly,
+            conversion: None,
         }
     }
 
@@ -1666,5 +1749,171 @@ pub(crate) mod tests {
         let mut input = sandersville();
         input.exit = Some(Exit::CapRate(Decimal::ZERO));
         assert_eq!(project(&input).unwrap_err().field(), Some("exit_cap_rate"));
+    }
+
+    /// A 1 MW mining site converted: it mines until month 6 and gives up
+    /// $1M a month of margin from then on; the build ($12M, straight line
+    /// over months 6 to 17) follows, and rent of $4,000 a kW-month (1,000 kW,
+    /// $4M a month, fully leased) from month 18. Three years (0 to 2), 10%
+    /// discount rate, no opex, tax or exit.
+    fn converted_site(start_month: u32, margin: conversion::ForgoneMargin) -> ProjectInput {
+        let mw = Megawatts::new(dec!(1)).unwrap();
+        let mut p = sandersville();
+        p.build.it_capacity = mw;
+        p.build.cost_per_mw = Usd::new(dec!(12000000)).unwrap();
+        p.build.phases = Phases::new(vec![Phase {
+            it_capacity: mw,
+            start_month: 6,
+            duration_months: 12,
+        }])
+        .unwrap();
+        p.rate_per_kw_month = Price::new(dec!(4000)).unwrap();
+        p.lease_start_month = 18;
+        p.discount_rate = dec!(0.1);
+        p.horizon_years = 2;
+        p.exit = None;
+        p.conversion = Some(Conversion {
+            start_month,
+            margin,
+        });
+        p
+    }
+
+    fn flat(per_month: Decimal) -> conversion::ForgoneMargin {
+        conversion::ForgoneMargin::Flat {
+            per_month: Usd::new(per_month).unwrap(),
+            growth_per_year: Decimal::ZERO,
+        }
+    }
+
+    #[test]
+    fn a_converted_site_pays_the_margin_it_gives_up_as_the_hand_calculation_says() {
+        // By year (months 12t to 12t + 11):
+        //   forgone  6 × 1M = 6M (months 6-11), 12M, 12M: 30M in all
+        //   capex    6 × 1M = 6M (months 6-11), 6M (months 12-17), 0
+        //   rent     0, 6 × 4M = 24M (months 18-23), 12 × 4M = 48M
+        //   NOI      0, 24M, 48M (no opex): the margin is not in NOI
+        //   CF       −6M − 6M = −12M; 24M − 6M − 12M = 6M; 48M − 12M = 36M
+        // NPV at 10% = −12M + 6M / 1.1 + 36M / 1.21
+        //            = −12,000,000 + 5,454,545.4545… + 29,752,066.1157…
+        //            = (−12 × 1.21 + 6 × 1.1 + 36)M / 1.21 = 28.08M / 1.21
+        //            = 23,206,611.5702…
+        // IRR: −12 + 6x + 36x² = 0 with x = 1 / (1 + r): 6x² + x − 2 = 0,
+        // x = (−1 + √49) / 12 = 1/2, so r = 1 (100%). Check:
+        // −12 + 6/2 + 36/4 = 0.
+        // Forgone PV = 6M + 12M / 1.1 + 12M / 1.21
+        //            = 6,000,000 + 10,909,090.9090… + 9,917,355.3719…
+        //            = (6 × 1.21 + 12 × 1.1 + 12)M / 1.21 = 32.46M / 1.21
+        //            = 26,826,446.2809…
+        let out = project(&converted_site(6, flat(dec!(1000000)))).unwrap();
+        let m = |n: i64| Decimal::from(n) * dec!(1000000);
+        let forgone: Vec<Decimal> = out.years.iter().map(|y| y.mining_margin_forgone).collect();
+        assert_eq!(forgone, vec![m(6), m(12), m(12)]);
+        let capex: Vec<Decimal> = out.years.iter().map(|y| y.capex).collect();
+        assert_eq!(capex, vec![m(6), m(6), Decimal::ZERO]);
+        let noi: Vec<Decimal> = out.years.iter().map(|y| y.noi).collect();
+        assert_eq!(noi, vec![Decimal::ZERO, m(24), m(48)]);
+        let flows: Vec<Decimal> = out.years.iter().map(|y| y.cash_flow).collect();
+        assert_eq!(flows, vec![m(-12), m(6), m(36)]);
+        assert_abs_diff_eq!(
+            Exact(out.npv),
+            Exact(dec!(28080000) / dec!(1.21)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+        assert_abs_diff_eq!(
+            Exact(out.irr.unwrap()),
+            Exact(Decimal::ONE),
+            epsilon = DECIMAL_DIGITS_ABS
+        );
+        let (total, pv) = out.mining_margin_forgone.unwrap();
+        assert_eq!(total, m(30));
+        assert_abs_diff_eq!(
+            Exact(pv),
+            Exact(dec!(32460000) / dec!(1.21)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+        // The f64 fast path subtracts the same margin.
+        let fast = metrics_f64(&converted_site(6, flat(m(1))), &[Metric::Npv]).unwrap();
+        assert_abs_diff_eq!(
+            Exact(fast[0].clone().unwrap()),
+            Exact(dec!(28080000) / dec!(1.21)),
+            epsilon = MONEY_HAND_CALC_ABS
+        );
+    }
+
+    #[test]
+    fn without_a_conversion_nothing_is_forgone() {
+        let mut input = converted_site(6, flat(dec!(1000000)));
+        input.conversion = None;
+        let out = project(&input).unwrap();
+        assert_eq!(out.mining_margin_forgone, None);
+        assert!(out.years.iter().all(|y| y.mining_margin_forgone.is_zero()));
+        // −6M, 24M − 6M = 18M, 48M.
+        let flows: Vec<Decimal> = out.years.iter().map(|y| y.cash_flow).collect();
+        assert_eq!(
+            flows,
+            vec![dec!(-6000000), dec!(18000000), dec!(48000000)]
+        );
+    }
+
+    #[test]
+    fn projection_month_k_lands_in_project_month_start_plus_k() {
+        // A two-month path [5M, 3M] from month 17 lands in months 17 and 18
+        // (then zero: the fleet retired). Monthly periods: the build spends
+        // $1M in each of months 6-17, rent is $4M a month from month 18, so
+        // month 16 = −1M, month 17 = −1M − 5M = −6M, month 18 = 4M − 3M = 1M,
+        // month 19 = 4M. Years: forgone 0, 8M (months 17 and 18 are both in
+        // year 1), 0.
+        let mut input = converted_site(
+            6,
+            conversion::ForgoneMargin::Path(vec![dec!(5000000), dec!(3000000)]),
+        );
+        // The path starts at the conversion; shift it to month 17 by
+        // converting there and building from 17 in one month of $12M.
+        input.conversion.as_mut().unwrap().start_month = 17;
+        input.build.phases = Phases::new(vec![Phase {
+            it_capacity: input.build.it_capacity,
+            start_month: 17,
+            duration_months: 1,
+        }])
+        .unwrap();
+        input.periods = Periods::Monthly;
+        let out = project(&input).unwrap();
+        let flows = out.monthly_cash_flows.unwrap();
+        let m = |n: i64| Decimal::from(n) * dec!(1000000);
+        assert_eq!(flows[16], Decimal::ZERO);
+        assert_eq!(flows[17], m(-12) - m(5));
+        assert_eq!(flows[18], m(4) - m(3));
+        assert_eq!(flows[19], m(4));
+        let forgone: Vec<Decimal> = out.years.iter().map(|y| y.mining_margin_forgone).collect();
+        assert_eq!(forgone, vec![Decimal::ZERO, m(8), Decimal::ZERO]);
+        assert_eq!(out.mining_margin_forgone.unwrap().0, m(8));
+    }
+
+    #[test]
+    fn rent_and_build_may_not_start_before_the_conversion() {
+        // The lease from month 18 is before a conversion at 19.
+        let mut input = converted_site(6, flat(dec!(1)));
+        input.conversion.as_mut().unwrap().start_month = 19;
+        input.build.phases = Phases::new(vec![Phase {
+            it_capacity: input.build.it_capacity,
+            start_month: 19,
+            duration_months: 1,
+        }])
+        .unwrap();
+        assert_eq!(
+            project(&input).unwrap_err().field(),
+            Some("lease_start_month")
+        );
+        // The build from month 6 is before a conversion at 7.
+        let mut input = converted_site(7, flat(dec!(1)));
+        assert_eq!(
+            project(&input).unwrap_err().field(),
+            Some("phases[0].start_month")
+        );
+        // Land, spent in month 0, is before it too.
+        input.conversion.as_mut().unwrap().start_month = 6;
+        input.build.land_cost = Usd::new(dec!(1)).unwrap();
+        assert_eq!(project(&input).unwrap_err().field(), Some("land_cost"));
     }
 }

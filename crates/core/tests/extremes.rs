@@ -197,6 +197,7 @@ fn project_at(
         financing: None,
         leases: Vec::new(),
         periods: Default::default(),
+        conversion: None,
     }
 }
 
