@@ -243,11 +243,15 @@ fn sign_changes(flows: &[f64]) -> usize {
 /// non-negative, in periods, or `None` if it never does.
 ///
 /// # Formula
-/// With `C_t = Σ_{s≤t} flows[s]`, the first `t` with `C_t ≥ 0`:
+/// With `C_t = Σ_{s≤t} flows[s]` and `f` the first period with a non-zero
+/// flow, the first `t ≥ f` with `C_t ≥ 0`:
 /// ```text
-/// payback = 0                                   if C_0 ≥ 0
+/// payback = f                                   if C_f ≥ 0
 /// payback = (t - 1) + (-C_{t-1}) / flows[t]     otherwise
 /// ```
+/// Leading zero flows (a build that starts later, a site still mining
+/// until its conversion) do not count as paid back; the payback is still
+/// counted from period 0. No non-zero flow: `None`.
 /// The fraction assumes the period's flow arrives evenly through it.
 /// Undiscounted; a later dip below zero does not undo the payback.
 ///
@@ -269,10 +273,14 @@ pub(crate) fn payback_in<N: Num>(flows: &[N]) -> Result<Option<N>> {
     let mut cumulative = N::ZERO;
     for (t, flow) in flows.iter().enumerate() {
         let before = cumulative;
+        if before == N::ZERO && *flow == N::ZERO {
+            continue;
+        }
         cumulative = cumulative.add_or(*flow, "payback")?;
         if !cumulative.is_negative() {
-            if t == 0 {
-                return Ok(Some(N::ZERO));
+            if before == N::ZERO {
+                // The first non-zero flow is an inflow.
+                return Ok(Some(N::from_u64(t as u64)));
             }
             // flow > 0 here, since before < 0 ≤ cumulative.
             let fraction = N::ZERO
@@ -401,6 +409,18 @@ mod tests {
     fn payback_is_none_when_the_money_never_comes_back() {
         assert_eq!(payback(&flows(&[-1000, 300, 300])).unwrap(), None);
         assert_eq!(payback(&flows(&[5, -1])).unwrap(), Some(Decimal::ZERO));
+    }
+
+    #[test]
+    fn leading_zero_flows_are_not_a_payback() {
+        // 0, 0, −10, 5, 10: 5 short after period 3, half of period 4's 10
+        // → 3.5 periods from period 0. It used to answer 0 at period 0.
+        assert_eq!(
+            payback(&flows(&[0, 0, -10, 5, 10])).unwrap(),
+            Some(dec!(3.5))
+        );
+        assert_eq!(payback(&flows(&[0, 0, 5])).unwrap(), Some(dec!(2)));
+        assert_eq!(payback(&flows(&[0, 0])).unwrap(), None);
     }
 
     #[test]
