@@ -420,6 +420,12 @@ async fn todays_project_requests_give_todays_numbers() {
             assert_eq!(&out["years"][2][key], want, "{name}: years[2].{key}");
         }
         assert!(out.get("financing").is_none(), "{name}: unlevered");
+        assert!(
+            out.get("mining_margin_forgone").is_none()
+                && out.get("mining_margin_forgone_pv").is_none()
+                && out["years"][2].get("mining_margin_forgone").is_none(),
+            "{name}: not a conversion"
+        );
     }
 }
 

@@ -10,6 +10,7 @@ mod client;
 mod colocation;
 mod contract;
 mod convertible_pricing;
+mod conversion;
 mod convertibles;
 mod desk;
 mod errors;

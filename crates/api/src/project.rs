@@ -255,6 +255,67 @@ impl ProjectRequest {
     }
 }
 
+impl ProjectRequest {
+    /// CleanSpark's 250 MW Sandersville site converted from mining: at
+    /// 16.1 J/TH the site's 250 MW run about 15.5 EH/s (31% of the 50 EH/s
+    /// fleet), which earned about $9.2 million a month of margin at $90,000
+    /// BTC, a 1,070 EH/s network and $45/MWh (the `growth` projection's
+    /// assumptions). Mining stops in month 6, the build ($10M per MW)
+    /// follows over 18 months and rent starts in month 24. Here the margin
+    /// is flat at $9M a month, falling 30% a year as the network grows and
+    /// the 2028 halving comes; the timing is illustrative.
+    pub fn converted() -> serde_json::Value {
+        json!({
+            "it_capacity_mw": 250,
+            "cost_per_mw": 10000000,
+            "phases": [{"it_capacity_mw": 250, "start_month": 6, "duration_months": 18}],
+            "rate_per_kw_month": 133.33,
+            "months_to_stabilize": 18,
+            "stabilized_occupancy": 0.95,
+            "lease_start_month": 24,
+            "rent_escalator": 0.03,
+            "opex_fraction": 0.2,
+            "maintenance_capex": 0.02,
+            "tax_rate": 0.21,
+            "discount_rate": 0.09,
+            "horizon_years": 20,
+            "exit_cap_rate": 0.07,
+            "conversion": {
+                "start_month": 6,
+                "mining_margin_per_month": 9000000,
+                "mining_margin_growth_per_year": -0.3
+            }
+        })
+    }
+
+    /// [`ProjectRequest::converted`] with the margin given up taken from a
+    /// mining projection of the site's 15.5 EH/s from June 2026 (project
+    /// month 6): the network grows 2% a month and BTC 1%, and the economic
+    /// shut-off switches the fleet off after the April 2028 halving.
+    pub fn converted_from_a_projection() -> serde_json::Value {
+        let mut body = ProjectRequest::converted();
+        body["conversion"] = json!({
+            "start_month": 6,
+            "mining_projection": {
+                "start_date": "2026-06-01",
+                "months": 60,
+                "fleet_hashrate_ehs": 15.5,
+                "network_hashrate_ehs": 1070,
+                "network_growth_per_month": 0.02,
+                "block_height": 953000,
+                "fees_per_block_btc": 0.03,
+                "uptime": 0.95,
+                "btc_price": 90000,
+                "btc_price_growth_per_month": 0.01,
+                "efficiency_j_per_th": 16.1,
+                "power_price_per_mwh": 45,
+                "shutoff": "economic"
+            }
+        });
+        body
+    }
+}
+
 impl Examples for ProjectRequest {
     fn examples() -> Vec<Example> {
         vec![
@@ -298,6 +359,16 @@ impl Examples for ProjectRequest {
                 name: "financed",
                 summary: "Sandersville with a 60% loan-to-cost construction loan refinanced by a term loan sized to 1.4x DSCR (loan terms illustrative)",
                 body: ProjectRequest::financed(),
+            },
+            Example {
+                name: "mining_site_converted",
+                summary: "Sandersville converted from mining: $9M a month of margin given up from month 6, falling 30% a year; the build follows, rent from month 24",
+                body: ProjectRequest::converted(),
+            },
+            Example {
+                name: "mining_site_converted_from_a_projection",
+                summary: "The same conversion, the margin given up taken from a projection of the site's 15.5 EH/s (economic shut-off after the 2028 halving)",
+                body: ProjectRequest::converted_from_a_projection(),
             },
         ]
     }
