@@ -89,11 +89,8 @@ pub const CONVERSION_START_MONTH: Bounds =
 /// A mining margin given up, USD a month: 0 to $10 trillion.
 pub const MINING_MARGIN_PER_MONTH: Bounds = USD;
 /// The yearly change of a flat mining margin: −1 to 1 (−100% to +100%).
-pub const MINING_MARGIN_GROWTH_PER_YEAR: Bounds = Bounds::closed(
-    dec!(-1),
-    conversion::MAX_GROWTH_PER_YEAR,
-)
-.fraction();
+pub const MINING_MARGIN_GROWTH_PER_YEAR: Bounds =
+    Bounds::closed(dec!(-1), conversion::MAX_GROWTH_PER_YEAR).fraction();
 /// A monthly mining margin path, USD a month, each −$10 trillion to $10
 /// trillion (a month may lose money): at most 600 entries.
 pub const MINING_MARGIN_PATH_PER_MONTH: Items = Items::new(

@@ -10,10 +10,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::bounds;
 use crate::mining::projection::{projection_work_units, ProjectionRequest};
 use crate::project::under;
 use crate::wire::{Int, Num, Wire, NESTED};
-use crate::bounds;
 
 /// The most work units a nested `mining_projection` may cost (see
 /// `POST /v1/mining/projection`: `⌈months × (32 + cohorts × price

@@ -316,6 +316,25 @@ impl ProjectRequest {
     }
 }
 
+impl ProjectRequest {
+    /// [`ProjectRequest::converted`] along a monthly path: the margins of
+    /// [`ProjectRequest::converted_from_a_projection`]'s projection up to
+    /// the April 2028 halving, rounded to $10,000; after the path the
+    /// fleet has retired.
+    pub fn converted_along_a_path() -> serde_json::Value {
+        let mut body = ProjectRequest::converted();
+        body["conversion"] = json!({
+            "start_month": 6,
+            "mining_margin_path_per_month": [
+                9200000, 9490000, 9320000, 8860000, 8980000, 8540000, 8650000, 8490000,
+                7540000, 8170000, 7760000, 7850000, 7450000, 7550000, 7390000, 7010000,
+                7090000, 6730000, 6800000, 6660000, 6100000, 5880000
+            ]
+        });
+        body
+    }
+}
+
 impl Examples for ProjectRequest {
     fn examples() -> Vec<Example> {
         vec![
@@ -364,6 +383,11 @@ impl Examples for ProjectRequest {
                 name: "mining_site_converted",
                 summary: "Sandersville converted from mining: $9M a month of margin given up from month 6, falling 30% a year; the build follows, rent from month 24",
                 body: ProjectRequest::converted(),
+            },
+            Example {
+                name: "mining_site_converted_along_a_margin_path",
+                summary: "The same conversion along a monthly margin path: the projection's 22 months of margin to the 2028 halving, in $M rounded to $10,000, then nothing",
+                body: ProjectRequest::converted_along_a_path(),
             },
             Example {
                 name: "mining_site_converted_from_a_projection",
@@ -644,7 +668,9 @@ impl TryFrom<project::Project> for ProjectResponse {
     fn try_from(out: project::Project) -> Result<Self, CoreError> {
         let converted = out.mining_margin_forgone.is_some();
         Ok(ProjectResponse {
-            mining_margin_forgone: out.mining_margin_forgone.map(|(total, _)| num::cents(total)),
+            mining_margin_forgone: out
+                .mining_margin_forgone
+                .map(|(total, _)| num::cents(total)),
             mining_margin_forgone_pv: out.mining_margin_forgone.map(|(_, pv)| num::cents(pv)),
             irr: rate_out(out.irr?),
             years: out

@@ -1850,10 +1850,7 @@ pub(crate) mod tests {
         assert!(out.years.iter().all(|y| y.mining_margin_forgone.is_zero()));
         // −6M, 24M − 6M = 18M, 48M.
         let flows: Vec<Decimal> = out.years.iter().map(|y| y.cash_flow).collect();
-        assert_eq!(
-            flows,
-            vec![dec!(-6000000), dec!(18000000), dec!(48000000)]
-        );
+        assert_eq!(flows, vec![dec!(-6000000), dec!(18000000), dec!(48000000)]);
     }
 
     #[test]
