@@ -201,3 +201,37 @@ async fn a_nested_projection_costing_more_than_one_work_unit_is_refused() {
     body["conversion"] = json!({"start_month": 6, "mining_projection": p});
     refused(body, "inconsistent", Some("conversion.mining_projection")).await;
 }
+
+#[tokio::test]
+async fn goal_seek_and_sensitivity_vary_the_margin_given_up() {
+    // NPV = 0 in the margin x a month: CF = −6M − 6x, 18M − 12x, 48M − 12x;
+    // × 1.21: −7.26 − 7.26x + 19.8 − 13.2x + 48 − 12x = 0 (in $M), so
+    // x = 60.54 / 32.46 = 1.8650647M = 1,865,064.70 a month.
+    let app = spawn_app().await;
+    let body = json!({"project": converted(), "variable": "mining_margin_per_month",
+                      "metric": "npv", "target": 0});
+    let res = app.post_json("/v1/colocation/goal-seek", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(out["value"], json!(1865064.7));
+    // The grid: at x = 0 the NPV is 60.54M / 1.21 = 50,033,057.85; at $1M
+    // it is the hand case's 23,206,611.57.
+    let body = json!({"project": converted(),
+                      "rows": {"variable": "mining_margin_per_month", "values": [0, 1000000]},
+                      "columns": {"variable": "discount_rate", "values": [0.1]},
+                      "outputs": ["npv"]});
+    let res = app.post_json("/v1/colocation/sensitivity", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    let cells = &out["grids"][0]["cells"];
+    assert_eq!(cells[0][0]["value"], json!(50033057.85), "{out}");
+    assert_eq!(cells[1][0]["value"], json!(23206611.57), "{out}");
+    // Not a conversion: nothing to vary.
+    let mut project = converted();
+    project.as_object_mut().unwrap().remove("conversion");
+    let body = json!({"project": project, "variable": "mining_margin_per_month",
+                      "metric": "npv", "target": 0});
+    let res = app.post_json("/v1/colocation/goal-seek", &body).await;
+    let problem = assert_problem(res, 422, "inconsistent").await;
+    assert_eq!(problem["field"], json!("variable"), "{problem}");
+}

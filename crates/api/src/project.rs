@@ -738,6 +738,9 @@ pub enum VariableName {
     OpexPerKwMonth,
     /// Pass-through power price (the project must have power).
     PowerPricePerMwh,
+    /// The flat mining margin given up, `conversion.mining_margin_per_month`
+    /// (the project must be a conversion with a flat margin).
+    MiningMarginPerMonth,
 }
 
 impl VariableName {
@@ -755,6 +758,7 @@ impl VariableName {
             VariableName::ExitMultiple => bounds::MULTIPLE,
             VariableName::OpexPerKwMonth => bounds::OPEX_PER_KW_MONTH,
             VariableName::PowerPricePerMwh => bounds::POWER_PRICE_PER_MWH,
+            VariableName::MiningMarginPerMonth => bounds::MINING_MARGIN_PER_MONTH,
         }
     }
 
@@ -766,7 +770,9 @@ impl VariableName {
             VariableName::RatePerKwMonth
             | VariableName::OpexPerKwMonth
             | VariableName::ExitMultiple => RATIO_DECIMALS,
-            VariableName::CostPerMw | VariableName::PowerPricePerMwh => 2,
+            VariableName::CostPerMw
+            | VariableName::PowerPricePerMwh
+            | VariableName::MiningMarginPerMonth => 2,
             VariableName::StabilizedOccupancy
             | VariableName::OpexFraction
             | VariableName::RentEscalator
@@ -789,6 +795,7 @@ impl From<VariableName> for Variable {
             VariableName::OpexFraction => Variable::OpexFraction,
             VariableName::OpexPerKwMonth => Variable::OpexPerKwMonth,
             VariableName::PowerPricePerMwh => Variable::PowerPricePerMwh,
+            VariableName::MiningMarginPerMonth => Variable::MiningMarginPerMonth,
         }
     }
 }
@@ -806,6 +813,7 @@ impl From<Variable> for VariableName {
             Variable::OpexFraction => VariableName::OpexFraction,
             Variable::OpexPerKwMonth => VariableName::OpexPerKwMonth,
             Variable::PowerPricePerMwh => VariableName::PowerPricePerMwh,
+            Variable::MiningMarginPerMonth => VariableName::MiningMarginPerMonth,
         }
     }
 }
@@ -1013,9 +1021,17 @@ mod tests {
             VariableName::OpexFraction,
             VariableName::OpexPerKwMonth,
             VariableName::PowerPricePerMwh,
+            VariableName::MiningMarginPerMonth,
         ] {
             let name = serde_json::to_value(variable).unwrap();
-            let field = &project["properties"][name.as_str().unwrap()];
+            // The mining margin is the conversion's field of that name.
+            let owner = match variable {
+                VariableName::MiningMarginPerMonth => {
+                    serde_json::to_value(&schemas["ConversionRequest"]).unwrap()
+                }
+                _ => project.clone(),
+            };
+            let field = &owner["properties"][name.as_str().unwrap()];
             let mut own = utoipa::openapi::schema::Object::new();
             variable.bounds().document(&mut own);
             let own = serde_json::to_value(own).unwrap();

@@ -58,6 +58,7 @@ pub struct GoalSeek {
 /// | `exit_multiple` | [0.1, 100] |
 /// | `opex_per_kw_month` | [0, 10,000] |
 /// | `power_price_per_mwh` | [0, 10,000] |
+/// | `mining_margin_per_month` | [0, 1,000,000,000] |
 pub fn default_bracket(variable: Variable) -> (Decimal, Decimal) {
     let d = Decimal::new;
     match variable {
@@ -69,6 +70,7 @@ pub fn default_bracket(variable: Variable) -> (Decimal, Decimal) {
         Variable::ExitCapRate => (d(1, 3), Decimal::ONE),
         Variable::ExitMultiple => (d(1, 1), d(100, 0)),
         Variable::OpexPerKwMonth | Variable::PowerPricePerMwh => (Decimal::ZERO, d(10_000, 0)),
+        Variable::MiningMarginPerMonth => (Decimal::ZERO, d(1_000_000_000, 0)),
     }
 }
 

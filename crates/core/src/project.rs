@@ -1139,6 +1139,9 @@ pub enum Variable {
     OpexPerKwMonth,
     /// Pass-through power price, USD per MWh, ≥ 0; the base must have power.
     PowerPricePerMwh,
+    /// The flat mining margin given up, USD a month, ≥ 0; the base must be a
+    /// conversion with `mining_margin_per_month`.
+    MiningMarginPerMonth,
 }
 
 impl Variable {
@@ -1155,6 +1158,7 @@ impl Variable {
             Variable::OpexFraction => "opex_fraction",
             Variable::OpexPerKwMonth => "opex_per_kw_month",
             Variable::PowerPricePerMwh => "power_price_per_mwh",
+            Variable::MiningMarginPerMonth => "mining_margin_per_month",
         }
     }
 
@@ -1169,6 +1173,15 @@ impl Variable {
                 }
                 _ => {}
             }
+        }
+        if self == Variable::MiningMarginPerMonth {
+            return match &base.conversion {
+                Some(Conversion {
+                    margin: conversion::ForgoneMargin::Flat { .. },
+                    ..
+                }) => None,
+                _ => Some("mining_margin_per_month needs a base project converted with a flat conversion.mining_margin_per_month"),
+            };
         }
         match (self, base.exit, base.opex, base.power) {
             (Variable::ExitCapRate, Some(Exit::CapRate(_)), _, _)
@@ -1217,6 +1230,16 @@ impl Variable {
                 let price = Usd::new(value).at(field)?;
                 if let Some(p) = &mut input.power {
                     p.price_per_mwh = price;
+                }
+            }
+            Variable::MiningMarginPerMonth => {
+                let margin = Usd::new(value).at(field)?;
+                if let Some(Conversion {
+                    margin: conversion::ForgoneMargin::Flat { per_month, .. },
+                    ..
+                }) = &mut input.conversion
+                {
+                    *per_month = margin;
                 }
             }
         }

@@ -95,6 +95,7 @@ fn variable(v: VariableName) -> (&'static str, fn(f64) -> String) {
         VariableName::OpexFraction => ("Opex (share of rent)", percent),
         VariableName::OpexPerKwMonth => ("Opex (USD per kW-month)", per_kw_month),
         VariableName::PowerPricePerMwh => ("Power price (USD per MWh)", per_mwh),
+        VariableName::MiningMarginPerMonth => ("Mining margin given up (USD a month)", money),
     }
 }
 
