@@ -514,6 +514,8 @@ async fn a_projection_of_another_fleet_or_out_of_range_is_refused_naming_the_fie
     let app = spawn_app().await;
     let mut no_months = with_projection(50);
     no_months["mining"]["projection"]["months"] = json!(0);
+    let mut halving_before_start = with_projection(50);
+    halving_before_start["mining"]["projection"]["next_halving_date"] = json!("2025-12-31");
     for (scenario, code, field) in [
         (
             with_projection(40),
@@ -524,6 +526,11 @@ async fn a_projection_of_another_fleet_or_out_of_range_is_refused_naming_the_fie
             no_months,
             "out_of_range",
             "scenarios[0].mining.projection.months",
+        ),
+        (
+            halving_before_start,
+            "date_order",
+            "scenarios[0].mining.projection.next_halving_date",
         ),
     ] {
         let problem = assert_problem(

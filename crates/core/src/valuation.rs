@@ -1542,6 +1542,19 @@ pub fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
             field: format!("{prefix}{field}"),
             reason,
         },
+        CoreError::DateOrder {
+            field,
+            date,
+            relation,
+            other_field,
+            other,
+        } => CoreError::DateOrder {
+            field: format!("{prefix}{field}"),
+            date,
+            relation,
+            other_field,
+            other,
+        },
         other => other,
     }
 }
