@@ -419,11 +419,6 @@ impl Examples for SumOfPartsRequest {
                 }),
             },
             Example {
-                name: "bitcoin_per_phs_over_the_fleet_life",
-                summary: "The CleanSpark base case with its 50 EH/s as three cohorts projected to the end of their useful lives: the bitcoin they mine, per PH/s and per dollar of mining value, beside EV per EH/s",
-                body: json!({"scenarios": [base_with_its_fleet_over_its_life()]}),
-            },
-            Example {
                 name: "warrants_rsus_and_a_capped_call",
                 summary: "A TeraWulf-like share count (illustrative counts and strike): warrants to a lease backstop for about 14% of the shares, RSUs, and the $900M net-share notes with a capped call",
                 body: json!({
@@ -449,6 +444,11 @@ impl Examples for SumOfPartsRequest {
                         ]
                     }]
                 }),
+            },
+            Example {
+                name: "bitcoin_per_phs_over_the_fleet_life",
+                summary: "The CleanSpark base case with its 50 EH/s as three cohorts projected to the end of their useful lives: the bitcoin they mine, per PH/s and per dollar of mining value, beside EV per EH/s",
+                body: json!({"scenarios": [base_with_its_fleet_over_its_life()]}),
             },
         ]
     }
