@@ -899,8 +899,10 @@ pub struct ScenarioResponse {
     pub value_per_share: Num,
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<SolutionResponse>,
-    /// `enterprise_value / hashrate_ehs`, USD per EH/s; `null` unless
-    /// mining is valued by `hashrate_ehs`.
+    /// `enterprise_value / hashrate_ehs`, USD per EH/s, when mining is
+    /// valued by `hashrate_ehs`, or else over the fleet of
+    /// `mining.projection` (`fleet_life.fleet_hashrate_ehs`); `null`
+    /// otherwise.
     pub ev_per_ehs: Option<Num>,
     /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
     /// capacity; `null` unless every site states its capacity (directly or

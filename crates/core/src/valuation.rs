@@ -555,7 +555,8 @@ pub struct Sotp {
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<Solution>,
     /// `enterprise_value / hashrate_ehs`, USD per EH/s, when mining is
-    /// valued per hashrate (`None` otherwise: no hashrate is given).
+    /// valued per hashrate, or else over the fleet of the mining projection
+    /// ([`FleetLife::fleet_hashrate_ehs`]); `None` otherwise.
     pub ev_per_ehs: Option<Decimal>,
     /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
     /// capacity, when every site states its capacity (`None` otherwise, or
@@ -695,6 +696,13 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
             Some(mining_value.div_or(life.btc_mined, "mining_value_per_btc_mined")?)
         }
         _ => None,
+    };
+    // Valued by EBITDA, the mining projection still states the fleet.
+    let ev_per_ehs = match (ev_per_ehs, &fleet_life) {
+        (None, Some(life)) if life.fleet_hashrate_ehs > Decimal::ZERO => {
+            Some(enterprise_value.div_or(life.fleet_hashrate_ehs, "ev_per_ehs")?)
+        }
+        (v, _) => v,
     };
 
     let options = Options::new(input, basic)?;
@@ -2369,6 +2377,23 @@ mod tests {
         assert_eq!(out.solutions, plain.solutions);
         assert_eq!(plain.fleet_life, None);
         assert_eq!(plain.mining_value_per_btc_mined, None);
+    }
+
+    #[test]
+    fn valued_by_ebitda_the_projection_still_gives_ev_per_ehs() {
+        // EBITDA $250M × 6 = $1.5B, as 50 × $30M: EV $2.2B over the projection's
+        // 50 EH/s = $44M per EH/s.
+        let mut input = with_projection(dec!(50));
+        input.mining = Some(MiningValuation::EbitdaMultiple {
+            ebitda: usd(dec!(250_000_000)),
+            multiple: Multiple::new(dec!(6)).unwrap(),
+        });
+        assert_eq!(
+            sum_of_parts(&input).unwrap().ev_per_ehs,
+            Some(dec!(44_000_000))
+        );
+        input.mining_projection = None;
+        assert_eq!(sum_of_parts(&input).unwrap().ev_per_ehs, None);
     }
 
     #[test]
