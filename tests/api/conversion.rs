@@ -235,3 +235,35 @@ async fn goal_seek_and_sensitivity_vary_the_margin_given_up() {
     let problem = assert_problem(res, 422, "inconsistent").await;
     assert_eq!(problem["field"], json!("variable"), "{problem}");
 }
+
+#[tokio::test]
+async fn a_sum_of_the_parts_site_is_worth_its_conversions_npv() {
+    // The hand case's NPV, 23,206,611.57, net of the $30M of margin given
+    // up; a projection error inside a site names its whole path.
+    let app = spawn_app().await;
+    let scenario = |development: Value| {
+        json!({"scenarios": [{"name": "base", "basic_shares": 280000000,
+                              "data_centers": [{"name": "Converted", "development": development}]}]})
+    };
+    let res = app
+        .post_json("/v1/valuations/sum-of-parts", &scenario(converted()))
+        .await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    assert_eq!(
+        out["scenarios"][0]["data_centers"][0]["value"],
+        json!(23206611.57),
+        "{out}"
+    );
+    let mut development = converted();
+    development["conversion"] = json!({"start_month": 6, "mining_projection": projection(false)});
+    let res = app
+        .post_json("/v1/valuations/sum-of-parts", &scenario(development))
+        .await;
+    let problem = assert_problem(res, 422, "inconsistent").await;
+    assert_eq!(
+        problem["field"],
+        json!("scenarios[0].data_centers[0].development.conversion.mining_projection.power_price_per_mwh"),
+        "{problem}"
+    );
+}
