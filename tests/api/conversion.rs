@@ -267,3 +267,32 @@ async fn a_sum_of_the_parts_site_is_worth_its_conversions_npv() {
         "{problem}"
     );
 }
+
+#[tokio::test]
+async fn a_sum_of_the_parts_takes_at_most_ten_sites_converted_from_a_projection() {
+    let app = spawn_app().await;
+    let mut development = converted();
+    development["conversion"] = json!({"start_month": 6, "mining_projection": projection(true)});
+    let sites = |n: usize| -> Value {
+        (0..n)
+            .map(|k| json!({"name": format!("Site {k}"), "development": development.clone()}))
+            .collect()
+    };
+    let body = |n: usize| {
+        json!({"scenarios": [{"name": "base", "basic_shares": 280000000,
+                              "data_centers": sites(n)}]})
+    };
+    let res = app
+        .post_json("/v1/valuations/sum-of-parts", &body(10))
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .post_json("/v1/valuations/sum-of-parts", &body(11))
+        .await;
+    let problem = assert_problem(res, 422, "inconsistent").await;
+    assert_eq!(
+        problem["field"],
+        json!("scenarios[0].data_centers[10].development.conversion.mining_projection"),
+        "{problem}"
+    );
+}

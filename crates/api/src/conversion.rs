@@ -22,6 +22,36 @@ use crate::wire::{Int, Num, Wire, NESTED};
 /// at its caps costs. 120 months of one fleet is one unit.
 pub const MAX_NESTED_PROJECTION_WORK_UNITS: u64 = 1;
 
+/// The most sites of one sum of the parts whose `development` takes its
+/// margin from a nested `mining_projection`. Each runs once, while the
+/// request is converted (before the heavy-work limit admits it), so ten
+/// one-unit projections are the most one request does there.
+pub const MAX_NESTED_PROJECTIONS_PER_VALUATION: usize = 10;
+
+/// Refuses more than [`MAX_NESTED_PROJECTIONS_PER_VALUATION`] conversions
+/// from a projection among `(path, development)` sites, naming the first
+/// one over.
+pub(crate) fn check_nested_projections<'a>(
+    sites: impl Iterator<Item = (String, Option<&'a crate::project::ProjectRequest>)>,
+) -> Result<(), CoreError> {
+    let mut count = 0;
+    for (at, development) in sites {
+        let projected = development
+            .and_then(|d| d.conversion.as_ref())
+            .is_some_and(|c| c.mining_projection.is_some());
+        if projected {
+            count += 1;
+            if count > MAX_NESTED_PROJECTIONS_PER_VALUATION {
+                return Err(CoreError::Inconsistent {
+                    field: format!("{at}.conversion.mining_projection"),
+                    reason: "a sum of the parts takes at most 10 sites converted from a mining_projection; give the others mining_margin_path_per_month",
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A mining site converted to a data center.
 ///
 /// From `start_month` (a project month, counted like the build schedule's
@@ -68,7 +98,8 @@ pub struct ConversionRequest {
     /// the margin given up, its month 1 in project month `start_month`,
     /// zero after its last month. It needs a power price (a projection
     /// without one has no margin) and may cost at most one work unit:
-    /// `months × (32 + cohorts × price buckets) ≤ 8,000`.
+    /// `months × (32 + cohorts × price buckets) ≤ 8,000`. A sum of the
+    /// parts takes at most 10 sites converted this way.
     #[wire(NESTED)]
     pub mining_projection: Option<ProjectionRequest>,
 }

@@ -731,6 +731,16 @@ impl TryFrom<SumOfPartsRequest> for Vec<Scenario> {
     type Error = CoreError;
 
     fn try_from(req: SumOfPartsRequest) -> Result<Self, CoreError> {
+        crate::conversion::check_nested_projections(req.scenarios.iter().enumerate().flat_map(
+            |(i, s)| {
+                s.data_centers.iter().enumerate().map(move |(j, site)| {
+                    (
+                        format!("scenarios[{i}].data_centers[{j}].development"),
+                        site.development.as_ref(),
+                    )
+                })
+            },
+        ))?;
         req.scenarios
             .into_iter()
             .enumerate()
