@@ -348,7 +348,6 @@ pub fn project(input: GpuCloudInput) -> Result<GpuCloudResponse, CoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::Wire as _;
 
     fn request(body: serde_json::Value) -> GpuCloudRequest {
         let mut req: GpuCloudRequest = serde_json::from_value(body).unwrap();
