@@ -131,7 +131,7 @@ impl GpuCloudRequest {
             "other_opex_per_gpu_month": 150,
             "tax_rate": 0.21,
             "discount_rate": 0.12,
-            "horizon_years": 8
+            "horizon_years": 12
         })
     }
 }
@@ -140,17 +140,20 @@ impl Examples for GpuCloudRequest {
     fn examples() -> Vec<Example> {
         let mut six_years = GpuCloudRequest::austin_county();
         six_years["useful_life_years"] = json!(6);
-        six_years["horizon_years"] = json!(12);
         six_years["exit_multiple"] = json!(4);
+        six_years["refresh_capex_per_gpu"] = json!(45000);
+        six_years["refresh_price_per_gpu_hour"] = json!(2.5);
+        six_years["idle_power_fraction"] = json!(0.3);
+        six_years["opex_fraction_of_revenue"] = json!(0.03);
         vec![
             Example {
                 name: "austin_county",
-                summary: "20,000 H100-class GPUs, $40,000 each, $2.00 a GPU-hour falling 15% a year, 85% utilisation, a 4-year life refreshed once in 8 years (figures illustrative)",
+                summary: "20,000 H100-class GPUs, $40,000 each, $2.00 a GPU-hour falling 15% a year, 85% utilisation, a 4-year life refreshed at years 4 and 8 (figures illustrative)",
                 body: GpuCloudRequest::austin_county(),
             },
             Example {
                 name: "six_year_life_and_an_exit_multiple",
-                summary: "The same fleet on a 6-year life over 12 years, sold at 4 times the last year's NOI",
+                summary: "The same fleet on a 6-year life, refreshed at year 6 with a next generation at $45,000 renting at $2.50, idle GPUs drawing 30% power, 3% of revenue in opex, sold at 4 times the last year's NOI",
                 body: six_years,
             },
         ]
