@@ -74,7 +74,10 @@ async fn utilisation_typed_as_a_percent_is_refused_naming_the_field() {
     )
     .await;
     assert_eq!(problem["field"], "utilization");
-    assert!(problem["detail"].as_str().unwrap().contains("0.85"), "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("0.85"),
+        "{problem}"
+    );
 }
 
 #[tokio::test]
@@ -119,7 +122,10 @@ async fn a_gpu_cloud_is_a_segment_of_the_sum_of_the_parts() {
         .iter()
         .map(|s| s["label"].as_str().unwrap().to_owned())
         .collect();
-    assert!(labels.contains(&"data center: GPU cloud".to_owned()), "{labels:?}");
+    assert!(
+        labels.contains(&"data center: GPU cloud".to_owned()),
+        "{labels:?}"
+    );
     // 250 MW + 1,000 GPUs × 1.4 kW = 251.4 MW: 1,501,576,812.19 / 251.4.
     assert_eq!(scenario["ev_per_it_mw"], json!(5972859.24));
     // A nested fault names its path.

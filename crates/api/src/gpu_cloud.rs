@@ -183,8 +183,10 @@ impl TryFrom<GpuCloudRequest> for GpuCloudInput {
                 None
             }
             _ => Some(Refresh {
-                capex_per_gpu: Usd::new(req.refresh_capex_per_gpu.unwrap_or(req.capex_per_gpu).get())
-                    .at("refresh_capex_per_gpu")?,
+                capex_per_gpu: Usd::new(
+                    req.refresh_capex_per_gpu.unwrap_or(req.capex_per_gpu).get(),
+                )
+                .at("refresh_capex_per_gpu")?,
                 price_per_gpu_hour: Usd::new(
                     req.refresh_price_per_gpu_hour
                         .unwrap_or(req.price_per_gpu_hour)

@@ -315,8 +315,7 @@ impl Site {
                         reason: "the GPU-cloud model deducts its own fleet capex; leave this out",
                     });
                 }
-                let out =
-                    gpu_cloud::gpu_cloud(input).map_err(|e| prefix_field(e, "gpu_cloud."))?;
+                let out = gpu_cloud::gpu_cloud(input).map_err(|e| prefix_field(e, "gpu_cloud."))?;
                 let first_fleet = out.years.first().map_or(Decimal::ZERO, |y| y.capex);
                 (out.npv.add_or(first_fleet, "site value")?, first_fleet)
             }
