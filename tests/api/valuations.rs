@@ -462,6 +462,91 @@ async fn the_unit_multiples_divide_the_enterprise_value_or_are_null() {
     assert_eq!(out.scenarios[1].ev_per_it_mw, None);
 }
 
+/// The CleanSpark base case with a projection of `fleet_ehs` over 24 months
+/// from 2026-01-01 (730 days) on a 1,000 EH/s network held at its
+/// difficulty, 3.125 BTC a block with no halving and no fees.
+fn with_projection(fleet_ehs: u64) -> Value {
+    let mut s = cleanspark("base", 30_000_000, 8, "physical");
+    s["mining"]["projection"] = json!({
+        "start_date": "2026-01-01",
+        "months": 24,
+        "fleet_hashrate_ehs": fleet_ehs,
+        "network_hashrate_ehs": 1000,
+        "block_subsidy_btc": 3.125,
+        "btc_price": 90000
+    });
+    s
+}
+
+#[tokio::test]
+async fn a_mining_projection_gives_the_bitcoin_mined_per_phs_over_the_fleet_life() {
+    let app = spawn_app().await;
+    let out = app
+        .client
+        .sum_of_parts(&request(vec![
+            with_projection(50),
+            cleanspark("base", 30_000_000, 8, "physical"),
+        ]))
+        .await
+        .unwrap();
+    // Share 50 / 1,000 × 144 blocks a day × 730 days × 3.125 BTC = 16,425 BTC over
+    // 50 EH/s = 50,000 PH/s: 0.3285 BTC per PH/s. Mining 50 × $30M = $1.5B, so
+    // $1.5B / 16,425 = $91,324.20 per bitcoin mined.
+    let life = out.scenarios[0].fleet_life.as_ref().unwrap();
+    assert_eq!(life.btc_mined.get(), dec!(16425));
+    assert_eq!(life.months, 24);
+    assert_eq!(life.fleet_hashrate_ehs.get(), dec!(50));
+    assert_eq!(life.btc_mined_per_phs.map(|v| v.get()), Some(dec!(0.3285)));
+    assert_eq!(
+        life.mining_value_per_btc_mined.map(|v| v.get()),
+        Some(dec!(91324.20))
+    );
+    // Beside the valuation, not in it.
+    assert_eq!(
+        out.scenarios[0].value_per_share,
+        out.scenarios[1].value_per_share
+    );
+    assert_eq!(out.scenarios[1].fleet_life, None);
+}
+
+#[tokio::test]
+async fn a_projection_of_another_fleet_or_out_of_range_is_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let mut no_months = with_projection(50);
+    no_months["mining"]["projection"]["months"] = json!(0);
+    let mut halving_before_start = with_projection(50);
+    halving_before_start["mining"]["projection"]["next_halving_date"] = json!("2025-12-31");
+    for (scenario, code, field) in [
+        (
+            with_projection(40),
+            "inconsistent",
+            "scenarios[0].mining.hashrate_ehs",
+        ),
+        (
+            no_months,
+            "out_of_range",
+            "scenarios[0].mining.projection.months",
+        ),
+        (
+            halving_before_start,
+            "date_order",
+            "scenarios[0].mining.projection.next_halving_date",
+        ),
+    ] {
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({ "scenarios": [scenario] }),
+            )
+            .await,
+            422,
+            code,
+        )
+        .await;
+        assert_eq!(problem["field"], field);
+    }
+}
+
 /// One $1M note at 20 shares per $1,000 (K = $50), 100,000 basic shares,
 /// $4.35M of cash, and a 2 × 2 make-whole table: on 2026-01-01, 30
 /// additional shares per $1,000 at $20 and 20 at $40.

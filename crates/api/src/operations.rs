@@ -435,7 +435,11 @@ macro_rules! for_each_operation {
             /// shares, net shares or cash, by its settlement) at or above it. Every
             /// self-consistent solution is returned; `fixed_point` says whether there
             /// is one or several. Buybacks reduce the basic shares. Up to five
-            /// scenarios (bear, base, bull) are valued side by side.
+            /// scenarios (bear, base, bull) are valued side by side. Beside the
+            /// value: EV per EH/s, EV per MW of IT capacity and, from an optional
+            /// `mining.projection` (the `/v1/mining/projection` request), the
+            /// bitcoin the fleet mines over its life, per PH/s and per dollar of
+            /// mining value; each projection adds its work to the request's.
             sum_of_parts = SumOfParts {
                 id: "valuations.sum-of-parts",
                 path: "/v1/valuations/sum-of-parts",
@@ -444,6 +448,7 @@ macro_rules! for_each_operation {
                 response: $crate::valuation::SumOfPartsResponse, "Each scenario's valuation",
                 runs: Blocking,
                 compute: $crate::valuation::sum_of_parts,
+                work_units: $crate::valuation::sum_of_parts_work_units,
                 chart: $crate::chart::SUM_OF_PARTS,
                 model: "sum_of_parts.fixed_point",
                 conventions: "usd/per_share",

@@ -7,7 +7,7 @@
 
 use infraval_core::error::AtField;
 use infraval_core::gpu_cloud::GpuCloudInput;
-use infraval_core::mining::{Btc, Hashrate};
+use infraval_core::mining::{Btc, Hashrate, ProjectionInput};
 use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::project::ProjectInput;
 use infraval_core::valuation::{
@@ -26,6 +26,7 @@ use crate::convertible::dilution::{BuybackRequest, CappedCallRequest};
 use crate::convertible::terms::{terms, SettlementMethod};
 use crate::gpu_cloud::GpuCloudRequest;
 use crate::mining::exactly_one;
+use crate::mining::projection::ProjectionRequest;
 use crate::project::ProjectRequest;
 use crate::wire::{Date, Num, Wire, NESTED};
 use crate::{bounds, num, Example, Examples};
@@ -162,7 +163,8 @@ pub struct WarrantRequest {
 }
 
 /// The mining business: give `ebitda` with `ebitda_multiple`, or
-/// `hashrate_ehs` with `usd_per_ehs`.
+/// `hashrate_ehs` with `usd_per_ehs`; and optionally its fleet's
+/// `projection`, for the bitcoin it mines over its life.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct MiningSegmentRequest {
@@ -178,6 +180,17 @@ pub struct MiningSegmentRequest {
     /// Value per EH/s, USD.
     #[wire(bounds::USD)]
     pub usd_per_ehs: Option<Num>,
+    /// The fleet over its life, exactly as `POST /v1/mining/projection`
+    /// takes it, for the scenario's `fleet_life`: give `cohorts` with their
+    /// `useful_life_months`, and `months` enough to cover the longest life
+    /// (bitcoin after the last month is not counted). The projection keeps
+    /// a cohort hashing after its useful life; `fleet_life` counts it only
+    /// within it. With `hashrate_ehs` the fleet must be the same: the total
+    /// of the cohorts that hash within their life during the projection
+    /// (or the peak of `fleet_hashrate_ehs`), else a 422 on
+    /// `mining.hashrate_ehs`. It does not change the value. Default: none.
+    #[wire(NESTED)]
+    pub projection: Option<ProjectionRequest>,
 }
 
 /// A data-center site: give `noi` with `cap_rate`, or `arr` with
@@ -340,6 +353,36 @@ fn bull_that_assumes_a_call() -> serde_json::Value {
     bull
 }
 
+/// The base scenario with CleanSpark's 50 EH/s as three cohorts (the
+/// projection example's, without the one bought in 2026), projected from
+/// December 2025 to the end of the newest one's 36-month life: 30 months of
+/// the projection example's network, 2% a month from 1,070 EH/s.
+fn base_with_its_fleet_over_its_life() -> serde_json::Value {
+    let mut base = cleanspark_scenario("base", 30_000_000, 8, 90_000, 1.0);
+    if let Some(fields) = base.as_object_mut() {
+        fields.remove("probability");
+    }
+    base["mining"]["projection"] = json!({
+        "start_date": "2025-12-01",
+        "months": 30,
+        "cohorts": [
+            {"hashrate_ehs": 15, "efficiency_j_per_th": 19.5, "purchase_cost_usd_per_th": 18,
+             "purchase_date": "2023-06-01", "useful_life_months": 36},
+            {"hashrate_ehs": 25, "efficiency_j_per_th": 15, "purchase_cost_usd_per_th": 16,
+             "purchase_date": "2024-09-01", "useful_life_months": 36, "residual_fraction": 0.1},
+            {"hashrate_ehs": 10, "efficiency_j_per_th": 13.5, "purchase_cost_usd_per_th": 17,
+             "purchase_date": "2025-06-01", "useful_life_months": 36, "residual_fraction": 0.1}
+        ],
+        "network_hashrate_ehs": 1070,
+        "network_growth_per_month": 0.02,
+        "block_height": 927000,
+        "fees_per_block_btc": 0.03,
+        "uptime": 0.95,
+        "btc_price": 90000
+    });
+    base
+}
+
 impl Examples for SumOfPartsRequest {
     fn examples() -> Vec<Example> {
         vec![
@@ -412,6 +455,11 @@ impl Examples for SumOfPartsRequest {
                 }),
             },
             Example {
+                name: "bitcoin_per_phs_over_the_fleet_life",
+                summary: "The CleanSpark base case with its 50 EH/s as three cohorts projected to the end of their useful lives: the bitcoin they mine, per PH/s and per dollar of mining value, beside EV per EH/s",
+                body: json!({"scenarios": [base_with_its_fleet_over_its_life()]}),
+            },
+            Example {
                 name: "with_a_gpu_cloud",
                 summary: "CleanSpark's mining and Sandersville beside a GPU cloud of 20,000 GPUs (28 MW) on the Austin County campus, valued at its NPV (figures illustrative)",
                 body: json!({
@@ -443,7 +491,22 @@ fn usd_or_zero(v: Option<Num>, field: &str) -> Result<Usd, CoreError> {
     v.map_or(Ok(Usd::ZERO), |v| Usd::new(v.get()).at(field))
 }
 
-fn mining(req: MiningSegmentRequest, at: &str) -> Result<MiningValuation, CoreError> {
+fn mining(
+    mut req: MiningSegmentRequest,
+    at: &str,
+) -> Result<(MiningValuation, Option<ProjectionInput>), CoreError> {
+    let projection = req
+        .projection
+        .take()
+        .map(|p| {
+            ProjectionInput::try_from(p)
+                .map_err(|e| valuation::prefix_field(e, &format!("{at}.projection.")))
+        })
+        .transpose()?;
+    Ok((mining_valuation(req, at)?, projection))
+}
+
+fn mining_valuation(req: MiningSegmentRequest, at: &str) -> Result<MiningValuation, CoreError> {
     let by_ebitda = req.ebitda.is_some() || req.ebitda_multiple.is_some();
     let by_hashrate = req.hashrate_ehs.is_some() || req.usd_per_ehs.is_some();
     match exactly_one(&[
@@ -643,11 +706,16 @@ fn scenario(req: ScenarioRequest, at: &str) -> Result<Scenario, CoreError> {
             reason: "gives make-whole shares to notes with `make_whole`, and no note has one",
         });
     }
+    let (mining, mining_projection) = match req.mining {
+        Some(m) => {
+            let (valuation, projection) = mining(m, &format!("{at}.mining"))?;
+            (Some(valuation), projection)
+        }
+        None => (None, None),
+    };
     let input = SotpInput {
-        mining: req
-            .mining
-            .map(|m| mining(m, &format!("{at}.mining")))
-            .transpose()?,
+        mining,
+        mining_projection,
         data_centers: req
             .data_centers
             .into_iter()
@@ -874,13 +942,43 @@ pub struct ScenarioResponse {
     pub value_per_share: Num,
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<SolutionResponse>,
-    /// `enterprise_value / hashrate_ehs`, USD per EH/s; `null` unless
-    /// mining is valued by `hashrate_ehs`.
+    /// `enterprise_value / hashrate_ehs`, USD per EH/s, when mining is
+    /// valued by `hashrate_ehs`, or else over the fleet of
+    /// `mining.projection` (`fleet_life.fleet_hashrate_ehs`); `null`
+    /// otherwise.
     pub ev_per_ehs: Option<Num>,
     /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
     /// capacity; `null` unless every site states its capacity (directly or
     /// through its development model).
     pub ev_per_it_mw: Option<Num>,
+    /// Bitcoin the fleet mines over its life, from `mining.projection`;
+    /// `null` without one.
+    pub fleet_life: Option<FleetLifeResponse>,
+}
+
+/// Bitcoin the mining fleet mines over its life, beside the valuation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FleetLifeResponse {
+    /// Bitcoin mined from the projection's start to its end, each cohort
+    /// counted only within its useful life (from its purchase date; a
+    /// month cut by the end of a life counts its days before it, at the
+    /// month's average per day); every month for `fleet_hashrate_ehs` and
+    /// for a cohort without a useful life. Satoshis.
+    pub btc_mined: Num,
+    /// The months it covers: through the last month in which a cohort
+    /// hashes within its life.
+    pub months: u32,
+    /// The fleet, EH/s: the total of the cohorts that hash within their
+    /// life during the projection, or the peak monthly `fleet_hashrate_ehs`
+    /// (6 dp).
+    pub fleet_hashrate_ehs: Num,
+    /// `btc_mined / (fleet_hashrate_ehs × 1,000)`, BTC per PH/s (8 dp);
+    /// `null` for a fleet of zero.
+    pub btc_mined_per_phs: Option<Num>,
+    /// `mining_value / btc_mined`, USD per BTC: what the valuation pays for
+    /// each bitcoin the fleet will mine; `null` without bitcoin.
+    pub mining_value_per_btc_mined: Option<Num>,
 }
 
 /// The scenarios' valuations, in request order.
@@ -1012,8 +1110,27 @@ impl ScenarioResponse {
             solutions,
             ev_per_ehs: out.ev_per_ehs.map(cents),
             ev_per_it_mw: out.ev_per_it_mw.map(cents),
+            fleet_life: out.fleet_life.as_ref().map(|life| FleetLifeResponse {
+                btc_mined: crate::mining::btc(life.btc_mined),
+                months: life.months,
+                fleet_hashrate_ehs: crate::mining::physical(life.fleet_hashrate_ehs),
+                btc_mined_per_phs: life.btc_mined_per_phs.map(crate::mining::btc),
+                mining_value_per_btc_mined: out.mining_value_per_btc_mined.map(cents),
+            }),
         }
     }
+}
+
+/// The work of a valuation, in work units: one, plus each mining
+/// projection's ([`crate::mining::projection::projection_work_units`]); so
+/// five scenarios with the longest projection of the most cohorts count
+/// 1 + 5 × 19 = 96.
+pub fn sum_of_parts_work_units(input: &[Scenario]) -> u64 {
+    input
+        .iter()
+        .filter_map(|s| s.input.mining_projection.as_ref())
+        .map(crate::mining::projection::projection_work_units)
+        .fold(1, u64::saturating_add)
 }
 
 /// Computes [`crate::operations::SumOfParts`].
@@ -1044,6 +1161,37 @@ mod tests {
         }));
         let err = Vec::<Scenario>::try_from(req).unwrap_err();
         assert_eq!(err.field(), Some("ebitda"));
+    }
+
+    #[test]
+    fn each_mining_projection_adds_its_work_to_the_valuation() {
+        // Without a projection a valuation is one unit. The example's projection is
+        // 30 months of 3 cohorts: ⌈30 × (32 + 3) / 8,000⌉ = 1 unit, so 2 in all; five
+        // scenarios of 120 months, 50 cohorts and 24 price buckets count
+        // 1 + 5 × ⌈120 × 1,232 / 8,000⌉ = 1 + 5 × 19 = 96.
+        let units = |scenarios: Vec<serde_json::Value>| {
+            let req: SumOfPartsRequest =
+                serde_json::from_value(serde_json::json!({ "scenarios": scenarios })).unwrap();
+            sum_of_parts_work_units(&Vec::<Scenario>::try_from(req).unwrap())
+        };
+        let plain = cleanspark_scenario("base", 30_000_000, 8, 90_000, 1.0);
+        assert_eq!(units(vec![plain]), 1);
+        let with = base_with_its_fleet_over_its_life();
+        assert_eq!(units(vec![with.clone()]), 2);
+        let mut heaviest = with;
+        let projection = &mut heaviest["mining"]["projection"];
+        projection["months"] = serde_json::json!(120);
+        projection["cohorts"] = serde_json::json!(vec![
+            serde_json::json!({"hashrate_ehs": 1, "efficiency_j_per_th": 20});
+            50
+        ]);
+        projection["power_price_per_mwh"] = serde_json::json!(45);
+        let mut buckets =
+            vec![serde_json::json!({"share_of_hours": 0.04, "price_multiple": 1}); 24];
+        buckets[23] = serde_json::json!({"share_of_hours": 0.08, "price_multiple": 1});
+        projection["power_price_profile"] = serde_json::json!(buckets);
+        heaviest["mining"]["hashrate_ehs"] = serde_json::json!(50);
+        assert_eq!(units(vec![heaviest; 5]), 96);
     }
 
     #[test]

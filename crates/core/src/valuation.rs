@@ -77,7 +77,7 @@ use crate::convertible::ConvertibleTerms;
 pub use crate::convertible::Settlement;
 use crate::error::{CoreError, ValueError};
 use crate::gpu_cloud::{self, GpuCloudInput};
-use crate::mining::Hashrate;
+use crate::mining::{self, FleetLife, Hashrate, ProjectionInput};
 use crate::num::{self, Checked, Fraction, Megawatts, Price, Usd};
 use crate::project::{self, ProjectInput};
 use crate::Result;
@@ -444,6 +444,9 @@ pub struct Buyback {
 pub struct SotpInput {
     /// The mining business.
     pub mining: Option<MiningValuation>,
+    /// The mining fleet over its life, for [`Sotp::fleet_life`]; it does
+    /// not change the value.
+    pub mining_projection: Option<ProjectionInput>,
     /// Data-center sites, at most [`MAX_SITES`].
     pub data_centers: Vec<Site>,
     /// The bitcoin treasury.
@@ -576,12 +579,20 @@ pub struct Sotp {
     /// Every self-consistent solution, lowest value per share first.
     pub solutions: Vec<Solution>,
     /// `enterprise_value / hashrate_ehs`, USD per EH/s, when mining is
-    /// valued per hashrate (`None` otherwise: no hashrate is given).
+    /// valued per hashrate, or else over the fleet of the mining projection
+    /// ([`FleetLife::fleet_hashrate_ehs`]); `None` otherwise.
     pub ev_per_ehs: Option<Decimal>,
     /// `enterprise_value / Σ it_capacity_mw`, USD per MW of critical IT
     /// capacity, when every site states its capacity (`None` otherwise, or
     /// without sites).
     pub ev_per_it_mw: Option<Decimal>,
+    /// Bitcoin the fleet mines over its life, from the mining projection
+    /// (`None` without one).
+    pub fleet_life: Option<FleetLife>,
+    /// `mining_value / fleet_life.btc_mined`, USD per BTC: what the
+    /// valuation pays for each bitcoin the fleet will mine; `None` without
+    /// a projection or without bitcoin.
+    pub mining_value_per_btc_mined: Option<Decimal>,
 }
 
 impl Sotp {
@@ -699,6 +710,25 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
         _ => None,
     };
 
+    let fleet_life = input
+        .mining_projection
+        .as_ref()
+        .map(|p| mining_fleet_life(p, input.mining))
+        .transpose()?;
+    let mining_value_per_btc_mined = match &fleet_life {
+        Some(life) if life.btc_mined > Decimal::ZERO => {
+            Some(mining_value.div_or(life.btc_mined, "mining_value_per_btc_mined")?)
+        }
+        _ => None,
+    };
+    // Valued by EBITDA, the mining projection still states the fleet.
+    let ev_per_ehs = match (ev_per_ehs, &fleet_life) {
+        (None, Some(life)) if life.fleet_hashrate_ehs > Decimal::ZERO => {
+            Some(enterprise_value.div_or(life.fleet_hashrate_ehs, "ev_per_ehs")?)
+        }
+        (v, _) => v,
+    };
+
     let options = Options::new(input, basic)?;
     let solutions = solve_dilution(&input.convertibles, equity_before, &options, &head)?;
     Ok(Sotp {
@@ -715,7 +745,36 @@ pub fn sum_of_parts(input: &SotpInput) -> Result<Sotp> {
         solutions,
         ev_per_ehs,
         ev_per_it_mw,
+        fleet_life,
+        mining_value_per_btc_mined,
     })
+}
+
+/// The mining fleet over its life, from its projection; the fleet must be
+/// the one the segment is valued on when it is valued per hashrate.
+///
+/// # Errors
+/// The projection's errors, with the field under `mining.projection.`;
+/// [`CoreError::Inconsistent`] on `mining.hashrate_ehs` when it differs
+/// from the projection's fleet ([`FleetLife::fleet_hashrate_ehs`]).
+fn mining_fleet_life(
+    projection: &ProjectionInput,
+    valuation: Option<MiningValuation>,
+) -> Result<FleetLife> {
+    let at = "mining.projection.";
+    let run = mining::projection(projection).map_err(|e| prefix_field(e, at))?;
+    let life = mining::fleet_life(projection, &run).map_err(|e| prefix_field(e, at))?;
+    if let Some(MiningValuation::PerHashrate { hashrate, .. }) = valuation {
+        if hashrate.ehs() != life.fleet_hashrate_ehs {
+            return Err(CoreError::Inconsistent {
+                field: "mining.hashrate_ehs".into(),
+                reason: "differs from the fleet of `mining.projection` (the total of its cohorts \
+                         within their useful life, or the peak of its `fleet_hashrate_ehs`), so \
+                         the value per EH/s and the bitcoin per PH/s would be of two fleets",
+            });
+        }
+    }
+    Ok(life)
 }
 
 struct NoteTerms<'a> {
@@ -1515,6 +1574,19 @@ pub fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
             field: format!("{prefix}{field}"),
             reason,
         },
+        CoreError::DateOrder {
+            field,
+            date,
+            relation,
+            other_field,
+            other,
+        } => CoreError::DateOrder {
+            field: format!("{prefix}{field}"),
+            date,
+            relation,
+            other_field,
+            other,
+        },
         other => other,
     }
 }
@@ -1528,7 +1600,7 @@ mod tests {
     use super::*;
     use crate::convertible::{ConversionFields, Principal};
     use crate::mining::Btc;
-    use crate::tolerance::{Exact, CENT_ABS, CONVERSION_PRICE_ABS, PER_SHARE_ABS};
+    use crate::tolerance::{Exact, BTC_ABS, CENT_ABS, CONVERSION_PRICE_ABS, PER_SHARE_ABS};
 
     fn usd(v: Decimal) -> Usd {
         Usd::new(v).unwrap()
@@ -1570,6 +1642,7 @@ mod tests {
     fn simple(equity: Decimal, notes: Vec<ConvertibleNote>) -> SotpInput {
         SotpInput {
             mining: None,
+            mining_projection: None,
             data_centers: vec![],
             treasury: None,
             cash: usd(equity * THOUSAND),
@@ -1588,6 +1661,7 @@ mod tests {
     /// notes at 52.1832 shares per $1,000, the $460M buyback at $15.03.
     fn cleanspark(usd_per_ehs: Decimal, arr_multiple: Decimal) -> SotpInput {
         SotpInput {
+            mining_projection: None,
             mining: Some(MiningValuation::PerHashrate {
                 hashrate: Hashrate::new(dec!(50)).unwrap(),
                 usd_per_ehs: usd(usd_per_ehs),
@@ -1681,6 +1755,7 @@ mod tests {
             },
         );
         let input = SotpInput {
+            mining_projection: None,
             mining: Some(MiningValuation::PerHashrate {
                 hashrate: Hashrate::new(dec!(12)).unwrap(),
                 usd_per_ehs: usd(dec!(25_000_000)),
@@ -2313,6 +2388,73 @@ mod tests {
         );
     }
 
+    /// The CleanSpark scenario's 50 EH/s over two years of a 1,000 EH/s
+    /// network at its difficulty, 3.125 BTC a block, no halving, no fees.
+    fn with_projection(fleet_ehs: Decimal) -> SotpInput {
+        let mut input = cleanspark(dec!(30_000_000), dec!(8));
+        input.mining_projection = Some(ProjectionInput {
+            start_date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            months: mining::ProjectionMonths::new(24).unwrap(),
+            fleet: mining::ProjectionFleet::Single {
+                fleet: Hashrate::new(fleet_ehs).unwrap(),
+                additions_ehs: vec![],
+                efficiency: None,
+            },
+            ..crate::mining::tests::projection_input()
+        });
+        input
+    }
+
+    #[test]
+    fn the_fleet_life_divides_bitcoin_mined_by_the_fleet_and_the_mining_value_by_bitcoin() {
+        // 50 / 1,000 of 144 blocks a day × 730 days × 3.125 BTC = 16,425 BTC over
+        // 50,000 PH/s: 0.3285 BTC per PH/s; mining 50 × $30M = $1.5B / 16,425 BTC =
+        // $91,324.20 per BTC.
+        let out = sum_of_parts(&with_projection(dec!(50))).unwrap();
+        let life = out.fleet_life.unwrap();
+        assert_abs_diff_eq!(Exact(life.btc_mined), Exact(dec!(16425)), epsilon = BTC_ABS);
+        assert_abs_diff_eq!(
+            Exact(life.btc_mined_per_phs.unwrap()),
+            Exact(dec!(0.3285)),
+            epsilon = BTC_ABS
+        );
+        // 1,500,000,000 / 16,425 = 91,324.200913242009…
+        assert_abs_diff_eq!(
+            Exact(out.mining_value_per_btc_mined.unwrap()),
+            Exact(dec!(91324.200913242)),
+            epsilon = CENT_ABS
+        );
+        // The multiples sit beside the valuation and leave it alone.
+        let plain = sum_of_parts(&cleanspark(dec!(30_000_000), dec!(8))).unwrap();
+        assert_eq!(out.solutions, plain.solutions);
+        assert_eq!(plain.fleet_life, None);
+        assert_eq!(plain.mining_value_per_btc_mined, None);
+    }
+
+    #[test]
+    fn valued_by_ebitda_the_projection_still_gives_ev_per_ehs() {
+        // EBITDA $250M × 6 = $1.5B, as 50 × $30M: EV $2.2B over the projection's
+        // 50 EH/s = $44M per EH/s.
+        let mut input = with_projection(dec!(50));
+        input.mining = Some(MiningValuation::EbitdaMultiple {
+            ebitda: usd(dec!(250_000_000)),
+            multiple: Multiple::new(dec!(6)).unwrap(),
+        });
+        assert_eq!(
+            sum_of_parts(&input).unwrap().ev_per_ehs,
+            Some(dec!(44_000_000))
+        );
+        input.mining_projection = None;
+        assert_eq!(sum_of_parts(&input).unwrap().ev_per_ehs, None);
+    }
+
+    #[test]
+    fn a_projection_of_another_fleet_than_the_segment_hashrate_is_refused() {
+        let err = sum_of_parts(&with_projection(dec!(40))).unwrap_err();
+        assert_eq!(err.field(), Some("mining.hashrate_ehs"));
+        assert!(matches!(err, CoreError::Inconsistent { .. }));
+    }
+
     #[test]
     fn mining_by_ebitda_multiple_is_ebitda_times_the_multiple() {
         let m = MiningValuation::EbitdaMultiple {
@@ -2451,6 +2593,7 @@ mod tests {
         notes: Vec<ConvertibleNote>,
     ) -> SotpInput {
         SotpInput {
+            mining_projection: None,
             mining: Some(MiningValuation::EbitdaMultiple {
                 ebitda: usd(Decimal::from(mining) * THOUSAND),
                 multiple: Multiple::new(Decimal::ONE).unwrap(),

@@ -253,6 +253,7 @@ fn sum_of_parts_at(value: Decimal, multiple: Decimal, shares: Decimal) -> SotpIn
         make_whole: None,
     };
     SotpInput {
+        mining_projection: None,
         mining: Some(MiningValuation::EbitdaMultiple {
             ebitda: Usd::new(value).unwrap(),
             multiple: Multiple::new(multiple).unwrap(),

@@ -48,6 +48,7 @@ use rust_decimal::Decimal;
 
 mod clock;
 mod cohort;
+mod fleet_life;
 mod power;
 mod production;
 mod projection;
@@ -56,6 +57,7 @@ mod units;
 
 pub use clock::{MAX_CLOCK_EVENTS, RETARGET_INTERVAL_BLOCKS};
 pub use cohort::{Cohort, Cohorts, Purchase, UsefulLife, MAX_COHORTS, MAX_USEFUL_LIFE_MONTHS};
+pub use fleet_life::{fleet_life, FleetLife};
 pub use power::{
     PowerContract, PowerTerms, PriceBucket, PriceProfile, Shutoff, MAX_PRICE_BUCKETS,
     MAX_PRICE_MULTIPLE,
