@@ -915,6 +915,13 @@ fn roots_between(
     options: &Options,
     notes: &[ConvertibleNote],
 ) -> Result<Vec<Decimal>> {
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if lo >= hi {
+            // An empty range: two notes with one conversion price leave no
+            // value per share at which one converts and the other does not.
+            return Ok(vec![]);
+        }
+    }
     let in_range = |v: Decimal| lo.is_none_or(|lo| v >= lo) && hi.is_none_or(|hi| v < hi);
     let all_kinks = options.kinks(notes);
     if all_kinks.is_empty() {
@@ -2627,6 +2634,22 @@ mod tests {
         let out = sum_of_parts(input).unwrap();
         assert_eq!(out.solutions.len(), 1, "notes at par have one fixed point");
         out.solutions[0].value_per_share
+    }
+
+    #[test]
+    fn two_notes_at_one_conversion_price_with_a_capped_call_have_one_answer() {
+        // Found by the proptest below: the regime "one of the two converts"
+        // spans the empty range [6.61, 6.61), which used to divide by its zero
+        // width. By hand: no cash, $2,000 of notes that do not convert and
+        // 100,000 shares, so V = (0 − 2,000) / 100,000 = −0.02.
+        let mut a = note(dec!(1), dec!(6.61), Settlement::Physical);
+        let b = a.clone();
+        let lower = a.terms.parity_price();
+        a.capped_calls = vec![CappedCall::new(&a.terms, lower + dec!(0.01), None).unwrap()];
+        assert_eq!(
+            value_per_share(&simple(Decimal::ZERO, vec![a, b])),
+            dec!(-0.02)
+        );
     }
 
     proptest! {
