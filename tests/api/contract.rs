@@ -30,6 +30,7 @@ const EXCEPTIONS: &[(&str, &str, &str, &str, &str)] = &[
     ("/v1/colocation/project", "leases[0].it_capacity_mw", "max", "inconsistent", "the leases add up to at most it_capacity_mw"),
     ("/v1/colocation/project", "conversion.start_month", "max", "inconsistent", "rent and the build start at or after the conversion"),
     ("/v1/colocation/project", "*", "both", "no_solution", "cash flows that never change sign (no cost, no rent, opex eating the rent, a lease starting after the horizon) have no IRR"),
+    ("/v1/gpu-cloud/project", "*", "both", "no_solution", "cash flows that never change sign (free GPUs, no rent, power or opex eating the rent) or whose NPV never crosses zero have no IRR"),
     ("/v1/colocation/sensitivity", "rows.range.steps", "max", "inconsistent", "rows × columns is at most 10,000 cells"),
     ("/v1/convertibles/dilution", "basic_shares_outstanding", "min", "inconsistent", "the buyback retires fewer shares than there are"),
     ("/v1/convertibles/dilution", "buyback.amount", "max", "inconsistent", "the buyback retires fewer shares than there are"),

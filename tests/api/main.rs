@@ -14,6 +14,7 @@ mod convertible_pricing;
 mod convertibles;
 mod desk;
 mod errors;
+mod gpu_cloud;
 mod health;
 mod helpers;
 mod hostile;

@@ -14,7 +14,7 @@
 //!
 //! Where the core has a constant for a limit, the range is built from it.
 
-use infraval_core::{build_cost, conversion, convertible, financing, mining, project};
+use infraval_core::{build_cost, conversion, convertible, financing, gpu_cloud, mining, project};
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
@@ -109,6 +109,27 @@ pub const HORIZON_YEARS: Bounds = Bounds::closed(dec!(1), whole(project::MAX_HOR
 pub const MULTIPLE: Bounds = Bounds::above(dec!(0)).at_most(project::MAX_EXIT_MULTIPLE);
 /// An EV multiple that may be 0 (a segment worth nothing): 0 to 100.
 pub const MULTIPLE_OR_ZERO: Bounds = Bounds::closed(dec!(0), project::MAX_EXIT_MULTIPLE);
+
+/// GPUs in a GPU cloud's fleet: 1 to 10,000,000.
+pub const GPU_COUNT: Bounds = Bounds::closed(dec!(1), whole(gpu_cloud::MAX_GPU_COUNT));
+/// Capex per GPU (GPU, server and network share), USD: 0 to 1,000,000.
+pub const CAPEX_PER_GPU: Bounds = Bounds::closed(dec!(0), dec!(1_000_000));
+/// Rent of a GPU, USD per GPU-hour: above 0, at most 1,000.
+pub const PRICE_PER_GPU_HOUR: Bounds = Bounds::above(dec!(0)).at_most(dec!(1_000));
+/// Months of a utilisation ramp: 0 (none) to 120.
+pub const MONTHS_TO_RAMP: Bounds =
+    Bounds::closed(dec!(0), whole(gpu_cloud::MAX_RAMP_MONTHS as u64));
+/// A GPU fleet's useful life, years: 1 to 10 (GPU clouds depreciate over
+/// 4 to 6).
+pub const USEFUL_LIFE_YEARS: Bounds =
+    Bounds::closed(dec!(1), whole(gpu_cloud::MAX_USEFUL_LIFE_YEARS as u64));
+/// All-in IT power per GPU at full load, kW: above 0, at most 20.
+pub const POWER_KW_PER_GPU: Bounds = Bounds::above(dec!(0)).at_most(gpu_cloud::MAX_KW_PER_GPU);
+/// Other opex, USD per GPU per month: 0 to 100,000.
+pub const OPEX_PER_GPU_MONTH: Bounds = Bounds::closed(dec!(0), dec!(100_000));
+/// A GPU cloud's horizon, years: 1 to 30.
+pub const GPU_CLOUD_HORIZON_YEARS: Bounds =
+    Bounds::closed(dec!(1), whole(gpu_cloud::MAX_HORIZON_YEARS as u64));
 
 /// A loan's interest rate a year: 0 to 0.5.
 pub const LOAN_RATE: Bounds = Bounds::closed(dec!(0), financing::MAX_LOAN_RATE).fraction();

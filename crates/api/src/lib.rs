@@ -28,6 +28,7 @@ pub mod conversion;
 pub mod convertible;
 pub mod financing;
 pub mod goal_seek;
+pub mod gpu_cloud;
 pub mod health;
 pub mod json;
 pub mod lease;

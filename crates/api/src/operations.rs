@@ -113,6 +113,30 @@ macro_rules! for_each_operation {
                 conventions: "yearly/end_of_year_discounting",
             }
 
+            /// Returns of a GPU cloud: GPU-hours sold, NOI, refreshes, NPV, IRR, payback.
+            ///
+            /// A yearly model of an operator that rents GPUs by the hour: one fleet
+            /// bought at year 0, `gpu_count × 8,760 × utilisation` GPU-hours sold a
+            /// year (after a linear ramp) at a rent that falls with the fleet's age,
+            /// less power (for the hours sold, plus an idle share), other opex and
+            /// tax on NOI less straight-line depreciation to the residual. At the end
+            /// of each useful life (1 to 10 years) the fleet is sold for its residual
+            /// and, with `refresh`, replaced; the fleet in service at the horizon
+            /// (≤ 30 years) is worth its book value, or an exit multiple of the last
+            /// NOI. Cash flows that never change sign have no IRR and are answered
+            /// 422 `no_solution`.
+            gpu_cloud_project = GpuCloudProject {
+                id: "gpu_cloud.project",
+                path: "/v1/gpu-cloud/project",
+                tag: "gpu-cloud",
+                request: $crate::gpu_cloud::GpuCloudRequest => infraval_core::gpu_cloud::GpuCloudInput,
+                response: $crate::gpu_cloud::GpuCloudResponse, "The cash-flow table and returns",
+                runs: Inline,
+                compute: $crate::gpu_cloud::project,
+                model: "gpu_cloud.yearly_fleet_dcf",
+                conventions: "yearly/end_of_year_discounting/cents",
+            }
+
             /// What a site costs to build, per kW and per MW, and when the money is spent.
             ///
             /// `total = it_capacity_mw × cost_per_mw × (1 + contingency + soft_costs) +

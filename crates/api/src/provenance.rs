@@ -662,6 +662,17 @@ mod every_operation {
                     ("stock_compensation_per_day", serde_json::json!(0)),
                 ],
             ),
+            // The refreshed fleet costs and rents what the first did.
+            (
+                "gpu_cloud.project",
+                0,
+                vec![],
+                vec![
+                    ("refresh_capex_per_gpu", serde_json::json!(40000)),
+                    ("refresh_price_per_gpu_hour", serde_json::json!(2.0)),
+                    ("idle_power_fraction", serde_json::json!(0)),
+                ],
+            ),
             (
                 "mining.production",
                 0,

@@ -6,6 +6,7 @@
 //! first, so a rounded waterfall may differ from its total by a cent.
 
 use infraval_core::error::AtField;
+use infraval_core::gpu_cloud::GpuCloudInput;
 use infraval_core::mining::{Btc, Hashrate, ProjectionInput};
 use infraval_core::num::{Fraction, Megawatts, Price, Usd};
 use infraval_core::project::ProjectInput;
@@ -23,6 +24,7 @@ use utoipa::ToSchema;
 use crate::convertible::contract::MakeWholeRequest;
 use crate::convertible::dilution::{BuybackRequest, CappedCallRequest};
 use crate::convertible::terms::{terms, SettlementMethod};
+use crate::gpu_cloud::GpuCloudRequest;
 use crate::mining::exactly_one;
 use crate::mining::projection::ProjectionRequest;
 use crate::project::ProjectRequest;
@@ -194,7 +196,9 @@ pub struct MiningSegmentRequest {
 /// A data-center site: give `noi` with `cap_rate`, or `arr` with
 /// `arr_multiple` (the remaining capex is then deducted), or `development`,
 /// the project model of `POST /v1/colocation/project` (the site is worth
-/// its NPV, which deducts the capex still to spend as it is spent).
+/// its NPV, which deducts the capex still to spend as it is spent), or
+/// `gpu_cloud`, the model of `POST /v1/gpu-cloud/project` (worth its NPV,
+/// which deducts every fleet bought).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct SiteRequest {
@@ -214,17 +218,22 @@ pub struct SiteRequest {
     #[wire(bounds::MULTIPLE_OR_ZERO)]
     pub arr_multiple: Option<Num>,
     /// Capex still to spend to finish the site, USD; not with
-    /// `development`, which computes its own. Default 0.
-    #[wire(bounds::USD, default_with = |r: &Self| r.development.is_none().then_some(Num::ZERO))]
+    /// `development` or `gpu_cloud`, which compute their own. Default 0.
+    #[wire(bounds::USD, default_with = |r: &Self| (r.development.is_none() && r.gpu_cloud.is_none()).then_some(Num::ZERO))]
     pub remaining_capex: Option<Num>,
     /// The site's development model, exactly as `POST /v1/colocation/project`
     /// takes it; the site is valued at the model's NPV.
     #[wire(NESTED)]
     pub development: Option<ProjectRequest>,
     /// Critical IT capacity, MW, for `ev_per_it_mw`; not with
-    /// `development`, which states its own. Default: unknown.
+    /// `development` or `gpu_cloud`, which state their own. Default: unknown.
     #[wire(bounds::IT_CAPACITY_MW)]
     pub it_capacity_mw: Option<Num>,
+    /// A GPU cloud on the site, exactly as `POST /v1/gpu-cloud/project`
+    /// takes it; the site is valued at the model's NPV and counts its
+    /// `gpu_count × power_kw_per_gpu` of IT load.
+    #[wire(NESTED)]
+    pub gpu_cloud: Option<GpuCloudRequest>,
 }
 
 /// Bitcoin on the balance sheet.
@@ -450,6 +459,30 @@ impl Examples for SumOfPartsRequest {
                 summary: "The CleanSpark base case with its 50 EH/s as three cohorts projected to the end of their useful lives: the bitcoin they mine, per PH/s and per dollar of mining value, beside EV per EH/s",
                 body: json!({"scenarios": [base_with_its_fleet_over_its_life()]}),
             },
+            Example {
+                name: "with_a_gpu_cloud",
+                summary: "CleanSpark's mining and Sandersville beside a GPU cloud of 20,000 GPUs (28 MW) on the Austin County campus, valued at its NPV (figures illustrative)",
+                body: json!({
+                    "scenarios": [{
+                        "name": "base",
+                        "mining": {"hashrate_ehs": 50, "usd_per_ehs": 30000000},
+                        "data_centers": [
+                            {"name": "Sandersville", "arr": 400000000, "arr_multiple": 8,
+                             "remaining_capex": 2500000000_u64, "it_capacity_mw": 250},
+                            {"name": "Austin County GPU cloud", "gpu_cloud": GpuCloudRequest::austin_county()}
+                        ],
+                        "cash": 500000000,
+                        "debt": 600000000,
+                        "convertibles": [{
+                            "name": "0% notes due 2032",
+                            "principal": 1150000000,
+                            "reference_price": 15.03,
+                            "conversion_premium": 0.275
+                        }],
+                        "basic_shares": 280000000
+                    }]
+                }),
+            },
         ]
     }
 }
@@ -514,6 +547,7 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
         ("noi+cap_rate", by_noi),
         ("arr+arr_multiple", by_arr),
         ("development", req.development.is_some()),
+        ("gpu_cloud", req.gpu_cloud.is_some()),
     ])? {
         0 => SiteMethod::NoiCapRate {
             noi: Usd::new(required(req.noi, "noi", "cap_rate")?).at(format!("{at}.noi"))?,
@@ -525,14 +559,23 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
             multiple: Multiple::new(required(req.arr_multiple, "arr_multiple", "arr")?)
                 .at(format!("{at}.arr_multiple"))?,
         },
-        _ => match req.development {
-            Some(project) => SiteMethod::Development(Box::new(
+        _ => match (req.development, req.gpu_cloud) {
+            (Some(project), _) => SiteMethod::Development(Box::new(
                 ProjectInput::try_from(project)
                     .map_err(|e| valuation::prefix_field(e, &format!("{at}.development.")))?,
             )),
-            None => {
+            (None, Some(cloud)) => SiteMethod::GpuCloud(Box::new(
+                GpuCloudInput::try_from(cloud)
+                    .map_err(|e| valuation::prefix_field(e, &format!("{at}.gpu_cloud.")))?,
+            )),
+            (None, None) => {
                 return Err(CoreError::ExactlyOneOf {
-                    expected: vec!["noi+cap_rate", "arr+arr_multiple", "development"],
+                    expected: vec![
+                        "noi+cap_rate",
+                        "arr+arr_multiple",
+                        "development",
+                        "gpu_cloud",
+                    ],
                     given: vec![],
                 })
             }

@@ -16,6 +16,7 @@ pub mod convertible;
 pub mod error;
 pub mod financing;
 pub mod goal_seek;
+pub mod gpu_cloud;
 pub mod lease;
 pub mod mining;
 pub mod num;

@@ -76,6 +76,7 @@ pub use crate::convertible::make_whole::MakeWholeTable;
 use crate::convertible::ConvertibleTerms;
 pub use crate::convertible::Settlement;
 use crate::error::{CoreError, ValueError};
+use crate::gpu_cloud::{self, GpuCloudInput};
 use crate::mining::{self, FleetLife, Hashrate, ProjectionInput};
 use crate::num::{self, Checked, Fraction, Megawatts, Price, Usd};
 use crate::project::{self, ProjectInput};
@@ -206,6 +207,10 @@ pub enum SiteMethod {
     /// NPV of its cash flows, which already deduct the construction capex
     /// still to spend, in the years it is spent.
     Development(Box<ProjectInput>),
+    /// The GPU-cloud model of [`crate::gpu_cloud`]: the site is worth the
+    /// NPV of its cash flows, which deduct the fleets still to buy; its
+    /// remaining capex is the first fleet's.
+    GpuCloud(Box<GpuCloudInput>),
 }
 
 /// A data-center site.
@@ -235,6 +240,11 @@ impl Site {
                 reason: "the development model states its own `it_capacity_mw`; leave this out",
             }),
             (SiteMethod::Development(input), None) => Ok(Some(input.build.it_capacity.get())),
+            (SiteMethod::GpuCloud(_), Some(_)) => Err(CoreError::Inconsistent {
+                field: "it_capacity_mw".into(),
+                reason: "the GPU-cloud model states its own `it_capacity_mw`; leave this out",
+            }),
+            (SiteMethod::GpuCloud(input), None) => Ok(Some(input.it_capacity_mw()?)),
             (_, mw) => Ok(mw.map(Megawatts::get)),
         }
     }
@@ -265,12 +275,15 @@ impl Site {
     /// With the development model, `value = NPV` of the project's cash
     /// flows (capex deducted as it is spent, discounted),
     /// `remaining_capex` is the model's (undiscounted) and
-    /// `gross = value + remaining_capex`.
+    /// `gross = value + remaining_capex`. With the GPU-cloud model, `value =
+    /// NPV` likewise, `remaining_capex` is the first fleet's capex (year 0)
+    /// and the refreshes are in the NPV.
     ///
     /// # Errors
     /// [`CoreError::Inconsistent`] on `remaining_capex` when it is given
-    /// with the development model, which computes its own; the model's own
-    /// errors, with their fields under `development.`.
+    /// with the development or GPU-cloud model, which computes its own; the
+    /// model's own errors, with their fields under `development.` or
+    /// `gpu_cloud.`.
     pub fn value(&self) -> Result<SiteValue> {
         let (gross, remaining) = match &self.method {
             SiteMethod::NoiCapRate { noi, cap_rate } => (
@@ -294,6 +307,17 @@ impl Site {
                     out.npv.add_or(out.remaining_capex, "site value")?,
                     out.remaining_capex,
                 )
+            }
+            SiteMethod::GpuCloud(input) => {
+                if self.remaining_capex != Usd::ZERO {
+                    return Err(CoreError::Inconsistent {
+                        field: "remaining_capex".into(),
+                        reason: "the GPU-cloud model deducts its own fleet capex; leave this out",
+                    });
+                }
+                let out = gpu_cloud::gpu_cloud(input).map_err(|e| prefix_field(e, "gpu_cloud."))?;
+                let first_fleet = out.years.first().map_or(Decimal::ZERO, |y| y.capex);
+                (out.npv.add_or(first_fleet, "site value")?, first_fleet)
             }
         };
         Ok(SiteValue {
@@ -891,6 +915,13 @@ fn roots_between(
     options: &Options,
     notes: &[ConvertibleNote],
 ) -> Result<Vec<Decimal>> {
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if lo >= hi {
+            // An empty range: two notes with one conversion price leave no
+            // value per share at which one converts and the other does not.
+            return Ok(vec![]);
+        }
+    }
     let in_range = |v: Decimal| lo.is_none_or(|lo| v >= lo) && hi.is_none_or(|hi| v < hi);
     let all_kinks = options.kinks(notes);
     if all_kinks.is_empty() {
@@ -2321,6 +2352,34 @@ mod tests {
     }
 
     #[test]
+    fn a_gpu_cloud_site_is_worth_its_npv_and_counts_its_megawatts() {
+        // The GPU-cloud module's hand-built fleet: NPV $1,576,812.19 (see its
+        // test), $25M of GPUs bought at year 0, 1,000 GPUs × 1.4 kW = 1.4 MW.
+        let mut input = simple(dec!(0), vec![]);
+        input.data_centers = vec![Site {
+            name: "GPU cloud".into(),
+            method: SiteMethod::GpuCloud(Box::new(crate::gpu_cloud::tests::small_fleet())),
+            remaining_capex: Usd::ZERO,
+            it_capacity_mw: None,
+        }];
+        let out = sum_of_parts(&input).unwrap();
+        let site = &out.sites[0];
+        assert_eq!(site.value.round_dp(2), dec!(1_576_812.19));
+        assert_eq!(site.remaining_capex, dec!(25_000_000));
+        assert_eq!(site.gross_value.round_dp(2), dec!(26_576_812.19));
+        assert_eq!(out.enterprise_value, site.value);
+        assert_eq!(
+            out.ev_per_it_mw.map(|v| v.round_dp(2)),
+            Some((site.value / dec!(1.4)).round_dp(2))
+        );
+        input.data_centers[0].it_capacity_mw = Some(Megawatts::new(dec!(2)).unwrap());
+        assert_eq!(
+            sum_of_parts(&input).unwrap_err().field(),
+            Some("data_centers[0].it_capacity_mw")
+        );
+    }
+
+    #[test]
     fn the_unit_multiples_divide_the_enterprise_value() {
         // EV = 50 × $30M + (400M × 8 − 2.5B) = $2.2B over 50 EH/s = $44M per EH/s;
         // with Sandersville's 250 MW: 2.2B / 250 = $8.8M per MW.
@@ -2575,6 +2634,22 @@ mod tests {
         let out = sum_of_parts(input).unwrap();
         assert_eq!(out.solutions.len(), 1, "notes at par have one fixed point");
         out.solutions[0].value_per_share
+    }
+
+    #[test]
+    fn two_notes_at_one_conversion_price_with_a_capped_call_have_one_answer() {
+        // Found by the proptest below: the regime "one of the two converts"
+        // spans the empty range [6.61, 6.61), which used to divide by its zero
+        // width. By hand: no cash, $2,000 of notes that do not convert and
+        // 100,000 shares, so V = (0 − 2,000) / 100,000 = −0.02.
+        let mut a = note(dec!(1), dec!(6.61), Settlement::Physical);
+        let b = a.clone();
+        let lower = a.terms.parity_price();
+        a.capped_calls = vec![CappedCall::new(&a.terms, lower + dec!(0.01), None).unwrap()];
+        assert_eq!(
+            value_per_share(&simple(Decimal::ZERO, vec![a, b])),
+            dec!(-0.02)
+        );
     }
 
     proptest! {

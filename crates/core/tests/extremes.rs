@@ -445,3 +445,49 @@ proptest! {
         let _ = projection(&cohorts);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn a_gpu_cloud_anywhere_in_the_caps_answers_or_names_an_overflow(
+        capex in any_positive_decimal(),
+        price in any_positive_decimal(),
+        opex in any_positive_decimal(),
+        power_price in any_positive_decimal(),
+        gpu_count in 1u64..=infraval_core::gpu_cloud::MAX_GPU_COUNT,
+        life in 1u32..=infraval_core::gpu_cloud::MAX_USEFUL_LIFE_YEARS,
+        horizon in 1u32..=infraval_core::gpu_cloud::MAX_HORIZON_YEARS,
+        ramp in 0u32..=infraval_core::gpu_cloud::MAX_RAMP_MONTHS,
+        discount_bp in -9_900i64..=1_000_000,
+        multiple in prop::option::of(0i64..=100),
+    ) {
+        use infraval_core::gpu_cloud::{gpu_cloud, GpuCloudInput, Refresh, Terminal, MAX_KW_PER_GPU};
+        let half = Fraction::new(Decimal::new(5, 1)).unwrap();
+        let input = GpuCloudInput {
+            gpu_count,
+            capex_per_gpu: Usd::new(capex).unwrap(),
+            price_per_gpu_hour: Usd::new(price).unwrap(),
+            price_decline_per_year: half,
+            utilization: Fraction::ONE,
+            months_to_ramp: ramp,
+            useful_life_years: life,
+            residual_fraction: half,
+            refresh: Some(Refresh {
+                capex_per_gpu: Usd::new(capex).unwrap(),
+                price_per_gpu_hour: Usd::new(price).unwrap(),
+            }),
+            power_kw_per_gpu: MAX_KW_PER_GPU,
+            pue: Pue::new(MAX_PUE).unwrap(),
+            power_price_per_mwh: Usd::new(power_price).unwrap(),
+            idle_power_fraction: half,
+            other_opex_per_gpu_month: Usd::new(opex).unwrap(),
+            opex_fraction_of_revenue: half,
+            tax_rate: half,
+            discount_rate: Decimal::new(discount_bp, 4),
+            horizon_years: horizon,
+            terminal: multiple.map_or(Terminal::BookValue, |m| Terminal::ExitMultiple(Decimal::from(m))),
+        };
+        let out = gpu_cloud(&input);
+        prop_assert!(out.is_ok() || is_overflow(&out), "{:?}", out);
+    }
+}

@@ -42,6 +42,7 @@ the first in `field` and every one in `errors`. API keys are optional: a server 
         (name = "operations", description = "Metrics for monitoring"),
         (name = "colocation", description = "Colocation and data-center economics"),
         (name = "build-cost", description = "What a data center costs to build, and when"),
+        (name = "gpu-cloud", description = "GPU-cloud economics: GPUs rented by the hour, refreshed at end of life"),
         (name = "convertibles", description = "Convertible notes: terms, dilution, yield, and fair value on a credit-risky lattice with greeks, implied volatility or spread, and price profiles"),
         (name = "mining", description = "Bitcoin-mining production, unit economics and projections"),
         (name = "valuations", description = "Sum-of-the-parts company valuation"),

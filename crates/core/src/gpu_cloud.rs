@@ -1,0 +1,758 @@
+//! A GPU cloud: an operator that rents GPUs by the hour rather than space
+//! by the kW. A yearly model of one fleet, refreshed at the end of its
+//! useful life, from the purchase to the horizon.
+//!
+//! # Timeline
+//! The first fleet is bought at time 0 (year 0, undiscounted). Years `1`
+//! to `horizon_years` are years of operation, each discounted by
+//! `(1 + discount_rate)^t` as if its cash flow fell at its end. A fleet
+//! bought at time `T` serves years `T + 1` to `T + L` (`L` the useful life)
+//! and is retired at `T + L`, when its residual value is received; with a
+//! refresh the next fleet is bought on the same date, so a 4-year life over
+//! a 10-year horizon refreshes at years 4 and 8. At the horizon the fleet
+//! in service is valued at its book value (straight-line to the residual),
+//! or at `exit_multiple × NOI` of the last year.
+
+use rust_decimal::Decimal;
+
+use crate::cash_flow;
+use crate::colocation::{Pue, HOURS_PER_YEAR, MONTHS_PER_YEAR};
+use crate::error::{CoreError, ValueError};
+use crate::num::{Checked, Fraction, Usd};
+use crate::Result;
+
+/// The longest horizon, years.
+pub const MAX_HORIZON_YEARS: u32 = 30;
+/// The longest useful life of a fleet, years.
+pub const MAX_USEFUL_LIFE_YEARS: u32 = 10;
+/// The most GPUs in one fleet.
+pub const MAX_GPU_COUNT: u64 = 10_000_000;
+/// The longest utilisation ramp, months.
+pub const MAX_RAMP_MONTHS: u32 = 120;
+/// The most all-in IT power per GPU, kW (a rack-scale system draws about
+/// 1.5 to 2 kW per GPU).
+pub const MAX_KW_PER_GPU: Decimal = Decimal::from_parts(20, 0, 0, false, 0);
+
+/// What the fleet in service at the horizon is worth.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Terminal {
+    /// Its book value: cost less straight-line depreciation to the
+    /// residual (the residual itself when it retires at the horizon).
+    BookValue,
+    /// The business sold as a going concern at this multiple of the last
+    /// year's NOI (never below zero).
+    ExitMultiple(Decimal),
+}
+
+/// The validated input of [`gpu_cloud`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpuCloudInput {
+    /// GPUs in the fleet, 1 to [`MAX_GPU_COUNT`].
+    pub gpu_count: u64,
+    /// Capex per GPU of the first fleet, USD (GPU, server and network share).
+    pub capex_per_gpu: Usd,
+    /// Rent of a new GPU of the first fleet, USD per GPU-hour sold.
+    pub price_per_gpu_hour: Usd,
+    /// Fall in the rent a year of a fleet's age: year `a` of a fleet's life
+    /// (0-based) rents at `price × (1 − decline)^a`.
+    pub price_decline_per_year: Fraction,
+    /// Utilisation once the ramp is over: GPU-hours sold / GPU-hours.
+    pub utilization: Fraction,
+    /// Months of a straight-line ramp from nothing to `utilization`,
+    /// from the start of operations (0: none). Month `j` (0-based) sells
+    /// `utilization × min(j + 1, months) / months`. Not repeated at a
+    /// refresh: the customers stay.
+    pub months_to_ramp: u32,
+    /// Years each fleet serves, 1 to [`MAX_USEFUL_LIFE_YEARS`].
+    pub useful_life_years: u32,
+    /// What a retired fleet sells for, a fraction of its capex.
+    pub residual_fraction: Fraction,
+    /// The fleet that replaces a retired one, if any; without it the
+    /// operator stops at the end of the first fleet's life.
+    pub refresh: Option<Refresh>,
+    /// All-in IT power per GPU at full load, kW (GPU, server, network).
+    pub power_kw_per_gpu: Decimal,
+    /// Power usage effectiveness of the site.
+    pub pue: Pue,
+    /// Power price, USD per MWh.
+    pub power_price_per_mwh: Usd,
+    /// Share of full power an unsold GPU draws: 0 draws power only for the
+    /// hours sold, 1 draws full power all year.
+    pub idle_power_fraction: Fraction,
+    /// Other opex, USD per GPU per month, while a fleet is in service.
+    pub other_opex_per_gpu_month: Usd,
+    /// Other opex as a fraction of revenue (sales, support).
+    pub opex_fraction_of_revenue: Fraction,
+    /// Income tax on NOI less depreciation, never below zero (no loss
+    /// carry-forward); none on residual or terminal proceeds.
+    pub tax_rate: Fraction,
+    /// Discount rate a year.
+    pub discount_rate: Decimal,
+    /// The last year of operation, 1 to [`MAX_HORIZON_YEARS`].
+    pub horizon_years: u32,
+    /// How the fleet in service at the horizon is valued.
+    pub terminal: Terminal,
+}
+
+/// The fleet bought at each end of life.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Refresh {
+    /// Capex per GPU of each new fleet, USD.
+    pub capex_per_gpu: Usd,
+    /// Rent of a new GPU of each new fleet, USD per GPU-hour (the new
+    /// generation, declining with its own age).
+    pub price_per_gpu_hour: Usd,
+}
+
+/// One year of the model. Money is exact (unrounded) USD.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpuCloudYear {
+    /// 0 for the purchase, then 1 to the horizon.
+    pub year: u32,
+    /// GPU-hours sold / GPU-hours in the year.
+    pub utilization: Decimal,
+    /// GPU-hours sold.
+    pub gpu_hours_sold: Decimal,
+    /// The rent that year, USD per GPU-hour.
+    pub price_per_gpu_hour: Decimal,
+    /// GPU-hours sold × price.
+    pub revenue: Decimal,
+    /// Energy bought × power price.
+    pub power_cost: Decimal,
+    /// Other opex, per GPU and as a share of revenue.
+    pub other_opex: Decimal,
+    /// Revenue − power − other opex.
+    pub noi: Decimal,
+    /// Straight-line depreciation of the fleet in service to its residual.
+    pub depreciation: Decimal,
+    /// `max(0, (NOI − depreciation) × tax_rate)`.
+    pub tax: Decimal,
+    /// Fleet bought at the end of the year (year 0: the first fleet).
+    pub capex: Decimal,
+    /// Residual value of a fleet retired at the end of the year.
+    pub residual_proceeds: Decimal,
+    /// Value of the fleet in service at the horizon (last year only).
+    pub terminal_value: Decimal,
+    /// NOI − tax − capex + residual + terminal value.
+    pub cash_flow: Decimal,
+    /// Running total of the cash flow.
+    pub cumulative: Decimal,
+}
+
+/// The model's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpuCloud {
+    /// Years 0 to the horizon.
+    pub years: Vec<GpuCloudYear>,
+    /// NPV of the cash flows at the discount rate.
+    pub npv: Decimal,
+    /// IRR of the cash flows, or why there is none.
+    pub irr: Result<Decimal>,
+    /// Years until the cumulative cash flow turns non-negative.
+    pub payback_years: Option<Decimal>,
+    /// Capex over the horizon, every fleet included.
+    pub total_capex: Decimal,
+    /// Σ positive cash flows / Σ |negative cash flows|; none without outflows.
+    pub equity_multiple: Option<Decimal>,
+    /// Revenue a year of the first fleet when new, at stabilised utilisation.
+    pub stabilized_revenue: Decimal,
+    /// NOI a year of the first fleet when new, at stabilised utilisation.
+    pub stabilized_noi: Decimal,
+    /// Stabilised NOI / stabilised revenue; none without revenue.
+    pub noi_margin: Option<Decimal>,
+    /// `gpu_count × power_kw_per_gpu / 1,000`, MW of IT load.
+    pub it_capacity_mw: Decimal,
+    /// The years at whose end a new fleet is bought (year 0 excluded).
+    pub refresh_years: Vec<u32>,
+}
+
+fn out_of_range(field: &'static str, value: u64, max: u64, min: u64) -> CoreError {
+    CoreError::invalid(
+        field,
+        if value < min {
+            ValueError::BelowMinimum {
+                bound: min as f64,
+                value: value as f64,
+            }
+        } else {
+            ValueError::AboveMaximum {
+                bound: max as f64,
+                value: value as f64,
+            }
+        },
+    )
+}
+
+impl GpuCloudInput {
+    /// Checks the counts and caps the wire's bounds also state.
+    fn check(&self) -> Result<()> {
+        if self.gpu_count == 0 || self.gpu_count > MAX_GPU_COUNT {
+            return Err(out_of_range("gpu_count", self.gpu_count, MAX_GPU_COUNT, 1));
+        }
+        let life = u64::from(self.useful_life_years);
+        if !(1..=u64::from(MAX_USEFUL_LIFE_YEARS)).contains(&life) {
+            return Err(out_of_range(
+                "useful_life_years",
+                life,
+                MAX_USEFUL_LIFE_YEARS.into(),
+                1,
+            ));
+        }
+        let horizon = u64::from(self.horizon_years);
+        if !(1..=u64::from(MAX_HORIZON_YEARS)).contains(&horizon) {
+            return Err(out_of_range(
+                "horizon_years",
+                horizon,
+                MAX_HORIZON_YEARS.into(),
+                1,
+            ));
+        }
+        if self.months_to_ramp > MAX_RAMP_MONTHS {
+            return Err(out_of_range(
+                "months_to_ramp",
+                self.months_to_ramp.into(),
+                MAX_RAMP_MONTHS.into(),
+                0,
+            ));
+        }
+        crate::num::within(self.power_kw_per_gpu, Decimal::ZERO, MAX_KW_PER_GPU)
+            .and_then(crate::num::positive)
+            .map_err(|e| CoreError::invalid("power_kw_per_gpu", e))?;
+        cash_flow::discount_rate(self.discount_rate)
+            .map_err(|e| CoreError::invalid("discount_rate", e))?;
+        if let Terminal::ExitMultiple(m) = self.terminal {
+            crate::num::within(m, Decimal::ZERO, crate::project::MAX_EXIT_MULTIPLE)
+                .map_err(|e| CoreError::invalid("exit_multiple", e))?;
+        }
+        Ok(())
+    }
+
+    /// `gpu_count × power_kw_per_gpu / 1,000`.
+    pub fn it_capacity_mw(&self) -> Result<Decimal> {
+        Decimal::from(self.gpu_count)
+            .mul_or(self.power_kw_per_gpu, "it_capacity_mw")?
+            .div_or(Decimal::ONE_THOUSAND, "it_capacity_mw")
+    }
+
+    /// GPU-hours sold in year `t` (1-based) of operation: the ramp's
+    /// months averaged, `N × 730 × u × Σ_j min(j + 1, R) / R` over the
+    /// year's 12 months `j`.
+    fn gpu_hours(&self, year: u32) -> Result<Decimal> {
+        let n = Decimal::from(self.gpu_count);
+        let full = n
+            .mul_or(HOURS_PER_YEAR, "gpu_hours_sold")?
+            .mul_or(self.utilization.get(), "gpu_hours_sold")?;
+        let ramp = self.months_to_ramp;
+        let first = (year - 1) * 12;
+        if ramp == 0 || first >= ramp {
+            return Ok(full);
+        }
+        let sold_months: u32 = (first..first + 12).map(|j| (j + 1).min(ramp)).sum();
+        full.mul_or(Decimal::from(sold_months), "gpu_hours_sold")?
+            .div_or(
+                MONTHS_PER_YEAR.mul_or(Decimal::from(ramp), "gpu_hours_sold")?,
+                "gpu_hours_sold",
+            )
+    }
+
+    /// Revenue, power cost, other opex and NOI of a year selling `hours`
+    /// at `price`.
+    fn operations(&self, hours: Decimal, price: Decimal) -> Result<[Decimal; 4]> {
+        let n = Decimal::from(self.gpu_count);
+        let revenue = hours.mul_or(price, "revenue")?;
+        let idle = self.idle_power_fraction.get();
+        // Full-power hours: the hours sold, plus the idle share of the rest.
+        let powered_hours = n
+            .mul_or(HOURS_PER_YEAR, "power_cost")?
+            .sub_or(hours, "power_cost")?
+            .mul_or(idle, "power_cost")?
+            .add_or(hours, "power_cost")?;
+        let energy_mwh = powered_hours
+            .mul_or(self.power_kw_per_gpu, "power_cost")?
+            .mul_or(self.pue.get(), "power_cost")?
+            .div_or(Decimal::ONE_THOUSAND, "power_cost")?;
+        let power_cost = energy_mwh.mul_or(self.power_price_per_mwh.get(), "power_cost")?;
+        let other_opex = n
+            .mul_or(self.other_opex_per_gpu_month.get(), "other_opex")?
+            .mul_or(MONTHS_PER_YEAR, "other_opex")?
+            .add_or(
+                revenue.mul_or(self.opex_fraction_of_revenue.get(), "other_opex")?,
+                "other_opex",
+            )?;
+        let noi = revenue
+            .sub_or(power_cost, "noi")?
+            .sub_or(other_opex, "noi")?;
+        Ok([revenue, power_cost, other_opex, noi])
+    }
+
+    /// Capex, residual and price of new GPUs of fleet `g` (0 the first).
+    fn fleet(&self, g: u32) -> Result<Option<(Decimal, Decimal, Decimal)>> {
+        let (capex_per_gpu, price) = match (g, self.refresh) {
+            (0, _) => (self.capex_per_gpu, self.price_per_gpu_hour),
+            (_, Some(r)) => (r.capex_per_gpu, r.price_per_gpu_hour),
+            (_, None) => return Ok(None),
+        };
+        let capex = Decimal::from(self.gpu_count).mul_or(capex_per_gpu.get(), "capex")?;
+        let residual = capex.mul_or(self.residual_fraction.get(), "residual_proceeds")?;
+        Ok(Some((capex, residual, price.get())))
+    }
+}
+
+/// The GPU cloud's yearly cash flows and returns.
+///
+/// # Formula
+/// For year `t ≥ 1`, served by fleet `g = ⌊(t − 1) / L⌋` of age
+/// `a = (t − 1) mod L` years (`L` the useful life), with `C_g` its capex
+/// (`gpu_count × capex_per_gpu`) and `R_g = residual_fraction × C_g`:
+/// ```text
+/// hours_t    = gpu_count × 8,760 × utilisation_t      (ramp months averaged)
+/// price_t    = price_g × (1 − price_decline_per_year)^a
+/// revenue_t  = hours_t × price_t
+/// power_t    = (hours_t + idle × (gpu_count × 8,760 − hours_t)) × kW × PUE / 1,000 × $/MWh
+/// opex_t     = gpu_count × other_opex_per_gpu_month × 12 + opex_fraction × revenue_t
+/// NOI_t      = revenue_t − power_t − opex_t
+/// dep_t      = (C_g − R_g) / L
+/// tax_t      = max(0, (NOI_t − dep_t) × tax_rate)
+/// capex_t    = C_{t/L} when L divides t, t < horizon and the fleet is refreshed; C_0 at t = 0
+/// residual_t = R_{t/L − 1} when L divides t, 0 < t < horizon and fleet t/L − 1 served
+/// terminal_H = C_g − (C_g − R_g) × (H − gL) / L   or   max(0, multiple × NOI_H)
+/// CF_t       = NOI_t − tax_t − capex_t + residual_t + terminal_t
+/// ```
+/// Without a refresh, years after the first fleet's life are empty.
+/// NPV, IRR and payback are those of [`cash_flow`].
+pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
+    input.check()?;
+    let life = input.useful_life_years;
+    let horizon = input.horizon_years;
+    let (first_capex, _, _) = input
+        .fleet(0)?
+        .ok_or(CoreError::Overflow { quantity: "capex" })?;
+    let mut years = vec![GpuCloudYear {
+        year: 0,
+        utilization: Decimal::ZERO,
+        gpu_hours_sold: Decimal::ZERO,
+        price_per_gpu_hour: Decimal::ZERO,
+        revenue: Decimal::ZERO,
+        power_cost: Decimal::ZERO,
+        other_opex: Decimal::ZERO,
+        noi: Decimal::ZERO,
+        depreciation: Decimal::ZERO,
+        tax: Decimal::ZERO,
+        capex: first_capex,
+        residual_proceeds: Decimal::ZERO,
+        terminal_value: Decimal::ZERO,
+        cash_flow: Decimal::ZERO.sub_or(first_capex, "cash_flow")?,
+        cumulative: Decimal::ZERO.sub_or(first_capex, "cash_flow")?,
+    }];
+    let slots = HOURS_PER_YEAR.mul_or(Decimal::from(input.gpu_count), "utilization")?;
+    let mut refresh_years = Vec::new();
+    for t in 1..=horizon {
+        let g = (t - 1) / life;
+        let age = (t - 1) % life;
+        let mut row = GpuCloudYear {
+            year: t,
+            ..years[0].clone()
+        };
+        row.capex = Decimal::ZERO;
+        row.cash_flow = Decimal::ZERO;
+        if let Some((capex, residual, new_price)) = input.fleet(g)? {
+            let mut price = new_price;
+            for _ in 0..age {
+                price = price.mul_or(
+                    Decimal::ONE.sub_or(input.price_decline_per_year.get(), "price")?,
+                    "price",
+                )?;
+            }
+            let hours = input.gpu_hours(t)?;
+            let [revenue, power_cost, other_opex, noi] = input.operations(hours, price)?;
+            let depreciation = capex
+                .sub_or(residual, "depreciation")?
+                .div_or(Decimal::from(life), "depreciation")?;
+            row.utilization = hours.div_or(slots, "utilization")?;
+            row.gpu_hours_sold = hours;
+            row.price_per_gpu_hour = price;
+            row.revenue = revenue;
+            row.power_cost = power_cost;
+            row.other_opex = other_opex;
+            row.noi = noi;
+            row.depreciation = depreciation;
+            row.tax = noi
+                .sub_or(depreciation, "tax")?
+                .mul_or(input.tax_rate.get(), "tax")?
+                .max(Decimal::ZERO);
+            let served = t - g * life;
+            if served == life && t < horizon {
+                row.residual_proceeds = residual;
+                if let Some((next, _, _)) = input.fleet(g + 1)? {
+                    row.capex = next;
+                    refresh_years.push(t);
+                }
+            }
+            if t == horizon {
+                row.terminal_value = match input.terminal {
+                    Terminal::BookValue => capex.sub_or(
+                        capex
+                            .sub_or(residual, "terminal_value")?
+                            .mul_or(Decimal::from(served), "terminal_value")?
+                            .div_or(Decimal::from(life), "terminal_value")?,
+                        "terminal_value",
+                    )?,
+                    Terminal::ExitMultiple(m) => {
+                        noi.mul_or(m, "terminal_value")?.max(Decimal::ZERO)
+                    }
+                };
+            }
+        }
+        row.cash_flow = row
+            .noi
+            .sub_or(row.tax, "cash_flow")?
+            .sub_or(row.capex, "cash_flow")?
+            .add_or(row.residual_proceeds, "cash_flow")?
+            .add_or(row.terminal_value, "cash_flow")?;
+        let before = years.last().map_or(Decimal::ZERO, |y| y.cumulative);
+        row.cumulative = before.add_or(row.cash_flow, "cumulative")?;
+        years.push(row);
+    }
+    let flows: Vec<Decimal> = years.iter().map(|y| y.cash_flow).collect();
+    let total_capex = years
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, y| acc.add_or(y.capex, "total_capex"))?;
+    let (mut inflows, mut outflows) = (Decimal::ZERO, Decimal::ZERO);
+    for f in &flows {
+        if *f < Decimal::ZERO {
+            outflows = outflows.sub_or(*f, "equity_multiple")?;
+        } else {
+            inflows = inflows.add_or(*f, "equity_multiple")?;
+        }
+    }
+    let equity_multiple = if outflows > Decimal::ZERO {
+        Some(inflows.div_or(outflows, "equity_multiple")?)
+    } else {
+        None
+    };
+    let [stabilized_revenue, _, _, stabilized_noi] = input.operations(
+        slots.mul_or(input.utilization.get(), "stabilized_noi")?,
+        input.price_per_gpu_hour.get(),
+    )?;
+    let noi_margin = if stabilized_revenue > Decimal::ZERO {
+        Some(stabilized_noi.div_or(stabilized_revenue, "noi_margin")?)
+    } else {
+        None
+    };
+    Ok(GpuCloud {
+        npv: cash_flow::npv(input.discount_rate, &flows)?,
+        irr: cash_flow::irr(&flows),
+        payback_years: cash_flow::payback(&flows)?,
+        years,
+        total_capex,
+        equity_multiple,
+        stabilized_revenue,
+        stabilized_noi,
+        noi_margin,
+        it_capacity_mw: input.it_capacity_mw()?,
+        refresh_years,
+    })
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use approx::assert_abs_diff_eq;
+    use rust_decimal::MathematicalOps;
+    use rust_decimal_macros::dec;
+
+    use super::*;
+
+    fn usd(v: Decimal) -> Usd {
+        Usd::new(v).unwrap()
+    }
+
+    fn fraction(v: Decimal) -> Fraction {
+        Fraction::new(v).unwrap()
+    }
+
+    /// 1,000 GPUs at $25,000, a 3-year life with 10% residual, refreshed
+    /// once in a 6-year horizon; $2.50 an hour falling 20% a year of age;
+    /// 80% utilisation reached over 12 months; 1.4 kW at PUE 1.25 and
+    /// $50/MWh; $100 per GPU-month plus 5% of revenue; 25% tax; 10%.
+    pub(crate) fn small_fleet() -> GpuCloudInput {
+        GpuCloudInput {
+            gpu_count: 1_000,
+            capex_per_gpu: usd(dec!(25_000)),
+            price_per_gpu_hour: usd(dec!(2.5)),
+            price_decline_per_year: fraction(dec!(0.2)),
+            utilization: fraction(dec!(0.8)),
+            months_to_ramp: 12,
+            useful_life_years: 3,
+            residual_fraction: fraction(dec!(0.1)),
+            refresh: Some(Refresh {
+                capex_per_gpu: usd(dec!(25_000)),
+                price_per_gpu_hour: usd(dec!(2.5)),
+            }),
+            power_kw_per_gpu: dec!(1.4),
+            pue: Pue::new(dec!(1.25)).unwrap(),
+            power_price_per_mwh: usd(dec!(50)),
+            idle_power_fraction: Fraction::ZERO,
+            other_opex_per_gpu_month: usd(dec!(100)),
+            opex_fraction_of_revenue: fraction(dec!(0.05)),
+            tax_rate: fraction(dec!(0.25)),
+            discount_rate: dec!(0.1),
+            horizon_years: 6,
+            terminal: Terminal::BookValue,
+        }
+    }
+
+    #[test]
+    fn a_small_fleet_matches_a_hand_built_table_line_by_line() {
+        // Capex C = 1,000 × 25,000 = 25,000,000; residual R = 2,500,000;
+        // depreciation (C − R) / 3 = 7,500,000 a year.
+        // Hours at 80%: 1,000 × 8,760 × 0.8 = 7,008,000. Year 1 ramps over
+        // 12 months: Σ min(j + 1, 12) = 78 of 144 month-twelfths, so
+        // 7,008,000 × 78 / 144 = 3,796,000 hours.
+        // Energy = hours × 1.4 kW × 1.25 / 1,000: year 1 6,643 MWh
+        // ($332,150), a full year 12,264 MWh ($613,200).
+        // Other opex = 1,000 × 100 × 12 = 1,200,000 + 5% of revenue.
+        //
+        // year price revenue      power    opex       NOI         tax (25% × (NOI − 7.5M))
+        // 1    2.50  9,490,000   332,150  1,674,500   7,483,350   0 (−16,650 taxable)
+        // 2    2.00  14,016,000  613,200  1,900,800  11,502,000   1,000,500
+        // 3    1.60  11,212,800  613,200  1,760,640   8,838,960     334,740
+        // 4    2.50  17,520,000  613,200  2,076,000  14,830,800   1,832,700  (new fleet, age 0)
+        // 5    2.00  14,016,000  613,200  1,900,800  11,502,000   1,000,500
+        // 6    1.60  11,212,800  613,200  1,760,640   8,838,960     334,740
+        // Year 3: refresh capex 25,000,000, residual 2,500,000 received.
+        // Year 6: the second fleet is at its end of life: terminal = book
+        // value = R = 2,500,000.
+        let rows = [
+            // (rev, power, opex, noi, tax, capex, residual, terminal, cf)
+            (
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(25_000_000),
+                dec!(0),
+                dec!(0),
+                dec!(-25_000_000),
+            ),
+            (
+                dec!(9_490_000),
+                dec!(332_150),
+                dec!(1_674_500),
+                dec!(7_483_350),
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(7_483_350),
+            ),
+            (
+                dec!(14_016_000),
+                dec!(613_200),
+                dec!(1_900_800),
+                dec!(11_502_000),
+                dec!(1_000_500),
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(10_501_500),
+            ),
+            (
+                dec!(11_212_800),
+                dec!(613_200),
+                dec!(1_760_640),
+                dec!(8_838_960),
+                dec!(334_740),
+                dec!(25_000_000),
+                dec!(2_500_000),
+                dec!(0),
+                dec!(-13_995_780),
+            ),
+            (
+                dec!(17_520_000),
+                dec!(613_200),
+                dec!(2_076_000),
+                dec!(14_830_800),
+                dec!(1_832_700),
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(12_998_100),
+            ),
+            (
+                dec!(14_016_000),
+                dec!(613_200),
+                dec!(1_900_800),
+                dec!(11_502_000),
+                dec!(1_000_500),
+                dec!(0),
+                dec!(0),
+                dec!(0),
+                dec!(10_501_500),
+            ),
+            (
+                dec!(11_212_800),
+                dec!(613_200),
+                dec!(1_760_640),
+                dec!(8_838_960),
+                dec!(334_740),
+                dec!(0),
+                dec!(0),
+                dec!(2_500_000),
+                dec!(11_004_220),
+            ),
+        ];
+        let out = gpu_cloud(&small_fleet()).unwrap();
+        assert_eq!(out.years.len(), rows.len());
+        for (y, want) in out.years.iter().zip(rows) {
+            let got = (
+                y.revenue,
+                y.power_cost,
+                y.other_opex,
+                y.noi,
+                y.tax,
+                y.capex,
+                y.residual_proceeds,
+                y.terminal_value,
+                y.cash_flow,
+            );
+            assert_eq!(got, want, "year {}", y.year);
+        }
+        let depreciation: Vec<Decimal> = out.years.iter().map(|y| y.depreciation).collect();
+        assert_eq!(
+            depreciation,
+            [
+                dec!(0),
+                dec!(7_500_000),
+                dec!(7_500_000),
+                dec!(7_500_000),
+                dec!(7_500_000),
+                dec!(7_500_000),
+                dec!(7_500_000)
+            ]
+        );
+        assert_eq!(out.years[1].gpu_hours_sold, dec!(3_796_000));
+        assert_eq!(out.years[2].gpu_hours_sold, dec!(7_008_000));
+        assert_eq!(out.refresh_years, [3]);
+        assert_eq!(out.total_capex, dec!(50_000_000));
+        assert_eq!(out.it_capacity_mw, dec!(1.4));
+        // NPV at 10%, each flow over 1.1^t:
+        // −25,000,000 + 7,483,350/1.1 + 10,501,500/1.21 − 13,995,780/1.331
+        // + 12,998,100/1.4641 + 10,501,500/1.61051 + 11,004,220/1.771561
+        // = −25,000,000 + 6,803,045.4545 + 8,678,925.6198 − 10,515,236.6642
+        // + 8,877,877.1942 + 6,520,605.2741 + 6,211,595.3106 = 1,576,812.19
+        assert_eq!(out.npv.round_dp(2), dec!(1_576_812.19));
+        // The IRR zeroes the NPV (bisection on these flows: 11.858152%,
+        // the only sign change of the NPV between −99% and 400%).
+        let irr = out.irr.unwrap();
+        assert_abs_diff_eq!(crate::num::to_f64(irr), 0.118_581_52, epsilon = 1e-7);
+        let at_irr = cash_flow::npv(
+            irr,
+            &out.years.iter().map(|y| y.cash_flow).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        assert!(at_irr.abs() < dec!(0.01), "{at_irr}");
+        // Stabilised: 7,008,000 h × 2.50 = 17,520,000; NOI 14,830,800.
+        assert_eq!(out.stabilized_revenue, dec!(17_520_000));
+        assert_eq!(out.stabilized_noi, dec!(14_830_800));
+        // Cumulative: −25,000,000 + 7,483,350 + 10,501,500 = −7,015,150 after
+        // year 2, −21,010,930 after 3, −8,012,830 after 4, 2,488,670 after
+        // 5: payback = 4 + 8,012,830 / 10,501,500.
+        assert_eq!(
+            out.payback_years,
+            Some(dec!(4) + dec!(8_012_830) / dec!(10_501_500))
+        );
+    }
+
+    /// With no tax, no price decline and a horizon both lives divide, the
+    /// two fleets earn the same NOI every year and differ only in the
+    /// fleets bought: a 4-year life buys at years 4 and 8, a 6-year life at
+    /// 6, each purchase `C` paid and `R` received, so
+    /// `NPV₆ − NPV₄ = (C − R)(v⁴ − v⁶ + v⁸)`, `v = 1 / (1 + r)`: positive
+    /// whenever the fleet loses value and the rate is not negative.
+    #[test]
+    fn a_six_year_life_beats_a_four_year_life_by_the_fleet_it_does_not_buy() {
+        for (rate, residual) in [
+            (dec!(0.1), dec!(0.1)),
+            (dec!(0), dec!(0.25)),
+            (dec!(0.3), dec!(0)),
+        ] {
+            let mut four = small_fleet();
+            four.tax_rate = Fraction::ZERO;
+            four.price_decline_per_year = Fraction::ZERO;
+            four.residual_fraction = fraction(residual);
+            four.discount_rate = rate;
+            four.horizon_years = 12;
+            four.useful_life_years = 4;
+            let mut six = four.clone();
+            six.useful_life_years = 6;
+            let (npv4, npv6) = (gpu_cloud(&four).unwrap().npv, gpu_cloud(&six).unwrap().npv);
+            let v = Decimal::ONE / (Decimal::ONE + rate);
+            let lost = dec!(25_000_000) * (Decimal::ONE - residual);
+            let want = lost * (v.powu(4) - v.powu(6) + v.powu(8));
+            assert_abs_diff_eq!(
+                crate::num::to_f64(npv6 - npv4),
+                crate::num::to_f64(want),
+                epsilon = 1e-4
+            );
+            assert!(npv6 > npv4);
+        }
+    }
+
+    #[test]
+    fn without_a_refresh_the_operator_stops_at_the_end_of_life() {
+        let mut input = small_fleet();
+        input.refresh = None;
+        let out = gpu_cloud(&input).unwrap();
+        assert_eq!(out.years[3].residual_proceeds, dec!(2_500_000));
+        assert_eq!(out.years[3].capex, dec!(0));
+        for y in &out.years[4..] {
+            assert_eq!(
+                (y.revenue, y.cash_flow, y.terminal_value),
+                (dec!(0), dec!(0), dec!(0))
+            );
+        }
+        assert!(out.refresh_years.is_empty());
+    }
+
+    #[test]
+    fn mid_life_the_horizon_takes_the_book_value_or_the_exit_multiple() {
+        let mut input = small_fleet();
+        input.horizon_years = 4;
+        // The second fleet has served 1 of 3 years: 25M − 22.5M / 3.
+        let out = gpu_cloud(&input).unwrap();
+        assert_eq!(out.years[4].terminal_value, dec!(17_500_000));
+        input.terminal = Terminal::ExitMultiple(dec!(5));
+        let out = gpu_cloud(&input).unwrap();
+        assert_eq!(out.years[4].terminal_value, dec!(5) * dec!(14_830_800));
+    }
+
+    #[test]
+    fn idle_gpus_draw_their_share_of_full_power() {
+        let mut input = small_fleet();
+        input.idle_power_fraction = Fraction::ONE;
+        let out = gpu_cloud(&input).unwrap();
+        // Always on: 1,000 × 8,760 × 1.4 × 1.25 / 1,000 × 50 = 766,500.
+        assert_eq!(out.years[1].power_cost, dec!(766_500));
+        assert_eq!(out.years[2].power_cost, dec!(766_500));
+    }
+
+    #[test]
+    fn counts_beyond_their_caps_are_refused_by_name() {
+        let mut input = small_fleet();
+        input.horizon_years = MAX_HORIZON_YEARS + 1;
+        assert_eq!(
+            gpu_cloud(&input).unwrap_err().field(),
+            Some("horizon_years")
+        );
+        let mut input = small_fleet();
+        input.useful_life_years = 0;
+        assert_eq!(
+            gpu_cloud(&input).unwrap_err().field(),
+            Some("useful_life_years")
+        );
+        let mut input = small_fleet();
+        input.gpu_count = MAX_GPU_COUNT + 1;
+        assert_eq!(gpu_cloud(&input).unwrap_err().field(), Some("gpu_count"));
+    }
+}
