@@ -12,6 +12,17 @@
 //! a 10-year horizon refreshes at years 4 and 8. At the horizon the fleet
 //! in service is valued at its book value (straight-line to the residual),
 //! or at `exit_multiple × NOI` of the last year.
+//!
+//! # Contracted and spot capacity
+//! Most GPU capacity is sold under term contracts (IREN–Microsoft,
+//! Nebius–Microsoft, CoreWeave's take-or-pay contracts); the rest is sold
+//! by the hour. Each [`Contract`] holds `gpu_count` GPUs for its term at a
+//! fixed price (escalating yearly if asked). Under take-or-pay the
+//! contracted GPU-hours are paid whether used or not, so they are outside
+//! the spot utilisation; the GPUs no contract holds that year are sold at
+//! the spot price (falling with the fleet's age) at the spot utilisation.
+//! A contract outlives a fleet only through a refresh: the next fleet
+//! serves it at the contract's price.
 
 use rust_decimal::Decimal;
 
@@ -32,6 +43,139 @@ pub const MAX_RAMP_MONTHS: u32 = 120;
 /// The most all-in IT power per GPU, kW (a rack-scale system draws about
 /// 1.5 to 2 kW per GPU).
 pub const MAX_KW_PER_GPU: Decimal = Decimal::from_parts(20, 0, 0, false, 0);
+
+/// The most contracts on one fleet.
+pub const MAX_CONTRACTS: usize = 20;
+
+/// How much of the spot (uncontracted) GPU-hours is sold in each year.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SpotUtilization {
+    /// A straight-line ramp from nothing to `utilization` over
+    /// `months_to_ramp` months from the start of operations (0: none).
+    /// Month `j` (0-based) sells `utilization × min(j + 1, months) /
+    /// months`. Not repeated at a refresh: the customers stay.
+    Ramp {
+        /// Utilisation once the ramp is over: GPU-hours sold / GPU-hours.
+        utilization: Fraction,
+        /// Months of the ramp, 0 to [`MAX_RAMP_MONTHS`].
+        months_to_ramp: u32,
+    },
+    /// The utilisation of operating years 1, 2, …; the last value holds
+    /// afterwards. 1 to [`MAX_HORIZON_YEARS`] values.
+    ByYear(Vec<Fraction>),
+}
+
+impl SpotUtilization {
+    /// Utilisation once ramped: the ramp's target, or the path's last
+    /// value.
+    fn stabilized(&self) -> Decimal {
+        match self {
+            SpotUtilization::Ramp { utilization, .. } => utilization.get(),
+            SpotUtilization::ByYear(path) => path.last().map_or(Decimal::ZERO, |u| u.get()),
+        }
+    }
+
+    /// Spot GPU-hours sold in year `year` (1-based) by `gpus` spot GPUs:
+    /// `gpus × 8,760 × u × Σ_j min(j + 1, R) / (12 R)` over the year's 12
+    /// months `j` on a ramp, `gpus × 8,760 × u_year` on a path.
+    fn hours(&self, gpus: Decimal, year: u32) -> Result<Decimal> {
+        let per_gpu = gpus.mul_or(HOURS_PER_YEAR, "gpu_hours_sold")?;
+        match self {
+            SpotUtilization::Ramp {
+                utilization,
+                months_to_ramp: ramp,
+            } => {
+                let full = per_gpu.mul_or(utilization.get(), "gpu_hours_sold")?;
+                let first = (year - 1) * 12;
+                if *ramp == 0 || first >= *ramp {
+                    return Ok(full);
+                }
+                let sold_months: u32 = (first..first + 12).map(|j| (j + 1).min(*ramp)).sum();
+                full.mul_or(Decimal::from(sold_months), "gpu_hours_sold")?
+                    .div_or(
+                        MONTHS_PER_YEAR.mul_or(Decimal::from(*ramp), "gpu_hours_sold")?,
+                        "gpu_hours_sold",
+                    )
+            }
+            SpotUtilization::ByYear(path) => {
+                let last = path.len().saturating_sub(1);
+                let u = path
+                    .get((year as usize - 1).min(last))
+                    .map_or(Decimal::ZERO, |u| u.get());
+                per_gpu.mul_or(u, "gpu_hours_sold")
+            }
+        }
+    }
+}
+
+/// GPUs sold for a term at a fixed price.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contract {
+    /// GPUs the contract holds, 1 to the fleet's `gpu_count`.
+    pub gpu_count: u64,
+    /// Price in the contract's first year, USD per contracted GPU-hour.
+    pub price_per_gpu_hour: Usd,
+    /// Yearly change of the price: contract year `k` (0-based) is priced
+    /// at `price × (1 + escalator)^k`; −0.5 to 0.5.
+    pub escalator_per_year: Decimal,
+    /// The first operating year of the contract, 1-based.
+    pub start_year: u32,
+    /// Whole years the contract runs, from `start_year`.
+    pub term_years: u32,
+    /// Paid by the customer the day the contract starts (the end of year
+    /// `start_year − 1`), then drawn down against the contract's revenue
+    /// in proportion to it. At most the contract's revenue over its term.
+    pub prepayment: Usd,
+    /// Take-or-pay: every contracted GPU-hour is paid whether used or
+    /// not. Otherwise only the used share (`contracted_utilization`) is.
+    pub take_or_pay: bool,
+}
+
+impl Contract {
+    /// The last operating year of the contract.
+    fn end_year(&self) -> u32 {
+        self.start_year + self.term_years - 1
+    }
+
+    fn in_force(&self, year: u32) -> bool {
+        (self.start_year..=self.end_year()).contains(&year)
+    }
+
+    /// GPU-hours paid in `year` (0 outside the term): `gpu_count × 8,760`,
+    /// times `used` unless take-or-pay.
+    fn paid_hours(&self, year: u32, used: Fraction) -> Result<Decimal> {
+        if !self.in_force(year) {
+            return Ok(Decimal::ZERO);
+        }
+        let hours = Decimal::from(self.gpu_count).mul_or(HOURS_PER_YEAR, "contracted_gpu_hours")?;
+        if self.take_or_pay {
+            Ok(hours)
+        } else {
+            hours.mul_or(used.get(), "contracted_gpu_hours")
+        }
+    }
+
+    /// Revenue in `year`: the paid hours at `price × (1 + escalator)^k`.
+    fn revenue(&self, year: u32, used: Fraction) -> Result<Decimal> {
+        let hours = self.paid_hours(year, used)?;
+        if hours.is_zero() {
+            return Ok(Decimal::ZERO);
+        }
+        let mut price = self.price_per_gpu_hour.get();
+        let step = Decimal::ONE.add_or(self.escalator_per_year, "contracted_revenue")?;
+        for _ in self.start_year..year {
+            price = price.mul_or(step, "contracted_revenue")?;
+        }
+        hours.mul_or(price, "contracted_revenue")
+    }
+
+    /// Revenue over the whole term.
+    fn term_revenue(&self, used: Fraction) -> Result<Decimal> {
+        (self.start_year..=self.end_year()).try_fold(Decimal::ZERO, |acc, t| {
+            acc.add_or(self.revenue(t, used)?, "contracted_revenue")
+        })
+    }
+}
 
 /// What the fleet in service at the horizon is worth.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,13 +200,13 @@ pub struct GpuCloudInput {
     /// Fall in the rent a year of a fleet's age: year `a` of a fleet's life
     /// (0-based) rents at `price × (1 − decline)^a`.
     pub price_decline_per_year: Fraction,
-    /// Utilisation once the ramp is over: GPU-hours sold / GPU-hours.
-    pub utilization: Fraction,
-    /// Months of a straight-line ramp from nothing to `utilization`,
-    /// from the start of operations (0: none). Month `j` (0-based) sells
-    /// `utilization × min(j + 1, months) / months`. Not repeated at a
-    /// refresh: the customers stay.
-    pub months_to_ramp: u32,
+    /// The share of spot GPU-hours sold, year by year.
+    pub utilization: SpotUtilization,
+    /// GPUs sold for a term, at most [`MAX_CONTRACTS`]; the rest are spot.
+    pub contracts: Vec<Contract>,
+    /// Share of contracted GPU-hours the customers use: the contracted
+    /// GPUs draw power for it, and without take-or-pay pay for it.
+    pub contracted_utilization: Fraction,
     /// Years each fleet serves, 1 to [`MAX_USEFUL_LIFE_YEARS`].
     pub useful_life_years: u32,
     /// What a retired fleet sells for, a fraction of its capex.
@@ -109,13 +253,23 @@ pub struct Refresh {
 pub struct GpuCloudYear {
     /// 0 for the purchase, then 1 to the horizon.
     pub year: u32,
-    /// GPU-hours sold / GPU-hours in the year.
+    /// GPU-hours sold (contracted and spot) / the fleet's GPU-hours.
     pub utilization: Decimal,
-    /// GPU-hours sold.
+    /// GPU-hours sold: contracted (paid) and spot.
     pub gpu_hours_sold: Decimal,
-    /// The rent that year, USD per GPU-hour.
+    /// The spot rent that year, USD per GPU-hour.
     pub price_per_gpu_hour: Decimal,
-    /// GPU-hours sold × price.
+    /// GPUs held by the contracts in force.
+    pub contracted_gpus: u64,
+    /// Contracted GPU-hours paid for.
+    pub contracted_gpu_hours: Decimal,
+    /// Spot GPU-hours sold.
+    pub spot_gpu_hours: Decimal,
+    /// Revenue of the contracts in force.
+    pub contracted_revenue: Decimal,
+    /// Spot GPU-hours × spot price.
+    pub spot_revenue: Decimal,
+    /// Contracted plus spot revenue.
     pub revenue: Decimal,
     /// Energy bought × power price.
     pub power_cost: Decimal,
@@ -133,7 +287,14 @@ pub struct GpuCloudYear {
     pub residual_proceeds: Decimal,
     /// Value of the fleet in service at the horizon (last year only).
     pub terminal_value: Decimal,
-    /// NOI − tax − capex + residual + terminal value.
+    /// Prepayments of contracts starting the next year, received at the
+    /// end of this one.
+    pub prepayment_received: Decimal,
+    /// Prepayments applied against this year's contracted revenue (billed
+    /// revenue not received in cash).
+    pub prepayment_drawn: Decimal,
+    /// NOI − tax − capex + residual + terminal value + prepayment received
+    /// − prepayment drawn.
     pub cash_flow: Decimal,
     /// Running total of the cash flow.
     pub cumulative: Decimal,
@@ -152,11 +313,18 @@ pub struct GpuCloud {
     pub payback_years: Option<Decimal>,
     /// Capex over the horizon, every fleet included.
     pub total_capex: Decimal,
+    /// Revenue over the horizon.
+    pub revenue_total: Decimal,
+    /// Contracted revenue over the horizon.
+    pub contracted_revenue_total: Decimal,
+    /// `contracted_revenue_total / revenue_total`; none without revenue.
+    pub contracted_share: Option<Decimal>,
     /// Σ positive cash flows / Σ |negative cash flows|; none without outflows.
     pub equity_multiple: Option<Decimal>,
-    /// Revenue a year of the first fleet when new, at stabilised utilisation.
+    /// Revenue a year of the whole first fleet when new, sold at the spot
+    /// price and the stabilised spot utilisation (contracts ignored).
     pub stabilized_revenue: Decimal,
-    /// NOI a year of the first fleet when new, at stabilised utilisation.
+    /// NOI a year on the same footing as `stabilized_revenue`.
     pub stabilized_noi: Decimal,
     /// Stabilised NOI / stabilised revenue; none without revenue.
     pub noi_margin: Option<Decimal>,
@@ -166,7 +334,7 @@ pub struct GpuCloud {
     pub refresh_years: Vec<u32>,
 }
 
-fn out_of_range(field: &'static str, value: u64, max: u64, min: u64) -> CoreError {
+fn out_of_range(field: impl Into<String>, value: u64, max: u64, min: u64) -> CoreError {
     CoreError::invalid(
         field,
         if value < min {
@@ -207,14 +375,30 @@ impl GpuCloudInput {
                 1,
             ));
         }
-        if self.months_to_ramp > MAX_RAMP_MONTHS {
-            return Err(out_of_range(
-                "months_to_ramp",
-                self.months_to_ramp.into(),
-                MAX_RAMP_MONTHS.into(),
-                0,
-            ));
+        match &self.utilization {
+            SpotUtilization::Ramp { months_to_ramp, .. } => {
+                if *months_to_ramp > MAX_RAMP_MONTHS {
+                    return Err(out_of_range(
+                        "months_to_ramp",
+                        (*months_to_ramp).into(),
+                        MAX_RAMP_MONTHS.into(),
+                        0,
+                    ));
+                }
+            }
+            SpotUtilization::ByYear(path) => {
+                let len = path.len() as u64;
+                if !(1..=u64::from(MAX_HORIZON_YEARS)).contains(&len) {
+                    return Err(out_of_range(
+                        "utilization_by_year",
+                        len,
+                        MAX_HORIZON_YEARS.into(),
+                        1,
+                    ));
+                }
+            }
         }
+        self.check_contracts()?;
         crate::num::within(self.power_kw_per_gpu, Decimal::ZERO, MAX_KW_PER_GPU)
             .and_then(crate::num::positive)
             .map_err(|e| CoreError::invalid("power_kw_per_gpu", e))?;
@@ -227,6 +411,66 @@ impl GpuCloudInput {
         Ok(())
     }
 
+    /// Checks each contract's counts and years, that the contracts in
+    /// force never hold more than the fleet, and that no prepayment
+    /// exceeds its contract's revenue.
+    fn check_contracts(&self) -> Result<()> {
+        let count = self.contracts.len() as u64;
+        if count > MAX_CONTRACTS as u64 {
+            return Err(out_of_range("contracts", count, MAX_CONTRACTS as u64, 0));
+        }
+        for (i, c) in self.contracts.iter().enumerate() {
+            let at = |f: &str| format!("contracts[{i}].{f}");
+            if c.gpu_count == 0 || c.gpu_count > self.gpu_count {
+                return Err(out_of_range(at("gpu_count"), c.gpu_count, self.gpu_count, 1));
+            }
+            crate::num::within(
+                c.escalator_per_year,
+                -crate::project::MAX_ESCALATOR,
+                crate::project::MAX_ESCALATOR,
+            )
+            .map_err(|e| CoreError::invalid(at("escalator_per_year"), e))?;
+            let horizon = u64::from(self.horizon_years);
+            if !(1..=horizon).contains(&u64::from(c.start_year)) {
+                return Err(out_of_range(at("start_year"), c.start_year.into(), horizon, 1));
+            }
+            let longest = horizon - u64::from(c.start_year) + 1;
+            if !(1..=longest).contains(&u64::from(c.term_years)) {
+                return Err(CoreError::Inconsistent {
+                    field: at("term_years"),
+                    reason: "a contract runs at least a year and ends by horizon_years",
+                });
+            }
+            if self.refresh.is_none() && c.end_year() > self.useful_life_years {
+                return Err(CoreError::Inconsistent {
+                    field: at("term_years"),
+                    reason: "the contract outlives the fleet's useful life and there is no refresh to serve it",
+                });
+            }
+            if c.prepayment.get() > c.term_revenue(self.contracted_utilization)? {
+                return Err(CoreError::Inconsistent {
+                    field: at("prepayment_usd"),
+                    reason: "a prepayment is at most the contract's revenue over its term",
+                });
+            }
+        }
+        for t in 1..=self.horizon_years {
+            let mut held = 0u64;
+            for (i, c) in self.contracts.iter().enumerate() {
+                if c.in_force(t) {
+                    held += c.gpu_count;
+                    if held > self.gpu_count {
+                        return Err(CoreError::Inconsistent {
+                            field: format!("contracts[{i}].gpu_count"),
+                            reason: "the contracts in force in one year hold more GPUs than gpu_count",
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// `gpu_count × power_kw_per_gpu / 1,000`.
     pub fn it_capacity_mw(&self) -> Result<Decimal> {
         Decimal::from(self.gpu_count)
@@ -234,39 +478,26 @@ impl GpuCloudInput {
             .div_or(Decimal::ONE_THOUSAND, "it_capacity_mw")
     }
 
-    /// GPU-hours sold in year `t` (1-based) of operation: the ramp's
-    /// months averaged, `N × 730 × u × Σ_j min(j + 1, R) / R` over the
-    /// year's 12 months `j`.
-    fn gpu_hours(&self, year: u32) -> Result<Decimal> {
-        let n = Decimal::from(self.gpu_count);
-        let full = n
-            .mul_or(HOURS_PER_YEAR, "gpu_hours_sold")?
-            .mul_or(self.utilization.get(), "gpu_hours_sold")?;
-        let ramp = self.months_to_ramp;
-        let first = (year - 1) * 12;
-        if ramp == 0 || first >= ramp {
-            return Ok(full);
-        }
-        let sold_months: u32 = (first..first + 12).map(|j| (j + 1).min(ramp)).sum();
-        full.mul_or(Decimal::from(sold_months), "gpu_hours_sold")?
-            .div_or(
-                MONTHS_PER_YEAR.mul_or(Decimal::from(ramp), "gpu_hours_sold")?,
-                "gpu_hours_sold",
-            )
-    }
-
     /// Revenue, power cost, other opex and NOI of a year selling `hours`
-    /// at `price`.
-    fn operations(&self, hours: Decimal, price: Decimal) -> Result<[Decimal; 4]> {
+    /// of spot GPU-hours at `price`, with `contracted` revenue and
+    /// `contracted_used` GPU-hours used by the contracts' customers.
+    fn operations(
+        &self,
+        hours: Decimal,
+        price: Decimal,
+        contracted: Decimal,
+        contracted_used: Decimal,
+    ) -> Result<[Decimal; 4]> {
         let n = Decimal::from(self.gpu_count);
-        let revenue = hours.mul_or(price, "revenue")?;
+        let revenue = contracted.add_or(hours.mul_or(price, "revenue")?, "revenue")?;
+        let used = contracted_used.add_or(hours, "power_cost")?;
         let idle = self.idle_power_fraction.get();
-        // Full-power hours: the hours sold, plus the idle share of the rest.
+        // Full-power hours: the hours used, plus the idle share of the rest.
         let powered_hours = n
             .mul_or(HOURS_PER_YEAR, "power_cost")?
-            .sub_or(hours, "power_cost")?
+            .sub_or(used, "power_cost")?
             .mul_or(idle, "power_cost")?
-            .add_or(hours, "power_cost")?;
+            .add_or(used, "power_cost")?;
         let energy_mwh = powered_hours
             .mul_or(self.power_kw_per_gpu, "power_cost")?
             .mul_or(self.pue.get(), "power_cost")?
@@ -283,6 +514,36 @@ impl GpuCloudInput {
             .sub_or(power_cost, "noi")?
             .sub_or(other_opex, "noi")?;
         Ok([revenue, power_cost, other_opex, noi])
+    }
+
+    /// Prepayments received at the end of `year`: those of the contracts
+    /// starting the year after.
+    fn prepayment_received(&self, year: u32) -> Result<Decimal> {
+        self.contracts
+            .iter()
+            .filter(|c| c.start_year == year + 1)
+            .try_fold(Decimal::ZERO, |acc, c| {
+                acc.add_or(c.prepayment.get(), "prepayment_received")
+            })
+    }
+
+    /// Prepayments drawn in `year`: each contract's prepayment × its
+    /// revenue that year / its revenue over the term.
+    fn prepayment_drawn(&self, year: u32) -> Result<Decimal> {
+        let used = self.contracted_utilization;
+        let mut drawn = Decimal::ZERO;
+        for c in &self.contracts {
+            if c.prepayment.get().is_zero() || !c.in_force(year) {
+                continue;
+            }
+            let share = c
+                .prepayment
+                .get()
+                .mul_or(c.revenue(year, used)?, "prepayment_drawn")?
+                .div_or(c.term_revenue(used)?, "prepayment_drawn")?;
+            drawn = drawn.add_or(share, "prepayment_drawn")?;
+        }
+        Ok(drawn)
     }
 
     /// Capex, residual and price of new GPUs of fleet `g` (0 the first).
@@ -303,12 +564,17 @@ impl GpuCloudInput {
 /// # Formula
 /// For year `t ≥ 1`, served by fleet `g = ⌊(t − 1) / L⌋` of age
 /// `a = (t − 1) mod L` years (`L` the useful life), with `C_g` its capex
-/// (`gpu_count × capex_per_gpu`) and `R_g = residual_fraction × C_g`:
+/// (`gpu_count × capex_per_gpu`) and `R_g = residual_fraction × C_g`;
+/// `K_t` the GPUs of the contracts in force, `u_c` the contracted
+/// utilisation:
 /// ```text
-/// hours_t    = gpu_count × 8,760 × utilisation_t      (ramp months averaged)
+/// paid_t     = Σ in force  gpus_k × 8,760 × (1 if take-or-pay else u_c)
+/// contract_t = Σ in force  paid_k × price_k × (1 + escalator_k)^(t − start_k)
+/// hours_t    = (gpu_count − K_t) × 8,760 × utilisation_t   (spot; ramp months averaged)
 /// price_t    = price_g × (1 − price_decline_per_year)^a
-/// revenue_t  = hours_t × price_t
-/// power_t    = (hours_t + idle × (gpu_count × 8,760 − hours_t)) × kW × PUE / 1,000 × $/MWh
+/// revenue_t  = contract_t + hours_t × price_t
+/// used_t     = K_t × 8,760 × u_c + hours_t
+/// power_t    = (used_t + idle × (gpu_count × 8,760 − used_t)) × kW × PUE / 1,000 × $/MWh
 /// opex_t     = gpu_count × other_opex_per_gpu_month × 12 + opex_fraction × revenue_t
 /// NOI_t      = revenue_t − power_t − opex_t
 /// dep_t      = (C_g − R_g) / L
@@ -316,8 +582,11 @@ impl GpuCloudInput {
 /// capex_t    = C_{t/L} when L divides t, t < horizon and the fleet is refreshed; C_0 at t = 0
 /// residual_t = R_{t/L − 1} when L divides t, 0 < t < horizon and fleet t/L − 1 served
 /// terminal_H = C_g − (C_g − R_g) × (H − gL) / L   or   max(0, multiple × NOI_H)
-/// CF_t       = NOI_t − tax_t − capex_t + residual_t + terminal_t
+/// prepaid_t  = Σ prepayment_k of contracts starting at t + 1
+/// drawn_t    = Σ in force  prepayment_k × contract_k,t / Σ_s contract_k,s
+/// CF_t       = NOI_t − tax_t − capex_t + residual_t + terminal_t + prepaid_t − drawn_t
 /// ```
+/// Tax is on NOI as earned: a prepayment is taxed as it is drawn.
 /// Without a refresh, years after the first fleet's life are empty.
 /// NPV, IRR and payback are those of [`cash_flow`].
 pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
@@ -327,11 +596,18 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
     let (first_capex, _, _) = input
         .fleet(0)?
         .ok_or(CoreError::Overflow { quantity: "capex" })?;
+    let prepaid = input.prepayment_received(0)?;
+    let first_flow = prepaid.sub_or(first_capex, "cash_flow")?;
     let mut years = vec![GpuCloudYear {
         year: 0,
         utilization: Decimal::ZERO,
         gpu_hours_sold: Decimal::ZERO,
         price_per_gpu_hour: Decimal::ZERO,
+        contracted_gpus: 0,
+        contracted_gpu_hours: Decimal::ZERO,
+        spot_gpu_hours: Decimal::ZERO,
+        contracted_revenue: Decimal::ZERO,
+        spot_revenue: Decimal::ZERO,
         revenue: Decimal::ZERO,
         power_cost: Decimal::ZERO,
         other_opex: Decimal::ZERO,
@@ -341,8 +617,10 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
         capex: first_capex,
         residual_proceeds: Decimal::ZERO,
         terminal_value: Decimal::ZERO,
-        cash_flow: Decimal::ZERO.sub_or(first_capex, "cash_flow")?,
-        cumulative: Decimal::ZERO.sub_or(first_capex, "cash_flow")?,
+        prepayment_received: prepaid,
+        prepayment_drawn: Decimal::ZERO,
+        cash_flow: first_flow,
+        cumulative: first_flow,
     }];
     let slots = HOURS_PER_YEAR.mul_or(Decimal::from(input.gpu_count), "utilization")?;
     let mut refresh_years = Vec::new();
@@ -355,6 +633,7 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
         };
         row.capex = Decimal::ZERO;
         row.cash_flow = Decimal::ZERO;
+        row.prepayment_received = Decimal::ZERO;
         if let Some((capex, residual, new_price)) = input.fleet(g)? {
             let mut price = new_price;
             for _ in 0..age {
@@ -363,8 +642,33 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
                     "price",
                 )?;
             }
-            let hours = input.gpu_hours(t)?;
-            let [revenue, power_cost, other_opex, noi] = input.operations(hours, price)?;
+            let used_share = input.contracted_utilization;
+            let mut contracted_gpus = 0u64;
+            let (mut paid, mut contracted, mut contracted_used) =
+                (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            for c in input.contracts.iter().filter(|c| c.in_force(t)) {
+                contracted_gpus += c.gpu_count;
+                paid = paid.add_or(c.paid_hours(t, used_share)?, "contracted_gpu_hours")?;
+                contracted = contracted.add_or(c.revenue(t, used_share)?, "contracted_revenue")?;
+                contracted_used = contracted_used.add_or(
+                    Decimal::from(c.gpu_count)
+                        .mul_or(HOURS_PER_YEAR, "power_cost")?
+                        .mul_or(used_share.get(), "power_cost")?,
+                    "power_cost",
+                )?;
+            }
+            let spot_gpus = Decimal::from(input.gpu_count - contracted_gpus);
+            let spot_hours = input.utilization.hours(spot_gpus, t)?;
+            let [revenue, power_cost, other_opex, noi] =
+                input.operations(spot_hours, price, contracted, contracted_used)?;
+            let hours = paid.add_or(spot_hours, "gpu_hours_sold")?;
+            row.contracted_gpus = contracted_gpus;
+            row.contracted_gpu_hours = paid;
+            row.spot_gpu_hours = spot_hours;
+            row.contracted_revenue = contracted;
+            row.spot_revenue = spot_hours.mul_or(price, "revenue")?;
+            row.prepayment_received = input.prepayment_received(t)?;
+            row.prepayment_drawn = input.prepayment_drawn(t)?;
             let depreciation = capex
                 .sub_or(residual, "depreciation")?
                 .div_or(Decimal::from(life), "depreciation")?;
@@ -408,7 +712,9 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
             .sub_or(row.tax, "cash_flow")?
             .sub_or(row.capex, "cash_flow")?
             .add_or(row.residual_proceeds, "cash_flow")?
-            .add_or(row.terminal_value, "cash_flow")?;
+            .add_or(row.terminal_value, "cash_flow")?
+            .add_or(row.prepayment_received, "cash_flow")?
+            .sub_or(row.prepayment_drawn, "cash_flow")?;
         let before = years.last().map_or(Decimal::ZERO, |y| y.cumulative);
         row.cumulative = before.add_or(row.cash_flow, "cumulative")?;
         years.push(row);
@@ -431,9 +737,22 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
         None
     };
     let [stabilized_revenue, _, _, stabilized_noi] = input.operations(
-        slots.mul_or(input.utilization.get(), "stabilized_noi")?,
+        slots.mul_or(input.utilization.stabilized(), "stabilized_noi")?,
         input.price_per_gpu_hour.get(),
+        Decimal::ZERO,
+        Decimal::ZERO,
     )?;
+    let revenue_total = years
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, y| acc.add_or(y.revenue, "revenue_total"))?;
+    let contracted_revenue_total = years.iter().try_fold(Decimal::ZERO, |acc, y| {
+        acc.add_or(y.contracted_revenue, "contracted_revenue_total")
+    })?;
+    let contracted_share = if revenue_total > Decimal::ZERO {
+        Some(contracted_revenue_total.div_or(revenue_total, "contracted_share")?)
+    } else {
+        None
+    };
     let noi_margin = if stabilized_revenue > Decimal::ZERO {
         Some(stabilized_noi.div_or(stabilized_revenue, "noi_margin")?)
     } else {
@@ -445,6 +764,9 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
         payback_years: cash_flow::payback(&flows)?,
         years,
         total_capex,
+        revenue_total,
+        contracted_revenue_total,
+        contracted_share,
         equity_multiple,
         stabilized_revenue,
         stabilized_noi,
@@ -480,8 +802,12 @@ pub(crate) mod tests {
             capex_per_gpu: usd(dec!(25_000)),
             price_per_gpu_hour: usd(dec!(2.5)),
             price_decline_per_year: fraction(dec!(0.2)),
-            utilization: fraction(dec!(0.8)),
-            months_to_ramp: 12,
+            utilization: SpotUtilization::Ramp {
+                utilization: fraction(dec!(0.8)),
+                months_to_ramp: 12,
+            },
+            contracts: Vec::new(),
+            contracted_utilization: Fraction::ONE,
             useful_life_years: 3,
             residual_fraction: fraction(dec!(0.1)),
             refresh: Some(Refresh {
@@ -735,6 +1061,297 @@ pub(crate) mod tests {
         // Always on: 1,000 × 8,760 × 1.4 × 1.25 / 1,000 × 50 = 766,500.
         assert_eq!(out.years[1].power_cost, dec!(766_500));
         assert_eq!(out.years[2].power_cost, dec!(766_500));
+    }
+
+    /// 1,000 GPUs at $20,000 (10% residual) on a 3-year life with no
+    /// refresh, 3 years; 600 under a 2-year take-or-pay contract from
+    /// year 1 at $2.50 escalating 3%, prepaid 20% of its revenue; the other
+    /// 400 spot at $2.00 falling 10% a year at 75%; 1 kW at PUE 1.25 and
+    /// $40/MWh; $100 per GPU-month; 20% tax; 10%.
+    fn contracted_fleet() -> GpuCloudInput {
+        GpuCloudInput {
+            gpu_count: 1_000,
+            capex_per_gpu: usd(dec!(20_000)),
+            price_per_gpu_hour: usd(dec!(2)),
+            price_decline_per_year: fraction(dec!(0.1)),
+            utilization: SpotUtilization::Ramp {
+                utilization: fraction(dec!(0.75)),
+                months_to_ramp: 0,
+            },
+            contracts: vec![Contract {
+                gpu_count: 600,
+                price_per_gpu_hour: usd(dec!(2.5)),
+                escalator_per_year: dec!(0.03),
+                start_year: 1,
+                term_years: 2,
+                prepayment: usd(dec!(5_334_840)),
+                take_or_pay: true,
+            }],
+            contracted_utilization: Fraction::ONE,
+            useful_life_years: 3,
+            residual_fraction: fraction(dec!(0.1)),
+            refresh: None,
+            power_kw_per_gpu: dec!(1),
+            pue: Pue::new(dec!(1.25)).unwrap(),
+            power_price_per_mwh: usd(dec!(40)),
+            idle_power_fraction: Fraction::ZERO,
+            other_opex_per_gpu_month: usd(dec!(100)),
+            opex_fraction_of_revenue: Fraction::ZERO,
+            tax_rate: fraction(dec!(0.2)),
+            discount_rate: dec!(0.1),
+            horizon_years: 3,
+            terminal: Terminal::BookValue,
+        }
+    }
+
+    #[test]
+    fn contracted_and_spot_gpus_match_a_hand_built_table() {
+        // Contract: 600 × 8,760 = 5,256,000 h paid a year (take-or-pay), at
+        // $2.50 in year 1 (13,140,000) and $2.575 in year 2 (13,534,200);
+        // over the term 26,674,200, so the 20% prepayment is 5,334,840,
+        // received at year 0 and drawn 20% of each year's contract revenue:
+        // 2,628,000 and 2,706,840. Year 3: no contract, all 1,000 are spot.
+        // Spot hours: 400 × 8,760 × 0.75 = 2,628,000 (years 1, 2),
+        // 1,000 × 8,760 × 0.75 = 6,570,000 (year 3), at 2.00, 1.80, 1.62.
+        // Power: (contracted 5,256,000 + spot 2,628,000) = 7,884,000 h ×
+        // 1 kW × 1.25 / 1,000 = 9,855 MWh × $40 = 394,200; year 3
+        // 6,570,000 h → 8,212.5 MWh → 328,500. Opex 1,000 × 100 × 12.
+        // Depreciation (20,000,000 − 2,000,000) / 3 = 6,000,000.
+        //
+        // year contract    spot        revenue     power    NOI         tax (20% × (NOI − 6M))
+        // 1    13,140,000  5,256,000   18,396,000  394,200  16,801,800  2,160,360
+        // 2    13,534,200  4,730,400   18,264,600  394,200  16,670,400  2,134,080
+        // 3    0           10,643,400  10,643,400  328,500   9,114,900    622,980
+        // CF: year 0 −20,000,000 + 5,334,840 = −14,665,160;
+        // 1: 16,801,800 − 2,160,360 − 2,628,000 = 12,013,440;
+        // 2: 16,670,400 − 2,134,080 − 2,706,840 = 11,829,480;
+        // 3: 9,114,900 − 622,980 + 2,000,000 (the retired fleet's
+        //    residual, its book value at the horizon) = 10,491,920.
+        let out = gpu_cloud(&contracted_fleet()).unwrap();
+        let rows: Vec<_> = out
+            .years
+            .iter()
+            .map(|y| {
+                [
+                    Decimal::from(y.contracted_gpus),
+                    y.contracted_gpu_hours,
+                    y.spot_gpu_hours,
+                    y.contracted_revenue,
+                    y.spot_revenue,
+                    y.revenue,
+                    y.power_cost,
+                    y.other_opex,
+                    y.noi,
+                    y.tax,
+                    y.prepayment_received,
+                    y.prepayment_drawn,
+                    y.cash_flow,
+                ]
+            })
+            .collect();
+        let zero = Decimal::ZERO;
+        assert_eq!(
+            rows,
+            [
+                [
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    dec!(5_334_840),
+                    zero,
+                    dec!(-14_665_160)
+                ],
+                [
+                    dec!(600),
+                    dec!(5_256_000),
+                    dec!(2_628_000),
+                    dec!(13_140_000),
+                    dec!(5_256_000),
+                    dec!(18_396_000),
+                    dec!(394_200),
+                    dec!(1_200_000),
+                    dec!(16_801_800),
+                    dec!(2_160_360),
+                    zero,
+                    dec!(2_628_000),
+                    dec!(12_013_440)
+                ],
+                [
+                    dec!(600),
+                    dec!(5_256_000),
+                    dec!(2_628_000),
+                    dec!(13_534_200),
+                    dec!(4_730_400),
+                    dec!(18_264_600),
+                    dec!(394_200),
+                    dec!(1_200_000),
+                    dec!(16_670_400),
+                    dec!(2_134_080),
+                    zero,
+                    dec!(2_706_840),
+                    dec!(11_829_480)
+                ],
+                [
+                    zero,
+                    zero,
+                    dec!(6_570_000),
+                    zero,
+                    dec!(10_643_400),
+                    dec!(10_643_400),
+                    dec!(328_500),
+                    dec!(1_200_000),
+                    dec!(9_114_900),
+                    dec!(622_980),
+                    zero,
+                    zero,
+                    dec!(10_491_920)
+                ],
+            ]
+        );
+        assert_eq!(out.years[3].terminal_value, dec!(2_000_000));
+        // Sold / all hours: (5,256,000 + 2,628,000) / 8,760,000 = 0.9.
+        assert_eq!(out.years[1].utilization, dec!(0.9));
+        assert_eq!(out.years[2].price_per_gpu_hour, dec!(1.8));
+        // Contracted 26,674,200 of 47,304,000 in all.
+        assert_eq!(out.revenue_total, dec!(47_304_000));
+        assert_eq!(out.contracted_revenue_total, dec!(26_674_200));
+        assert_eq!(
+            out.contracted_share,
+            Some(dec!(26_674_200) / dec!(47_304_000))
+        );
+        // NPV at 10%: −14,665,160 + 12,013,440 / 1.1 + 11,829,480 / 1.21
+        // + 10,491,920 / 1.331 = −14,665,160 + 10,921,309.0909
+        // + 9,776,429.7521 + 7,882,734.7859 = 13,915,313.63.
+        assert_eq!(out.npv.round_dp(2), dec!(13_915_313.63));
+    }
+
+    #[test]
+    fn a_contract_not_taken_or_paid_earns_and_draws_power_for_the_hours_used() {
+        let mut input = contracted_fleet();
+        input.contracts[0].take_or_pay = false;
+        input.contracts[0].prepayment = Usd::ZERO;
+        input.contracted_utilization = fraction(dec!(0.5));
+        let out = gpu_cloud(&input).unwrap();
+        // Half the 5,256,000 contracted hours are used and paid:
+        // 2,628,000 × 2.50 = 6,570,000; power for 2,628,000 + 2,628,000
+        // spot hours = 5,256,000 × 1.25 / 1,000 × 40 = 262,800.
+        assert_eq!(out.years[1].contracted_gpu_hours, dec!(2_628_000));
+        assert_eq!(out.years[1].contracted_revenue, dec!(6_570_000));
+        assert_eq!(out.years[1].power_cost, dec!(262_800));
+        assert_eq!(out.years[0].cash_flow, dec!(-20_000_000));
+    }
+
+    #[test]
+    fn contracts_beyond_the_fleet_or_its_life_are_refused_by_name() {
+        let field = |input: GpuCloudInput| {
+            gpu_cloud(&input)
+                .unwrap_err()
+                .field()
+                .map(str::to_owned)
+                .unwrap()
+        };
+        let mut input = contracted_fleet();
+        input.contracts[0].gpu_count = 1_001;
+        assert_eq!(field(input), "contracts[0].gpu_count");
+        // Two contracts of 600 overlap in year 2: 1,200 > 1,000.
+        let mut input = contracted_fleet();
+        let mut second = input.contracts[0].clone();
+        second.start_year = 2;
+        second.term_years = 1;
+        second.prepayment = Usd::ZERO;
+        input.contracts.push(second.clone());
+        assert_eq!(field(input), "contracts[1].gpu_count");
+        // Back to back they fit: 600 in years 1 and 2, then 600 in year 3.
+        let mut input = contracted_fleet();
+        second.start_year = 3;
+        input.contracts.push(second);
+        assert!(gpu_cloud(&input).is_ok());
+        // A 4-year contract outlives a 3-year fleet that is not refreshed.
+        let mut input = contracted_fleet();
+        input.horizon_years = 4;
+        input.contracts[0].term_years = 4;
+        assert_eq!(field(input.clone()), "contracts[0].term_years");
+        input.refresh = Some(Refresh {
+            capex_per_gpu: usd(dec!(20_000)),
+            price_per_gpu_hour: usd(dec!(2)),
+        });
+        assert!(gpu_cloud(&input).is_ok());
+        // Past the horizon, or prepaid beyond its revenue.
+        let mut input = contracted_fleet();
+        input.contracts[0].term_years = 3;
+        input.contracts[0].start_year = 2;
+        assert_eq!(field(input), "contracts[0].term_years");
+        let mut input = contracted_fleet();
+        input.contracts[0].prepayment = usd(dec!(26_674_200.01));
+        assert_eq!(field(input), "contracts[0].prepayment_usd");
+    }
+
+    #[test]
+    fn a_utilisation_path_sells_each_years_share_and_holds_the_last() {
+        let mut input = small_fleet();
+        input.utilization =
+            SpotUtilization::ByYear(vec![fraction(dec!(0.5)), fraction(dec!(0.9))]);
+        let out = gpu_cloud(&input).unwrap();
+        // Hours: 1,000 × 8,760 × 0.5 = 4,380,000 in year 1, then
+        // × 0.9 = 7,884,000 in every later year (the last value holds).
+        // Year 1: revenue 4,380,000 × 2.50 = 10,950,000; power 4,380,000 ×
+        // 1.4 × 1.25 / 1,000 = 7,665 MWh × 50 = 383,250; opex 1,200,000
+        // + 5% × 10,950,000 = 1,747,500; NOI 8,819,250.
+        // Year 2: 7,884,000 × 2.00 = 15,768,000; 13,797 MWh → 689,850;
+        // opex 1,200,000 + 788,400 = 1,988,400; NOI 13,089,750.
+        // Year 4 (new fleet): 7,884,000 × 2.50 = 19,710,000.
+        let hours: Vec<_> = out.years.iter().map(|y| y.gpu_hours_sold).collect();
+        assert_eq!(
+            hours,
+            [
+                dec!(0),
+                dec!(4_380_000),
+                dec!(7_884_000),
+                dec!(7_884_000),
+                dec!(7_884_000),
+                dec!(7_884_000),
+                dec!(7_884_000)
+            ]
+        );
+        let y1 = &out.years[1];
+        assert_eq!(
+            (y1.revenue, y1.power_cost, y1.other_opex, y1.noi),
+            (
+                dec!(10_950_000),
+                dec!(383_250),
+                dec!(1_747_500),
+                dec!(8_819_250)
+            )
+        );
+        let y2 = &out.years[2];
+        assert_eq!(
+            (y2.revenue, y2.power_cost, y2.other_opex, y2.noi),
+            (
+                dec!(15_768_000),
+                dec!(689_850),
+                dec!(1_988_400),
+                dec!(13_089_750)
+            )
+        );
+        assert_eq!(out.years[4].revenue, dec!(19_710_000));
+        // Stabilised at the last value: 7,884,000 × 2.50.
+        assert_eq!(out.stabilized_revenue, dec!(19_710_000));
+        // A one-value path is the same model as a flat utilisation.
+        let mut flat = small_fleet();
+        flat.utilization = SpotUtilization::Ramp {
+            utilization: fraction(dec!(0.8)),
+            months_to_ramp: 0,
+        };
+        let mut path = flat.clone();
+        path.utilization = SpotUtilization::ByYear(vec![fraction(dec!(0.8))]);
+        assert_eq!(gpu_cloud(&flat).unwrap(), gpu_cloud(&path).unwrap());
     }
 
     #[test]

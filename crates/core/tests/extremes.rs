@@ -461,15 +461,16 @@ proptest! {
         discount_bp in -9_900i64..=1_000_000,
         multiple in prop::option::of(0i64..=100),
     ) {
-        use infraval_core::gpu_cloud::{gpu_cloud, GpuCloudInput, Refresh, Terminal, MAX_KW_PER_GPU};
+        use infraval_core::gpu_cloud::{gpu_cloud, GpuCloudInput, Refresh, SpotUtilization, Terminal, MAX_KW_PER_GPU};
         let half = Fraction::new(Decimal::new(5, 1)).unwrap();
         let input = GpuCloudInput {
             gpu_count,
             capex_per_gpu: Usd::new(capex).unwrap(),
             price_per_gpu_hour: Usd::new(price).unwrap(),
             price_decline_per_year: half,
-            utilization: Fraction::ONE,
-            months_to_ramp: ramp,
+            utilization: SpotUtilization::Ramp { utilization: Fraction::ONE, months_to_ramp: ramp },
+            contracts: Vec::new(),
+            contracted_utilization: Fraction::ONE,
             useful_life_years: life,
             residual_fraction: half,
             refresh: Some(Refresh {
