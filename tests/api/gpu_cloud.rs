@@ -142,3 +142,195 @@ async fn a_gpu_cloud_is_a_segment_of_the_sum_of_the_parts() {
         "scenarios[0].data_centers[1].gpu_cloud.utilization"
     );
 }
+
+/// Without `contracts` every answer is what it was: the README's two
+/// requests, answered by main at 5dad71a before contracts existed (the
+/// fixtures, without the engine version), equal today's answers once the
+/// fields contracts added are set aside.
+#[tokio::test]
+async fn without_contracts_the_readme_answers_are_unchanged() {
+    let app = spawn_app().await;
+    for (life, before) in [
+        (4, include_str!("fixtures/gpu_cloud_main_4_year_life.json")),
+        (6, include_str!("fixtures/gpu_cloud_main_6_year_life.json")),
+    ] {
+        let mut body = GpuCloudRequest::austin_county();
+        body["useful_life_years"] = json!(life);
+        let res = app.post_json("/v1/gpu-cloud/project", &body).await;
+        assert_eq!(res.status(), 200);
+        let mut now: Value = res.json().await.unwrap();
+        let top = now.as_object_mut().unwrap();
+        assert_eq!(top["contracted_revenue_total"], json!(0.0));
+        assert_eq!(top["contracted_share"], json!(0.0));
+        for key in [
+            "revenue_total",
+            "contracted_revenue_total",
+            "contracted_share",
+        ] {
+            top.remove(key);
+        }
+        top["meta"].as_object_mut().unwrap().remove("engine_version");
+        for year in now["years"].as_array_mut().unwrap() {
+            let year = year.as_object_mut().unwrap();
+            assert_eq!(year["contracted_gpus"], json!(0));
+            assert_eq!(year["spot_revenue"], year["revenue"]);
+            for key in [
+                "contracted_gpus",
+                "contracted_gpu_hours",
+                "spot_gpu_hours",
+                "contracted_revenue",
+                "spot_revenue",
+                "prepayment_received",
+                "prepayment_drawn",
+            ] {
+                year.remove(key);
+            }
+        }
+        let before: Value = serde_json::from_str(before).unwrap();
+        assert_eq!(now, before, "{life}-year life");
+    }
+}
+
+/// The core test's contracted fleet
+/// (`gpu_cloud::tests::contracted_fleet`): 1,000 GPUs, 600 of them under a
+/// 2-year take-or-pay contract at $2.50 escalating 3% with 20% prepaid,
+/// 400 spot at $2.00 falling 10% a year at 75%, no refresh, 3 years.
+fn contracted_fleet() -> Value {
+    json!({
+        "gpu_count": 1000,
+        "capex_per_gpu": 20000,
+        "price_per_gpu_hour": 2.0,
+        "price_decline_per_year": 0.1,
+        "utilization": 0.75,
+        "useful_life_years": 3,
+        "residual_fraction": 0.1,
+        "refresh": false,
+        "contracts": [{
+            "name": "anchor tenant",
+            "gpu_count": 600,
+            "price_per_gpu_hour": 2.5,
+            "escalator_per_year": 0.03,
+            "term_years": 2,
+            "prepayment_usd": 5334840
+        }],
+        "power_kw_per_gpu": 1.0,
+        "pue": 1.25,
+        "power_price_per_mwh": 40,
+        "other_opex_per_gpu_month": 100,
+        "tax_rate": 0.2,
+        "discount_rate": 0.1,
+        "horizon_years": 3
+    })
+}
+
+#[tokio::test]
+async fn a_contracted_fleet_answers_its_hand_built_table() {
+    let app = spawn_app().await;
+    let req: GpuCloudRequest = serde_json::from_value(contracted_fleet()).unwrap();
+    let out = app.client.gpu_cloud_project(&req).await.unwrap();
+    // Worked out line by line in the core test: contract revenue
+    // 600 × 8,760 × 2.50 = 13,140,000 then × 1.03 = 13,534,200; spot
+    // 400 × 8,760 × 0.75 × 2.00 = 5,256,000, × 1.80 = 4,730,400, then all
+    // 1,000 spot at 1.62: 10,643,400. Prepayment 5,334,840 in at year 0,
+    // drawn 2,628,000 and 2,706,840. Cash flows −14,665,160; 12,013,440;
+    // 11,829,480; 10,491,920. NPV at 10% = 13,915,313.63.
+    let contracted: Vec<_> = out
+        .years
+        .iter()
+        .map(|y| y.contracted_revenue.get())
+        .collect();
+    assert_eq!(
+        contracted,
+        [dec!(0), dec!(13140000), dec!(13534200), dec!(0)]
+    );
+    let spot: Vec<_> = out.years.iter().map(|y| y.spot_revenue.get()).collect();
+    assert_eq!(
+        spot,
+        [dec!(0), dec!(5256000), dec!(4730400), dec!(10643400)]
+    );
+    let flows: Vec<_> = out.years.iter().map(|y| y.cash_flow.get()).collect();
+    assert_eq!(
+        flows,
+        [
+            dec!(-14665160),
+            dec!(12013440),
+            dec!(11829480),
+            dec!(10491920)
+        ]
+    );
+    assert_eq!(out.years[0].prepayment_received, dec!(5334840));
+    assert_eq!(out.years[2].prepayment_drawn, dec!(2706840));
+    assert_eq!(out.npv, dec!(13915313.63));
+    assert_eq!(out.contracted_revenue_total, dec!(26674200));
+    // 26,674,200 / 47,304,000 = 0.5638888…
+    assert_eq!(
+        out.contracted_share.map(|s| s.get()),
+        Some(dec!(0.56388889))
+    );
+}
+
+#[tokio::test]
+async fn a_contract_over_the_fleet_is_refused_naming_the_contract() {
+    let app = spawn_app().await;
+    let mut body = contracted_fleet();
+    body["contracts"][0]["gpu_count"] = json!(1001);
+    let problem = assert_problem(
+        app.post_json("/v1/gpu-cloud/project", &body).await,
+        422,
+        "inconsistent",
+    )
+    .await;
+    assert_eq!(problem["field"], "contracts[0].gpu_count");
+    // Without a refresh, a contract may not outlive the 3-year fleet.
+    let mut body = contracted_fleet();
+    body["horizon_years"] = json!(4);
+    body["contracts"][0]["term_years"] = json!(4);
+    let problem = assert_problem(
+        app.post_json("/v1/gpu-cloud/project", &body).await,
+        422,
+        "inconsistent",
+    )
+    .await;
+    assert_eq!(problem["field"], "contracts[0].term_years");
+}
+
+#[tokio::test]
+async fn both_utilisation_forms_are_refused_naming_the_path() {
+    let app = spawn_app().await;
+    let mut body = contracted_fleet();
+    body["utilization_by_year"] = json!([0.5, 0.9]);
+    let problem = assert_problem(
+        app.post_json("/v1/gpu-cloud/project", &body).await,
+        422,
+        "inconsistent",
+    )
+    .await;
+    assert_eq!(problem["field"], "utilization_by_year");
+    // A ramp is not read with a path either.
+    body.as_object_mut().unwrap().remove("utilization");
+    body["months_to_ramp"] = json!(6);
+    let problem = assert_problem(
+        app.post_json("/v1/gpu-cloud/project", &body).await,
+        422,
+        "inconsistent",
+    )
+    .await;
+    assert_eq!(problem["field"], "months_to_ramp");
+    // A path value typed as a percent names its index.
+    body.as_object_mut().unwrap().remove("months_to_ramp");
+    body["utilization_by_year"] = json!([0.5, 90]);
+    let problem = assert_problem(
+        app.post_json("/v1/gpu-cloud/project", &body).await,
+        422,
+        "out_of_range",
+    )
+    .await;
+    assert_eq!(problem["field"], "utilization_by_year[1]");
+    // And the path alone answers: 400 spot GPUs at 50% in year 1.
+    body["utilization_by_year"] = json!([0.5, 0.9]);
+    let res = app.post_json("/v1/gpu-cloud/project", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    // 400 × 8,760 × 0.5 = 1,752,000 spot hours × $2.00 = 3,504,000.
+    assert_eq!(out["years"][1]["spot_revenue"], json!(3504000.0));
+}

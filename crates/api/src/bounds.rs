@@ -130,6 +130,15 @@ pub const OPEX_PER_GPU_MONTH: Bounds = Bounds::closed(dec!(0), dec!(100_000));
 /// A GPU cloud's horizon, years: 1 to 30.
 pub const GPU_CLOUD_HORIZON_YEARS: Bounds =
     Bounds::closed(dec!(1), whole(gpu_cloud::MAX_HORIZON_YEARS as u64));
+/// Spot utilisation of each operating year: 1 to 30 fractions.
+pub const UTILIZATION_BY_YEAR: Items =
+    Items::new(FRACTION, gpu_cloud::MAX_HORIZON_YEARS as usize).non_empty();
+/// GPU contracts on one fleet: at most 20.
+pub const GPU_CONTRACTS: Nested = Nested::list(gpu_cloud::MAX_CONTRACTS);
+/// A GPU contract's first operating year, or its term in years: 1 to 30
+/// (the contract also ends by the horizon).
+pub const CONTRACT_YEARS: Bounds =
+    Bounds::closed(dec!(1), whole(gpu_cloud::MAX_HORIZON_YEARS as u64));
 
 /// A loan's interest rate a year: 0 to 0.5.
 pub const LOAN_RATE: Bounds = Bounds::closed(dec!(0), financing::MAX_LOAN_RATE).fraction();

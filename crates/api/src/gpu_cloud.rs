@@ -2,7 +2,7 @@
 
 use infraval_core::colocation::Pue;
 use infraval_core::error::AtField;
-use infraval_core::gpu_cloud::{self, GpuCloudInput, Refresh, Terminal};
+use infraval_core::gpu_cloud::{self, Contract, GpuCloudInput, Refresh, SpotUtilization, Terminal};
 use infraval_core::num::{Fraction, Usd};
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
@@ -44,14 +44,34 @@ pub struct GpuCloudRequest {
     /// Default 0.
     #[wire(bounds::FRACTION, default = Decimal::ZERO)]
     pub price_decline_per_year: Option<Num>,
-    /// Utilisation once ramped: GPU-hours sold / GPU-hours, a fraction.
+    /// Spot utilisation once ramped: spot GPU-hours sold / spot
+    /// GPU-hours, a fraction. Exactly one of this and
+    /// `utilization_by_year`.
     #[wire(bounds::FRACTION)]
-    pub utilization: Num,
+    pub utilization: Option<Num>,
     /// Months of a straight-line ramp to `utilization` from the start of
     /// operations: month `j` (0-based) sells `utilization × min(j + 1,
-    /// months) / months`. Not repeated at a refresh. Default 0 (none).
-    #[wire(bounds::MONTHS_TO_RAMP, default = 0)]
+    /// months) / months`. Not repeated at a refresh. Default 0 (none);
+    /// only with `utilization`.
+    #[wire(bounds::MONTHS_TO_RAMP, default_with = |r: &Self| r.utilization_by_year.is_none().then_some(Int::new(0)))]
     pub months_to_ramp: Option<Int>,
+    /// Spot utilisation of operating years 1, 2, … (fractions, 1 to 30 of
+    /// them); the last value holds for the years after. In place of
+    /// `utilization` and `months_to_ramp`. Like the ramp, not restarted at
+    /// a refresh.
+    #[wire(bounds::UTILIZATION_BY_YEAR)]
+    pub utilization_by_year: Option<Vec<Num>>,
+    /// GPUs sold for a term at a fixed price, at most 20. The contracts in
+    /// force in a year hold at most `gpu_count` GPUs; the rest are sold at
+    /// the spot price and utilisation. Default: none, all spot.
+    #[wire(bounds::GPU_CONTRACTS)]
+    pub contracts: Option<Vec<GpuContractRequest>>,
+    /// Share of contracted GPU-hours the customers use, a fraction: the
+    /// contracted GPUs draw power for it, and a contract that is not
+    /// take-or-pay is paid for it only. Default 1 with `contracts`; only
+    /// with them.
+    #[wire(bounds::FRACTION, default_with = |r: &Self| r.contracts.is_some().then_some(Num::new(Decimal::ONE)))]
+    pub contracted_utilization: Option<Num>,
     /// Years each fleet serves; GPU clouds depreciate over 4 to 6.
     #[wire(bounds::USEFUL_LIFE_YEARS)]
     pub useful_life_years: Int,
@@ -110,6 +130,75 @@ pub struct GpuCloudRequest {
     pub exit_multiple: Option<Num>,
 }
 
+/// GPUs sold for a term at a fixed price, as the miners' GPU deals are
+/// written (IREN–Microsoft, Nebius–Microsoft, CoreWeave's take-or-pay
+/// contracts).
+///
+/// The contract runs whole operating years `start_year` to `start_year +
+/// term_years − 1`, which must end by `horizon_years` and, without
+/// `refresh`, by the end of the first fleet's life (a refreshed fleet
+/// serves it on). Year `k` of the contract (0-based) is priced at
+/// `price_per_gpu_hour × (1 + escalator_per_year)^k`. Under take-or-pay
+/// (the default) it earns `gpu_count × 8,760 × price` a year whatever is
+/// used; otherwise only the `contracted_utilization` share is paid. A
+/// prepayment is received the day the contract starts (the end of year
+/// `start_year − 1`, year 0 for a contract from year 1) and drawn down in
+/// proportion to the contract's revenue: each year it covers `prepayment ×
+/// that year's contract revenue / the term's`, which is billed but not
+/// received in cash.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
+#[serde(deny_unknown_fields)]
+pub struct GpuContractRequest {
+    /// The customer or the contract, at most 100 characters.
+    pub name: String,
+    /// GPUs the contract holds, 1 to the fleet's `gpu_count`.
+    #[wire(bounds::GPU_COUNT)]
+    pub gpu_count: Int,
+    /// Price in the contract's first year, USD per contracted GPU-hour.
+    #[wire(bounds::PRICE_PER_GPU_HOUR)]
+    pub price_per_gpu_hour: Num,
+    /// Yearly change of the price, a fraction (−0.5 to 0.5). Default 0.
+    #[wire(bounds::RENT_ESCALATOR, default = Decimal::ZERO)]
+    pub escalator_per_year: Option<Num>,
+    /// The contract's first operating year (1-based). Default 1.
+    #[wire(bounds::CONTRACT_YEARS, default = 1)]
+    pub start_year: Option<Int>,
+    /// Whole years the contract runs.
+    #[wire(bounds::CONTRACT_YEARS)]
+    pub term_years: Int,
+    /// Paid in advance by the customer, USD, at most the contract's revenue
+    /// over its term. Default 0.
+    #[wire(bounds::USD, default = Decimal::ZERO)]
+    pub prepayment_usd: Option<Num>,
+    /// Every contracted GPU-hour is paid whether used or not. Default true.
+    #[wire(default = true)]
+    pub take_or_pay: Option<bool>,
+}
+
+impl GpuContractRequest {
+    /// Converts contract `i`, naming faults `contracts[i].<field>`.
+    fn into_contract(self, i: usize) -> Result<Contract, CoreError> {
+        let at = |f: &str| format!("contracts[{i}].{f}");
+        if self.name.chars().count() > crate::lease::MAX_TENANT_CHARS {
+            return Err(CoreError::Inconsistent {
+                field: at("name"),
+                reason: "a contract's name is at most 100 characters",
+            });
+        }
+        Ok(Contract {
+            gpu_count: self.gpu_count.to_u64(),
+            price_per_gpu_hour: Usd::new(self.price_per_gpu_hour.get())
+                .at(at("price_per_gpu_hour"))?,
+            escalator_per_year: self.escalator_per_year.map_or(Decimal::ZERO, Num::get),
+            start_year: self.start_year.map_or(1, Int::to_u32),
+            term_years: self.term_years.to_u32(),
+            prepayment: Usd::new(self.prepayment_usd.map_or(Decimal::ZERO, Num::get))
+                .at(at("prepayment_usd"))?,
+            take_or_pay: self.take_or_pay.unwrap_or(true),
+        })
+    }
+}
+
 impl GpuCloudRequest {
     /// The README's GPU cloud: 20,000 H100-class GPUs on 28 MW of IT load
     /// (a slice of CleanSpark's 285 MW Austin County campus), at figures in
@@ -136,6 +225,34 @@ impl GpuCloudRequest {
     }
 }
 
+impl GpuCloudRequest {
+    /// The Austin County fleet with most of it under a term contract
+    /// written like IREN's with Microsoft (a 5-year take-or-pay contract
+    /// on the fleet, about a fifth prepaid), scaled to 20,000 GPUs: 16,000
+    /// contracted for years 1 to 5 at a fixed $2.20 a GPU-hour with 20% of
+    /// the contract's revenue prepaid and 95% of the hours used, the other
+    /// 4,000 at spot. A 5-year life
+    /// matches the contract; the fleet is refreshed at year 5 and sold at
+    /// spot after it. Illustrative figures, not any filing's.
+    pub fn austin_county_contracted() -> serde_json::Value {
+        let mut body = GpuCloudRequest::austin_county();
+        body["useful_life_years"] = json!(5);
+        body["horizon_years"] = json!(10);
+        body["contracts"] = json!([{
+            "name": "hyperscaler (illustrative)",
+            "gpu_count": 16000,
+            "price_per_gpu_hour": 2.2,
+            "escalator_per_year": 0,
+            "start_year": 1,
+            "term_years": 5,
+            "prepayment_usd": 308352000,
+            "take_or_pay": true
+        }]);
+        body["contracted_utilization"] = json!(0.95);
+        body
+    }
+}
+
 impl Examples for GpuCloudRequest {
     fn examples() -> Vec<Example> {
         let mut six_years = GpuCloudRequest::austin_county();
@@ -155,6 +272,24 @@ impl Examples for GpuCloudRequest {
                 name: "six_year_life_and_an_exit_multiple",
                 summary: "The same fleet on a 6-year life, refreshed at year 6 with a next generation at $45,000 renting at $2.50, idle GPUs drawing 30% power, 3% of revenue in opex, sold at 4 times the last year's NOI",
                 body: six_years,
+            },
+            Example {
+                name: "contracted_capacity",
+                summary: "The Austin County fleet on a 5-year life over 10 years, 16,000 of its 20,000 GPUs under a 5-year take-or-pay contract at $2.20 a GPU-hour with 20% prepaid, written like IREN's with Microsoft and scaled down (figures illustrative)",
+                body: GpuCloudRequest::austin_county_contracted(),
+            },
+            Example {
+                name: "utilization_by_year",
+                summary: "The Austin County fleet with its spot utilisation given year by year: 50%, 75%, then 85% from year 3",
+                body: {
+                    let mut body = GpuCloudRequest::austin_county();
+                    if let Some(fields) = body.as_object_mut() {
+                        fields.remove("utilization");
+                        fields.remove("months_to_ramp");
+                    }
+                    body["utilization_by_year"] = json!([0.5, 0.75, 0.85]);
+                    body
+                },
             },
         ]
     }
@@ -195,6 +330,55 @@ impl TryFrom<GpuCloudRequest> for GpuCloudInput {
                 .at("refresh_price_per_gpu_hour")?,
             }),
         };
+        let utilization = match (req.utilization, req.utilization_by_year) {
+            (Some(_), Some(_)) => {
+                return Err(CoreError::Inconsistent {
+                    field: "utilization_by_year".into(),
+                    reason: "replaces `utilization`: give one of the two",
+                })
+            }
+            (Some(u), None) => SpotUtilization::Ramp {
+                utilization: Fraction::new(u.get()).at("utilization")?,
+                months_to_ramp: req.months_to_ramp.map_or(0, Int::to_u32),
+            },
+            (None, Some(path)) => {
+                if req.months_to_ramp.is_some() {
+                    return Err(CoreError::Inconsistent {
+                        field: "months_to_ramp".into(),
+                        reason: "is a ramp to `utilization`, not read with `utilization_by_year`",
+                    });
+                }
+                SpotUtilization::ByYear(
+                    path.into_iter()
+                        .enumerate()
+                        .map(|(i, u)| Fraction::new(u.get()).at(format!("utilization_by_year[{i}]")))
+                        .collect::<Result<Vec<_>, _>>()?,
+                )
+            }
+            (None, None) => {
+                return Err(CoreError::ExactlyOneOf {
+                    expected: vec!["utilization", "utilization_by_year"],
+                    given: vec![],
+                })
+            }
+        };
+        if req.contracts.is_none() && req.contracted_utilization.is_some() {
+            return Err(CoreError::MissingDependency {
+                field: "contracted_utilization",
+                requires: "contracts",
+            });
+        }
+        let contracts = req
+            .contracts
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| c.into_contract(i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let contracted_utilization = match req.contracted_utilization {
+            Some(u) => Fraction::new(u.get()).at("contracted_utilization")?,
+            None => Fraction::ONE,
+        };
         Ok(GpuCloudInput {
             gpu_count: req.gpu_count.to_u64(),
             capex_per_gpu: Usd::new(req.capex_per_gpu.get()).at("capex_per_gpu")?,
@@ -203,8 +387,9 @@ impl TryFrom<GpuCloudRequest> for GpuCloudInput {
                 req.price_decline_per_year,
                 "price_decline_per_year",
             )?,
-            utilization: Fraction::new(req.utilization.get()).at("utilization")?,
-            months_to_ramp: req.months_to_ramp.map_or(0, Int::to_u32),
+            utilization,
+            contracts,
+            contracted_utilization,
             useful_life_years: req.useful_life_years.to_u32(),
             residual_fraction: fraction_or_zero(req.residual_fraction, "residual_fraction")?,
             refresh,
@@ -237,13 +422,24 @@ impl TryFrom<GpuCloudRequest> for GpuCloudInput {
 pub struct GpuCloudYearResponse {
     /// 0 for the first purchase, then the years of operation.
     pub year: u32,
-    /// GPU-hours sold / GPU-hours in the year, 6 decimals.
+    /// GPU-hours sold (contracted and spot) / the fleet's GPU-hours, 6
+    /// decimals.
     pub utilization: Num,
-    /// GPU-hours sold, 2 decimals.
+    /// GPU-hours sold, contracted (paid) and spot, 2 decimals.
     pub gpu_hours_sold: Num,
-    /// The rent that year, USD per GPU-hour, 6 decimals.
+    /// The spot rent that year, USD per GPU-hour, 6 decimals.
     pub price_per_gpu_hour: Num,
-    /// GPU-hours sold × price.
+    /// GPUs held by the contracts in force.
+    pub contracted_gpus: u64,
+    /// Contracted GPU-hours paid for, 2 decimals.
+    pub contracted_gpu_hours: Num,
+    /// Spot GPU-hours sold, 2 decimals.
+    pub spot_gpu_hours: Num,
+    /// Revenue of the contracts in force.
+    pub contracted_revenue: Num,
+    /// Spot GPU-hours × spot price.
+    pub spot_revenue: Num,
+    /// Contracted plus spot revenue.
     pub revenue: Num,
     /// Energy bought × power price.
     pub power_cost: Num,
@@ -261,7 +457,14 @@ pub struct GpuCloudYearResponse {
     pub residual_proceeds: Num,
     /// Value of the fleet in service at the horizon (the last year only).
     pub terminal_value: Num,
-    /// NOI − tax − capex + residual proceeds + terminal value.
+    /// Prepayments of contracts starting the next year, received at the
+    /// end of this one.
+    pub prepayment_received: Num,
+    /// Prepayments applied against this year's contracted revenue (billed,
+    /// not received in cash).
+    pub prepayment_drawn: Num,
+    /// NOI − tax − capex + residual proceeds + terminal value + prepayment
+    /// received − prepayment drawn.
     pub cash_flow: Num,
     /// Running total of the cash flow.
     pub cumulative: Num,
@@ -286,14 +489,22 @@ pub struct GpuCloudResponse {
     pub payback_years: Option<Num>,
     /// Capex over the horizon, every fleet included.
     pub total_capex: Num,
+    /// Revenue over the horizon, contracted and spot.
+    pub revenue_total: Num,
+    /// Contracted revenue over the horizon.
+    pub contracted_revenue_total: Num,
+    /// `contracted_revenue_total / revenue_total`, 8 decimals; absent
+    /// without revenue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contracted_share: Option<Num>,
     /// Σ positive cash flows / Σ |negative cash flows|; absent without
     /// outflows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub equity_multiple: Option<Num>,
-    /// Revenue a year of the first fleet when new, at stabilised
-    /// utilisation.
+    /// Revenue a year of the whole first fleet when new, at the spot price
+    /// and the stabilised spot utilisation (contracts left out).
     pub stabilized_revenue: Num,
-    /// NOI a year of the first fleet when new, at stabilised utilisation.
+    /// NOI a year on the same footing as `stabilized_revenue`.
     pub stabilized_noi: Num,
     /// Stabilised NOI / stabilised revenue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -319,6 +530,11 @@ impl TryFrom<gpu_cloud::GpuCloud> for GpuCloudResponse {
                     utilization: num::round(y.utilization, 6),
                     gpu_hours_sold: num::round(y.gpu_hours_sold, 2),
                     price_per_gpu_hour: num::round(y.price_per_gpu_hour, 6),
+                    contracted_gpus: y.contracted_gpus,
+                    contracted_gpu_hours: num::round(y.contracted_gpu_hours, 2),
+                    spot_gpu_hours: num::round(y.spot_gpu_hours, 2),
+                    contracted_revenue: num::cents(y.contracted_revenue),
+                    spot_revenue: num::cents(y.spot_revenue),
                     revenue: num::cents(y.revenue),
                     power_cost: num::cents(y.power_cost),
                     other_opex: num::cents(y.other_opex),
@@ -328,6 +544,8 @@ impl TryFrom<gpu_cloud::GpuCloud> for GpuCloudResponse {
                     capex: num::cents(y.capex),
                     residual_proceeds: num::cents(y.residual_proceeds),
                     terminal_value: num::cents(y.terminal_value),
+                    prepayment_received: num::cents(y.prepayment_received),
+                    prepayment_drawn: num::cents(y.prepayment_drawn),
                     cash_flow: num::cents(y.cash_flow),
                     cumulative: num::cents(y.cumulative),
                 })
@@ -335,6 +553,9 @@ impl TryFrom<gpu_cloud::GpuCloud> for GpuCloudResponse {
             npv: num::cents(out.npv),
             payback_years: out.payback_years.map(|p| num::round(p, RATIO_DECIMALS)),
             total_capex: num::cents(out.total_capex),
+            revenue_total: num::cents(out.revenue_total),
+            contracted_revenue_total: num::cents(out.contracted_revenue_total),
+            contracted_share: out.contracted_share.map(|s| num::round(s, RATE_DECIMALS)),
             equity_multiple: out.equity_multiple.map(|m| num::round(m, RATIO_DECIMALS)),
             stabilized_revenue: num::cents(out.stabilized_revenue),
             stabilized_noi: num::cents(out.stabilized_noi),

@@ -421,8 +421,14 @@ impl GpuCloudInput {
         }
         for (i, c) in self.contracts.iter().enumerate() {
             let at = |f: &str| format!("contracts[{i}].{f}");
-            if c.gpu_count == 0 || c.gpu_count > self.gpu_count {
-                return Err(out_of_range(at("gpu_count"), c.gpu_count, self.gpu_count, 1));
+            if c.gpu_count == 0 || c.gpu_count > MAX_GPU_COUNT {
+                return Err(out_of_range(at("gpu_count"), c.gpu_count, MAX_GPU_COUNT, 1));
+            }
+            if c.gpu_count > self.gpu_count {
+                return Err(CoreError::Inconsistent {
+                    field: at("gpu_count"),
+                    reason: "a contract holds at most the fleet's gpu_count GPUs",
+                });
             }
             crate::num::within(
                 c.escalator_per_year,
@@ -431,8 +437,19 @@ impl GpuCloudInput {
             )
             .map_err(|e| CoreError::invalid(at("escalator_per_year"), e))?;
             let horizon = u64::from(self.horizon_years);
-            if !(1..=horizon).contains(&u64::from(c.start_year)) {
-                return Err(out_of_range(at("start_year"), c.start_year.into(), horizon, 1));
+            if c.start_year == 0 || c.start_year > MAX_HORIZON_YEARS {
+                return Err(out_of_range(
+                    at("start_year"),
+                    c.start_year.into(),
+                    MAX_HORIZON_YEARS.into(),
+                    1,
+                ));
+            }
+            if u64::from(c.start_year) > horizon {
+                return Err(CoreError::Inconsistent {
+                    field: at("start_year"),
+                    reason: "a contract starts by horizon_years",
+                });
             }
             let longest = horizon - u64::from(c.start_year) + 1;
             if !(1..=longest).contains(&u64::from(c.term_years)) {
