@@ -169,7 +169,10 @@ async fn without_contracts_the_readme_answers_are_unchanged() {
         ] {
             top.remove(key);
         }
-        top["meta"].as_object_mut().unwrap().remove("engine_version");
+        top["meta"]
+            .as_object_mut()
+            .unwrap()
+            .remove("engine_version");
         for year in now["years"].as_array_mut().unwrap() {
             let year = year.as_object_mut().unwrap();
             assert_eq!(year["contracted_gpus"], json!(0));

@@ -351,7 +351,9 @@ impl TryFrom<GpuCloudRequest> for GpuCloudInput {
                 SpotUtilization::ByYear(
                     path.into_iter()
                         .enumerate()
-                        .map(|(i, u)| Fraction::new(u.get()).at(format!("utilization_by_year[{i}]")))
+                        .map(|(i, u)| {
+                            Fraction::new(u.get()).at(format!("utilization_by_year[{i}]"))
+                        })
                         .collect::<Result<Vec<_>, _>>()?,
                 )
             }

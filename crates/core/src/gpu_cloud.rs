@@ -479,7 +479,8 @@ impl GpuCloudInput {
                     if held > self.gpu_count {
                         return Err(CoreError::Inconsistent {
                             field: format!("contracts[{i}].gpu_count"),
-                            reason: "the contracts in force in one year hold more GPUs than gpu_count",
+                            reason:
+                                "the contracts in force in one year hold more GPUs than gpu_count",
                         });
                     }
                 }
@@ -759,9 +760,9 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
         Decimal::ZERO,
         Decimal::ZERO,
     )?;
-    let revenue_total = years
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, y| acc.add_or(y.revenue, "revenue_total"))?;
+    let revenue_total = years.iter().try_fold(Decimal::ZERO, |acc, y| {
+        acc.add_or(y.revenue, "revenue_total")
+    })?;
     let contracted_revenue_total = years.iter().try_fold(Decimal::ZERO, |acc, y| {
         acc.add_or(y.contracted_revenue, "contracted_revenue_total")
     })?;
@@ -1313,8 +1314,7 @@ pub(crate) mod tests {
     #[test]
     fn a_utilisation_path_sells_each_years_share_and_holds_the_last() {
         let mut input = small_fleet();
-        input.utilization =
-            SpotUtilization::ByYear(vec![fraction(dec!(0.5)), fraction(dec!(0.9))]);
+        input.utilization = SpotUtilization::ByYear(vec![fraction(dec!(0.5)), fraction(dec!(0.9))]);
         let out = gpu_cloud(&input).unwrap();
         // Hours: 1,000 × 8,760 × 0.5 = 4,380,000 in year 1, then
         // × 0.9 = 7,884,000 in every later year (the last value holds).
