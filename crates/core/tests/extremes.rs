@@ -492,3 +492,73 @@ proptest! {
         prop_assert!(out.is_ok() || is_overflow(&out), "{:?}", out);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Contracts of any size, years, escalator and prepayment within the
+    /// wire's caps, on a fleet with or without a refresh and a spot
+    /// utilisation path: the model answers, refuses by name, or names an
+    /// overflow; it never panics.
+    #[test]
+    fn gpu_contracts_anywhere_in_the_caps_answer_or_are_refused_without_a_panic(
+        price in any_positive_decimal(),
+        prepayment in any_positive_decimal(),
+        gpu_count in 1u64..=infraval_core::gpu_cloud::MAX_GPU_COUNT,
+        life in 1u32..=infraval_core::gpu_cloud::MAX_USEFUL_LIFE_YEARS,
+        horizon in 1u32..=infraval_core::gpu_cloud::MAX_HORIZON_YEARS,
+        refresh in any::<bool>(),
+        path in prop::collection::vec(0u32..=100, 1..=30),
+        contracts in prop::collection::vec(
+            (1u64..=infraval_core::gpu_cloud::MAX_GPU_COUNT, 1u32..=30, 1u32..=30, -50i64..=50, any::<bool>(), any::<bool>()),
+            0..=infraval_core::gpu_cloud::MAX_CONTRACTS,
+        ),
+    ) {
+        use infraval_core::gpu_cloud::{gpu_cloud, Contract, GpuCloudInput, Refresh, SpotUtilization, Terminal};
+        let half = Fraction::new(Decimal::new(5, 1)).unwrap();
+        let money = Usd::new(Decimal::new(40_000, 0)).unwrap();
+        let input = GpuCloudInput {
+            gpu_count,
+            capex_per_gpu: money,
+            price_per_gpu_hour: Usd::new(Decimal::new(2, 0)).unwrap(),
+            price_decline_per_year: half,
+            utilization: SpotUtilization::ByYear(
+                path.iter().map(|p| Fraction::new(Decimal::new(i64::from(*p), 2)).unwrap()).collect(),
+            ),
+            contracts: contracts
+                .iter()
+                .map(|&(gpus, start, term, escalator, prepaid, take_or_pay)| {
+                    // Mostly valid contracts, so that the yearly model runs:
+                    // each at most a twentieth of the fleet, within the horizon.
+                    let start = 1 + (start - 1) % horizon;
+                    let term = 1 + (term - 1) % (horizon - start + 1);
+                    (1 + gpus % (gpu_count / 20).max(1), start, term, escalator, prepaid, take_or_pay)
+                })
+                .map(|(gpus, start, term, escalator, prepaid, take_or_pay)| Contract {
+                    gpu_count: gpus,
+                    price_per_gpu_hour: Usd::new(price).unwrap(),
+                    escalator_per_year: Decimal::new(escalator, 2),
+                    start_year: start,
+                    term_years: term,
+                    prepayment: if prepaid { Usd::new(prepayment).unwrap() } else { Usd::ZERO },
+                    take_or_pay,
+                })
+                .collect(),
+            contracted_utilization: half,
+            useful_life_years: life,
+            residual_fraction: half,
+            refresh: refresh.then_some(Refresh { capex_per_gpu: money, price_per_gpu_hour: Usd::new(price).unwrap() }),
+            power_kw_per_gpu: Decimal::ONE,
+            pue: Pue::new(Decimal::ONE).unwrap(),
+            power_price_per_mwh: money,
+            idle_power_fraction: half,
+            other_opex_per_gpu_month: money,
+            opex_fraction_of_revenue: half,
+            tax_rate: half,
+            discount_rate: Decimal::new(1, 1),
+            horizon_years: horizon,
+            terminal: Terminal::BookValue,
+        };
+        // Any CoreError is a 422; only a panic fails this.
+        let _ = gpu_cloud(&input);
+    }
+}
