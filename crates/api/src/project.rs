@@ -920,32 +920,11 @@ pub(crate) fn metric_out(metric: Metric, value: Decimal) -> Num {
     }
 }
 
-/// Prefixes the field of an error with the path of the object it sits in.
+/// Prefixes the field of an error with the path of the object it sits in
+/// (`project` + `cost_per_mw` is `project.cost_per_mw`): the core's one
+/// [`prefix_field`](infraval_core::valuation::prefix_field).
 pub(crate) fn under(prefix: &str, err: CoreError) -> CoreError {
-    match err {
-        CoreError::InvalidValue { field, error } => CoreError::InvalidValue {
-            field: format!("{prefix}.{field}"),
-            error,
-        },
-        CoreError::Inconsistent { field, reason } => CoreError::Inconsistent {
-            field: format!("{prefix}.{field}"),
-            reason,
-        },
-        CoreError::DateOrder {
-            field,
-            date,
-            relation,
-            other_field,
-            other,
-        } => CoreError::DateOrder {
-            field: format!("{prefix}.{field}"),
-            date,
-            relation,
-            other_field,
-            other,
-        },
-        other => other,
-    }
+    infraval_core::valuation::prefix_field(err, &format!("{prefix}."))
 }
 
 /// A project nested in another request: converted, and run once so that
