@@ -133,6 +133,12 @@ pub const GPU_CLOUD_HORIZON_YEARS: Bounds =
 /// Spot utilisation of each operating year: 1 to 30 fractions.
 pub const UTILIZATION_BY_YEAR: Items =
     Items::new(FRACTION, gpu_cloud::MAX_HORIZON_YEARS as usize).non_empty();
+/// Later deliveries of GPUs: at most 10.
+pub const GPU_DELIVERIES: Nested = Nested::list(gpu_cloud::MAX_DELIVERIES);
+/// The operating year a delivery first serves: 1 to 30 (and by the
+/// horizon).
+pub const DELIVERY_YEAR: Bounds =
+    Bounds::closed(dec!(1), whole(gpu_cloud::MAX_HORIZON_YEARS as u64));
 /// GPU contracts on one fleet: at most 20.
 pub const GPU_CONTRACTS: Nested = Nested::list(gpu_cloud::MAX_CONTRACTS);
 /// A GPU contract's first operating year, or its term in years: 1 to 30

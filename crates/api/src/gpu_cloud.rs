@@ -2,7 +2,9 @@
 
 use infraval_core::colocation::Pue;
 use infraval_core::error::AtField;
-use infraval_core::gpu_cloud::{self, Contract, GpuCloudInput, Refresh, SpotUtilization, Terminal};
+use infraval_core::gpu_cloud::{
+    self, Contract, Delivery, GpuCloudInput, Refresh, SpotUtilization, Terminal,
+};
 use infraval_core::num::{Fraction, Usd};
 use infraval_core::CoreError;
 use rust_decimal::Decimal;
@@ -72,6 +74,12 @@ pub struct GpuCloudRequest {
     /// with them.
     #[wire(bounds::FRACTION, default_with = |r: &Self| r.contracts.is_some().then_some(Num::new(Decimal::ONE)))]
     pub contracted_utilization: Option<Num>,
+    /// Later tranches of GPUs, at most 10, each bought at the end of the
+    /// year before its `delivery_year` and then aged, depreciated,
+    /// retired and (with `refresh`) renewed at its own capex and price on
+    /// its own clock. Default: none.
+    #[wire(bounds::GPU_DELIVERIES)]
+    pub deliveries: Option<Vec<GpuDeliveryRequest>>,
     /// Years each fleet serves; GPU clouds depreciate over 4 to 6.
     #[wire(bounds::USEFUL_LIFE_YEARS)]
     pub useful_life_years: Int,
@@ -173,6 +181,47 @@ pub struct GpuContractRequest {
     /// Every contracted GPU-hour is paid whether used or not. Default true.
     #[wire(default = true)]
     pub take_or_pay: Option<bool>,
+}
+
+/// A later tranche of GPUs.
+///
+/// Bought at the end of year `delivery_year − 1` for `gpu_count ×
+/// capex_per_gpu`, it serves from `delivery_year` for
+/// `useful_life_years`, renting at spot at `price_per_gpu_hour × (1 −
+/// price_decline_per_year)^age`, and retires for `residual_fraction` of its
+/// cost; with `refresh` it is renewed at its own capex and price. Spot
+/// utilisation is the fleet's for that year (a delivery does not restart
+/// the ramp), and contracts take GPUs from every tranche in service in
+/// proportion to its size.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
+#[serde(deny_unknown_fields)]
+pub struct GpuDeliveryRequest {
+    /// GPUs delivered; with the first fleet at most 10,000,000 in all.
+    #[wire(bounds::GPU_COUNT)]
+    pub gpu_count: Int,
+    /// The first operating year the tranche serves, by `horizon_years`.
+    #[wire(bounds::DELIVERY_YEAR)]
+    pub delivery_year: Int,
+    /// Capex per GPU of the tranche, USD.
+    #[wire(bounds::CAPEX_PER_GPU)]
+    pub capex_per_gpu: Num,
+    /// Spot rent of a new GPU of the tranche, USD per GPU-hour.
+    #[wire(bounds::PRICE_PER_GPU_HOUR)]
+    pub price_per_gpu_hour: Num,
+}
+
+impl GpuDeliveryRequest {
+    /// Converts delivery `i`, naming faults `deliveries[i].<field>`.
+    fn into_delivery(self, i: usize) -> Result<Delivery, CoreError> {
+        let at = |f: &str| format!("deliveries[{i}].{f}");
+        Ok(Delivery {
+            gpu_count: self.gpu_count.to_u64(),
+            delivery_year: self.delivery_year.to_u32(),
+            capex_per_gpu: Usd::new(self.capex_per_gpu.get()).at(at("capex_per_gpu"))?,
+            price_per_gpu_hour: Usd::new(self.price_per_gpu_hour.get())
+                .at(at("price_per_gpu_hour"))?,
+        })
+    }
 }
 
 impl GpuContractRequest {
@@ -277,6 +326,20 @@ impl Examples for GpuCloudRequest {
                 name: "contracted_capacity",
                 summary: "The Austin County fleet on a 5-year life over 10 years, 16,000 of its 20,000 GPUs under a 5-year take-or-pay contract at $2.20 a GPU-hour with 20% prepaid, written like IREN's with Microsoft and scaled down (figures illustrative)",
                 body: GpuCloudRequest::austin_county_contracted(),
+            },
+            Example {
+                name: "a_second_tranche",
+                summary: "The Austin County fleet with 10,000 next-generation GPUs delivered for year 3 at $45,000 each, renting at $2.50 new, each tranche on its own 4-year clock (figures illustrative)",
+                body: {
+                    let mut body = GpuCloudRequest::austin_county();
+                    body["deliveries"] = json!([{
+                        "gpu_count": 10000,
+                        "delivery_year": 3,
+                        "capex_per_gpu": 45000,
+                        "price_per_gpu_hour": 2.5
+                    }]);
+                    body
+                },
             },
             Example {
                 name: "utilization_by_year",
@@ -392,6 +455,13 @@ impl TryFrom<GpuCloudRequest> for GpuCloudInput {
             utilization,
             contracts,
             contracted_utilization,
+            deliveries: req
+                .deliveries
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, d)| d.into_delivery(i))
+                .collect::<Result<Vec<_>, _>>()?,
             useful_life_years: req.useful_life_years.to_u32(),
             residual_fraction: fraction_or_zero(req.residual_fraction, "residual_fraction")?,
             refresh,
@@ -429,7 +499,8 @@ pub struct GpuCloudYearResponse {
     pub utilization: Num,
     /// GPU-hours sold, contracted (paid) and spot, 2 decimals.
     pub gpu_hours_sold: Num,
-    /// The spot rent that year, USD per GPU-hour, 6 decimals.
+    /// The spot rent that year of the first fleet's GPUs (0 when it is not
+    /// in service), USD per GPU-hour, 6 decimals.
     pub price_per_gpu_hour: Num,
     /// GPUs held by the contracts in force.
     pub contracted_gpus: u64,
@@ -443,6 +514,8 @@ pub struct GpuCloudYearResponse {
     pub spot_revenue: Num,
     /// Contracted plus spot revenue.
     pub revenue: Num,
+    /// GPUs in service: the first fleet's and the deliveries'.
+    pub gpus_in_service: u64,
     /// Energy bought × power price.
     pub power_cost: Num,
     /// Other opex, per GPU and as a share of revenue.
@@ -511,7 +584,8 @@ pub struct GpuCloudResponse {
     /// Stabilised NOI / stabilised revenue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noi_margin: Option<Num>,
-    /// IT load at full power, MW: `gpu_count × power_kw_per_gpu / 1,000`.
+    /// IT load at full power, MW: `(gpu_count + Σ deliveries' gpu_count) ×
+    /// power_kw_per_gpu / 1,000`.
     pub it_capacity_mw: Num,
     /// The years at whose end a new fleet is bought.
     pub refresh_years: Vec<u32>,
@@ -538,6 +612,7 @@ impl TryFrom<gpu_cloud::GpuCloud> for GpuCloudResponse {
                     contracted_revenue: num::cents(y.contracted_revenue),
                     spot_revenue: num::cents(y.spot_revenue),
                     revenue: num::cents(y.revenue),
+                    gpus_in_service: y.gpus_in_service,
                     power_cost: num::cents(y.power_cost),
                     other_opex: num::cents(y.other_opex),
                     noi: num::cents(y.noi),

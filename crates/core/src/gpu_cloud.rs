@@ -23,6 +23,10 @@
 //! the spot price (falling with the fleet's age) at the spot utilisation.
 //! A contract outlives a fleet only through a refresh: the next fleet
 //! serves it at the contract's price.
+//!
+//! # Deliveries
+//! Later tranches of GPUs ([`Delivery`]) each run on their own clock from
+//! the year they first serve, at their own capex and price.
 
 use rust_decimal::Decimal;
 
@@ -46,6 +50,46 @@ pub const MAX_KW_PER_GPU: Decimal = Decimal::from_parts(20, 0, 0, false, 0);
 
 /// The most contracts on one fleet.
 pub const MAX_CONTRACTS: usize = 20;
+/// The most later deliveries of GPUs.
+pub const MAX_DELIVERIES: usize = 10;
+
+/// A later tranche of GPUs, bought at the end of the year before
+/// `delivery_year` and in service from it. It ages, depreciates, retires
+/// (for `residual_fraction` of its cost) and, with a refresh, is renewed at
+/// its own capex and price, on its own `useful_life_years` clock.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Delivery {
+    /// GPUs delivered, 1 to [`MAX_GPU_COUNT`] (the fleet and its
+    /// deliveries hold at most [`MAX_GPU_COUNT`] in all).
+    pub gpu_count: u64,
+    /// The first operating year the tranche serves, 1 to the horizon.
+    pub delivery_year: u32,
+    /// Capex per GPU of the tranche, USD.
+    pub capex_per_gpu: Usd,
+    /// Spot rent of a new GPU of the tranche, USD per GPU-hour.
+    pub price_per_gpu_hour: Usd,
+}
+
+/// The first fleet or a delivery: GPUs with their own purchase year,
+/// terms, and renewal terms while `refresh` is on.
+struct Tranche {
+    gpus: u64,
+    first_year: u32,
+    terms: (Usd, Usd),
+    renewal: Option<(Usd, Usd)>,
+}
+
+/// A tranche's generation in service in one year.
+struct InService {
+    gpus: u64,
+    capex: Decimal,
+    residual: Decimal,
+    price: Decimal,
+    /// Years served by this generation, this one included (1 to life).
+    served: u32,
+    /// Capex of the generation that replaces it, if it is renewed.
+    next_capex: Option<Decimal>,
+}
 
 /// How much of the spot (uncontracted) GPU-hours is sold in each year.
 #[derive(Debug, Clone, PartialEq)]
@@ -207,6 +251,8 @@ pub struct GpuCloudInput {
     /// Share of contracted GPU-hours the customers use: the contracted
     /// GPUs draw power for it, and without take-or-pay pay for it.
     pub contracted_utilization: Fraction,
+    /// Later tranches of GPUs, at most [`MAX_DELIVERIES`].
+    pub deliveries: Vec<Delivery>,
     /// Years each fleet serves, 1 to [`MAX_USEFUL_LIFE_YEARS`].
     pub useful_life_years: u32,
     /// What a retired fleet sells for, a fraction of its capex.
@@ -257,7 +303,8 @@ pub struct GpuCloudYear {
     pub utilization: Decimal,
     /// GPU-hours sold: contracted (paid) and spot.
     pub gpu_hours_sold: Decimal,
-    /// The spot rent that year, USD per GPU-hour.
+    /// The spot rent that year of the first fleet's GPUs (0 when it is
+    /// not in service), USD per GPU-hour.
     pub price_per_gpu_hour: Decimal,
     /// GPUs held by the contracts in force.
     pub contracted_gpus: u64,
@@ -271,6 +318,8 @@ pub struct GpuCloudYear {
     pub spot_revenue: Decimal,
     /// Contracted plus spot revenue.
     pub revenue: Decimal,
+    /// GPUs in service: the first fleet's and the deliveries'.
+    pub gpus_in_service: u64,
     /// Energy bought × power price.
     pub power_cost: Decimal,
     /// Other opex, per GPU and as a share of revenue.
@@ -398,6 +447,7 @@ impl GpuCloudInput {
                 }
             }
         }
+        self.check_deliveries()?;
         self.check_contracts()?;
         crate::num::within(self.power_kw_per_gpu, Decimal::ZERO, MAX_KW_PER_GPU)
             .and_then(crate::num::positive)
@@ -424,10 +474,10 @@ impl GpuCloudInput {
             if c.gpu_count == 0 || c.gpu_count > MAX_GPU_COUNT {
                 return Err(out_of_range(at("gpu_count"), c.gpu_count, MAX_GPU_COUNT, 1));
             }
-            if c.gpu_count > self.gpu_count {
+            if c.gpu_count > self.total_gpus() {
                 return Err(CoreError::Inconsistent {
                     field: at("gpu_count"),
-                    reason: "a contract holds at most the fleet's gpu_count GPUs",
+                    reason: "a contract holds at most the fleet's GPUs, deliveries included",
                 });
             }
             crate::num::within(
@@ -458,12 +508,6 @@ impl GpuCloudInput {
                     reason: "a contract runs at least a year and ends by horizon_years",
                 });
             }
-            if self.refresh.is_none() && c.end_year() > self.useful_life_years {
-                return Err(CoreError::Inconsistent {
-                    field: at("term_years"),
-                    reason: "the contract outlives the fleet's useful life and there is no refresh to serve it",
-                });
-            }
             if c.prepayment.get() > c.term_revenue(self.contracted_utilization)? {
                 return Err(CoreError::Inconsistent {
                     field: at("prepayment_usd"),
@@ -472,15 +516,21 @@ impl GpuCloudInput {
             }
         }
         for t in 1..=self.horizon_years {
+            let in_service = self.gpus_in_service(t);
             let mut held = 0u64;
             for (i, c) in self.contracts.iter().enumerate() {
                 if c.in_force(t) {
                     held += c.gpu_count;
-                    if held > self.gpu_count {
+                    if in_service == 0 {
+                        return Err(CoreError::Inconsistent {
+                            field: format!("contracts[{i}].term_years"),
+                            reason: "the contract outlives the fleet's useful life and there is no refresh to serve it",
+                        });
+                    }
+                    if held > in_service {
                         return Err(CoreError::Inconsistent {
                             field: format!("contracts[{i}].gpu_count"),
-                            reason:
-                                "the contracts in force in one year hold more GPUs than gpu_count",
+                            reason: "the contracts in force in one year hold more GPUs than are in service",
                         });
                     }
                 }
@@ -489,25 +539,140 @@ impl GpuCloudInput {
         Ok(())
     }
 
-    /// `gpu_count × power_kw_per_gpu / 1,000`.
+    /// Checks the deliveries' counts and years.
+    fn check_deliveries(&self) -> Result<()> {
+        let count = self.deliveries.len() as u64;
+        if count > MAX_DELIVERIES as u64 {
+            return Err(out_of_range("deliveries", count, MAX_DELIVERIES as u64, 0));
+        }
+        let mut total = self.gpu_count;
+        for (i, d) in self.deliveries.iter().enumerate() {
+            let at = |f: &str| format!("deliveries[{i}].{f}");
+            if d.gpu_count == 0 || d.gpu_count > MAX_GPU_COUNT {
+                return Err(out_of_range(at("gpu_count"), d.gpu_count, MAX_GPU_COUNT, 1));
+            }
+            total += d.gpu_count;
+            if total > MAX_GPU_COUNT {
+                return Err(CoreError::Inconsistent {
+                    field: at("gpu_count"),
+                    reason: "the fleet and its deliveries hold at most 10,000,000 GPUs",
+                });
+            }
+            if d.delivery_year == 0 || d.delivery_year > MAX_HORIZON_YEARS {
+                return Err(out_of_range(
+                    at("delivery_year"),
+                    d.delivery_year.into(),
+                    MAX_HORIZON_YEARS.into(),
+                    1,
+                ));
+            }
+            if d.delivery_year > self.horizon_years {
+                return Err(CoreError::Inconsistent {
+                    field: at("delivery_year"),
+                    reason: "a delivery serves from a year within horizon_years",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The first fleet's GPUs and every delivery's.
+    fn total_gpus(&self) -> u64 {
+        self.deliveries
+            .iter()
+            .fold(self.gpu_count, |n, d| n + d.gpu_count)
+    }
+
+    /// The first fleet, then the deliveries.
+    fn tranches(&self) -> Vec<Tranche> {
+        let renew = |terms: (Usd, Usd)| self.refresh.map(|_| terms);
+        let mut all = vec![Tranche {
+            gpus: self.gpu_count,
+            first_year: 1,
+            terms: (self.capex_per_gpu, self.price_per_gpu_hour),
+            renewal: self
+                .refresh
+                .map(|r| (r.capex_per_gpu, r.price_per_gpu_hour)),
+        }];
+        all.extend(self.deliveries.iter().map(|d| Tranche {
+            gpus: d.gpu_count,
+            first_year: d.delivery_year,
+            terms: (d.capex_per_gpu, d.price_per_gpu_hour),
+            renewal: renew((d.capex_per_gpu, d.price_per_gpu_hour)),
+        }));
+        all
+    }
+
+    /// GPUs in service in year `t`.
+    fn gpus_in_service(&self, t: u32) -> u64 {
+        self.tranches()
+            .iter()
+            .filter(|tr| {
+                t >= tr.first_year
+                    && ((t - tr.first_year) / self.useful_life_years == 0 || tr.renewal.is_some())
+            })
+            .map(|tr| tr.gpus)
+            .sum()
+    }
+
+    /// The generation of tranche `tr` in service in year `t`, if any: the
+    /// tranche's generation `g = ⌊(t − first) / L⌋` of age `(t − first)
+    /// mod L`.
+    fn in_service(&self, tr: &Tranche, t: u32) -> Result<Option<InService>> {
+        if t < tr.first_year {
+            return Ok(None);
+        }
+        let life = self.useful_life_years;
+        let (g, age) = ((t - tr.first_year) / life, (t - tr.first_year) % life);
+        let terms = |g: u32| if g == 0 { Some(tr.terms) } else { tr.renewal };
+        let Some((capex_per_gpu, new_price)) = terms(g) else {
+            return Ok(None);
+        };
+        let gpus = Decimal::from(tr.gpus);
+        let capex = gpus.mul_or(capex_per_gpu.get(), "capex")?;
+        let residual = capex.mul_or(self.residual_fraction.get(), "residual_proceeds")?;
+        let mut price = new_price.get();
+        for _ in 0..age {
+            price = price.mul_or(
+                Decimal::ONE.sub_or(self.price_decline_per_year.get(), "price")?,
+                "price",
+            )?;
+        }
+        let next_capex = match terms(g + 1) {
+            Some((c, _)) => Some(gpus.mul_or(c.get(), "capex")?),
+            None => None,
+        };
+        Ok(Some(InService {
+            gpus: tr.gpus,
+            capex,
+            residual,
+            price,
+            served: age + 1,
+            next_capex,
+        }))
+    }
+
+    /// `(gpu_count + Σ deliveries) × power_kw_per_gpu / 1,000`.
     pub fn it_capacity_mw(&self) -> Result<Decimal> {
-        Decimal::from(self.gpu_count)
+        Decimal::from(self.total_gpus())
             .mul_or(self.power_kw_per_gpu, "it_capacity_mw")?
             .div_or(Decimal::ONE_THOUSAND, "it_capacity_mw")
     }
 
-    /// Revenue, power cost, other opex and NOI of a year selling `hours`
-    /// of spot GPU-hours at `price`, with `contracted` revenue and
-    /// `contracted_used` GPU-hours used by the contracts' customers.
+    /// Revenue, power cost, other opex and NOI of a year of `gpus` in
+    /// service selling `hours` of spot GPU-hours for `spot_revenue`, with
+    /// `contracted` revenue and `contracted_used` GPU-hours used by the
+    /// contracts' customers.
     fn operations(
         &self,
+        gpus: u64,
         hours: Decimal,
-        price: Decimal,
+        spot_revenue: Decimal,
         contracted: Decimal,
         contracted_used: Decimal,
     ) -> Result<[Decimal; 4]> {
-        let n = Decimal::from(self.gpu_count);
-        let revenue = contracted.add_or(hours.mul_or(price, "revenue")?, "revenue")?;
+        let n = Decimal::from(gpus);
+        let revenue = contracted.add_or(spot_revenue, "revenue")?;
         let used = contracted_used.add_or(hours, "power_cost")?;
         let idle = self.idle_power_fraction.get();
         // Full-power hours: the hours used, plus the idle share of the rest.
@@ -563,18 +728,6 @@ impl GpuCloudInput {
         }
         Ok(drawn)
     }
-
-    /// Capex, residual and price of new GPUs of fleet `g` (0 the first).
-    fn fleet(&self, g: u32) -> Result<Option<(Decimal, Decimal, Decimal)>> {
-        let (capex_per_gpu, price) = match (g, self.refresh) {
-            (0, _) => (self.capex_per_gpu, self.price_per_gpu_hour),
-            (_, Some(r)) => (r.capex_per_gpu, r.price_per_gpu_hour),
-            (_, None) => return Ok(None),
-        };
-        let capex = Decimal::from(self.gpu_count).mul_or(capex_per_gpu.get(), "capex")?;
-        let residual = capex.mul_or(self.residual_fraction.get(), "residual_proceeds")?;
-        Ok(Some((capex, residual, price.get())))
-    }
 }
 
 /// The GPU cloud's yearly cash flows and returns.
@@ -606,14 +759,35 @@ impl GpuCloudInput {
 /// ```
 /// Tax is on NOI as earned: a prepayment is taxed as it is drawn.
 /// Without a refresh, years after the first fleet's life are empty.
+///
+/// With [`Delivery`] tranches, each tranche (the first fleet from year 1,
+/// each delivery from its `delivery_year`) runs the fleet lines above on
+/// its own clock: bought at the end of the year before it first serves,
+/// aged, depreciated, retired and renewed (at its own capex and price)
+/// every `L` years. `gpu_count` in power and opex becomes `N_t`, the GPUs
+/// in service; revenue, depreciation, residuals, capex and book values add
+/// up over the tranches; the contracts take GPUs from each tranche `j` in
+/// proportion, leaving `n_j − K_t × n_j / N_t` of it spot at its own
+/// price.
 /// NPV, IRR and payback are those of [`cash_flow`].
 pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
     input.check()?;
     let life = input.useful_life_years;
     let horizon = input.horizon_years;
-    let (first_capex, _, _) = input
-        .fleet(0)?
-        .ok_or(CoreError::Overflow { quantity: "capex" })?;
+    let tranches = input.tranches();
+    // Bought at the end of year `y`: the tranches first serving `y + 1`.
+    let bought = |y: u32| -> Result<Decimal> {
+        tranches
+            .iter()
+            .filter(|tr| tr.first_year == y + 1)
+            .try_fold(Decimal::ZERO, |acc, tr| {
+                acc.add_or(
+                    Decimal::from(tr.gpus).mul_or(tr.terms.0.get(), "capex")?,
+                    "capex",
+                )
+            })
+    };
+    let first_capex = bought(0)?;
     let prepaid = input.prepayment_received(0)?;
     let first_flow = prepaid.sub_or(first_capex, "cash_flow")?;
     let mut years = vec![GpuCloudYear {
@@ -627,6 +801,7 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
         contracted_revenue: Decimal::ZERO,
         spot_revenue: Decimal::ZERO,
         revenue: Decimal::ZERO,
+        gpus_in_service: 0,
         power_cost: Decimal::ZERO,
         other_opex: Decimal::ZERO,
         noi: Decimal::ZERO,
@@ -643,23 +818,24 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
     let slots = HOURS_PER_YEAR.mul_or(Decimal::from(input.gpu_count), "utilization")?;
     let mut refresh_years = Vec::new();
     for t in 1..=horizon {
-        let g = (t - 1) / life;
-        let age = (t - 1) % life;
         let mut row = GpuCloudYear {
             year: t,
             ..years[0].clone()
         };
-        row.capex = Decimal::ZERO;
-        row.cash_flow = Decimal::ZERO;
-        row.prepayment_received = Decimal::ZERO;
-        if let Some((capex, residual, new_price)) = input.fleet(g)? {
-            let mut price = new_price;
-            for _ in 0..age {
-                price = price.mul_or(
-                    Decimal::ONE.sub_or(input.price_decline_per_year.get(), "price")?,
-                    "price",
-                )?;
+        row.prepayment_received = input.prepayment_received(t)?;
+        row.capex = if t < horizon {
+            bought(t)?
+        } else {
+            Decimal::ZERO
+        };
+        let mut serving = Vec::new();
+        for (i, tr) in tranches.iter().enumerate() {
+            if let Some(s) = input.in_service(tr, t)? {
+                serving.push((i, s));
             }
+        }
+        let gpus: u64 = serving.iter().map(|(_, s)| s.gpus).sum();
+        if gpus > 0 {
             let used_share = input.contracted_utilization;
             let mut contracted_gpus = 0u64;
             let (mut paid, mut contracted, mut contracted_used) =
@@ -675,24 +851,46 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
                     "power_cost",
                 )?;
             }
-            let spot_gpus = Decimal::from(input.gpu_count - contracted_gpus);
-            let spot_hours = input.utilization.hours(spot_gpus, t)?;
+            // The contracts take GPUs from each tranche in proportion to
+            // its size; the rest of each is spot at its own price.
+            let (mut spot_hours, mut spot_revenue, mut depreciation) =
+                (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+            for (i, s) in &serving {
+                let own = Decimal::from(s.gpus);
+                let spot_gpus = own.sub_or(
+                    Decimal::from(contracted_gpus)
+                        .mul_or(own, "spot_gpu_hours")?
+                        .div_or(Decimal::from(gpus), "spot_gpu_hours")?,
+                    "spot_gpu_hours",
+                )?;
+                let hours = input.utilization.hours(spot_gpus, t)?;
+                spot_hours = spot_hours.add_or(hours, "spot_gpu_hours")?;
+                spot_revenue = spot_revenue.add_or(hours.mul_or(s.price, "revenue")?, "revenue")?;
+                depreciation = depreciation.add_or(
+                    s.capex
+                        .sub_or(s.residual, "depreciation")?
+                        .div_or(Decimal::from(life), "depreciation")?,
+                    "depreciation",
+                )?;
+                if *i == 0 {
+                    row.price_per_gpu_hour = s.price;
+                }
+            }
             let [revenue, power_cost, other_opex, noi] =
-                input.operations(spot_hours, price, contracted, contracted_used)?;
+                input.operations(gpus, spot_hours, spot_revenue, contracted, contracted_used)?;
             let hours = paid.add_or(spot_hours, "gpu_hours_sold")?;
+            row.gpus_in_service = gpus;
             row.contracted_gpus = contracted_gpus;
             row.contracted_gpu_hours = paid;
             row.spot_gpu_hours = spot_hours;
             row.contracted_revenue = contracted;
-            row.spot_revenue = spot_hours.mul_or(price, "revenue")?;
-            row.prepayment_received = input.prepayment_received(t)?;
+            row.spot_revenue = spot_revenue;
             row.prepayment_drawn = input.prepayment_drawn(t)?;
-            let depreciation = capex
-                .sub_or(residual, "depreciation")?
-                .div_or(Decimal::from(life), "depreciation")?;
-            row.utilization = hours.div_or(slots, "utilization")?;
+            row.utilization = hours.div_or(
+                HOURS_PER_YEAR.mul_or(Decimal::from(gpus), "utilization")?,
+                "utilization",
+            )?;
             row.gpu_hours_sold = hours;
-            row.price_per_gpu_hour = price;
             row.revenue = revenue;
             row.power_cost = power_cost;
             row.other_opex = other_opex;
@@ -702,27 +900,37 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
                 .sub_or(depreciation, "tax")?
                 .mul_or(input.tax_rate.get(), "tax")?
                 .max(Decimal::ZERO);
-            let served = t - g * life;
-            if served == life && t < horizon {
-                row.residual_proceeds = residual;
-                if let Some((next, _, _)) = input.fleet(g + 1)? {
-                    row.capex = next;
-                    refresh_years.push(t);
+            let mut renewed = false;
+            for (_, s) in &serving {
+                if s.served == life && t < horizon {
+                    row.residual_proceeds = row
+                        .residual_proceeds
+                        .add_or(s.residual, "residual_proceeds")?;
+                    if let Some(next) = s.next_capex {
+                        row.capex = row.capex.add_or(next, "capex")?;
+                        renewed = true;
+                    }
+                }
+                if t == horizon {
+                    if let Terminal::BookValue = input.terminal {
+                        let book = s.capex.sub_or(
+                            s.capex
+                                .sub_or(s.residual, "terminal_value")?
+                                .mul_or(Decimal::from(s.served), "terminal_value")?
+                                .div_or(Decimal::from(life), "terminal_value")?,
+                            "terminal_value",
+                        )?;
+                        row.terminal_value = row.terminal_value.add_or(book, "terminal_value")?;
+                    }
                 }
             }
+            if renewed {
+                refresh_years.push(t);
+            }
             if t == horizon {
-                row.terminal_value = match input.terminal {
-                    Terminal::BookValue => capex.sub_or(
-                        capex
-                            .sub_or(residual, "terminal_value")?
-                            .mul_or(Decimal::from(served), "terminal_value")?
-                            .div_or(Decimal::from(life), "terminal_value")?,
-                        "terminal_value",
-                    )?,
-                    Terminal::ExitMultiple(m) => {
-                        noi.mul_or(m, "terminal_value")?.max(Decimal::ZERO)
-                    }
-                };
+                if let Terminal::ExitMultiple(m) = input.terminal {
+                    row.terminal_value = noi.mul_or(m, "terminal_value")?.max(Decimal::ZERO);
+                }
             }
         }
         row.cash_flow = row
@@ -754,9 +962,11 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
     } else {
         None
     };
+    let stabilized_hours = slots.mul_or(input.utilization.stabilized(), "stabilized_noi")?;
     let [stabilized_revenue, _, _, stabilized_noi] = input.operations(
-        slots.mul_or(input.utilization.stabilized(), "stabilized_noi")?,
-        input.price_per_gpu_hour.get(),
+        input.gpu_count,
+        stabilized_hours,
+        stabilized_hours.mul_or(input.price_per_gpu_hour.get(), "stabilized_noi")?,
         Decimal::ZERO,
         Decimal::ZERO,
     )?;
@@ -826,6 +1036,7 @@ pub(crate) mod tests {
             },
             contracts: Vec::new(),
             contracted_utilization: Fraction::ONE,
+            deliveries: Vec::new(),
             useful_life_years: 3,
             residual_fraction: fraction(dec!(0.1)),
             refresh: Some(Refresh {
@@ -1106,6 +1317,7 @@ pub(crate) mod tests {
                 take_or_pay: true,
             }],
             contracted_utilization: Fraction::ONE,
+            deliveries: Vec::new(),
             useful_life_years: 3,
             residual_fraction: fraction(dec!(0.1)),
             refresh: None,
@@ -1371,6 +1583,162 @@ pub(crate) mod tests {
         assert_eq!(gpu_cloud(&flat).unwrap(), gpu_cloud(&path).unwrap());
     }
 
+    /// 1,000 GPUs at $20,000 renting at $2.00 (10% decline a year), a
+    /// 2-year life with 10% residual, refreshed, over 3 years; 500 more
+    /// delivered for year 2 at $30,000 renting at $3.00; 75% spot
+    /// utilisation; 1 kW at PUE 1.25 and $40/MWh; $100 per GPU-month; no
+    /// tax; 10%.
+    fn delivered_fleet() -> GpuCloudInput {
+        let mut input = contracted_fleet();
+        input.contracts.clear();
+        input.tax_rate = Fraction::ZERO;
+        input.useful_life_years = 2;
+        input.refresh = Some(Refresh {
+            capex_per_gpu: usd(dec!(20_000)),
+            price_per_gpu_hour: usd(dec!(2)),
+        });
+        input.deliveries = vec![Delivery {
+            gpu_count: 500,
+            delivery_year: 2,
+            capex_per_gpu: usd(dec!(30_000)),
+            price_per_gpu_hour: usd(dec!(3)),
+        }];
+        input
+    }
+
+    #[test]
+    fn a_later_delivery_ages_and_retires_on_its_own_clock() {
+        // First fleet A: 20,000,000 at year 0, residual 2,000,000,
+        // depreciation 9,000,000 a year; it rents at 2.00 in year 1, 1.80
+        // in year 2, retires at year 2 (residual in, a new 20,000,000 fleet
+        // bought) and the new one rents at 2.00 in year 3, worth
+        // 20,000,000 − 18,000,000 × 1 / 2 = 11,000,000 at the horizon.
+        // Delivery B: 500 × 30,000 = 15,000,000 bought at the end of year
+        // 1, residual 1,500,000, depreciation 6,750,000; it rents at 3.00
+        // in year 2 and 2.70 in year 3, when it retires at the horizon:
+        // book value 1,500,000.
+        // Spot hours: A 1,000 × 8,760 × 0.75 = 6,570,000; B 3,285,000.
+        // year GPUs revenue                                  power    opex       NOI
+        // 1    1,000 6,570,000 × 2.00 = 13,140,000              328,500  1,200,000  11,611,500
+        // 2    1,500 11,826,000 + 3,285,000 × 3.00 = 21,681,000 492,750  1,800,000  19,388,250
+        // 3    1,500 13,140,000 + 3,285,000 × 2.70 = 22,009,500 492,750  1,800,000  19,716,750
+        // (power: 9,855,000 h × 1.25 / 1,000 = 12,318.75 MWh × $40.)
+        // CF: 0: −20,000,000; 1: 11,611,500 − 15,000,000 = −3,388,500;
+        // 2: 19,388,250 + 2,000,000 − 20,000,000 = 1,388,250;
+        // 3: 19,716,750 + 11,000,000 + 1,500,000 = 32,216,750.
+        let out = gpu_cloud(&delivered_fleet()).unwrap();
+        let rows: Vec<_> = out
+            .years
+            .iter()
+            .map(|y| {
+                [
+                    Decimal::from(y.gpus_in_service),
+                    y.revenue,
+                    y.power_cost,
+                    y.other_opex,
+                    y.noi,
+                    y.depreciation,
+                    y.capex,
+                    y.residual_proceeds,
+                    y.terminal_value,
+                    y.cash_flow,
+                ]
+            })
+            .collect();
+        let zero = Decimal::ZERO;
+        assert_eq!(
+            rows,
+            [
+                [
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    zero,
+                    dec!(20_000_000),
+                    zero,
+                    zero,
+                    dec!(-20_000_000)
+                ],
+                [
+                    dec!(1_000),
+                    dec!(13_140_000),
+                    dec!(328_500),
+                    dec!(1_200_000),
+                    dec!(11_611_500),
+                    dec!(9_000_000),
+                    dec!(15_000_000),
+                    zero,
+                    zero,
+                    dec!(-3_388_500)
+                ],
+                [
+                    dec!(1_500),
+                    dec!(21_681_000),
+                    dec!(492_750),
+                    dec!(1_800_000),
+                    dec!(19_388_250),
+                    dec!(15_750_000),
+                    dec!(20_000_000),
+                    dec!(2_000_000),
+                    zero,
+                    dec!(1_388_250)
+                ],
+                [
+                    dec!(1_500),
+                    dec!(22_009_500),
+                    dec!(492_750),
+                    dec!(1_800_000),
+                    dec!(19_716_750),
+                    dec!(15_750_000),
+                    zero,
+                    zero,
+                    dec!(12_500_000),
+                    dec!(32_216_750)
+                ],
+            ]
+        );
+        let first_fleet_price: Vec<_> = out.years.iter().map(|y| y.price_per_gpu_hour).collect();
+        assert_eq!(first_fleet_price, [dec!(0), dec!(2), dec!(1.8), dec!(2)]);
+        assert_eq!(out.refresh_years, [2]);
+        assert_eq!(out.total_capex, dec!(55_000_000));
+        assert_eq!(out.it_capacity_mw, dec!(1.5));
+        // NPV at 10%: −20,000,000 − 3,388,500 / 1.1 + 1,388,250 / 1.21
+        // + 32,216,750 / 1.331 = −20,000,000 − 3,080,454.5455
+        // + 1,147,314.0496 + 24,204,921.1119 = 2,271,780.62.
+        assert_eq!(out.npv.round_dp(2), dec!(2_271_780.62));
+
+        // A 300-GPU contract in year 2 takes GPUs from both tranches in
+        // proportion: 200 of A's 1,000 and 100 of B's 500. Spot: 800 ×
+        // 8,760 × 0.75 = 5,256,000 h × 1.80 = 9,460,800 and 400 × 8,760 ×
+        // 0.75 = 2,628,000 h × 3.00 = 7,884,000; the contract earns 300 ×
+        // 8,760 × 2.50 = 6,570,000.
+        let mut input = delivered_fleet();
+        input.contracts = vec![Contract {
+            gpu_count: 300,
+            price_per_gpu_hour: usd(dec!(2.5)),
+            escalator_per_year: Decimal::ZERO,
+            start_year: 2,
+            term_years: 1,
+            prepayment: Usd::ZERO,
+            take_or_pay: true,
+        }];
+        let out = gpu_cloud(&input).unwrap();
+        assert_eq!(out.years[2].spot_revenue, dec!(17_344_800));
+        assert_eq!(out.years[2].contracted_revenue, dec!(6_570_000));
+        // In year 1 only A's 1,000 serve: a 1,200-GPU contract then is
+        // refused, though the fleet reaches 1,500 in year 2.
+        input.contracts[0].gpu_count = 1_200;
+        input.contracts[0].start_year = 1;
+        assert_eq!(
+            gpu_cloud(&input).unwrap_err().field(),
+            Some("contracts[0].gpu_count")
+        );
+        input.contracts[0].start_year = 2;
+        assert!(gpu_cloud(&input).is_ok());
+    }
+
     #[test]
     fn counts_beyond_their_caps_are_refused_by_name() {
         let mut input = small_fleet();
@@ -1388,5 +1756,26 @@ pub(crate) mod tests {
         let mut input = small_fleet();
         input.gpu_count = MAX_GPU_COUNT + 1;
         assert_eq!(gpu_cloud(&input).unwrap_err().field(), Some("gpu_count"));
+        // Deliveries: at most 10,000,000 GPUs with the fleet, and within
+        // the horizon.
+        let mut input = small_fleet();
+        input.deliveries = vec![Delivery {
+            gpu_count: MAX_GPU_COUNT,
+            delivery_year: 2,
+            capex_per_gpu: usd(dec!(1)),
+            price_per_gpu_hour: usd(dec!(1)),
+        }];
+        assert_eq!(
+            gpu_cloud(&input).unwrap_err().field(),
+            Some("deliveries[0].gpu_count")
+        );
+        input.deliveries[0].gpu_count = 1;
+        input.deliveries[0].delivery_year = 7;
+        assert_eq!(
+            gpu_cloud(&input).unwrap_err().field(),
+            Some("deliveries[0].delivery_year")
+        );
+        input.deliveries = vec![input.deliveries[0]; MAX_DELIVERIES + 1];
+        assert_eq!(gpu_cloud(&input).unwrap_err().field(), Some("deliveries"));
     }
 }

@@ -471,6 +471,7 @@ proptest! {
             utilization: SpotUtilization::Ramp { utilization: Fraction::ONE, months_to_ramp: ramp },
             contracts: Vec::new(),
             contracted_utilization: Fraction::ONE,
+            deliveries: Vec::new(),
             useful_life_years: life,
             residual_fraction: half,
             refresh: Some(Refresh {
@@ -496,9 +497,9 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Contracts of any size, years, escalator and prepayment within the
-    /// wire's caps, on a fleet with or without a refresh and a spot
-    /// utilisation path: the model answers, refuses by name, or names an
-    /// overflow; it never panics.
+    /// wire's caps, on a fleet with or without a refresh, later deliveries
+    /// and a spot utilisation path: the model answers, refuses by name, or
+    /// names an overflow; it never panics.
     #[test]
     fn gpu_contracts_anywhere_in_the_caps_answer_or_are_refused_without_a_panic(
         price in any_positive_decimal(),
@@ -512,8 +513,9 @@ proptest! {
             (1u64..=infraval_core::gpu_cloud::MAX_GPU_COUNT, 1u32..=30, 1u32..=30, -50i64..=50, any::<bool>(), any::<bool>()),
             0..=infraval_core::gpu_cloud::MAX_CONTRACTS,
         ),
+        deliveries in prop::collection::vec((1u64..=100_000, 1u32..=30), 0..=infraval_core::gpu_cloud::MAX_DELIVERIES),
     ) {
-        use infraval_core::gpu_cloud::{gpu_cloud, Contract, GpuCloudInput, Refresh, SpotUtilization, Terminal};
+        use infraval_core::gpu_cloud::{gpu_cloud, Contract, Delivery, GpuCloudInput, Refresh, SpotUtilization, Terminal};
         let half = Fraction::new(Decimal::new(5, 1)).unwrap();
         let money = Usd::new(Decimal::new(40_000, 0)).unwrap();
         let input = GpuCloudInput {
@@ -544,6 +546,15 @@ proptest! {
                 })
                 .collect(),
             contracted_utilization: half,
+            deliveries: deliveries
+                .iter()
+                .map(|&(gpus, year)| Delivery {
+                    gpu_count: gpus,
+                    delivery_year: 1 + (year - 1) % horizon,
+                    capex_per_gpu: money,
+                    price_per_gpu_hour: Usd::new(price).unwrap(),
+                })
+                .collect(),
             useful_life_years: life,
             residual_fraction: half,
             refresh: refresh.then_some(Refresh { capex_per_gpu: money, price_per_gpu_hour: Usd::new(price).unwrap() }),
