@@ -26,7 +26,10 @@ use crate::{bounds, num, Example, Examples};
 /// next fleet is bought on the same date, so a 4-year life over 10 years
 /// refreshes at years 4 and 8. The fleet in service at the horizon is
 /// worth its book value (straight-line depreciation to the residual),
-/// unless `exit_multiple` is given. See the README for the formulas.
+/// unless `exit_multiple` is given. `contracts` sell GPUs for a term at a
+/// fixed price (take-or-pay by default), the rest are sold at spot;
+/// `deliveries` add later tranches, each on its own clock. See the README
+/// for the formulas.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, ToSchema, Wire)]
 #[serde(deny_unknown_fields)]
 pub struct GpuCloudRequest {
