@@ -86,10 +86,10 @@ impl TryFrom<ArrRequest> for SolveArrInput {
     fn try_from(req: ArrRequest) -> Result<Self, CoreError> {
         let capacity = match (req.it_capacity_mw, req.utility_power_mw) {
             (Some(_), Some(_)) => {
-                return Err(CoreError::ExactlyOneOf {
-                    expected: vec!["it_capacity_mw", "utility_power_mw"],
-                    given: vec!["it_capacity_mw", "utility_power_mw"],
-                })
+                return Err(CoreError::exactly_one_of(
+                    &["it_capacity_mw", "utility_power_mw"],
+                    &["it_capacity_mw", "utility_power_mw"],
+                ))
             }
             (Some(mw), None) => Some(Capacity::It(Megawatts::new(mw.get()).at("it_capacity_mw")?)),
             (None, Some(mw)) => Some(Capacity::Utility(
@@ -119,10 +119,9 @@ impl TryFrom<ArrRequest> for SolveArrInput {
                     ("rate_per_kw_month", req.rate_per_kw_month.is_some()),
                     ("arr", req.arr.is_some()),
                 ];
-                return Err(CoreError::ExactlyOneOf {
-                    expected: ARR_ALTERNATIVES.to_vec(),
-                    given: named.iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect(),
-                });
+                let given: Vec<&'static str> =
+                    named.iter().filter(|(_, g)| *g).map(|(n, _)| *n).collect();
+                return Err(CoreError::exactly_one_of(&ARR_ALTERNATIVES, &given));
             }
         };
         Ok(SolveArrInput {

@@ -144,10 +144,10 @@ impl TryFrom<ConversionRequest> for Conversion {
             ),
         ])?;
         if which != 0 && req.mining_margin_growth_per_year.is_some() {
-            return Err(CoreError::MissingDependency {
-                field: "conversion.mining_margin_growth_per_year",
-                requires: "conversion.mining_margin_per_month",
-            });
+            return Err(CoreError::missing_dependency(
+                "conversion.mining_margin_growth_per_year",
+                "conversion.mining_margin_per_month",
+            ));
         }
         let margin = match (req.mining_margin_per_month, req.mining_projection) {
             (Some(flat), _) => ForgoneMargin::Flat {

@@ -424,17 +424,17 @@ impl TryFrom<GpuCloudRequest> for GpuCloudInput {
                 )
             }
             (None, None) => {
-                return Err(CoreError::ExactlyOneOf {
-                    expected: vec!["utilization", "utilization_by_year"],
-                    given: vec![],
-                })
+                return Err(CoreError::exactly_one_of(
+                    &["utilization", "utilization_by_year"],
+                    &[],
+                ))
             }
         };
         if req.contracts.is_none() && req.contracted_utilization.is_some() {
-            return Err(CoreError::MissingDependency {
-                field: "contracted_utilization",
-                requires: "contracts",
-            });
+            return Err(CoreError::missing_dependency(
+                "contracted_utilization",
+                "contracts",
+            ));
         }
         let contracts = req
             .contracts

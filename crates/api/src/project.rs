@@ -401,10 +401,7 @@ impl Examples for ProjectRequest {
 /// Refuses two alternative fields given together; each is `(name, given)`.
 fn exclusive(a: (&'static str, bool), b: (&'static str, bool)) -> Result<(), CoreError> {
     if a.1 && b.1 {
-        return Err(CoreError::ExactlyOneOf {
-            expected: vec![a.0, b.0],
-            given: vec![a.0, b.0],
-        });
+        return Err(CoreError::exactly_one_of(&[a.0, b.0], &[a.0, b.0]));
     }
     Ok(())
 }
@@ -449,10 +446,10 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             (Some(rate), _) => Price::new(rate.get()).at("rate_per_kw_month")?,
             (None, Some(lease)) => lease.rate_per_kw_month,
             (None, None) => {
-                return Err(CoreError::ExactlyOneOf {
-                    expected: vec!["rate_per_kw_month", "leases"],
-                    given: vec![],
-                })
+                return Err(CoreError::exactly_one_of(
+                    &["rate_per_kw_month", "leases"],
+                    &[],
+                ))
             }
         };
         exclusive(
@@ -460,10 +457,10 @@ impl TryFrom<ProjectRequest> for ProjectInput {
             ("months_to_stabilize", req.months_to_stabilize.is_some()),
         )?;
         if req.stabilized_occupancy.is_some() && req.months_to_stabilize.is_none() {
-            return Err(CoreError::MissingDependency {
-                field: "stabilized_occupancy",
-                requires: "months_to_stabilize",
-            });
+            return Err(CoreError::missing_dependency(
+                "stabilized_occupancy",
+                "months_to_stabilize",
+            ));
         }
         let lease_up = match (req.occupancy_by_year, req.months_to_stabilize) {
             (Some(list), _) => {
@@ -494,20 +491,17 @@ impl TryFrom<ProjectRequest> for ProjectInput {
         let power = match req.power_price_per_mwh {
             None => {
                 if req.power_margin.is_some() {
-                    return Err(CoreError::MissingDependency {
-                        field: "power_margin",
-                        requires: "power_price_per_mwh",
-                    });
+                    return Err(CoreError::missing_dependency(
+                        "power_margin",
+                        "power_price_per_mwh",
+                    ));
                 }
                 None
             }
             Some(price) => Some(PowerPassThrough {
                 pue: infraval_core::colocation::Pue::new(
                     req.pue
-                        .ok_or(CoreError::MissingDependency {
-                            field: "power_price_per_mwh",
-                            requires: "pue",
-                        })?
+                        .ok_or(CoreError::missing_dependency("power_price_per_mwh", "pue"))?
                         .get(),
                 )
                 .at("pue")?,
@@ -517,10 +511,10 @@ impl TryFrom<ProjectRequest> for ProjectInput {
         };
         let tax = match (req.tax_rate, req.depreciation_years) {
             (None, Some(_)) => {
-                return Err(CoreError::MissingDependency {
-                    field: "depreciation_years",
-                    requires: "tax_rate",
-                })
+                return Err(CoreError::missing_dependency(
+                    "depreciation_years",
+                    "tax_rate",
+                ))
             }
             (None, None) => None,
             (Some(rate), years) => Some(Tax {

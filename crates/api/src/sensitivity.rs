@@ -71,16 +71,16 @@ impl AxisRequest {
                     &format!("{field}.range"),
                 )
             }
-            (values, range) => Err(CoreError::ExactlyOneOf {
-                expected: vec![values_field(field), range_field(field)],
-                given: [
+            (values, range) => Err(CoreError::exactly_one_of(
+                &[values_field(field), range_field(field)],
+                &[
                     values.is_some().then(|| values_field(field)),
                     range.is_some().then(|| range_field(field)),
                 ]
                 .into_iter()
                 .flatten()
-                .collect(),
-            }),
+                .collect::<Vec<_>>(),
+            )),
         }
     }
 }

@@ -27,7 +27,7 @@ use crate::convertible::terms::{terms, SettlementMethod};
 use crate::gpu_cloud::GpuCloudRequest;
 use crate::mining::exactly_one;
 use crate::mining::projection::ProjectionRequest;
-use crate::project::ProjectRequest;
+use crate::project::{under, ProjectRequest};
 use crate::wire::{Date, Num, Wire, NESTED};
 use crate::{bounds, num, Example, Examples};
 
@@ -512,32 +512,49 @@ fn mining_valuation(req: MiningSegmentRequest, at: &str) -> Result<MiningValuati
     match exactly_one(&[
         ("ebitda+ebitda_multiple", by_ebitda),
         ("hashrate_ehs+usd_per_ehs", by_hashrate),
-    ])? {
+    ])
+    .map_err(|e| under(at, e))?
+    {
         0 => Ok(MiningValuation::EbitdaMultiple {
-            ebitda: Usd::new(required(req.ebitda, "ebitda", "ebitda_multiple")?)
+            ebitda: Usd::new(required(req.ebitda, at, "ebitda", "ebitda_multiple")?)
                 .at(format!("{at}.ebitda"))?,
-            multiple: Multiple::new(required(req.ebitda_multiple, "ebitda_multiple", "ebitda")?)
-                .at(format!("{at}.ebitda_multiple"))?,
+            multiple: Multiple::new(required(
+                req.ebitda_multiple,
+                at,
+                "ebitda_multiple",
+                "ebitda",
+            )?)
+            .at(format!("{at}.ebitda_multiple"))?,
         }),
         _ => Ok(MiningValuation::PerHashrate {
-            hashrate: Hashrate::new(required(req.hashrate_ehs, "hashrate_ehs", "usd_per_ehs")?)
-                .at(format!("{at}.hashrate_ehs"))?,
-            usd_per_ehs: Usd::new(required(req.usd_per_ehs, "usd_per_ehs", "hashrate_ehs")?)
-                .at(format!("{at}.usd_per_ehs"))?,
+            hashrate: Hashrate::new(required(
+                req.hashrate_ehs,
+                at,
+                "hashrate_ehs",
+                "usd_per_ehs",
+            )?)
+            .at(format!("{at}.hashrate_ehs"))?,
+            usd_per_ehs: Usd::new(required(
+                req.usd_per_ehs,
+                at,
+                "usd_per_ehs",
+                "hashrate_ehs",
+            )?)
+            .at(format!("{at}.usd_per_ehs"))?,
         }),
     }
 }
 
-/// The value of one field of a pair; the other was given.
+/// The value of one field of a pair in the object at `at`; the other was
+/// given.
 fn required(
     v: Option<Num>,
+    at: &str,
     field: &'static str,
     other: &'static str,
 ) -> Result<Decimal, CoreError> {
-    v.map(Num::get).ok_or(CoreError::MissingDependency {
-        field: other,
-        requires: field,
-    })
+    v.map(Num::get)
+        .ok_or_else(|| under(at, CoreError::missing_dependency(other, field)))
 }
 
 fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
@@ -548,15 +565,17 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
         ("arr+arr_multiple", by_arr),
         ("development", req.development.is_some()),
         ("gpu_cloud", req.gpu_cloud.is_some()),
-    ])? {
+    ])
+    .map_err(|e| under(at, e))?
+    {
         0 => SiteMethod::NoiCapRate {
-            noi: Usd::new(required(req.noi, "noi", "cap_rate")?).at(format!("{at}.noi"))?,
-            cap_rate: CapRate::new(required(req.cap_rate, "cap_rate", "noi")?)
+            noi: Usd::new(required(req.noi, at, "noi", "cap_rate")?).at(format!("{at}.noi"))?,
+            cap_rate: CapRate::new(required(req.cap_rate, at, "cap_rate", "noi")?)
                 .at(format!("{at}.cap_rate"))?,
         },
         1 => SiteMethod::ArrMultiple {
-            arr: Usd::new(required(req.arr, "arr", "arr_multiple")?).at(format!("{at}.arr"))?,
-            multiple: Multiple::new(required(req.arr_multiple, "arr_multiple", "arr")?)
+            arr: Usd::new(required(req.arr, at, "arr", "arr_multiple")?).at(format!("{at}.arr"))?,
+            multiple: Multiple::new(required(req.arr_multiple, at, "arr_multiple", "arr")?)
                 .at(format!("{at}.arr_multiple"))?,
         },
         _ => match (req.development, req.gpu_cloud) {
@@ -569,15 +588,18 @@ fn site(req: SiteRequest, at: &str) -> Result<Site, CoreError> {
                     .map_err(|e| valuation::prefix_field(e, &format!("{at}.gpu_cloud.")))?,
             )),
             (None, None) => {
-                return Err(CoreError::ExactlyOneOf {
-                    expected: vec![
-                        "noi+cap_rate",
-                        "arr+arr_multiple",
-                        "development",
-                        "gpu_cloud",
-                    ],
-                    given: vec![],
-                })
+                return Err(under(
+                    at,
+                    CoreError::exactly_one_of(
+                        &[
+                            "noi+cap_rate",
+                            "arr+arr_multiple",
+                            "development",
+                            "gpu_cloud",
+                        ],
+                        &[],
+                    ),
+                ))
             }
         },
     };
@@ -675,10 +697,10 @@ fn convertible(
 fn buyback(req: &ScenarioRequest, at: &str) -> Result<Option<Buyback>, CoreError> {
     let Some(b) = &req.buyback else {
         return if req.buyback_from_cash {
-            Err(CoreError::MissingDependency {
-                field: "buyback_from_cash",
-                requires: "buyback",
-            })
+            Err(under(
+                at,
+                CoreError::missing_dependency("buyback_from_cash", "buyback"),
+            ))
         } else {
             Ok(None)
         };
@@ -688,10 +710,10 @@ fn buyback(req: &ScenarioRequest, at: &str) -> Result<Option<Buyback>, CoreError
         (false, _) => Usd::ZERO,
         (true, Some(amount)) => Usd::new(amount.get()).at(format!("{at}.buyback.amount"))?,
         (true, None) => {
-            return Err(CoreError::MissingDependency {
-                field: "buyback_from_cash",
-                requires: "buyback.amount",
-            })
+            return Err(under(
+                at,
+                CoreError::missing_dependency("buyback_from_cash", "buyback.amount"),
+            ))
         }
     };
     Ok(Some(Buyback { shares, cash_spent }))

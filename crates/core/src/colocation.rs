@@ -224,10 +224,9 @@ pub fn solve_arr(input: &SolveArrInput) -> Result<ArrSolution> {
         match capacity {
             Capacity::It(mw) => Ok(mw.get()),
             Capacity::Utility(mw) => {
-                let pue = input.pue.ok_or(CoreError::MissingDependency {
-                    field: "utility_power_mw",
-                    requires: "pue",
-                })?;
+                let pue = input
+                    .pue
+                    .ok_or(CoreError::missing_dependency("utility_power_mw", "pue"))?;
                 mw.get().div_or(pue.get(), "it_capacity_mw")
             }
         }
@@ -286,10 +285,9 @@ pub fn solve_arr(input: &SolveArrInput) -> Result<ArrSolution> {
     let power = match input.power_price_per_mwh {
         None => None,
         Some(price) => {
-            let pue = input.pue.ok_or(CoreError::MissingDependency {
-                field: "power_price_per_mwh",
-                requires: "pue",
-            })?;
+            let pue = input
+                .pue
+                .ok_or(CoreError::missing_dependency("power_price_per_mwh", "pue"))?;
             let energy_mwh_per_year = leased_kw
                 .mul_or(pue.get(), "power_bill")?
                 .mul_or(HOURS_PER_YEAR, "power_bill")?
@@ -456,10 +454,7 @@ mod tests {
         input.power_price_per_mwh = Some(Usd::new(dec!(50)).unwrap());
         assert_eq!(
             solve_arr(&input).unwrap_err(),
-            CoreError::MissingDependency {
-                field: "power_price_per_mwh",
-                requires: "pue"
-            }
+            CoreError::missing_dependency("power_price_per_mwh", "pue")
         );
     }
 

@@ -5,7 +5,14 @@
 //! deliberately not `#[non_exhaustive]`: inside this workspace a new variant
 //! should stop the server from compiling until it is given a status.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
+
+/// A field's name or path in the request: borrowed where the code names it
+/// (`rate_per_kw_month`), owned once prefixed with the path of the object it
+/// sits in (`scenarios[2].data_centers[0].development.rate_per_kw_month`).
+pub type FieldName = Cow<'static, str>;
 
 /// What is wrong with a single value, before we know which field it came from.
 ///
@@ -101,17 +108,17 @@ pub enum CoreError {
     #[error("give exactly one of {}; got {}", join(.expected), if .given.is_empty() { "none".to_string() } else { join(.given) })]
     ExactlyOneOf {
         /// The alternatives, each one field or a `+`-joined set of fields.
-        expected: Vec<&'static str>,
+        expected: Vec<FieldName>,
         /// The alternatives that were given.
-        given: Vec<&'static str>,
+        given: Vec<FieldName>,
     },
     /// A field that only makes sense together with another.
     #[error("`{field}` requires `{requires}`")]
     MissingDependency {
         /// The field that was given.
-        field: &'static str,
+        field: FieldName,
         /// The field it needs.
-        requires: &'static str,
+        requires: FieldName,
     },
     /// Fields that are each valid but contradict each other.
     #[error("`{field}`: {reason}")]
@@ -229,7 +236,7 @@ fn moved_ends(moved: &[MovedEnd]) -> String {
         .collect()
 }
 
-fn join(names: &[&'static str]) -> String {
+fn join(names: &[FieldName]) -> String {
     names
         .iter()
         .map(|n| format!("`{n}`"))
@@ -244,12 +251,30 @@ impl CoreError {
             CoreError::InvalidValue { field, .. }
             | CoreError::Inconsistent { field, .. }
             | CoreError::DateOrder { field, .. } => Some(field),
-            CoreError::MissingDependency { field, .. }
-            | CoreError::SolutionOutOfRange { field, .. } => Some(field),
+            CoreError::MissingDependency { field, .. } => Some(field),
+            CoreError::SolutionOutOfRange { field, .. } => Some(field),
             CoreError::ExactlyOneOf { .. }
             | CoreError::Overflow { .. }
             | CoreError::NoSolution { .. }
             | CoreError::Unattainable { .. } => None,
+        }
+    }
+
+    /// Shorthand for [`CoreError::ExactlyOneOf`], from the names as the
+    /// code writes them.
+    pub fn exactly_one_of(expected: &[&'static str], given: &[&'static str]) -> Self {
+        let names = |names: &[&'static str]| names.iter().copied().map(Cow::Borrowed).collect();
+        CoreError::ExactlyOneOf {
+            expected: names(expected),
+            given: names(given),
+        }
+    }
+
+    /// Shorthand for [`CoreError::MissingDependency`].
+    pub fn missing_dependency(field: &'static str, requires: &'static str) -> Self {
+        CoreError::MissingDependency {
+            field: Cow::Borrowed(field),
+            requires: Cow::Borrowed(requires),
         }
     }
 

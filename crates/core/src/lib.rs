@@ -26,7 +26,7 @@ pub mod solve;
 pub mod tolerance;
 pub mod valuation;
 
-pub use error::{CoreError, ValueError};
+pub use error::{CoreError, FieldName, ValueError};
 
 /// The result type of every fallible core function.
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;

@@ -1569,10 +1569,29 @@ pub fn scenarios(scenarios: &[Scenario]) -> Result<Vec<(String, Sotp)>> {
         .collect()
 }
 
-/// Puts `prefix` before the field an error names, for inputs nested in a
-/// list (`scenarios[1].` + `cash`).
+/// Puts `prefix` before every field an error names, for inputs nested in a
+/// list or an object (`scenarios[1].` + `cash`): the field at fault, and the
+/// alternatives and dependencies between fields, each member of a
+/// `+`-joined set on its own (`mining.ebitda+mining.ebitda_multiple`). The
+/// field a date is compared with (`DateOrder::other_field`) is left as the
+/// rule names it: a sibling for some rules, a top-level field for others.
 pub fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
+    let prefixed = |name: &str| -> crate::FieldName {
+        name.split('+')
+            .map(|part| format!("{prefix}{part}"))
+            .collect::<Vec<_>>()
+            .join("+")
+            .into()
+    };
     match err {
+        CoreError::ExactlyOneOf { expected, given } => CoreError::ExactlyOneOf {
+            expected: expected.iter().map(|n| prefixed(n)).collect(),
+            given: given.iter().map(|n| prefixed(n)).collect(),
+        },
+        CoreError::MissingDependency { field, requires } => CoreError::MissingDependency {
+            field: prefixed(&field),
+            requires: prefixed(&requires),
+        },
         CoreError::InvalidValue { field, error } => CoreError::InvalidValue {
             field: format!("{prefix}{field}"),
             error,
@@ -1594,7 +1613,10 @@ pub fn prefix_field(err: CoreError, prefix: &str) -> CoreError {
             other_field,
             other,
         },
-        other => other,
+        other @ (CoreError::Overflow { .. }
+        | CoreError::NoSolution { .. }
+        | CoreError::Unattainable { .. }
+        | CoreError::SolutionOutOfRange { .. }) => other,
     }
 }
 
@@ -2806,5 +2828,114 @@ mod tests {
                 prop_assert!(after + PER_SHARE_ABS >= before, "{after} < {before}");
             }
         }
+    }
+
+    #[test]
+    fn prefix_field_prefixes_every_field_each_variant_names() {
+        let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 1, d).unwrap();
+        let at = "scenarios[2].data_centers[0].development.";
+        // (what the nested input answers, what the outer request must answer)
+        let cases = vec![
+            (
+                CoreError::invalid("cost_per_mw", ValueError::Empty),
+                CoreError::invalid(
+                    "scenarios[2].data_centers[0].development.cost_per_mw",
+                    ValueError::Empty,
+                ),
+            ),
+            (
+                CoreError::Inconsistent {
+                    field: "leases[1].it_mw".into(),
+                    reason: "why",
+                },
+                CoreError::Inconsistent {
+                    field: "scenarios[2].data_centers[0].development.leases[1].it_mw".into(),
+                    reason: "why",
+                },
+            ),
+            (
+                CoreError::DateOrder {
+                    field: "cohorts[0].purchase_date".into(),
+                    date: day(2),
+                    relation: "on or before",
+                    other_field: "start_date",
+                    other: day(1),
+                },
+                CoreError::DateOrder {
+                    field: "scenarios[2].data_centers[0].development.cohorts[0].purchase_date"
+                        .into(),
+                    date: day(2),
+                    relation: "on or before",
+                    other_field: "start_date",
+                    other: day(1),
+                },
+            ),
+            (
+                CoreError::exactly_one_of(
+                    &["rate_per_kw_month", "noi+cap_rate"],
+                    &["rate_per_kw_month", "noi+cap_rate"],
+                ),
+                CoreError::ExactlyOneOf {
+                    expected: vec![
+                        "scenarios[2].data_centers[0].development.rate_per_kw_month".into(),
+                        "scenarios[2].data_centers[0].development.noi+scenarios[2].data_centers[0].development.cap_rate".into(),
+                    ],
+                    given: vec![
+                        "scenarios[2].data_centers[0].development.rate_per_kw_month".into(),
+                        "scenarios[2].data_centers[0].development.noi+scenarios[2].data_centers[0].development.cap_rate".into(),
+                    ],
+                },
+            ),
+            (
+                CoreError::exactly_one_of(&["a", "b"], &[]),
+                CoreError::ExactlyOneOf {
+                    expected: vec![
+                        "scenarios[2].data_centers[0].development.a".into(),
+                        "scenarios[2].data_centers[0].development.b".into(),
+                    ],
+                    given: vec![],
+                },
+            ),
+            (
+                CoreError::missing_dependency("stabilized_occupancy", "months_to_stabilize"),
+                CoreError::MissingDependency {
+                    field: "scenarios[2].data_centers[0].development.stabilized_occupancy".into(),
+                    requires: "scenarios[2].data_centers[0].development.months_to_stabilize"
+                        .into(),
+                },
+            ),
+            // Errors that name no request field are left as they are.
+            (
+                CoreError::Overflow { quantity: "npv" },
+                CoreError::Overflow { quantity: "npv" },
+            ),
+            (
+                CoreError::NoSolution {
+                    quantity: "irr",
+                    reason: "r",
+                },
+                CoreError::NoSolution {
+                    quantity: "irr",
+                    reason: "r",
+                },
+            ),
+        ];
+        for (nested, outer) in cases {
+            assert_eq!(prefix_field(nested, at), outer);
+        }
+        // The words say the path too.
+        let err = prefix_field(
+            CoreError::missing_dependency("stabilized_occupancy", "months_to_stabilize"),
+            "project.",
+        );
+        assert_eq!(
+            err.to_string(),
+            "`project.stabilized_occupancy` requires `project.months_to_stabilize`"
+        );
+        assert_eq!(err.field(), Some("project.stabilized_occupancy"));
+        assert_eq!(
+            prefix_field(CoreError::exactly_one_of(&["a", "b"], &["a", "b"]), "x.").to_string(),
+            "give exactly one of `x.a`, `x.b`; got `x.a`, `x.b`"
+        );
     }
 }

@@ -227,13 +227,13 @@ impl TryFrom<CappedCallPriceRequest> for CappedCallPriceInput {
                 )
             }
             (s, p) => {
-                return Err(CoreError::ExactlyOneOf {
-                    expected: vec!["shares", "principal"],
-                    given: [s.map(|_| "shares"), p.map(|_| "principal")]
+                return Err(CoreError::exactly_one_of(
+                    &["shares", "principal"],
+                    &[s.map(|_| "shares"), p.map(|_| "principal")]
                         .into_iter()
                         .flatten()
-                        .collect(),
-                })
+                        .collect::<Vec<_>>(),
+                ))
             }
         };
         let lower_strike = match (req.lower_strike, parity) {

@@ -163,9 +163,10 @@ pub struct BuybackRequest {
 }
 
 impl BuybackRequest {
-    /// The whole shares retired. `at` is the buyback's path, which the
-    /// range errors of the core name (`scenarios[0].buyback.shares`); the
-    /// errors between fields name `buyback.…`, as the scenario's others do.
+    /// The whole shares retired. `at` is the buyback's path, which every
+    /// error names (`scenarios[0].buyback.shares`,
+    /// `scenarios[0].buyback.amount` requires
+    /// `scenarios[0].buyback.price_per_share`).
     pub(crate) fn retire(&self, at: &str) -> Result<Buyback, CoreError> {
         const BY_AMOUNT: &str = "buyback.amount+buyback.price_per_share";
         const BY_SHARES: &str = "buyback.shares";
@@ -182,25 +183,25 @@ impl BuybackRequest {
             (None, None, Some(shares)) => {
                 Buyback::by_shares(Decimal::from(shares.get())).map_err(prefixed)
             }
-            (Some(_), None, None) => Err(CoreError::MissingDependency {
-                field: "buyback.amount",
-                requires: "buyback.price_per_share",
-            }),
-            (None, Some(_), None) => Err(CoreError::MissingDependency {
-                field: "buyback.price_per_share",
-                requires: "buyback.amount",
-            }),
-            (amount, price, shares) => Err(CoreError::ExactlyOneOf {
-                expected: vec![BY_AMOUNT, BY_SHARES],
-                given: [
+            (Some(_), None, None) => Err(prefixed(CoreError::missing_dependency(
+                "buyback.amount",
+                "buyback.price_per_share",
+            ))),
+            (None, Some(_), None) => Err(prefixed(CoreError::missing_dependency(
+                "buyback.price_per_share",
+                "buyback.amount",
+            ))),
+            (amount, price, shares) => Err(prefixed(CoreError::exactly_one_of(
+                &[BY_AMOUNT, BY_SHARES],
+                &[
                     amount.map(|_| "buyback.amount"),
                     price.map(|_| "buyback.price_per_share"),
                     shares.map(|_| BY_SHARES),
                 ]
                 .into_iter()
                 .flatten()
-                .collect(),
-            }),
+                .collect::<Vec<_>>(),
+            ))),
         }
     }
 }
@@ -424,13 +425,13 @@ impl TryFrom<DilutionRequest> for DilutionInput {
                     (Some(d), None) => (d, MakeWholeCause::Call),
                     (None, Some(d)) => (d, MakeWholeCause::FundamentalChange),
                     (c, f) => {
-                        return Err(CoreError::ExactlyOneOf {
-                            expected: vec!["call_date", "fundamental_change_date"],
-                            given: [c.map(|_| "call_date"), f.map(|_| "fundamental_change_date")]
+                        return Err(CoreError::exactly_one_of(
+                            &["call_date", "fundamental_change_date"],
+                            &[c.map(|_| "call_date"), f.map(|_| "fundamental_change_date")]
                                 .into_iter()
                                 .flatten()
-                                .collect(),
-                        })
+                                .collect::<Vec<_>>(),
+                        ))
                     }
                 };
                 Some(MakeWholeEvent {
@@ -655,10 +656,10 @@ mod tests {
         };
         assert_eq!(
             req.retire("buyback"),
-            Err(CoreError::MissingDependency {
-                field: "buyback.amount",
-                requires: "buyback.price_per_share"
-            })
+            Err(CoreError::missing_dependency(
+                "buyback.amount",
+                "buyback.price_per_share"
+            ))
         );
     }
 }

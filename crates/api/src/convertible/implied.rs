@@ -149,10 +149,9 @@ impl TryFrom<ImpliedRequest> for ImpliedInput {
 
     fn try_from(req: ImpliedRequest) -> Result<Self, CoreError> {
         let needed = |value: Option<Num>, field: &'static str| {
-            value.map(Num::to_f64).ok_or(CoreError::MissingDependency {
-                field: "solve_for",
-                requires: field,
-            })
+            value
+                .map(Num::to_f64)
+                .ok_or(CoreError::missing_dependency("solve_for", field))
         };
         // The solved field, if given, is where the search starts; the spec
         // carries it (or a placeholder), which validates its range.

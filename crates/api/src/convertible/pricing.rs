@@ -439,13 +439,13 @@ pub(crate) fn conversion_rate(rate: Option<Num>, price: Option<Num>) -> Result<f
     match (rate, price) {
         (Some(r), None) => checked(r, "conversion_rate"),
         (None, Some(p)) => Ok(1000.0 / checked(p, "conversion_price")?),
-        (r, p) => Err(CoreError::ExactlyOneOf {
-            expected: vec!["conversion_rate", "conversion_price"],
-            given: [r.map(|_| "conversion_rate"), p.map(|_| "conversion_price")]
+        (r, p) => Err(CoreError::exactly_one_of(
+            &["conversion_rate", "conversion_price"],
+            &[r.map(|_| "conversion_rate"), p.map(|_| "conversion_price")]
                 .into_iter()
                 .flatten()
-                .collect(),
-        }),
+                .collect::<Vec<_>>(),
+        )),
     }
 }
 

@@ -50,10 +50,10 @@ pub(crate) fn exactly_one(options: &[(&'static str, bool)]) -> Result<usize, Cor
     let given: Vec<&'static str> = options.iter().filter(|o| o.1).map(|o| o.0).collect();
     match (given.len(), options.iter().position(|o| o.1)) {
         (1, Some(i)) => Ok(i),
-        _ => Err(CoreError::ExactlyOneOf {
-            expected: options.iter().map(|o| o.0).collect(),
-            given,
-        }),
+        _ => Err(CoreError::exactly_one_of(
+            &options.iter().map(|o| o.0).collect::<Vec<_>>(),
+            &given,
+        )),
     }
 }
 

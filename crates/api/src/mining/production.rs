@@ -252,16 +252,10 @@ impl TryFrom<ProductionRequest> for ProductionInput {
                 let miners = match (req.miner_count, req.th_per_miner) {
                     (Some(count), Some(th)) => Some(Miners::new(count.to_u64(), th.get())?),
                     (Some(_), None) => {
-                        return Err(CoreError::MissingDependency {
-                            field: "miner_count",
-                            requires: "th_per_miner",
-                        })
+                        return Err(CoreError::missing_dependency("miner_count", "th_per_miner"))
                     }
                     (None, Some(_)) => {
-                        return Err(CoreError::MissingDependency {
-                            field: "th_per_miner",
-                            requires: "miner_count",
-                        })
+                        return Err(CoreError::missing_dependency("th_per_miner", "miner_count"))
                     }
                     (None, None) => None,
                 };

@@ -421,10 +421,10 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
         ])? {
             0 => {
                 if req.next_halving_date.is_some() {
-                    return Err(CoreError::MissingDependency {
-                        field: "next_halving_date",
-                        requires: "block_subsidy_btc",
-                    });
+                    return Err(CoreError::missing_dependency(
+                        "next_halving_date",
+                        "block_subsidy_btc",
+                    ));
                 }
                 HalvingSchedule::FromHeight {
                     start_height: req.block_height.unwrap_or_default().to_u64(),
@@ -459,10 +459,10 @@ impl TryFrom<ProjectionRequest> for ProjectionInput {
             }
             _ => {
                 if req.btc_price_growth_per_month.is_some() {
-                    return Err(CoreError::MissingDependency {
-                        field: "btc_price_growth_per_month",
-                        requires: "btc_price",
-                    });
+                    return Err(CoreError::missing_dependency(
+                        "btc_price_growth_per_month",
+                        "btc_price",
+                    ));
                 }
                 PricePath::List(path(&req.btc_price_path, "btc_price_path", Price::new)?)
             }

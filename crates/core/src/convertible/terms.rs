@@ -214,10 +214,7 @@ impl ConversionFields {
         .flatten()
         .collect();
         if given.len() != 1 {
-            return Err(CoreError::ExactlyOneOf {
-                expected: ROUTES.to_vec(),
-                given,
-            });
+            return Err(CoreError::exactly_one_of(&ROUTES, &given));
         }
         match (
             self.conversion_rate,
@@ -233,14 +230,14 @@ impl ConversionFields {
                 reference_price: share_price(reference_price).at("reference_price")?,
                 conversion_premium: ConversionPremium::new(premium).at("conversion_premium")?,
             }),
-            (_, _, Some(_), None) => Err(CoreError::MissingDependency {
-                field: "reference_price",
-                requires: "conversion_premium",
-            }),
-            (_, _, None, _) => Err(CoreError::MissingDependency {
-                field: "conversion_premium",
-                requires: "reference_price",
-            }),
+            (_, _, Some(_), None) => Err(CoreError::missing_dependency(
+                "reference_price",
+                "conversion_premium",
+            )),
+            (_, _, None, _) => Err(CoreError::missing_dependency(
+                "conversion_premium",
+                "reference_price",
+            )),
         }
     }
 }
@@ -530,10 +527,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err,
-            CoreError::ExactlyOneOf {
-                expected: ROUTES.to_vec(),
-                given: vec!["conversion_rate", "conversion_price"],
-            }
+            CoreError::exactly_one_of(&ROUTES, &["conversion_rate", "conversion_price"])
         );
     }
 
@@ -565,10 +559,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             err,
-            CoreError::MissingDependency {
-                field: "reference_price",
-                requires: "conversion_premium"
-            }
+            CoreError::missing_dependency("reference_price", "conversion_premium")
         );
     }
 

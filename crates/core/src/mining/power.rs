@@ -171,31 +171,25 @@ impl PowerTerms {
         ];
         for (field, given) in needs_price {
             if given && !has_power_price {
-                return Err(CoreError::MissingDependency {
-                    field,
-                    requires: "power_price_per_mwh",
-                });
+                return Err(CoreError::missing_dependency(field, "power_price_per_mwh"));
             }
         }
         if self.shutoff == Shutoff::Economic {
             if !has_btc_price {
-                return Err(CoreError::MissingDependency {
-                    field: "shutoff",
-                    requires: "btc_price",
-                });
+                return Err(CoreError::missing_dependency("shutoff", "btc_price"));
             }
             if !has_efficiency {
-                return Err(CoreError::MissingDependency {
-                    field: "shutoff",
-                    requires: "efficiency_j_per_th",
-                });
+                return Err(CoreError::missing_dependency(
+                    "shutoff",
+                    "efficiency_j_per_th",
+                ));
             }
         }
         if self.demand_response_per_mwh.is_some() && self.shutoff != Shutoff::Economic {
-            return Err(CoreError::MissingDependency {
-                field: "demand_response_credit_per_mwh",
-                requires: "shutoff",
-            });
+            return Err(CoreError::missing_dependency(
+                "demand_response_credit_per_mwh",
+                "shutoff",
+            ));
         }
         Ok(())
     }

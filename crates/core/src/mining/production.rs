@@ -348,10 +348,10 @@ pub fn production(input: &ProductionInput) -> Result<Production> {
         ProductionFleet::Cohorts(_) => true,
     };
     if input.power_price_per_mwh.is_some() && !has_power {
-        return Err(CoreError::MissingDependency {
-            field: "power_price_per_mwh",
-            requires: "efficiency_j_per_th",
-        });
+        return Err(CoreError::missing_dependency(
+            "power_price_per_mwh",
+            "efficiency_j_per_th",
+        ));
     }
     input.power.check(
         input.power_price_per_mwh.is_some(),
@@ -723,10 +723,7 @@ mod tests {
         };
         assert!(matches!(
             production(&input),
-            Err(CoreError::MissingDependency {
-                field: "power_price_per_mwh",
-                ..
-            })
+            Err(CoreError::MissingDependency { ref field, .. }) if field == "power_price_per_mwh"
         ));
     }
 

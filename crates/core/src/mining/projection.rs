@@ -452,10 +452,10 @@ pub fn projection(input: &ProjectionInput) -> Result<Projection> {
         ProjectionFleet::Cohorts(c) => (true, c.get().len()),
     };
     if input.power_price_per_mwh.is_some() && !has_efficiency {
-        return Err(CoreError::MissingDependency {
-            field: "power_price_per_mwh",
-            requires: "efficiency_j_per_th",
-        });
+        return Err(CoreError::missing_dependency(
+            "power_price_per_mwh",
+            "efficiency_j_per_th",
+        ));
     }
     input
         .power
