@@ -296,3 +296,93 @@ async fn a_sum_of_the_parts_takes_at_most_ten_sites_converted_from_a_projection(
         "{problem}"
     );
 }
+
+/// A dependency inside the nested `mining_projection` names its whole path,
+/// on the project endpoint and, deeper, inside a sum of the parts' site.
+#[tokio::test]
+async fn a_nested_projections_missing_dependency_names_its_whole_path() {
+    let app = spawn_app().await;
+    // A power price with no efficiency to turn hashrate into megawatts.
+    let mut p = projection(true);
+    p.as_object_mut().unwrap().remove("efficiency_j_per_th");
+    let mut body = converted();
+    body["conversion"] = json!({"start_month": 6, "mining_projection": p});
+    let problem = assert_problem(
+        app.post_json("/v1/colocation/project", &body).await,
+        422,
+        "missing_dependency",
+    )
+    .await;
+    assert_eq!(
+        problem["field"], "conversion.mining_projection.power_price_per_mwh",
+        "{problem}"
+    );
+    assert_eq!(
+        problem["detail"],
+        "`conversion.mining_projection.power_price_per_mwh` requires \
+         `conversion.mining_projection.efficiency_j_per_th`",
+        "{problem}"
+    );
+    let site = |development: Value| json!({"name": "Converted", "development": development});
+    let sotp = json!({"scenarios": [
+        {"name": "base", "basic_shares": 280000000, "data_centers": [site(converted())]},
+        {"name": "bull", "basic_shares": 280000000,
+         "data_centers": [site(converted()), site(body)]}
+    ]});
+    let problem = assert_problem(
+        app.post_json("/v1/valuations/sum-of-parts", &sotp).await,
+        422,
+        "missing_dependency",
+    )
+    .await;
+    assert_eq!(
+        problem["detail"],
+        "`scenarios[1].data_centers[1].development.conversion.mining_projection.power_price_per_mwh` \
+         requires `scenarios[1].data_centers[1].development.conversion.mining_projection.efficiency_j_per_th`",
+        "{problem}"
+    );
+}
+
+/// Goal seek's and sensitivity's nested `project` name `project.…` in the
+/// errors between its fields, as they do in its range errors.
+#[tokio::test]
+async fn a_nested_projects_alternatives_and_dependencies_name_project() {
+    let app = spawn_app().await;
+    let mut rent_twice = converted();
+    rent_twice["leases"] = json!([{"tenant": "T", "it_capacity_mw": 1, "start_month": 18,
+                                   "term_months": 24, "rate_per_kw_month": 4000}]);
+    let body = json!({"project": rent_twice, "variable": "cost_per_mw", "metric": "npv",
+                      "target": 0});
+    let problem = assert_problem(
+        app.post_json("/v1/colocation/goal-seek", &body).await,
+        422,
+        "exactly_one_of",
+    )
+    .await;
+    assert_eq!(
+        problem["detail"],
+        "give exactly one of `project.leases`, `project.rate_per_kw_month`; \
+         got `project.leases`, `project.rate_per_kw_month`",
+        "{problem}"
+    );
+    let mut unstable = converted();
+    unstable["stabilized_occupancy"] = json!(0.9);
+    let body = json!({"project": unstable,
+                      "rows": {"variable": "cost_per_mw", "values": [12000000]},
+                      "columns": {"variable": "discount_rate", "values": [0.1]},
+                      "outputs": ["npv"]});
+    let problem = assert_problem(
+        app.post_json("/v1/colocation/sensitivity", &body).await,
+        422,
+        "missing_dependency",
+    )
+    .await;
+    assert_eq!(
+        problem["field"], "project.stabilized_occupancy",
+        "{problem}"
+    );
+    assert_eq!(
+        problem["detail"], "`project.stabilized_occupancy` requires `project.months_to_stabilize`",
+        "{problem}"
+    );
+}

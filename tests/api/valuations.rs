@@ -643,3 +643,122 @@ async fn make_whole_errors_name_their_field() {
         .await;
     assert!(response.status().is_client_error());
 }
+
+/// Three scenarios, only the third wrong, inside its development site: the
+/// alternatives a problem lists carry the whole path from the request's
+/// root, so a caller can tell which scenario and which site is at fault.
+#[tokio::test]
+async fn alternatives_inside_a_nested_development_name_their_whole_path() {
+    let app = spawn_app().await;
+    let scenario = |name: &str, development: Value| {
+        json!({"name": name, "basic_shares": 280000000,
+               "data_centers": [{"name": "Sandersville", "development": development}]})
+    };
+    let mut rent_twice = development();
+    rent_twice["leases"] = json!([{"tenant": "T", "it_capacity_mw": 100, "start_month": 12,
+                                   "term_months": 120, "rate_per_kw_month": 133.33}]);
+    let body = json!({"scenarios": [
+        scenario("bear", development()),
+        scenario("base", development()),
+        scenario("bull", rent_twice),
+    ]});
+    let problem = assert_problem(
+        app.post_json("/v1/valuations/sum-of-parts", &body).await,
+        422,
+        "exactly_one_of",
+    )
+    .await;
+    assert_eq!(
+        problem["detail"],
+        "give exactly one of `scenarios[2].data_centers[0].development.leases`, \
+         `scenarios[2].data_centers[0].development.rate_per_kw_month`; \
+         got `scenarios[2].data_centers[0].development.leases`, \
+         `scenarios[2].data_centers[0].development.rate_per_kw_month`",
+        "{problem}"
+    );
+}
+
+/// The mining segment's own pairs, checked by the request layer, name the
+/// segment's path: each member of a pair, and the field a given one needs.
+#[tokio::test]
+async fn a_mining_segments_pairs_name_the_scenario_they_sit_in() {
+    let app = spawn_app().await;
+    let base = cleanspark("base", 30_000_000, 8, "physical");
+    let mut both = cleanspark("bull", 30_000_000, 8, "physical");
+    both["mining"]["ebitda"] = json!(100000000);
+    let problem = assert_problem(
+        app.post_json(
+            "/v1/valuations/sum-of-parts",
+            &json!({"scenarios": [base.clone(), both]}),
+        )
+        .await,
+        422,
+        "exactly_one_of",
+    )
+    .await;
+    assert_eq!(
+        problem["detail"],
+        "give exactly one of `scenarios[1].mining.ebitda+scenarios[1].mining.ebitda_multiple`, \
+         `scenarios[1].mining.hashrate_ehs+scenarios[1].mining.usd_per_ehs`; \
+         got `scenarios[1].mining.ebitda+scenarios[1].mining.ebitda_multiple`, \
+         `scenarios[1].mining.hashrate_ehs+scenarios[1].mining.usd_per_ehs`",
+        "{problem}"
+    );
+    let mut half = cleanspark("bull", 30_000_000, 8, "physical");
+    half["mining"] = json!({"ebitda": 100000000});
+    let problem = assert_problem(
+        app.post_json(
+            "/v1/valuations/sum-of-parts",
+            &json!({"scenarios": [base, half]}),
+        )
+        .await,
+        422,
+        "missing_dependency",
+    )
+    .await;
+    assert_eq!(problem["field"], "scenarios[1].mining.ebitda", "{problem}");
+    assert_eq!(
+        problem["detail"],
+        "`scenarios[1].mining.ebitda` requires `scenarios[1].mining.ebitda_multiple`",
+        "{problem}"
+    );
+}
+
+/// A scenario's buyback pairs name the scenario too: the dependency of
+/// `buyback_from_cash`, and the buyback's own `amount` and `price_per_share`.
+#[tokio::test]
+async fn a_scenarios_buyback_dependencies_name_the_scenario() {
+    let app = spawn_app().await;
+    let base = cleanspark("base", 30_000_000, 8, "physical");
+    let mut no_buyback = cleanspark("bull", 30_000_000, 8, "physical");
+    no_buyback.as_object_mut().unwrap().remove("buyback");
+    no_buyback["buyback_from_cash"] = json!(true);
+    let mut no_price = cleanspark("bull", 30_000_000, 8, "physical");
+    no_price["buyback"] = json!({"amount": 460000000});
+    let cases = [
+        (
+            no_buyback,
+            "scenarios[1].buyback_from_cash",
+            "`scenarios[1].buyback_from_cash` requires `scenarios[1].buyback`",
+        ),
+        (
+            no_price,
+            "scenarios[1].buyback.amount",
+            "`scenarios[1].buyback.amount` requires `scenarios[1].buyback.price_per_share`",
+        ),
+    ];
+    for (bull, field, detail) in cases {
+        let problem = assert_problem(
+            app.post_json(
+                "/v1/valuations/sum-of-parts",
+                &json!({"scenarios": [base.clone(), bull]}),
+            )
+            .await,
+            422,
+            "missing_dependency",
+        )
+        .await;
+        assert_eq!(problem["field"], field, "{problem}");
+        assert_eq!(problem["detail"], detail, "{problem}");
+    }
+}
