@@ -1192,7 +1192,7 @@ mod tests {
             "name": "base", "basic_shares": 100, "mining": {"ebitda": 10}
         }));
         let err = Vec::<Scenario>::try_from(req).unwrap_err();
-        assert_eq!(err.field(), Some("ebitda"));
+        assert_eq!(err.field(), Some("scenarios[0].mining.ebitda"));
     }
 
     #[test]
