@@ -67,17 +67,7 @@ impl Examples for HedgeRequest {
             Example {
                 name: "cleanspark_2032",
                 summary: "$10M of CleanSpark's 0% 2032 notes at issue, hedged for 30 days: financed at 5% with a 20% haircut, rebate 3.5%, borrow 1%",
-                body: note_with(json!({
-                    "stock_price": 15.03,
-                    "volatility": 0.6,
-                    "credit_spread": 0.05,
-                    "position_face": 10000000,
-                    "stock_borrow_rate": 0.01,
-                    "short_rebate_rate": 0.035,
-                    "financing_rate": 0.05,
-                    "haircut": 0.2,
-                    "holding_period_days": 30
-                })),
+                body: note_with(position(0.6, json!(0.2), 30)),
             },
             Example {
                 name: "coupon_and_dividends",
@@ -89,54 +79,44 @@ impl Examples for HedgeRequest {
                         "dividends": [{"ex_date": "2026-02-01", "amount": 0.25}],
                         "steps": 500
                     })),
-                    json!({
-                        "stock_price": 15.03,
-                        "volatility": 0.6,
-                        "credit_spread": 0.05,
-                        "position_face": 10000000,
-                        "stock_borrow_rate": 0.01,
-                        "short_rebate_rate": 0.035,
-                        "financing_rate": 0.05,
-                        "haircut": 0.2,
-                        "holding_period_days": 90
-                    }),
+                    position(0.6, json!(0.2), 90),
                 ),
             },
             Example {
                 name: "hazard_rate_with_coupon",
                 summary: "A 2% semiannual coupon under jump to default, 40% recovery, 500 steps, a week held with no haircut",
-                body: coupon_hazard_note_with(json!({
-                    "stock_price": 15.03,
-                    "volatility": 0.6,
-                    "credit_spread": 0.05,
-                    "position_face": 10000000,
-                    "stock_borrow_rate": 0.01,
-                    "short_rebate_rate": 0.035,
-                    "financing_rate": 0.05,
-                    "haircut": 0,
-                    "holding_period_days": 7
-                })),
+                body: coupon_hazard_note_with(position(0.6, json!(0), 7)),
             },
             Example {
                 name: "cleanspark_2032_template",
                 summary: "CleanSpark's 2032 notes on the template's terms, priced by the exact engine at 1,024 paths, hedged with lattice greeks",
                 body: extended(
                     cleanspark_2032_template(1024),
-                    json!({
-                        "stock_price": 15.03,
-                        "volatility": 0.65,
-                        "credit_spread": 0.05,
-                        "position_face": 10000000,
-                        "stock_borrow_rate": 0.01,
-                        "short_rebate_rate": 0.035,
-                        "financing_rate": 0.05,
-                        "haircut": 0.2,
-                        "holding_period_days": 30
-                    }),
+                    position(0.65, json!(0.2), 30),
                 ),
             },
         ]
     }
+}
+
+/// The market and the position of the examples: $10M face, financed at 5%,
+/// a 3.5% rebate and a 1% borrow on the short.
+fn position(
+    volatility: f64,
+    haircut: serde_json::Value,
+    holding_period_days: u32,
+) -> serde_json::Value {
+    json!({
+        "stock_price": 15.03,
+        "volatility": volatility,
+        "credit_spread": 0.05,
+        "position_face": 10000000,
+        "stock_borrow_rate": 0.01,
+        "short_rebate_rate": 0.035,
+        "financing_rate": 0.05,
+        "haircut": haircut,
+        "holding_period_days": holding_period_days
+    })
 }
 
 /// A validated hedge request.
