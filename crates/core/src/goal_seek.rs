@@ -1,6 +1,11 @@
-//! Goal seek: the value of one project input that makes a result hit a
-//! target, e.g. the rent that earns a 12% IRR, or the build cost per MW
-//! at which the NPV is zero.
+//! Goal seek: the value of one model input that makes a result hit a
+//! target, e.g. the rent that earns a 12% IRR, the build cost per MW at
+//! which the NPV is zero, or the $/GPU-hour of a GPU cloud for a 15% IRR.
+//! One solver, generic over the model ([`Seekable`]): the colocation
+//! project ([`ProjectInput`]) and the GPU cloud
+//! ([`GpuCloudInput`](crate::gpu_cloud::GpuCloudInput)) implement it.
+
+use std::fmt::Debug;
 
 use rust_decimal::Decimal;
 
@@ -11,18 +16,69 @@ use crate::solve::{even_grid, Goal, Inward, Root, SolveError, Stop, Width};
 use crate::tolerance::{GOAL_SEEK_BRACKET_REL, GOAL_SEEK_MONEY_ABS, GOAL_SEEK_RATIO_ABS};
 use crate::Result;
 
+/// A model goal seek can solve: inputs it can vary and results it can
+/// read, each with its search range and tolerance.
+pub trait Seekable: Clone + Debug + PartialEq {
+    /// An input that can be varied.
+    type Variable: Copy + Debug + PartialEq;
+    /// A result that can be targeted.
+    type Metric: Copy + Debug + PartialEq;
+    /// Why `variable` cannot be varied on this base, if it cannot.
+    fn unsupported(&self, variable: Self::Variable) -> Option<&'static str>;
+    /// Sets `variable` to `value`, checking its range.
+    fn set(&mut self, variable: Self::Variable, value: Decimal) -> Result<()>;
+    /// Runs the model and reads `metric`.
+    fn metric(&self, metric: Self::Metric) -> Result<Decimal>;
+    /// The metric's wire name, which errors name.
+    fn metric_name(metric: Self::Metric) -> &'static str;
+    /// The range searched when none is given.
+    fn default_bracket(variable: Self::Variable) -> (Decimal, Decimal);
+    /// The tolerance on the metric's target, absolute.
+    fn tolerance_of(metric: Self::Metric) -> Decimal;
+}
+
+impl Seekable for ProjectInput {
+    type Variable = Variable;
+    type Metric = Metric;
+
+    fn unsupported(&self, variable: Variable) -> Option<&'static str> {
+        variable.unsupported_by(self)
+    }
+
+    fn set(&mut self, variable: Variable, value: Decimal) -> Result<()> {
+        variable.set(self, value)
+    }
+
+    fn metric(&self, metric: Metric) -> Result<Decimal> {
+        metric.of(&project(self)?)
+    }
+
+    fn metric_name(metric: Metric) -> &'static str {
+        metric.name()
+    }
+
+    fn default_bracket(variable: Variable) -> (Decimal, Decimal) {
+        default_bracket(variable)
+    }
+
+    fn tolerance_of(metric: Metric) -> Decimal {
+        tolerance_of(metric)
+    }
+}
+
 /// The most model evaluations inside the bracket.
 pub const MAX_ITERATIONS: u32 = 200;
 
-/// The validated input of [`goal_seek`].
+/// The validated input of [`goal_seek`]: the colocation project's by
+/// default.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GoalSeekInput {
-    /// The project, with the variable's value to be replaced.
-    pub base: ProjectInput,
+pub struct GoalSeekInput<M: Seekable = ProjectInput> {
+    /// The model, with the variable's value to be replaced.
+    pub base: M,
     /// The input to solve for.
-    pub variable: Variable,
+    pub variable: M::Variable,
     /// The result to hit.
-    pub metric: Metric,
+    pub metric: M::Metric,
     /// Its target value.
     pub target: Decimal,
     /// The range searched, `low < high`; `None` takes [`default_bracket`].
@@ -44,8 +100,8 @@ pub struct GoalSeek {
     pub iterations: u32,
 }
 
-/// The range searched when none is given, per variable: wide enough for
-/// any plausible site.
+/// The project's range searched when none is given, per variable: wide
+/// enough for any plausible site.
 ///
 /// | variable | bracket |
 /// | --- | --- |
@@ -74,7 +130,7 @@ pub fn default_bracket(variable: Variable) -> (Decimal, Decimal) {
     }
 }
 
-/// The tolerance on a metric's target: [`GOAL_SEEK_MONEY_ABS`] for money,
+/// The tolerance on a project metric's target: [`GOAL_SEEK_MONEY_ABS`] for money,
 /// [`GOAL_SEEK_RATIO_ABS`] for rates, ratios and years.
 pub fn tolerance_of(metric: Metric) -> Decimal {
     if metric.is_money() {
@@ -96,13 +152,13 @@ pub const SCAN_INTERVALS: u32 = 32;
 /// Solves for the value of one input that makes a metric hit a target.
 ///
 /// # Method
-/// `g(x) = metric(project(base with variable = x)) − target` must change
+/// `g(x) = metric(model(base with variable = x)) − target` must change
 /// sign inside the bracket. Where an end is invalid for the variable (a
 /// cost of 0 below what is `already_spent`) or the metric does not exist
 /// there (no IRR for flows that never turn negative), that end moves
 /// inward by bisection ([`Inward::Edge`], [`EDGE_TRIES`] evaluations) to
 /// where it does. Between the ends, Brent's method ([`crate::solve`]),
-/// until `|g(x)| ≤` [`tolerance_of`]`(metric)`. When `g` has the same sign
+/// until `|g(x)| ≤` [`Seekable::tolerance_of`]`(metric)`. When `g` has the same sign
 /// at both ends, a grid of [`SCAN_INTERVALS`] intervals is scanned for a
 /// crossing, the lowest of which is solved; with none, the target is
 /// [`CoreError::Unattainable`], reporting the lowest and highest metric
@@ -110,8 +166,8 @@ pub const SCAN_INTERVALS: u32 = 32;
 /// to [`GOAL_SEEK_BRACKET_REL`] first, the metric jumps across the target
 /// and the answer is [`CoreError::NoSolution`]. For metrics monotonic in
 /// the variable (IRR or NPV in rent or cost) the root is unique.
-pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
-    if let Some(reason) = input.variable.unsupported_by(&input.base) {
+pub fn goal_seek<M: Seekable>(input: &GoalSeekInput<M>) -> Result<GoalSeek> {
+    if let Some(reason) = input.base.unsupported(input.variable) {
         return Err(CoreError::Inconsistent {
             field: "variable".into(),
             reason,
@@ -119,7 +175,7 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
     }
     let (lo, hi) = input
         .bracket
-        .unwrap_or_else(|| default_bracket(input.variable));
+        .unwrap_or_else(|| M::default_bracket(input.variable));
     if lo >= hi {
         return Err(CoreError::Inconsistent {
             field: "bracket".into(),
@@ -127,7 +183,7 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
         });
     }
     let bracket = (lo, hi);
-    let tolerance = tolerance_of(input.metric);
+    let tolerance = M::tolerance_of(input.metric);
     let goal = Goal {
         target: input.target,
         value_tolerance: tolerance,
@@ -139,12 +195,12 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
         quantity: "goal_seek",
     };
     let eval = |x: Decimal| -> Result<Decimal> {
-        let mut p = input.base.clone();
-        input.variable.set(&mut p, x)?;
-        input.metric.of(&project(&p)?)
+        let mut model = input.base.clone();
+        model.set(input.variable, x)?;
+        model.metric(input.metric)
     };
     let no_solution = CoreError::NoSolution {
-        quantity: input.metric.name(),
+        quantity: M::metric_name(input.metric),
         reason: "the metric jumps across the target, or the solver ran out of iterations",
     };
     let failed = |error: SolveError<Decimal>| match error {
@@ -168,7 +224,7 @@ pub fn goal_seek(input: &GoalSeekInput) -> Result<GoalSeek> {
                     .find(|root| root.stop == Stop::Value)
                     .ok_or_else(|| no_solution.clone()),
                 Err(SolveError::NoSignChange { .. }) => Err(CoreError::Unattainable {
-                    quantity: input.metric.name(),
+                    quantity: M::metric_name(input.metric),
                     target: to_f64(input.target),
                     min: to_f64(reach.0),
                     max: to_f64(reach.1),

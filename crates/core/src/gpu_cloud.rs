@@ -32,7 +32,7 @@ use rust_decimal::Decimal;
 
 use crate::cash_flow;
 use crate::colocation::{Pue, HOURS_PER_YEAR, MONTHS_PER_YEAR};
-use crate::error::{CoreError, ValueError};
+use crate::error::{AtField, CoreError, ValueError};
 use crate::num::{Checked, Fraction, Usd};
 use crate::Result;
 
@@ -1004,6 +1004,175 @@ pub fn gpu_cloud(input: &GpuCloudInput) -> Result<GpuCloud> {
     })
 }
 
+/// An input of the GPU cloud that goal seek can vary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GpuVariable {
+    /// Rent of a new GPU of the first fleet, USD per GPU-hour, > 0; a
+    /// refresh renting at the first fleet's price (the default) moves with
+    /// it. Contracts and deliveries keep theirs.
+    PricePerGpuHour,
+    /// Capex per GPU of the first fleet, USD, ≥ 0; a refresh bought at the
+    /// first fleet's capex (the default) moves with it. Deliveries keep
+    /// theirs.
+    CapexPerGpu,
+    /// Spot utilisation once ramped, in [0, 1]; the base must give
+    /// `utilization` (not `utilization_by_year`).
+    Utilization,
+    /// Fall in the rent a year of a fleet's age, in [0, 1].
+    PriceDeclinePerYear,
+    /// Power price, USD per MWh, ≥ 0.
+    PowerPricePerMwh,
+    /// Discount rate a year.
+    DiscountRate,
+}
+
+impl GpuVariable {
+    /// The variable's wire name, which is also the field named in errors.
+    pub fn name(self) -> &'static str {
+        match self {
+            GpuVariable::PricePerGpuHour => "price_per_gpu_hour",
+            GpuVariable::CapexPerGpu => "capex_per_gpu",
+            GpuVariable::Utilization => "utilization",
+            GpuVariable::PriceDeclinePerYear => "price_decline_per_year",
+            GpuVariable::PowerPricePerMwh => "power_price_per_mwh",
+            GpuVariable::DiscountRate => "discount_rate",
+        }
+    }
+}
+
+/// A result of the GPU cloud that goal seek can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GpuMetric {
+    /// Net present value, USD.
+    Npv,
+    /// Internal rate of return, a fraction a year.
+    Irr,
+    /// Payback, years.
+    PaybackYears,
+    /// Equity multiple.
+    EquityMultiple,
+}
+
+impl GpuMetric {
+    /// The metric's wire name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GpuMetric::Npv => "npv",
+            GpuMetric::Irr => "irr",
+            GpuMetric::PaybackYears => "payback_years",
+            GpuMetric::EquityMultiple => "equity_multiple",
+        }
+    }
+
+    /// The metric's value in `out`.
+    pub fn of(self, out: &GpuCloud) -> Result<Decimal> {
+        let missing = |reason| CoreError::NoSolution {
+            quantity: self.name(),
+            reason,
+        };
+        match self {
+            GpuMetric::Npv => Ok(out.npv),
+            GpuMetric::Irr => out.irr.clone(),
+            GpuMetric::PaybackYears => out
+                .payback_years
+                .ok_or(missing("the cumulative cash flow never turns positive")),
+            GpuMetric::EquityMultiple => out
+                .equity_multiple
+                .ok_or(missing("nothing is invested, so there is no multiple")),
+        }
+    }
+}
+
+/// The GPU cloud's range searched when none is given, per variable.
+///
+/// | variable | bracket |
+/// | --- | --- |
+/// | `price_per_gpu_hour` | [0.01, 100] |
+/// | `capex_per_gpu` | [0, 1,000,000] |
+/// | `utilization`, `price_decline_per_year` | [0, 1] |
+/// | `power_price_per_mwh` | [0, 10,000] |
+/// | `discount_rate` | [0, 1] |
+pub fn gpu_default_bracket(variable: GpuVariable) -> (Decimal, Decimal) {
+    let d = Decimal::new;
+    match variable {
+        GpuVariable::PricePerGpuHour => (d(1, 2), d(100, 0)),
+        GpuVariable::CapexPerGpu => (Decimal::ZERO, d(1_000_000, 0)),
+        GpuVariable::Utilization
+        | GpuVariable::PriceDeclinePerYear
+        | GpuVariable::DiscountRate => (Decimal::ZERO, Decimal::ONE),
+        GpuVariable::PowerPricePerMwh => (Decimal::ZERO, d(10_000, 0)),
+    }
+}
+
+impl crate::goal_seek::Seekable for GpuCloudInput {
+    type Variable = GpuVariable;
+    type Metric = GpuMetric;
+
+    fn unsupported(&self, variable: GpuVariable) -> Option<&'static str> {
+        match (variable, &self.utilization) {
+            (GpuVariable::Utilization, SpotUtilization::ByYear(_)) => Some(
+                "utilization needs a base with `utilization`, not `utilization_by_year`",
+            ),
+            _ => None,
+        }
+    }
+
+    fn set(&mut self, variable: GpuVariable, value: Decimal) -> Result<()> {
+        let field = variable.name();
+        match variable {
+            GpuVariable::PricePerGpuHour => {
+                let price = Usd::new(value).at(field)?;
+                if let Some(r) = &mut self.refresh {
+                    if r.price_per_gpu_hour == self.price_per_gpu_hour {
+                        r.price_per_gpu_hour = price;
+                    }
+                }
+                self.price_per_gpu_hour = price;
+            }
+            GpuVariable::CapexPerGpu => {
+                let capex = Usd::new(value).at(field)?;
+                if let Some(r) = &mut self.refresh {
+                    if r.capex_per_gpu == self.capex_per_gpu {
+                        r.capex_per_gpu = capex;
+                    }
+                }
+                self.capex_per_gpu = capex;
+            }
+            GpuVariable::Utilization => {
+                let u = Fraction::new(value).at(field)?;
+                if let SpotUtilization::Ramp { utilization, .. } = &mut self.utilization {
+                    *utilization = u;
+                }
+            }
+            GpuVariable::PriceDeclinePerYear => {
+                self.price_decline_per_year = Fraction::new(value).at(field)?
+            }
+            GpuVariable::PowerPricePerMwh => self.power_price_per_mwh = Usd::new(value).at(field)?,
+            GpuVariable::DiscountRate => self.discount_rate = value,
+        }
+        Ok(())
+    }
+
+    fn metric(&self, metric: GpuMetric) -> Result<Decimal> {
+        metric.of(&gpu_cloud(self)?)
+    }
+
+    fn metric_name(metric: GpuMetric) -> &'static str {
+        metric.name()
+    }
+
+    fn default_bracket(variable: GpuVariable) -> (Decimal, Decimal) {
+        gpu_default_bracket(variable)
+    }
+
+    fn tolerance_of(metric: GpuMetric) -> Decimal {
+        match metric {
+            GpuMetric::Npv => crate::tolerance::GOAL_SEEK_MONEY_ABS,
+            _ => crate::tolerance::GOAL_SEEK_RATIO_ABS,
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use approx::assert_abs_diff_eq;
@@ -1054,6 +1223,107 @@ pub(crate) mod tests {
             horizon_years: 6,
             terminal: Terminal::BookValue,
         }
+    }
+
+    /// One fleet of 1,000 GPUs at $30,000 on a 5-year life to a 5-year
+    /// horizon, no residual, refresh, tax, decline, ramp or idle power;
+    /// 80% utilisation; 1 kW at PUE 1.25 and $40/MWh; $100 per GPU-month;
+    /// 10%.
+    fn closed_form_fleet() -> GpuCloudInput {
+        let mut f = small_fleet();
+        f.capex_per_gpu = usd(dec!(30_000));
+        f.price_decline_per_year = Fraction::ZERO;
+        f.utilization = SpotUtilization::Ramp {
+            utilization: fraction(dec!(0.8)),
+            months_to_ramp: 0,
+        };
+        f.useful_life_years = 5;
+        f.horizon_years = 5;
+        f.residual_fraction = Fraction::ZERO;
+        f.refresh = None;
+        f.power_kw_per_gpu = dec!(1);
+        f.power_price_per_mwh = usd(dec!(40));
+        f.opex_fraction_of_revenue = Fraction::ZERO;
+        f.tax_rate = Fraction::ZERO;
+        f
+    }
+
+    /// The hand figure: NPV = 0 when, per GPU,
+    /// `price × 8,760 × 0.8 × a = 30,000 + (8,760 × 0.8 × 1 × 1.25 / 1,000 × 40
+    /// + 100 × 12) × a`, `a = (1 − 1.1^−5) / 0.1 = 3.790786769408448`, so
+    /// `price = (30,000 / a + 1,200) / 7,008 + 0.05 = (7,913.924423842 +
+    /// 1,200) / 7,008 + 0.05 = 1.350502914361`.
+    const CLOSED_FORM_PRICE: Decimal = dec!(1.350502914361);
+
+    fn seek_price(metric: GpuMetric, target: Decimal) -> crate::goal_seek::GoalSeek {
+        crate::goal_seek::goal_seek(&crate::goal_seek::GoalSeekInput {
+            base: closed_form_fleet(),
+            variable: GpuVariable::PricePerGpuHour,
+            metric,
+            target,
+            bracket: None,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn the_break_even_price_per_gpu_hour_is_the_annuity_closed_form() {
+        use approx::assert_relative_eq;
+
+        use crate::tolerance::{Exact, GOAL_SEEK_MONEY_ABS, GOAL_SEEK_VALUE_REL};
+        let out = seek_price(GpuMetric::Npv, Decimal::ZERO);
+        assert_relative_eq!(
+            Exact(out.value),
+            Exact(CLOSED_FORM_PRICE),
+            max_relative = GOAL_SEEK_VALUE_REL
+        );
+        assert_abs_diff_eq!(
+            Exact(out.achieved),
+            Exact(Decimal::ZERO),
+            epsilon = GOAL_SEEK_MONEY_ABS
+        );
+    }
+
+    #[test]
+    fn the_price_for_an_irr_equal_to_the_discount_rate_is_the_break_even_price() {
+        use approx::assert_relative_eq;
+
+        use crate::tolerance::{Exact, GOAL_SEEK_VALUE_REL};
+        let out = seek_price(GpuMetric::Irr, dec!(0.1));
+        assert_relative_eq!(
+            Exact(out.value),
+            Exact(CLOSED_FORM_PRICE),
+            max_relative = GOAL_SEEK_VALUE_REL
+        );
+    }
+
+    #[test]
+    fn a_refresh_at_the_first_fleets_price_moves_with_it_and_one_priced_apart_does_not() {
+        use crate::goal_seek::Seekable;
+        let mut fleet = small_fleet();
+        fleet.set(GpuVariable::PricePerGpuHour, dec!(3)).unwrap();
+        assert_eq!(fleet.refresh.unwrap().price_per_gpu_hour, usd(dec!(3)));
+        let mut fleet = small_fleet();
+        if let Some(r) = &mut fleet.refresh {
+            r.price_per_gpu_hour = usd(dec!(2.75));
+        }
+        fleet.set(GpuVariable::PricePerGpuHour, dec!(3)).unwrap();
+        assert_eq!(fleet.refresh.unwrap().price_per_gpu_hour, usd(dec!(2.75)));
+    }
+
+    #[test]
+    fn utilization_by_year_cannot_be_sought() {
+        let mut base = small_fleet();
+        base.utilization = SpotUtilization::ByYear(vec![fraction(dec!(0.5))]);
+        let err = crate::goal_seek::goal_seek(&crate::goal_seek::GoalSeekInput {
+            base,
+            variable: GpuVariable::Utilization,
+            metric: GpuMetric::Irr,
+            target: dec!(0.1),
+            bracket: None,
+        })
+        .unwrap_err();
+        assert_eq!(err.field(), Some("variable"));
     }
 
     #[test]
