@@ -121,6 +121,7 @@ const EXCEPTIONS: &[(&str, &str, &str, &str, &str)] = &[
 /// is another field's: checked against it at run time.
 const UNBOUNDED: &[(&str, &str, &str)] = &[
     ("GoalSeekRequest", "target", "in the unit of `metric`"),
+    ("GpuGoalSeekRequest", "target", "in the unit of `metric`"),
     (
         "BracketWire",
         "low",

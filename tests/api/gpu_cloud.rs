@@ -402,3 +402,115 @@ async fn a_delivery_after_the_horizon_is_refused_naming_it() {
     .await;
     assert_eq!(problem["field"], "deliveries[0].delivery_year");
 }
+
+/// The core's closed-form fleet (`gpu_cloud::tests::closed_form_fleet`):
+/// one fleet of 1,000 GPUs at $30,000 for 5 years, no residual, refresh,
+/// tax, decline or ramp; 80% utilisation; 1 kW at PUE 1.25 and $40/MWh;
+/// $100 per GPU-month; 10%.
+fn closed_form_fleet() -> Value {
+    json!({
+        "gpu_count": 1000,
+        "capex_per_gpu": 30000,
+        "price_per_gpu_hour": 2,
+        "utilization": 0.8,
+        "useful_life_years": 5,
+        "refresh": false,
+        "power_kw_per_gpu": 1,
+        "pue": 1.25,
+        "power_price_per_mwh": 40,
+        "other_opex_per_gpu_month": 100,
+        "discount_rate": 0.1,
+        "horizon_years": 5
+    })
+}
+
+#[tokio::test]
+async fn goal_seek_finds_the_break_even_price_per_gpu_hour_of_the_closed_form() {
+    let app = spawn_app().await;
+    let body = json!({
+        "project": closed_form_fleet(),
+        "variable": "price_per_gpu_hour",
+        "metric": "npv",
+        "target": 0
+    });
+    let res = app.post_json("/v1/gpu-cloud/goal-seek", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    // NPV = 0 when price × 7,008 × a = 30,000 + (7,008 × 1.25 / 1,000 × 40
+    // + 1,200) × a per GPU, a = (1 − 1.1^−5) / 0.1 = 3.790786769408448:
+    // price = (30,000 / a + 1,200) / 7,008 + 0.05 = 1.350502914361.
+    assert_eq!(out["value"], json!(1.350503));
+    assert_eq!(out["bracket"]["low"].as_f64(), Some(0.01));
+    assert_eq!(out["bracket"]["high"].as_f64(), Some(100.0));
+    assert!(out["achieved"].as_f64().unwrap().abs() <= 0.005, "{out}");
+}
+
+#[tokio::test]
+async fn the_goal_seek_example_gives_a_twelve_percent_irr_when_run_again() {
+    let app = spawn_app().await;
+    let body = json!({
+        "project": GpuCloudRequest::austin_county(),
+        "variable": "price_per_gpu_hour",
+        "metric": "irr",
+        "target": 0.12,
+        "bracket": {"low": 0.5, "high": 10}
+    });
+    let res = app.post_json("/v1/gpu-cloud/goal-seek", &body).await;
+    assert_eq!(res.status(), 200);
+    let out: Value = res.json().await.unwrap();
+    let price = out["value"].as_f64().unwrap();
+    // Austin County earns about 0.04% at $2.00 (its README answer), so the
+    // price is above.
+    assert!(price > 2.0 && price < 10.0, "{out}");
+    // The fleet run at that price (its refreshes renting at it too, as
+    // `refresh_price_per_gpu_hour` defaults to it) returns 12%, to the
+    // 6-decimal rounding of the price.
+    let mut project = GpuCloudRequest::austin_county();
+    project["price_per_gpu_hour"] = out["value"].clone();
+    let res = app.post_json("/v1/gpu-cloud/project", &project).await;
+    assert_eq!(res.status(), 200);
+    let run: Value = res.json().await.unwrap();
+    let irr = run["irr"].as_f64().unwrap();
+    assert!((irr - 0.12).abs() < 1e-6, "{irr}");
+}
+
+#[tokio::test]
+async fn a_gpu_goal_out_of_reach_is_target_unattainable() {
+    let app = spawn_app().await;
+    // At $0.50 to $1.00 a GPU-hour the fleet does not earn back its capex
+    // at 12%: power and opex alone are about $0.32 a GPU-hour sold and the
+    // capex $40,000 / (4 years × 8,760 × 0.85) ≈ $1.34 a GPU-hour sold
+    // before any return; an NPV of 0 is out of reach.
+    let body = json!({
+        "project": GpuCloudRequest::austin_county(),
+        "variable": "price_per_gpu_hour",
+        "metric": "npv",
+        "target": 0,
+        "bracket": {"low": 0.5, "high": 1}
+    });
+    assert_problem(
+        app.post_json("/v1/gpu-cloud/goal-seek", &body).await,
+        422,
+        "target_unattainable",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_gpu_goal_seek_bracket_beyond_the_variables_range_is_refused_naming_it() {
+    let app = spawn_app().await;
+    let body = json!({
+        "project": GpuCloudRequest::austin_county(),
+        "variable": "utilization",
+        "metric": "irr",
+        "target": 0.12,
+        "bracket": {"low": 0.1, "high": 85}
+    });
+    let problem = assert_problem(
+        app.post_json("/v1/gpu-cloud/goal-seek", &body).await,
+        422,
+        "out_of_range",
+    )
+    .await;
+    assert_eq!(problem["field"], "bracket.high");
+}

@@ -137,6 +137,27 @@ macro_rules! for_each_operation {
                 conventions: "yearly/end_of_year_discounting/cents",
             }
 
+            /// Goal seek on the GPU cloud: the value of one input that makes a result hit a target.
+            ///
+            /// E.g. the `price_per_gpu_hour` for a 15% IRR, the `capex_per_gpu` at
+            /// which the NPV is zero, or the `utilization` that breaks even. The
+            /// colocation goal seek's solver (Brent's method inside the bracket, ends
+            /// moved inward where the model has no answer, a grid scan when they do
+            /// not straddle the target); the answer states the bracket, the tolerance
+            /// and the value achieved. A target the model does not reach inside the
+            /// bracket is 422 `target_unattainable`.
+            gpu_cloud_goal_seek = GpuCloudGoalSeek {
+                id: "gpu_cloud.goal-seek",
+                path: "/v1/gpu-cloud/goal-seek",
+                tag: "gpu-cloud",
+                request: $crate::goal_seek::GpuGoalSeekRequest => infraval_core::goal_seek::GoalSeekInput<infraval_core::gpu_cloud::GpuCloudInput>,
+                response: $crate::goal_seek::GpuGoalSeekResponse, "The value found",
+                runs: Inline,
+                compute: $crate::goal_seek::gpu_goal_seek,
+                model: "gpu_cloud.yearly_fleet_dcf+brent",
+                conventions: "yearly/end_of_year_discounting",
+            }
+
             /// What a site costs to build, per kW and per MW, and when the money is spent.
             ///
             /// `total = it_capacity_mw × cost_per_mw × (1 + contingency + soft_costs) +

@@ -647,11 +647,11 @@ pub struct ProjectResponse {
     pub mining_margin_forgone_pv: Option<Num>,
 }
 
-fn rate_out(d: Decimal) -> Num {
+pub(crate) fn rate_out(d: Decimal) -> Num {
     num::round(d, RATE_DECIMALS)
 }
 
-fn ratio_out(d: Decimal) -> Num {
+pub(crate) fn ratio_out(d: Decimal) -> Num {
     num::round(d, RATIO_DECIMALS)
 }
 
