@@ -365,14 +365,7 @@ fn base_with_its_fleet_over_its_life() -> serde_json::Value {
     base["mining"]["projection"] = json!({
         "start_date": "2025-12-01",
         "months": 30,
-        "cohorts": [
-            {"hashrate_ehs": 15, "efficiency_j_per_th": 19.5, "purchase_cost_usd_per_th": 18,
-             "purchase_date": "2023-06-01", "useful_life_months": 36},
-            {"hashrate_ehs": 25, "efficiency_j_per_th": 15, "purchase_cost_usd_per_th": 16,
-             "purchase_date": "2024-09-01", "useful_life_months": 36, "residual_fraction": 0.1},
-            {"hashrate_ehs": 10, "efficiency_j_per_th": 13.5, "purchase_cost_usd_per_th": 17,
-             "purchase_date": "2025-06-01", "useful_life_months": 36, "residual_fraction": 0.1}
-        ],
+        "cohorts": crate::mining::cohort::cleanspark_cohorts(),
         "network_hashrate_ehs": 1070,
         "network_growth_per_month": 0.02,
         "block_height": 927000,

@@ -146,6 +146,19 @@ pub(crate) fn cohorts(list: &[CohortRequest]) -> Result<Cohorts, CoreError> {
     Cohorts::new(cohorts).at("cohorts")
 }
 
+/// CleanSpark's 50 EH/s as the three cohorts the examples use (bought in
+/// 2023, 2024 and 2025; illustrative efficiencies and prices per TH).
+pub(crate) fn cleanspark_cohorts() -> Vec<serde_json::Value> {
+    vec![
+        serde_json::json!({"hashrate_ehs": 15, "efficiency_j_per_th": 19.5, "purchase_cost_usd_per_th": 18,
+         "purchase_date": "2023-06-01", "useful_life_months": 36}),
+        serde_json::json!({"hashrate_ehs": 25, "efficiency_j_per_th": 15, "purchase_cost_usd_per_th": 16,
+         "purchase_date": "2024-09-01", "useful_life_months": 36, "residual_fraction": 0.1}),
+        serde_json::json!({"hashrate_ehs": 10, "efficiency_j_per_th": 13.5, "purchase_cost_usd_per_th": 17,
+         "purchase_date": "2025-06-01", "useful_life_months": 36, "residual_fraction": 0.1}),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use rust_decimal_macros::dec;

@@ -171,14 +171,7 @@ impl Examples for ProductionRequest {
                 summary: "The same 50 EH/s as three cohorts bought from 2023 to 2025, with site depreciation and stock pay: cash and all-in cost per BTC",
                 body: json!({
                     "start_date": "2025-12-01",
-                    "cohorts": [
-                        {"hashrate_ehs": 15, "efficiency_j_per_th": 19.5, "purchase_cost_usd_per_th": 18,
-                         "purchase_date": "2023-06-01", "useful_life_months": 36},
-                        {"hashrate_ehs": 25, "efficiency_j_per_th": 15, "purchase_cost_usd_per_th": 16,
-                         "purchase_date": "2024-09-01", "useful_life_months": 36, "residual_fraction": 0.1},
-                        {"hashrate_ehs": 10, "efficiency_j_per_th": 13.5, "purchase_cost_usd_per_th": 17,
-                         "purchase_date": "2025-06-01", "useful_life_months": 36, "residual_fraction": 0.1}
-                    ],
+                    "cohorts": super::cohort::cleanspark_cohorts(),
                     "network_hashrate_ehs": 1070,
                     "block_height": 927000,
                     "fees_per_block_btc": 0.03,

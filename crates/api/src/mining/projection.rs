@@ -243,16 +243,11 @@ impl Examples for ProjectionRequest {
                 body: json!({
                     "start_date": "2025-12-01",
                     "months": 12,
-                    "cohorts": [
-                        {"hashrate_ehs": 15, "efficiency_j_per_th": 19.5, "purchase_cost_usd_per_th": 18,
-                         "purchase_date": "2023-06-01", "useful_life_months": 36},
-                        {"hashrate_ehs": 25, "efficiency_j_per_th": 15, "purchase_cost_usd_per_th": 16,
-                         "purchase_date": "2024-09-01", "useful_life_months": 36, "residual_fraction": 0.1},
-                        {"hashrate_ehs": 10, "efficiency_j_per_th": 13.5, "purchase_cost_usd_per_th": 17,
-                         "purchase_date": "2025-06-01", "useful_life_months": 36, "residual_fraction": 0.1},
-                        {"hashrate_ehs": 5, "efficiency_j_per_th": 12, "purchase_cost_usd_per_th": 21,
-                         "purchase_date": "2026-06-01", "useful_life_months": 36, "residual_fraction": 0.1}
-                    ],
+                    "cohorts": ([
+                        super::cohort::cleanspark_cohorts(),
+                        vec![json!({"hashrate_ehs": 5, "efficiency_j_per_th": 12, "purchase_cost_usd_per_th": 21,
+                                    "purchase_date": "2026-06-01", "useful_life_months": 36, "residual_fraction": 0.1})],
+                    ].concat()),
                     "network_hashrate_ehs": 1070,
                     "network_growth_per_month": 0.02,
                     "block_height": 927000,
