@@ -514,3 +514,44 @@ async fn a_gpu_goal_seek_bracket_beyond_the_variables_range_is_refused_naming_it
     .await;
     assert_eq!(problem["field"], "bracket.high");
 }
+
+#[tokio::test]
+async fn a_gpu_goal_seeks_project_errors_name_the_nested_field() {
+    let app = spawn_app().await;
+    let mut project = GpuCloudRequest::austin_county();
+    project["useful_life_years"] = json!(12);
+    let body = json!({
+        "project": project,
+        "variable": "capex_per_gpu",
+        "metric": "npv",
+        "target": 0
+    });
+    let problem = assert_problem(
+        app.post_json("/v1/gpu-cloud/goal-seek", &body).await,
+        422,
+        "out_of_range",
+    )
+    .await;
+    assert_eq!(problem["field"], "project.useful_life_years");
+}
+
+#[tokio::test]
+async fn utilization_cannot_be_sought_on_a_utilisation_path() {
+    let app = spawn_app().await;
+    let mut project = GpuCloudRequest::austin_county();
+    if let Some(fields) = project.as_object_mut() {
+        fields.remove("utilization");
+        fields.remove("months_to_ramp");
+    }
+    project["utilization_by_year"] = json!([0.5, 0.85]);
+    let body = json!({
+        "project": project,
+        "variable": "utilization",
+        "metric": "irr",
+        "target": 0.12
+    });
+    let res = app.post_json("/v1/gpu-cloud/goal-seek", &body).await;
+    assert_eq!(res.status(), 422);
+    let problem: Value = res.json().await.unwrap();
+    assert_eq!(problem["field"], "variable", "{problem}");
+}

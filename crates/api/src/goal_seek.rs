@@ -207,9 +207,7 @@ impl GpuVariableName {
         match self {
             GpuVariableName::PricePerGpuHour => bounds::PRICE_PER_GPU_HOUR,
             GpuVariableName::CapexPerGpu => bounds::CAPEX_PER_GPU,
-            GpuVariableName::Utilization | GpuVariableName::PriceDeclinePerYear => {
-                bounds::FRACTION
-            }
+            GpuVariableName::Utilization | GpuVariableName::PriceDeclinePerYear => bounds::FRACTION,
             GpuVariableName::PowerPricePerMwh => bounds::POWER_PRICE_PER_MWH,
             GpuVariableName::DiscountRate => bounds::DISCOUNT_RATE,
         }
@@ -371,7 +369,9 @@ pub struct GpuGoalSeekResponse {
 }
 
 /// Computes [`crate::operations::GpuCloudGoalSeek`].
-pub fn gpu_goal_seek(input: GoalSeekInput<GpuCloudInput>) -> Result<GpuGoalSeekResponse, CoreError> {
+pub fn gpu_goal_seek(
+    input: GoalSeekInput<GpuCloudInput>,
+) -> Result<GpuGoalSeekResponse, CoreError> {
     let out = goal_seek::goal_seek(&input)?;
     Ok(GpuGoalSeekResponse {
         variable: input.variable.into(),

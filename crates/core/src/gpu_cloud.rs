@@ -1097,9 +1097,9 @@ pub fn gpu_default_bracket(variable: GpuVariable) -> (Decimal, Decimal) {
     match variable {
         GpuVariable::PricePerGpuHour => (d(1, 2), d(100, 0)),
         GpuVariable::CapexPerGpu => (Decimal::ZERO, d(1_000_000, 0)),
-        GpuVariable::Utilization
-        | GpuVariable::PriceDeclinePerYear
-        | GpuVariable::DiscountRate => (Decimal::ZERO, Decimal::ONE),
+        GpuVariable::Utilization | GpuVariable::PriceDeclinePerYear | GpuVariable::DiscountRate => {
+            (Decimal::ZERO, Decimal::ONE)
+        }
         GpuVariable::PowerPricePerMwh => (Decimal::ZERO, d(10_000, 0)),
     }
 }
@@ -1110,9 +1110,9 @@ impl crate::goal_seek::Seekable for GpuCloudInput {
 
     fn unsupported(&self, variable: GpuVariable) -> Option<&'static str> {
         match (variable, &self.utilization) {
-            (GpuVariable::Utilization, SpotUtilization::ByYear(_)) => Some(
-                "utilization needs a base with `utilization`, not `utilization_by_year`",
-            ),
+            (GpuVariable::Utilization, SpotUtilization::ByYear(_)) => {
+                Some("utilization needs a base with `utilization`, not `utilization_by_year`")
+            }
             _ => None,
         }
     }
@@ -1147,7 +1147,9 @@ impl crate::goal_seek::Seekable for GpuCloudInput {
             GpuVariable::PriceDeclinePerYear => {
                 self.price_decline_per_year = Fraction::new(value).at(field)?
             }
-            GpuVariable::PowerPricePerMwh => self.power_price_per_mwh = Usd::new(value).at(field)?,
+            GpuVariable::PowerPricePerMwh => {
+                self.power_price_per_mwh = Usd::new(value).at(field)?
+            }
             GpuVariable::DiscountRate => self.discount_rate = value,
         }
         Ok(())
@@ -1249,10 +1251,12 @@ pub(crate) mod tests {
     }
 
     /// The hand figure: NPV = 0 when, per GPU,
-    /// `price × 8,760 × 0.8 × a = 30,000 + (8,760 × 0.8 × 1 × 1.25 / 1,000 × 40
-    /// + 100 × 12) × a`, `a = (1 − 1.1^−5) / 0.1 = 3.790786769408448`, so
-    /// `price = (30,000 / a + 1,200) / 7,008 + 0.05 = (7,913.924423842 +
-    /// 1,200) / 7,008 + 0.05 = 1.350502914361`.
+    /// ```text
+    /// price × 8,760 × 0.8 × a = 30,000 + (8,760 × 0.8 × 1 × 1.25 / 1,000 × 40 + 100 × 12) × a
+    /// a     = (1 − 1.1^−5) / 0.1 = 3.790786769408448
+    /// price = (30,000 / a + 1,200) / 7,008 + 0.05
+    ///       = (7,913.924423842 + 1,200) / 7,008 + 0.05 = 1.350502914361
+    /// ```
     const CLOSED_FORM_PRICE: Decimal = dec!(1.350502914361);
 
     fn seek_price(metric: GpuMetric, target: Decimal) -> crate::goal_seek::GoalSeek {
