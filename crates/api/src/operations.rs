@@ -77,10 +77,10 @@ macro_rules! for_each_operation {
             /// Goal seek: the value of one project input that makes a result hit a target.
             ///
             /// E.g. the `rate_per_kw_month` for a 12% IRR, or the `cost_per_mw` at
-            /// which the NPV is zero. Regula falsi (Illinois) inside the bracket; the
-            /// answer states the bracket, the tolerance and the value achieved. A
-            /// target outside the metric's values at the bracket's ends is 422
-            /// `target_unattainable`.
+            /// which the NPV is zero. Brent's method inside the bracket (a grid scan
+            /// for a crossing when the ends do not straddle the target); the answer
+            /// states the bracket, the tolerance and the value achieved. A target
+            /// the metric never reaches in the bracket is 422 `target_unattainable`.
             colocation_goal_seek = ColocationGoalSeek {
                 id: "colocation.goal-seek",
                 path: "/v1/colocation/goal-seek",
@@ -89,7 +89,7 @@ macro_rules! for_each_operation {
                 response: $crate::goal_seek::GoalSeekResponse, "The value found",
                 runs: Inline,
                 compute: $crate::goal_seek::goal_seek,
-                model: "project.yearly_dcf+regula_falsi.illinois",
+                model: "project.yearly_dcf+brent",
                 conventions: "yearly/end_of_year_discounting",
             }
 
