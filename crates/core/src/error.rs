@@ -93,6 +93,17 @@ pub enum ValueError {
     NotIncreasing,
 }
 
+impl ValueError {
+    /// `value` outside `[min, max]`: below the minimum or above the maximum.
+    pub fn outside(value: f64, min: f64, max: f64) -> Self {
+        if value < min {
+            ValueError::BelowMinimum { bound: min, value }
+        } else {
+            ValueError::AboveMaximum { bound: max, value }
+        }
+    }
+}
+
 /// Every way a core computation can refuse its input or fail.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CoreError {

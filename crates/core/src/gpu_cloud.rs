@@ -386,17 +386,7 @@ pub struct GpuCloud {
 fn out_of_range(field: impl Into<String>, value: u64, max: u64, min: u64) -> CoreError {
     CoreError::invalid(
         field,
-        if value < min {
-            ValueError::BelowMinimum {
-                bound: min as f64,
-                value: value as f64,
-            }
-        } else {
-            ValueError::AboveMaximum {
-                bound: max as f64,
-                value: value as f64,
-            }
-        },
+        ValueError::outside(value as f64, min as f64, max as f64),
     )
 }
 

@@ -348,6 +348,16 @@ pub fn positive_f64(value: f64) -> Result<f64, ValueError> {
     })
 }
 
+/// Checks that an `f64` is finite and in `[min, max]`.
+pub fn within_f64(value: f64, min: f64, max: f64) -> Result<f64, ValueError> {
+    let v = finite_f64(value)?;
+    if (min..=max).contains(&v) {
+        Ok(v)
+    } else {
+        Err(ValueError::outside(v, min, max))
+    }
+}
+
 /// Checks that an `f64` is finite.
 pub fn finite_f64(value: f64) -> Result<f64, ValueError> {
     if value.is_finite() {
@@ -452,6 +462,27 @@ mod tests {
     use rust_decimal_macros::dec;
 
     use super::*;
+
+    #[test]
+    fn within_f64_names_the_bound_it_breaks() {
+        assert_eq!(within_f64(0.5, 0.0, 1.0), Ok(0.5));
+        assert_eq!(within_f64(1.0, 0.0, 1.0), Ok(1.0));
+        assert_eq!(
+            within_f64(27.5, 0.0, 1.0),
+            Err(ValueError::AboveMaximum {
+                bound: 1.0,
+                value: 27.5
+            })
+        );
+        assert_eq!(
+            within_f64(-0.1, 0.0, 1.0),
+            Err(ValueError::BelowMinimum {
+                bound: 0.0,
+                value: -0.1
+            })
+        );
+        assert!(within_f64(f64::NAN, 0.0, 1.0).is_err());
+    }
 
     #[test]
     fn a_fraction_accepts_its_bounds_and_rejects_what_lies_outside() {

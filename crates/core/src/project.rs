@@ -66,7 +66,7 @@ impl LeaseUp {
         if months == 0 || months > MAX_LEASE_MONTHS {
             return Err(CoreError::invalid(
                 "months_to_stabilize",
-                range_error(months, 1, MAX_LEASE_MONTHS),
+                ValueError::outside(months.into(), 1.into(), MAX_LEASE_MONTHS.into()),
             ));
         }
         Ok(LeaseUp(Ramp::Linear { months, stabilized }))
@@ -95,20 +95,6 @@ impl LeaseUp {
                 }
             }
             Ramp::Linear { stabilized, .. } => *stabilized = occupancy,
-        }
-    }
-}
-
-fn range_error(value: u32, min: u32, max: u32) -> ValueError {
-    if value < min {
-        ValueError::BelowMinimum {
-            bound: min.into(),
-            value: value.into(),
-        }
-    } else {
-        ValueError::AboveMaximum {
-            bound: max.into(),
-            value: value.into(),
         }
     }
 }
@@ -324,13 +310,21 @@ impl ProjectInput {
         if self.horizon_years == 0 || self.horizon_years > MAX_HORIZON_YEARS {
             return Err(CoreError::invalid(
                 "horizon_years",
-                range_error(self.horizon_years, 1, MAX_HORIZON_YEARS),
+                ValueError::outside(
+                    self.horizon_years.into(),
+                    1.into(),
+                    MAX_HORIZON_YEARS.into(),
+                ),
             ));
         }
         if self.lease_start_month > MAX_LEASE_MONTHS {
             return Err(CoreError::invalid(
                 "lease_start_month",
-                range_error(self.lease_start_month, 0, MAX_LEASE_MONTHS),
+                ValueError::outside(
+                    self.lease_start_month.into(),
+                    0.into(),
+                    MAX_LEASE_MONTHS.into(),
+                ),
             ));
         }
         within(self.rent_escalator, -MAX_ESCALATOR, MAX_ESCALATOR).at("rent_escalator")?;
@@ -339,7 +333,11 @@ impl ProjectInput {
             if tax.depreciation_years == 0 || tax.depreciation_years > MAX_DEPRECIATION_YEARS {
                 return Err(CoreError::invalid(
                     "depreciation_years",
-                    range_error(tax.depreciation_years, 1, MAX_DEPRECIATION_YEARS),
+                    ValueError::outside(
+                        tax.depreciation_years.into(),
+                        1.into(),
+                        MAX_DEPRECIATION_YEARS.into(),
+                    ),
                 ));
             }
         }

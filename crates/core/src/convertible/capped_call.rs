@@ -29,7 +29,7 @@ use rust_decimal::Decimal;
 use super::lattice::CashDividend;
 use super::schedule::years_between;
 use crate::error::{AtField, CoreError, ValueError};
-use crate::num::positive_f64;
+use crate::num::{positive_f64, within_f64};
 use crate::Result;
 
 /// Most discrete dividends a capped call takes.
@@ -154,23 +154,6 @@ pub fn black_scholes_call(s: f64, k: f64, t: f64, r: f64, q: f64, sigma: f64) ->
     }
 }
 
-fn check(value: f64, field: &str, min: f64, max: f64) -> Result<f64> {
-    let v = crate::num::finite_f64(value).at(field)?;
-    if v < min {
-        return Err(CoreError::invalid(
-            field,
-            ValueError::BelowMinimum { bound: min, value },
-        ));
-    }
-    if v > max {
-        return Err(CoreError::invalid(
-            field,
-            ValueError::AboveMaximum { bound: max, value },
-        ));
-    }
-    Ok(v)
-}
-
 impl OptionMarket {
     /// Checks the market: a positive stock price and volatility, the
     /// expiry after valuation (at most [`MAX_YEARS`] on), each dividend's
@@ -179,8 +162,8 @@ impl OptionMarket {
     pub fn check(&self) -> Result<()> {
         positive_f64(self.stock_price).at("stock_price")?;
         positive_f64(self.volatility).at("volatility")?;
-        check(self.risk_free_rate, "risk_free_rate", -1.0, 1.0)?;
-        check(self.dividend_yield, "dividend_yield", 0.0, 1.0)?;
+        within_f64(self.risk_free_rate, -1.0, 1.0).at("risk_free_rate")?;
+        within_f64(self.dividend_yield, 0.0, 1.0).at("dividend_yield")?;
         if self.expiry_date <= self.valuation_date {
             return Err(CoreError::DateOrder {
                 field: "expiry_date".into(),
@@ -190,7 +173,7 @@ impl OptionMarket {
                 other: self.valuation_date,
             });
         }
-        check(self.years(), "expiry_date", 0.0, MAX_YEARS)?;
+        within_f64(self.years(), 0.0, MAX_YEARS).at("expiry_date")?;
         if self.dividends.len() > MAX_DIVIDENDS {
             return Err(CoreError::invalid(
                 "dividends",
@@ -220,7 +203,7 @@ impl OptionMarket {
                     other: self.expiry_date,
                 });
             }
-            check(d.amount, &format!("dividends[{i}].amount"), 0.0, 1e9)?;
+            within_f64(d.amount, 0.0, 1e9).at(format!("dividends[{i}].amount"))?;
         }
         if self.stock_price <= self.dividends_pv() {
             return Err(CoreError::Inconsistent {

@@ -32,7 +32,7 @@
 //! or `Γ_pos ≤ 0` there is no breakeven (`None`).
 
 use crate::error::{AtField, CoreError, ValueError};
-use crate::num::finite_f64;
+use crate::num::within_f64;
 use crate::Result;
 
 /// Longest holding period, days.
@@ -117,32 +117,15 @@ pub struct Carry {
     pub breakeven_move_down: Option<f64>,
 }
 
-fn check(value: f64, field: &str, min: f64, max: f64) -> Result<f64> {
-    let v = finite_f64(value).at(field)?;
-    if v < min {
-        return Err(CoreError::invalid(
-            field,
-            ValueError::BelowMinimum { bound: min, value },
-        ));
-    }
-    if v > max {
-        return Err(CoreError::invalid(
-            field,
-            ValueError::AboveMaximum { bound: max, value },
-        ));
-    }
-    Ok(v)
-}
-
 impl HedgeTerms {
     /// Checks the terms: a positive face, rates in [−1, 1], the haircut in
     /// [0, 1], 1 to [`MAX_HOLDING_DAYS`] days. Errors name the field.
     pub fn check(&self) -> Result<()> {
-        check(self.position_face, "position_face", f64::MIN_POSITIVE, 1e13)?;
-        check(self.stock_borrow_rate, "stock_borrow_rate", -1.0, 1.0)?;
-        check(self.short_rebate_rate, "short_rebate_rate", -1.0, 1.0)?;
-        check(self.financing_rate, "financing_rate", -1.0, 1.0)?;
-        check(self.haircut, "haircut", 0.0, 1.0)?;
+        within_f64(self.position_face, f64::MIN_POSITIVE, 1e13).at("position_face")?;
+        within_f64(self.stock_borrow_rate, -1.0, 1.0).at("stock_borrow_rate")?;
+        within_f64(self.short_rebate_rate, -1.0, 1.0).at("short_rebate_rate")?;
+        within_f64(self.financing_rate, -1.0, 1.0).at("financing_rate")?;
+        within_f64(self.haircut, 0.0, 1.0).at("haircut")?;
         if self.holding_period_days == 0 || self.holding_period_days > MAX_HOLDING_DAYS {
             return Err(CoreError::invalid(
                 "holding_period_days",

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use crate::convertible::contract::{self, ContractTerms, TriggerTest};
 use crate::convertible::schedule::{self, CouponPeriod, DayCount, ScheduleStart};
 use crate::error::{AtField, CoreError, ValueError};
-use crate::num::{finite_f64, positive_f64};
+use crate::num::{finite_f64, positive_f64, within_f64};
 use crate::Result;
 
 /// The most lattice steps a request may ask for (and the most that automatic
@@ -205,23 +205,6 @@ impl Market {
     }
 }
 
-fn check_range(value: f64, min: f64, max: f64, field: &str) -> Result<f64> {
-    let v = finite_f64(value).at(field)?;
-    if v < min {
-        return Err(CoreError::invalid(
-            field,
-            ValueError::BelowMinimum { bound: min, value },
-        ));
-    }
-    if v > max {
-        return Err(CoreError::invalid(
-            field,
-            ValueError::AboveMaximum { bound: max, value },
-        ));
-    }
-    Ok(v)
-}
-
 fn check_positive(value: f64, max: f64, field: &str) -> Result<f64> {
     let v = positive_f64(value).at(field)?;
     if v > max {
@@ -296,7 +279,7 @@ impl ConvertibleInput {
             (spec.issue_date, "issue_date"),
             (spec.maturity_date, "maturity_date"),
         );
-        check_range(spec.coupon_rate, 0.0, MAX_RATE, "coupon_rate")?;
+        within_f64(spec.coupon_rate, 0.0, MAX_RATE).at("coupon_rate")?;
         if ![0, 1, 2, 4, 12].contains(&spec.coupon_frequency) {
             return Err(CoreError::Inconsistent {
                 field: "coupon_frequency".into(),
@@ -328,14 +311,9 @@ impl ConvertibleInput {
                 },
             ));
         }
-        check_range(
-            spec.risk_free_rate,
-            MIN_RISK_FREE_RATE,
-            MAX_RATE,
-            "risk_free_rate",
-        )?;
-        check_range(spec.credit_spread, 0.0, MAX_CREDIT_SPREAD, "credit_spread")?;
-        check_range(spec.dividend_yield, 0.0, MAX_RATE, "dividend_yield")?;
+        within_f64(spec.risk_free_rate, MIN_RISK_FREE_RATE, MAX_RATE).at("risk_free_rate")?;
+        within_f64(spec.credit_spread, 0.0, MAX_CREDIT_SPREAD).at("credit_spread")?;
+        within_f64(spec.dividend_yield, 0.0, MAX_RATE).at("dividend_yield")?;
         let recovery = finite_f64(spec.recovery_rate).at("recovery_rate")?;
         if recovery < 0.0 {
             return Err(CoreError::invalid(
@@ -381,7 +359,7 @@ impl ConvertibleInput {
                 });
             }
             date_within(d.ex_date, format!("dividends[{i}].ex_date"), life.0, life.1)?;
-            check_range(d.amount, 0.0, MAX_AMOUNT, &format!("dividends[{i}].amount"))?;
+            within_f64(d.amount, 0.0, MAX_AMOUNT).at(format!("dividends[{i}].amount"))?;
         }
         for (i, c) in spec.call_schedule.iter().enumerate() {
             date_within(
